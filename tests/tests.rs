@@ -1,0 +1,2 @@
+//! One integration-test root: each module is one area, over fixture logs in
+//! `tests/fixtures/` small enough to read.

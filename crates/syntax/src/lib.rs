@@ -11,3 +11,5 @@ pub mod error;
 
 pub use ast::{Dialect, Query, Span};
 pub use error::SyntaxError;
+pub mod esql;
+pub mod kql;

@@ -1,0 +1,1 @@
+//! ES|QL parser: `grammar/esql.pest` → the same AST. (being built)

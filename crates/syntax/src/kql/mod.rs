@@ -1,0 +1,1 @@
+//! KQL parser: `grammar/kql.pest` → AST. (being built)

@@ -1,4 +1,12 @@
 //! The iishunt library facade: everything a user can do from the terminal is
 //! one call here. It ties the stages together: `iishunt-w3c` and
 //! `iishunt-store` for ingest; `iishunt-syntax` → `iishunt-plan` →
-//! `iishunt-exec` for queries.
+//! `iishunt-exec` for queries; `render` for what the user sees.
+
+pub mod error;
+pub mod engine;
+
+pub use engine::{detect_dialect, Engine, NowSetting, QueryOptions, QueryResult, RenderSpec, TableInfo};
+pub use error::Error;
+pub use iishunt_plan::types::KType;
+pub use iishunt_syntax::Dialect;

@@ -4,3 +4,6 @@
 
 pub mod types;
 pub mod functions;
+pub mod error;
+
+pub use error::PlanError;

@@ -10,3 +10,4 @@ pub use engine::{detect_dialect, Engine, NowSetting, QueryOptions, QueryResult, 
 pub use error::Error;
 pub use iishunt_plan::types::KType;
 pub use iishunt_syntax::Dialect;
+pub mod render;

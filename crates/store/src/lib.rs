@@ -1,1 +1,26 @@
-//! placeholder
+//! The Parquet dataset: writing it from raw logs (`ingest`), listing it for
+//! the query engine (`Dataset`), and parsing raw logs in memory for
+//! `--data raw.log` (`read_raw`).
+//!
+//! Modules in pipeline order: [`inputs`] finds the files and decides each
+//! one's `Computer` fallback; [`manifest`] says which are new, appended or
+//! unchanged; [`ingest`] reads them in parallel with `iishunt-w3c` and hands
+//! batches to [`writer`] (Parquet, hive `date=` partitions) and rejected
+//! lines to [`rejects`]; [`publish`] moves the finished files into place
+//! atomically. [`dataset`] lists what is there; [`raw`] skips the disk.
+
+pub mod error;
+pub mod inputs;
+pub mod manifest;
+pub mod writer;
+pub mod rejects;
+pub mod publish;
+pub mod ingest;
+pub mod dataset;
+pub mod raw;
+
+pub use dataset::Dataset;
+pub use error::StoreError;
+pub use ingest::{ingest, ComputerRows, IngestOptions, IngestSummary, RejectSample};
+pub use raw::{read_raw, RawOptions, RawTables};
+pub use iishunt_w3c::Table;

@@ -1,0 +1,379 @@
+//! `ingest`: raw logs in, a Parquet dataset out — the orchestration.
+//!
+//! 1. [`inputs::discover`] lists the files; the manifest plans each one
+//!    (new, appended tail, replaced, unchanged).
+//! 2. Files are read in parallel on rayon, each streamed chunk by chunk by
+//!    `iishunt-w3c` (memory is bounded by one batch per file-day being
+//!    written, whatever the file size) into a [`TableWriter`] and a
+//!    [`RejectSink`] inside the staging folder.
+//! 3. If every file succeeded, [`Staging::publish`] moves the results into
+//!    place and commits the manifest; otherwise nothing changes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use iishunt_w3c::{FileContext, FileStats, LogReader, ReaderOptions, ResumeState, Table};
+use rayon::prelude::*;
+
+use crate::error::StoreError;
+use crate::inputs::{self, ComputerRule, InputFile};
+use crate::manifest::{fingerprints, fnv_hex, Manifest, Plan, SourceEntry};
+use crate::publish::{self, Staging};
+use crate::rejects::RejectSink;
+use crate::writer::TableWriter;
+
+/// Progress callback: called with the number of source bytes just read.
+pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
+
+/// How to ingest.
+#[derive(Clone)]
+pub struct IngestOptions {
+    /// The dataset folder.
+    pub out: PathBuf,
+    /// `--computer NAME`: `Computer` for rows without `s-computername`.
+    pub computer: Option<String>,
+    /// Batch size and line limit.
+    pub reader: ReaderOptions,
+    /// Called as bytes are read (for a progress bar).
+    pub progress: Option<Progress>,
+    /// Test hook: do all the work, then fail instead of publishing.
+    #[doc(hidden)]
+    pub fail_before_publish: bool,
+}
+
+impl IngestOptions {
+    /// Defaults writing to `out`.
+    pub fn new(out: impl Into<PathBuf>) -> Self {
+        IngestOptions {
+            out: out.into(),
+            computer: None,
+            reader: ReaderOptions::default(),
+            progress: None,
+            fail_before_publish: false,
+        }
+    }
+}
+
+/// Rows per rule that gave their `Computer`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ComputerRows {
+    /// From the line's `s-computername`.
+    pub from_field: u64,
+    /// From `--computer`.
+    pub from_flag: u64,
+    /// From the per-server folder name.
+    pub from_folder: u64,
+    /// From the local host name.
+    pub from_host: u64,
+}
+
+/// One rejected line, for the summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RejectSample {
+    /// The source file.
+    pub file: String,
+    /// 1-based line number.
+    pub line: u64,
+    /// Reason code (`field_count`, …).
+    pub reason: String,
+    /// Reason in words.
+    pub detail: String,
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default)]
+pub struct IngestSummary {
+    /// The dataset folder.
+    pub out: PathBuf,
+    /// Log files found in the inputs.
+    pub files_found: usize,
+    /// Files read for the first time.
+    pub files_new: usize,
+    /// Files whose appended tail was read.
+    pub files_appended: usize,
+    /// Files that changed and were read again in full.
+    pub files_replaced: usize,
+    /// Files already ingested and unchanged.
+    pub files_unchanged: usize,
+    /// Source bytes read.
+    pub bytes_read: u64,
+    /// Physical lines read.
+    pub lines: u64,
+    /// Rows written per table.
+    pub rows: BTreeMap<Table, u64>,
+    /// Rejected lines per reason code.
+    pub rejects: BTreeMap<String, u64>,
+    /// The first few rejects.
+    pub reject_samples: Vec<RejectSample>,
+    /// NUL-padding lines skipped.
+    pub nul_lines: u64,
+    /// Rows kept whose line had invalid UTF-8.
+    pub invalid_utf8: u64,
+    /// Which rule gave `Computer`, in rows.
+    pub computer: ComputerRows,
+    /// Files without `#Fields` read with IIS's default fields.
+    pub assumed_default_fields: Vec<PathBuf>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+impl IngestSummary {
+    /// All rejected lines.
+    pub fn total_rejects(&self) -> u64 {
+        self.rejects.values().sum()
+    }
+
+    /// All rows written.
+    pub fn total_rows(&self) -> u64 {
+        self.rows.values().sum()
+    }
+
+    /// Source megabytes (10^6 bytes) per second.
+    pub fn mb_per_s(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.bytes_read as f64 / 1e6 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+struct Job {
+    input: InputFile,
+    key: String,
+    size: u64,
+    gzip: bool,
+    plan: Plan,
+}
+
+struct Outcome {
+    stats: FileStats,
+    table: Option<Table>,
+    outputs: Vec<String>,
+    reject_file: Option<String>,
+    reject_counts: BTreeMap<String, u64>,
+    samples: Vec<RejectSample>,
+    resume: ResumeState,
+}
+
+/// A file-name-safe tag unique to a source: `<computer>_<stem>-<hash>`.
+fn source_tag(input: &InputFile, key: &str) -> String {
+    let stem = input.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let stem = stem.trim_end_matches(".gz").trim_end_matches(".log");
+    let clean = |s: &str| -> String {
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).take(40).collect()
+    };
+    format!("{}_{}-{}", clean(&input.computer), clean(stem), &fnv_hex(key.as_bytes())[..8])
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+/// Ingests the logs under `paths` into the dataset `opts.out`.
+pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, StoreError> {
+    let started = Instant::now();
+    let out = absolute(&opts.out);
+    let exclude = out.canonicalize().unwrap_or_else(|_| out.clone());
+    let inputs = inputs::discover(paths, opts.computer.as_deref(), Some(&exclude))?;
+    let manifest = Manifest::load(&out)?;
+    if out.is_dir() {
+        publish::recover(&out, &manifest);
+    }
+    let mut summary = IngestSummary { out: out.clone(), files_found: inputs.len(), ..IngestSummary::default() };
+    let mut jobs = Vec::new();
+    for input in inputs {
+        let key = input.canonical.to_string_lossy().to_string();
+        let size = std::fs::metadata(&input.path)
+            .map_err(|source| StoreError::ReadPath { path: input.path.clone(), source })?
+            .len();
+        let gzip = iishunt_w3c::gz::is_gzip(&input.path)
+            .map_err(|source| StoreError::ReadPath { path: input.path.clone(), source })?;
+        let plan = manifest.plan(&key, &input.path, size, gzip)?;
+        match plan {
+            Plan::Unchanged => summary.files_unchanged += 1,
+            Plan::New => summary.files_new += 1,
+            Plan::Appended(_) => summary.files_appended += 1,
+            Plan::Replaced => summary.files_replaced += 1,
+        }
+        if plan != Plan::Unchanged {
+            jobs.push(Job { input, key, size, gzip, plan });
+        }
+    }
+    if jobs.is_empty() {
+        summary.elapsed = started.elapsed();
+        return Ok(summary);
+    }
+    let run = manifest.run + 1;
+    let staging = Staging::create(&out)?;
+    // Biggest first, so the last file to finish is a small one.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].size));
+    let results: Vec<(usize, Result<Outcome, StoreError>)> = order
+        .par_iter()
+        .map(|&i| (i, ingest_file(&jobs[i], staging.root(), run, opts)))
+        .collect();
+    let mut outcomes: Vec<Option<Outcome>> = (0..jobs.len()).map(|_| None).collect();
+    let mut errors = Vec::new();
+    for (i, result) in results {
+        match result {
+            Ok(outcome) => outcomes[i] = Some(outcome),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        staging.abort();
+        return Err(StoreError::Failed { errors });
+    }
+    if opts.fail_before_publish {
+        staging.abort();
+        return Err(StoreError::Injected);
+    }
+    let mut next = manifest.clone();
+    next.version = 1;
+    next.run = run;
+    let mut moved = Vec::new();
+    let mut retired = Vec::new();
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        let Some(outcome) = outcome else { continue };
+        add_to_summary(&mut summary, job, &outcome);
+        let previous = manifest.sources.get(&job.key);
+        let (mut outputs, mut rejects, mut rows) = (Vec::new(), Vec::new(), 0);
+        match (&job.plan, previous) {
+            (Plan::Appended(_), Some(prev)) => {
+                outputs = prev.outputs.clone();
+                rejects = prev.rejects.clone();
+                rows = prev.rows;
+            }
+            (_, Some(prev)) => {
+                retired.extend(prev.outputs.iter().cloned());
+                retired.extend(prev.rejects.iter().cloned());
+            }
+            (_, None) => {}
+        }
+        moved.extend(outcome.outputs.iter().cloned());
+        outputs.extend(outcome.outputs);
+        if let Some(r) = outcome.reject_file {
+            moved.push(r.clone());
+            rejects.push(r);
+        }
+        let consumed = outcome.resume.offset;
+        let (head, tail) = fingerprints(&job.input.path, job.gzip, consumed)
+            .map_err(|source| StoreError::ReadPath { path: job.input.path.clone(), source })?;
+        next.sources.insert(
+            job.key.clone(),
+            SourceEntry {
+                size: if job.gzip { job.size } else { job.size.max(consumed) },
+                gzip: job.gzip,
+                head,
+                tail,
+                bytes_consumed: consumed,
+                lines_consumed: outcome.resume.lines,
+                rows: rows + outcome.stats.rows,
+                table: outcome.table.map(|t| t.name().to_string()),
+                software: outcome.resume.software,
+                date: outcome.resume.date,
+                fields: outcome.resume.fields,
+                outputs,
+                rejects,
+            },
+        );
+    }
+    staging.publish(&out, &moved, &next, &retired)?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn add_to_summary(summary: &mut IngestSummary, job: &Job, outcome: &Outcome) {
+    let stats = &outcome.stats;
+    summary.bytes_read += outcome.resume.offset.saturating_sub(match &job.plan {
+        Plan::Appended(state) => state.offset,
+        _ => 0,
+    });
+    summary.lines += stats.lines;
+    if let Some(t) = outcome.table {
+        *summary.rows.entry(t).or_default() += stats.rows;
+    }
+    for (reason, n) in &outcome.reject_counts {
+        *summary.rejects.entry(reason.clone()).or_default() += n;
+    }
+    for sample in &outcome.samples {
+        if summary.reject_samples.len() < 10 {
+            summary.reject_samples.push(sample.clone());
+        }
+    }
+    summary.nul_lines += stats.nul_lines;
+    summary.invalid_utf8 += stats.invalid_utf8;
+    summary.computer.from_field += stats.computer_from_field;
+    let fallback = stats.computer_from_fallback;
+    match job.input.rule {
+        ComputerRule::Flag => summary.computer.from_flag += fallback,
+        ComputerRule::Folder => summary.computer.from_folder += fallback,
+        ComputerRule::HostName => summary.computer.from_host += fallback,
+    }
+    if stats.assumed_default_fields {
+        summary.assumed_default_fields.push(job.input.path.clone());
+    }
+}
+
+fn ingest_file(job: &Job, staging: &Path, run: u64, opts: &IngestOptions) -> Result<Outcome, StoreError> {
+    let resume = match &job.plan {
+        Plan::Appended(state) => Some(state.clone()),
+        _ => None,
+    };
+    let ctx = FileContext {
+        path: job.input.path.clone(),
+        file_uri: Arc::from(job.key.as_str()),
+        computer: job.input.computer.clone(),
+        resume,
+    };
+    let stem = format!("{}-r{run}", source_tag(&job.input, &job.key));
+    let mut reader = LogReader::open(ctx, opts.reader.clone())?;
+    let mut writer: Option<TableWriter> = None;
+    let mut rejects = RejectSink::new(staging, &stem);
+    while let Some(chunk) = reader.next_chunk()? {
+        if let Some(batch) = &chunk.batch {
+            let table = reader.table().unwrap_or(Table::W3CIISLog);
+            let w = writer.get_or_insert_with(|| {
+                TableWriter::new(staging, table, stem.clone(), opts.reader.batch_rows)
+            });
+            w.write(batch)?;
+        }
+        rejects.write(chunk.rejects)?;
+        if let Some(progress) = &opts.progress {
+            progress(chunk.bytes);
+        }
+    }
+    let outputs = match writer {
+        Some(w) => w.finish()?,
+        None => Vec::new(),
+    };
+    let samples = rejects
+        .samples
+        .iter()
+        .map(|r| RejectSample {
+            file: job.input.path.display().to_string(),
+            line: r.line,
+            reason: r.reason.code().to_string(),
+            detail: r.reason.to_string(),
+        })
+        .collect();
+    let reject_counts = rejects.counts.clone();
+    let reject_file = rejects.finish()?;
+    Ok(Outcome {
+        stats: reader.stats(),
+        table: reader.table(),
+        outputs,
+        reject_file,
+        reject_counts,
+        samples,
+        resume: reader.resume_state(),
+    })
+}

@@ -3,7 +3,14 @@
 //! row-group pruning ranges). Fed by `iishunt-syntax`; feeds `iishunt-exec`.
 
 pub mod types;
+pub mod schema;
+pub mod catalog;
 pub mod functions;
+pub mod expr;
+pub mod logical;
 pub mod error;
+pub mod suggest;
+pub mod bind;
+pub mod optimize;
 
 pub use error::PlanError;

@@ -1,0 +1,89 @@
+//! Aggregate accumulators, vectorised over groups: `update` takes a batch's
+//! argument arrays and the group id of every row; `merge` folds another
+//! partition's accumulator in (partition order, so results are the same with
+//! any number of threads); `finish` gives one value per group.
+
+pub mod coder;
+pub mod interner;
+mod count;
+mod extreme;
+mod numeric;
+mod set;
+mod stats;
+
+use std::any::Any;
+
+use arrow::array::{Array, ArrayRef, BooleanArray};
+use iishunt_plan::expr::AggregateCall;
+
+use crate::error::{ExecError, Result};
+
+pub trait Accumulator: Send {
+    /// Adds rows: `groups[i]` is row i's group (`< num_groups`); `args` are the
+    /// evaluated arguments (plain or dictionary arrays); `filter` the `*if`
+    /// predicate (rows where it is not true are skipped).
+    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()>;
+
+    /// Folds `other` (the same kind of accumulator) in: its group g becomes `mapping[g]`.
+    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()>;
+
+    /// One value per group, as an array of the call's type.
+    fn finish(self: Box<Self>, num_groups: usize) -> Result<ArrayRef>;
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+}
+
+/// A fresh accumulator for one aggregate call.
+pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
+    let arg_ty = call.args.first().map(|a| a.ty());
+    let literal_i64 = |i: usize| call.args.get(i).and_then(|a| a.as_literal()).and_then(|v| v.as_i64());
+    let literal_f64 = |i: usize| {
+        call.args.get(i).and_then(|a| a.as_literal()).and_then(|v| match v {
+            iishunt_plan::types::ScalarValue::Real(r) => Some(*r),
+            other => other.as_i64().map(|x| x as f64),
+        })
+    };
+    let cap = |i: usize| literal_i64(i).filter(|n| *n > 0).map_or(set::DEFAULT_CAP, |n| (n as usize).min(set::DEFAULT_CAP));
+    Ok(match call.func.name {
+        "count" | "countif" => Box::new(count::Count::new(!call.args.is_empty())),
+        "sum" | "sumif" => numeric::sum(call.ty),
+        "avg" | "avgif" => numeric::avg(call.ty),
+        "min" | "minif" => Box::new(extreme::Extreme::new(extreme::Mode::Min, call.ty)),
+        "max" | "maxif" => Box::new(extreme::Extreme::new(extreme::Mode::Max, call.ty)),
+        "take_any" => Box::new(extreme::Extreme::new(extreme::Mode::First, call.ty)),
+        "__arg_max_of" => Box::new(extreme::ArgExtreme::new(true, arg_ty.unwrap_or(call.ty), call.ty)),
+        "__arg_min_of" => Box::new(extreme::ArgExtreme::new(false, arg_ty.unwrap_or(call.ty), call.ty)),
+        "make_set" | "make_set_if" => Box::new(set::SetAcc::new(set::Output::Set, arg_ty.unwrap_or(call.ty), cap(1))),
+        "make_list" | "make_list_if" => Box::new(set::SetAcc::new(set::Output::List, arg_ty.unwrap_or(call.ty), cap(1))),
+        "dcount" | "dcountif" => Box::new(set::SetAcc::new(set::Output::Count, arg_ty.unwrap_or(call.ty), usize::MAX)),
+        "percentile" => Box::new(stats::Percentile::new(literal_f64(1).unwrap_or(50.0), call.ty)),
+        "median" => Box::new(stats::Percentile::new(50.0, call.ty)),
+        "stdev" => Box::new(stats::Moments::new(stats::MomentKind::Stdev)),
+        "variance" => Box::new(stats::Moments::new(stats::MomentKind::Variance)),
+        other => return Err(ExecError::Unsupported(format!("the aggregate `{other}` is not implemented"))),
+    })
+}
+
+/// Downcasts a merged partner to the concrete accumulator type.
+pub(crate) fn downcast<T: 'static>(other: Box<dyn Accumulator>) -> Result<Box<T>> {
+    other
+        .into_any()
+        .downcast::<T>()
+        .map_err(|_| ExecError::internal("Accumulator::merge", "merging accumulators of different kinds"))
+}
+
+/// Whether row `i` passes the `*if` predicate.
+#[inline]
+pub(crate) fn selected(filter: Option<&BooleanArray>, i: usize) -> bool {
+    match filter {
+        None => true,
+        Some(f) => f.is_valid(i) && f.value(i),
+    }
+}
+
+/// Grows a per-group vector to `num_groups` entries.
+pub(crate) fn grow<T: Clone>(v: &mut Vec<T>, num_groups: usize, fill: T) {
+    if v.len() < num_groups {
+        v.resize(num_groups, fill);
+    }
+}

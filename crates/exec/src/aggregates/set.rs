@@ -1,0 +1,172 @@
+//! `make_set`, `make_list` (and `*_if`), `dcount` (exact): the distinct (or
+//! all) values of each group, in order of first appearance.
+//!
+//! Memory is what matters here: a query can have millions of groups holding
+//! one or two values each. A group keeps its first value inline (12 bytes per
+//! group in all); only groups with more values get an entry in `rest`, and only
+//! large ones a hash index. The cap (Kusto's max size argument, default
+//! 1,048,576) bounds one hot group.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use ahash::RandomState;
+use arrow::array::{ArrayRef, BooleanArray, Int64Array, StringBuilder};
+use hashbrown::{HashMap, HashSet};
+use iishunt_plan::types::KType;
+
+use super::coder::ValueCoder;
+use super::{downcast, grow, selected, Accumulator};
+use crate::error::Result;
+
+/// Kusto's default cap on `make_set` / `make_list` sizes.
+pub const DEFAULT_CAP: usize = 1_048_576;
+
+/// Above this many values a group gets a hash index for the distinct check.
+const INDEX_AT: usize = 16;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Distinct values as a dynamic array.
+    Set,
+    /// All values as a dynamic array.
+    List,
+    /// The number of distinct values.
+    Count,
+}
+
+#[derive(Default)]
+struct Extra {
+    items: Vec<u64>,
+    index: Option<HashSet<u64, RandomState>>,
+}
+
+pub struct SetAcc {
+    output: Output,
+    cap: usize,
+    coder: ValueCoder,
+    first: Vec<u64>,
+    len: Vec<u32>,
+    rest: HashMap<u32, Extra, RandomState>,
+    codes: Vec<u64>,
+    nulls: Vec<bool>,
+}
+
+impl SetAcc {
+    pub fn new(output: Output, ty: KType, cap: usize) -> Self {
+        SetAcc {
+            output,
+            cap,
+            coder: ValueCoder::new(ty),
+            first: Vec::new(),
+            len: Vec::new(),
+            rest: HashMap::with_hasher(RandomState::with_seeds(1, 2, 3, 4)),
+            codes: Vec::new(),
+            nulls: Vec::new(),
+        }
+    }
+
+    fn distinct(&self) -> bool {
+        self.output != Output::List
+    }
+
+    fn insert(&mut self, g: u32, code: u64) {
+        let gi = g as usize;
+        let len = self.len[gi] as usize;
+        if len == 0 {
+            self.first[gi] = code;
+            self.len[gi] = 1;
+            return;
+        }
+        let distinct = self.distinct();
+        if distinct && self.first[gi] == code {
+            return;
+        }
+        if len >= self.cap {
+            return;
+        }
+        let extra = self.rest.entry(g).or_default();
+        if distinct {
+            let present = match &extra.index {
+                Some(ix) => ix.contains(&code),
+                None => extra.items.contains(&code),
+            };
+            if present {
+                return;
+            }
+        }
+        extra.items.push(code);
+        if distinct {
+            match &mut extra.index {
+                Some(ix) => {
+                    ix.insert(code);
+                }
+                None if extra.items.len() > INDEX_AT => {
+                    let mut ix = HashSet::with_hasher(RandomState::with_seeds(5, 6, 7, 8));
+                    ix.extend(extra.items.iter().copied());
+                    extra.index = Some(ix);
+                }
+                None => {}
+            }
+        }
+        self.len[gi] += 1;
+    }
+
+    fn values_of(&self, g: usize) -> impl Iterator<Item = u64> + '_ {
+        let first = (self.len[g] > 0).then_some(self.first[g]);
+        let rest = self.rest.get(&(g as u32)).map(|e| e.items.as_slice()).unwrap_or(&[]);
+        first.into_iter().chain(rest.iter().copied())
+    }
+}
+
+impl Accumulator for SetAcc {
+    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+        grow(&mut self.first, num_groups, 0);
+        grow(&mut self.len, num_groups, 0);
+        let Some(arg) = args.first() else { return Ok(()) };
+        let (mut codes, mut nulls) = (std::mem::take(&mut self.codes), std::mem::take(&mut self.nulls));
+        self.coder.encode(arg, &mut codes, &mut nulls)?;
+        for (i, &g) in groups.iter().enumerate() {
+            if !nulls[i] && selected(filter, i) {
+                self.insert(g, codes[i]);
+            }
+        }
+        (self.codes, self.nulls) = (codes, nulls);
+        Ok(())
+    }
+
+    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+        let other = downcast::<SetAcc>(other)?;
+        grow(&mut self.first, num_groups, 0);
+        grow(&mut self.len, num_groups, 0);
+        for g in 0..other.len.len() {
+            let values: Vec<u64> = other.values_of(g).collect();
+            for v in values {
+                let code = self.coder.translate(&other.coder, v);
+                self.insert(mapping[g], code);
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, num_groups: usize) -> Result<ArrayRef> {
+        grow(&mut self.first, num_groups, 0);
+        grow(&mut self.len, num_groups, 0);
+        if self.output == Output::Count {
+            return Ok(Arc::new(Int64Array::from_iter_values(self.len.iter().map(|l| *l as i64))));
+        }
+        let mut b = StringBuilder::with_capacity(num_groups, num_groups * 16);
+        let mut text = String::new();
+        for g in 0..num_groups {
+            let items: Vec<serde_json::Value> = self.values_of(g).map(|c| self.coder.to_json(c)).collect();
+            text.clear();
+            text.push_str(&serde_json::Value::Array(items).to_string());
+            b.append_value(&text);
+        }
+        Ok(Arc::new(b.finish()))
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}

@@ -1,0 +1,163 @@
+//! `percentile` / `median` (exact, nearest rank) and `stdev` / `variance`
+//! (sample statistics with Welford's update, merged with Chan's formula).
+
+use std::any::Any;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Float64Type};
+use iishunt_plan::types::KType;
+
+use super::{downcast, grow, selected, Accumulator};
+use crate::error::Result;
+
+fn as_f64(array: &ArrayRef) -> Result<ArrayRef> {
+    let plain = crate::expr::decode_array(array)?;
+    Ok(match plain.data_type() {
+        DataType::Float64 => plain,
+        DataType::Duration(_) | DataType::Timestamp(_, _) => cast(&cast(&plain, &DataType::Int64)?, &DataType::Float64)?,
+        _ => cast(&plain, &DataType::Float64)?,
+    })
+}
+
+pub struct Percentile {
+    p: f64,
+    ty: KType,
+    values: Vec<Vec<f64>>,
+}
+
+impl Percentile {
+    pub fn new(p: f64, ty: KType) -> Self {
+        Percentile { p: p.clamp(0.0, 100.0), ty, values: Vec::new() }
+    }
+}
+
+impl Accumulator for Percentile {
+    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+        grow(&mut self.values, num_groups, Vec::new());
+        let Some(arg) = args.first() else { return Ok(()) };
+        let v = as_f64(arg)?;
+        let v = v.as_primitive::<Float64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if v.is_valid(i) && selected(filter, i) {
+                self.values[g as usize].push(v.value(i));
+            }
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+        let other = downcast::<Percentile>(other)?;
+        grow(&mut self.values, num_groups, Vec::new());
+        for (g, vals) in other.values.into_iter().enumerate() {
+            self.values[mapping[g] as usize].extend(vals);
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, num_groups: usize) -> Result<ArrayRef> {
+        grow(&mut self.values, num_groups, Vec::new());
+        let p = self.p;
+        let out: Float64Array = self
+            .values
+            .iter_mut()
+            .map(|vals| {
+                if vals.is_empty() {
+                    return None;
+                }
+                vals.sort_by(f64::total_cmp);
+                // Nearest rank: the smallest value with at least p% of values at or below it.
+                let rank = ((p / 100.0) * vals.len() as f64).ceil() as usize;
+                Some(vals[rank.clamp(1, vals.len()) - 1])
+            })
+            .collect();
+        let array: ArrayRef = Arc::new(out);
+        Ok(match self.ty {
+            KType::Real | KType::Decimal => array,
+            KType::DateTime | KType::TimeSpan => cast(&cast(&array, &DataType::Int64)?, &self.ty.arrow_type())?,
+            other => cast(&array, &other.arrow_type())?,
+        })
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+#[derive(Clone, Copy)]
+pub enum MomentKind {
+    Stdev,
+    Variance,
+}
+
+pub struct Moments {
+    kind: MomentKind,
+    /// (count, mean, m2) per group.
+    state: Vec<(f64, f64, f64)>,
+}
+
+impl Moments {
+    pub fn new(kind: MomentKind) -> Self {
+        Moments { kind, state: Vec::new() }
+    }
+}
+
+impl Accumulator for Moments {
+    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+        grow(&mut self.state, num_groups, (0.0, 0.0, 0.0));
+        let Some(arg) = args.first() else { return Ok(()) };
+        let v = as_f64(arg)?;
+        let v = v.as_primitive::<Float64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if v.is_valid(i) && selected(filter, i) {
+                let (n, mean, m2) = &mut self.state[g as usize];
+                let x = v.value(i);
+                *n += 1.0;
+                let d = x - *mean;
+                *mean += d / *n;
+                *m2 += d * (x - *mean);
+            }
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+        let other = downcast::<Moments>(other)?;
+        grow(&mut self.state, num_groups, (0.0, 0.0, 0.0));
+        for (g, (nb, mb, m2b)) in other.state.into_iter().enumerate() {
+            if nb == 0.0 {
+                continue;
+            }
+            let (na, ma, m2a) = self.state[mapping[g] as usize];
+            let n = na + nb;
+            let d = mb - ma;
+            self.state[mapping[g] as usize] = (n, ma + d * nb / n, m2a + m2b + d * d * na * nb / n);
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, num_groups: usize) -> Result<ArrayRef> {
+        grow(&mut self.state, num_groups, (0.0, 0.0, 0.0));
+        let kind = self.kind;
+        let out: Float64Array = self
+            .state
+            .iter()
+            .map(|(n, _, m2)| {
+                if *n < 1.0 {
+                    return None;
+                }
+                let var = if *n < 2.0 { 0.0 } else { m2 / (n - 1.0) };
+                Some(match kind {
+                    MomentKind::Variance => var,
+                    MomentKind::Stdev => var.sqrt(),
+                })
+            })
+            .collect();
+        Ok(Arc::new(out))
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}

@@ -1,0 +1,170 @@
+//! Hash aggregation: rows → groups by key, then accumulators per group.
+//!
+//! Keys are encoded as fixed-width rows of 64-bit codes (strings as interner
+//! ids, other types as bit patterns, plus one word of null flags) stored in
+//! one arena; the hash table holds only group numbers. No allocation per
+//! group, and a dictionary-encoded key column costs one interner lookup per
+//! distinct value per batch. Each partition chunk fills its own table; tables
+//! merge in partition order, so groups come out in order of first appearance
+//! whatever the thread count.
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch};
+use hashbrown::HashTable;
+use iishunt_plan::expr::{AggregateCall, BoundExpr};
+use iishunt_plan::schema::Schema;
+
+use crate::aggregates::coder::ValueCoder;
+use crate::aggregates::{create, Accumulator};
+use crate::context::ExecContext;
+use crate::error::Result;
+use crate::expr::{evaluate, evaluate_predicate};
+
+pub struct GroupTable {
+    coders: Vec<ValueCoder>,
+    /// Words per key row: one per key column plus the null flags.
+    width: usize,
+    arena: Vec<u64>,
+    table: HashTable<u32>,
+    accumulators: Vec<Box<dyn Accumulator>>,
+    num_groups: usize,
+    // Scratch buffers reused across batches.
+    row_keys: Vec<u64>,
+    group_ids: Vec<u32>,
+    codes: Vec<u64>,
+    nulls: Vec<bool>,
+}
+
+#[inline]
+fn hash_key(key: &[u64]) -> u64 {
+    let mut h: u64 = 0x243f_6a88_85a3_08d3;
+    for &w in key {
+        h = (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h ^= h >> 29;
+    }
+    h ^ (h >> 32)
+}
+
+impl GroupTable {
+    pub fn new(keys: &[BoundExpr], calls: &[AggregateCall]) -> Result<Self> {
+        Ok(GroupTable {
+            coders: keys.iter().map(|k| ValueCoder::new(k.ty())).collect(),
+            width: keys.len() + 1,
+            arena: Vec::new(),
+            table: HashTable::new(),
+            accumulators: calls.iter().map(create).collect::<Result<_>>()?,
+            num_groups: 0,
+            row_keys: Vec::new(),
+            group_ids: Vec::new(),
+            codes: Vec::new(),
+            nulls: Vec::new(),
+        })
+    }
+
+    pub fn num_groups(&self) -> usize {
+        self.num_groups
+    }
+
+    /// The group of a key row, created when new.
+    #[inline]
+    fn group_of(&mut self, key: &[u64]) -> u32 {
+        let hash = hash_key(key);
+        let width = self.width;
+        let arena = &self.arena;
+        if let Some(&g) = self.table.find(hash, |&g| &arena[g as usize * width..(g as usize + 1) * width] == key) {
+            return g;
+        }
+        let g = self.num_groups as u32;
+        self.arena.extend_from_slice(key);
+        self.num_groups += 1;
+        let arena = &self.arena;
+        self.table.insert_unique(hash, g, |&h| hash_key(&arena[h as usize * width..(h as usize + 1) * width]));
+        g
+    }
+
+    /// Adds a batch: evaluates the keys and the aggregate arguments on it.
+    pub fn update(&mut self, batch: &RecordBatch, keys: &[BoundExpr], calls: &[AggregateCall], ctx: &ExecContext) -> Result<()> {
+        let rows = batch.num_rows();
+        if rows == 0 {
+            return Ok(());
+        }
+        let width = self.width;
+        self.row_keys.clear();
+        self.row_keys.resize(rows * width, 0);
+        for (k, key) in keys.iter().enumerate() {
+            let array = evaluate(key, batch, ctx)?;
+            self.coders[k].encode(&array, &mut self.codes, &mut self.nulls)?;
+            for r in 0..rows {
+                if self.nulls[r] {
+                    self.row_keys[r * width + width - 1] |= 1 << k;
+                } else {
+                    self.row_keys[r * width + k] = self.codes[r];
+                }
+            }
+        }
+        let row_keys = std::mem::take(&mut self.row_keys);
+        self.group_ids.clear();
+        for r in 0..rows {
+            let g = self.group_of(&row_keys[r * width..(r + 1) * width]);
+            self.group_ids.push(g);
+        }
+        self.row_keys = row_keys;
+        for (acc, call) in self.accumulators.iter_mut().zip(calls) {
+            let args: Vec<ArrayRef> = call.args.iter().map(|a| evaluate(a, batch, ctx)).collect::<Result<_>>()?;
+            let filter = call.filter.as_ref().map(|f| evaluate_predicate(f, batch, ctx)).transpose()?;
+            acc.update(&self.group_ids, self.num_groups, &args, filter.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// Folds a later partition's table in.
+    pub fn merge(&mut self, other: GroupTable) -> Result<()> {
+        let width = self.width;
+        let mut mapping = Vec::with_capacity(other.num_groups);
+        let mut key = vec![0u64; width];
+        for g in 0..other.num_groups {
+            let theirs = &other.arena[g * width..(g + 1) * width];
+            let null_flags = theirs[width - 1];
+            for k in 0..width - 1 {
+                key[k] = if null_flags & (1 << k) != 0 {
+                    0
+                } else {
+                    self.coders[k].translate(&other.coders[k], theirs[k])
+                };
+            }
+            key[width - 1] = null_flags;
+            mapping.push(self.group_of(&key));
+        }
+        for (mine, theirs) in self.accumulators.iter_mut().zip(other.accumulators) {
+            mine.merge(theirs, &mapping, self.num_groups)?;
+        }
+        Ok(())
+    }
+
+    /// The result: key columns then aggregate columns, one row per group.
+    /// Without keys there is always exactly one row (`count()` of nothing is 0).
+    pub fn finish(mut self, schema: &Schema) -> Result<RecordBatch> {
+        if self.width == 1 && self.num_groups == 0 {
+            self.group_of(&[0]);
+        }
+        let width = self.width;
+        let n = self.num_groups;
+        let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.len());
+        for (k, coder) in self.coders.iter().enumerate() {
+            let arena = &self.arena;
+            let codes = (0..n).map(|g| {
+                let row = &arena[g * width..(g + 1) * width];
+                (row[width - 1] & (1 << k) == 0).then_some(row[k])
+            });
+            columns.push(coder.decode(codes));
+        }
+        for acc in self.accumulators {
+            columns.push(acc.finish(n)?);
+        }
+        crate::ops::batch_with_schema(schema, columns, n)
+    }
+}
+
+/// Shared handle type for a finished aggregate's output.
+pub type AggregateOutput = Arc<RecordBatch>;

@@ -1,0 +1,31 @@
+//! Constant rows (`print`, `datatable`, `range`, `getschema`) as a batch.
+
+use arrow::array::{ArrayRef, RecordBatch};
+use arrow::compute::concat;
+use iishunt_plan::schema::Schema;
+use iishunt_plan::types::ScalarValue;
+
+use super::batch_with_schema;
+use crate::error::Result;
+use crate::scalar::scalar_to_array;
+
+pub fn values_batch(schema: &Schema, rows: &[Vec<ScalarValue>]) -> Result<RecordBatch> {
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.len());
+    for (c, col) in schema.columns.iter().enumerate() {
+        let cells: Vec<ArrayRef> = rows
+            .iter()
+            .map(|row| {
+                let v = row.get(c).cloned().unwrap_or(ScalarValue::Null(col.ty));
+                let v = if v.ktype() == col.ty { v } else { ScalarValue::Null(col.ty) };
+                scalar_to_array(&v, 1)
+            })
+            .collect::<Result<_>>()?;
+        columns.push(if cells.is_empty() {
+            arrow::array::new_empty_array(&col.ty.arrow_type())
+        } else {
+            let refs: Vec<&dyn arrow::array::Array> = cells.iter().map(|a| a.as_ref()).collect();
+            concat(&refs)?
+        });
+    }
+    batch_with_schema(schema, columns, rows.len())
+}

@@ -1,0 +1,205 @@
+//! The physical plan: the logical plan cut into pipelines. A pipeline is a
+//! source (a scan's partitions, constant rows, or a finished child) plus
+//! streaming stages (filter, project) that run on every partition in
+//! parallel; pipeline breakers (hash aggregate, sort, top, limit, union)
+//! consume a pipeline's output. `explain` prints this tree.
+
+use std::fmt::Write;
+
+use arrow::array::RecordBatch;
+use iishunt_plan::expr::{AggregateCall, BoundExpr, SortExpr};
+use iishunt_plan::logical::LogicalPlan;
+use iishunt_plan::schema::Schema;
+
+use crate::error::Result;
+use crate::ops::values::values_batch;
+use crate::source::{DataSource, Partition};
+
+pub enum PhysicalPlan {
+    /// Run the pipeline and keep every row.
+    Collect(Pipeline),
+    /// Partial aggregation per partition chunk, then a merge in partition order.
+    HashAggregate { input: Pipeline, keys: Vec<BoundExpr>, aggregates: Vec<AggregateCall>, schema: Schema },
+    Sort { input: Pipeline, keys: Vec<SortExpr> },
+    TopN { input: Pipeline, keys: Vec<SortExpr>, n: usize },
+    Limit { input: Pipeline, n: usize },
+    Union { inputs: Vec<PhysicalPlan>, mappings: Vec<Vec<Option<usize>>>, schema: Schema },
+}
+
+pub struct Pipeline {
+    pub source: PipelineSource,
+    pub stages: Vec<Stage>,
+    pub schema: Schema,
+}
+
+pub enum PipelineSource {
+    Scan {
+        table: String,
+        /// The columns read.
+        schema: Schema,
+        filter: Option<BoundExpr>,
+        partitions: Vec<Partition>,
+        /// Row groups skipped by their `TimeGenerated` statistics.
+        pruned: usize,
+    },
+    Values(RecordBatch),
+    Child(Box<PhysicalPlan>),
+}
+
+pub enum Stage {
+    Filter(BoundExpr),
+    Project { exprs: Vec<BoundExpr>, schema: Schema },
+}
+
+impl PhysicalPlan {
+    pub fn schema(&self) -> &Schema {
+        match self {
+            PhysicalPlan::Collect(p) | PhysicalPlan::Sort { input: p, .. } => &p.schema,
+            PhysicalPlan::TopN { input, .. } | PhysicalPlan::Limit { input, .. } => &input.schema,
+            PhysicalPlan::HashAggregate { schema, .. } | PhysicalPlan::Union { schema, .. } => schema,
+        }
+    }
+}
+
+/// Builds the physical plan, listing (and pruning) each scan's partitions.
+pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<PhysicalPlan> {
+    Ok(match plan {
+        LogicalPlan::Aggregate(a) => PhysicalPlan::HashAggregate {
+            input: pipeline(&a.input, source)?,
+            keys: a.keys.clone(),
+            aggregates: a.aggregates.clone(),
+            schema: a.schema.clone(),
+        },
+        LogicalPlan::Sort(s) => PhysicalPlan::Sort { input: pipeline(&s.input, source)?, keys: s.keys.clone() },
+        LogicalPlan::TopN(t) => PhysicalPlan::TopN { input: pipeline(&t.input, source)?, keys: t.keys.clone(), n: t.n },
+        LogicalPlan::Limit(l) => PhysicalPlan::Limit { input: pipeline(&l.input, source)?, n: l.n },
+        LogicalPlan::Union(u) => PhysicalPlan::Union {
+            inputs: u.inputs.iter().map(|i| create_physical_plan(i, source)).collect::<Result<_>>()?,
+            mappings: u.mappings.clone(),
+            schema: u.schema.clone(),
+        },
+        LogicalPlan::Scan(_) | LogicalPlan::Values(_) | LogicalPlan::Filter(_) | LogicalPlan::Project(_) => {
+            PhysicalPlan::Collect(pipeline(plan, source)?)
+        }
+    })
+}
+
+fn pipeline(plan: &LogicalPlan, source: &DataSource) -> Result<Pipeline> {
+    Ok(match plan {
+        LogicalPlan::Scan(s) => {
+            let (partitions, pruned) = source.partitions(&s.table, s.time_range)?;
+            Pipeline {
+                source: PipelineSource::Scan {
+                    table: s.table.clone(),
+                    schema: s.schema.clone(),
+                    filter: s.filter.clone(),
+                    partitions,
+                    pruned,
+                },
+                stages: Vec::new(),
+                schema: s.schema.clone(),
+            }
+        }
+        LogicalPlan::Values(v) => Pipeline {
+            source: PipelineSource::Values(values_batch(&v.schema, &v.rows)?),
+            stages: Vec::new(),
+            schema: v.schema.clone(),
+        },
+        LogicalPlan::Filter(f) => {
+            let mut p = pipeline(&f.input, source)?;
+            p.stages.push(Stage::Filter(f.predicate.clone()));
+            p
+        }
+        LogicalPlan::Project(pr) => {
+            let mut p = pipeline(&pr.input, source)?;
+            p.stages.push(Stage::Project { exprs: pr.exprs.clone(), schema: pr.schema.clone() });
+            p.schema = pr.schema.clone();
+            p
+        }
+        other => {
+            let child = create_physical_plan(other, source)?;
+            let schema = child.schema().clone();
+            Pipeline { source: PipelineSource::Child(Box::new(child)), stages: Vec::new(), schema }
+        }
+    })
+}
+
+/// The physical plan as an indented tree.
+pub fn display_physical(plan: &PhysicalPlan) -> String {
+    let mut out = String::new();
+    write_plan(plan, 0, &mut out);
+    out
+}
+
+fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    match plan {
+        PhysicalPlan::Collect(p) => {
+            let _ = writeln!(out, "{pad}Collect");
+            write_pipeline(p, depth + 1, out);
+        }
+        PhysicalPlan::HashAggregate { input, keys, aggregates, .. } => {
+            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            let aggs: Vec<String> = aggregates.iter().map(|a| format!("{a:?}")).collect();
+            let _ = writeln!(out, "{pad}HashAggregate: final merge in partition order, by=[{}] aggregates=[{}]", keys.join(", "), aggs.join(", "));
+            let _ = writeln!(out, "{pad}  PartialHashAggregate: one table per partition chunk (parallel)");
+            write_pipeline(input, depth + 2, out);
+        }
+        PhysicalPlan::Sort { input, keys } => {
+            let _ = writeln!(out, "{pad}Sort: {}", keys.iter().map(|k| format!("{} {}", k.expr, if k.descending { "desc" } else { "asc" })).collect::<Vec<_>>().join(", "));
+            write_pipeline(input, depth + 1, out);
+        }
+        PhysicalPlan::TopN { input, keys, n } => {
+            let _ = writeln!(out, "{pad}TopN: {n} by {} (per-partition top {n}, then merged)", keys.iter().map(|k| format!("{} {}", k.expr, if k.descending { "desc" } else { "asc" })).collect::<Vec<_>>().join(", "));
+            write_pipeline(input, depth + 1, out);
+        }
+        PhysicalPlan::Limit { input, n } => {
+            let _ = writeln!(out, "{pad}Limit: {n} (stops reading once {n} rows are found)");
+            write_pipeline(input, depth + 1, out);
+        }
+        PhysicalPlan::Union { inputs, .. } => {
+            let _ = writeln!(out, "{pad}Union: {} inputs", inputs.len());
+            for i in inputs {
+                write_plan(i, depth + 1, out);
+            }
+        }
+    }
+}
+
+fn write_pipeline(p: &Pipeline, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    for stage in p.stages.iter().rev() {
+        match stage {
+            Stage::Filter(e) => {
+                let _ = writeln!(out, "{pad}Filter: {e}");
+            }
+            Stage::Project { exprs, schema } => {
+                let items: Vec<String> = exprs
+                    .iter()
+                    .zip(&schema.columns)
+                    .map(|(e, c)| match e {
+                        BoundExpr::Column { name, .. } if *name == c.name => c.name.clone(),
+                        _ => format!("{}={e}", c.name),
+                    })
+                    .collect();
+                let _ = writeln!(out, "{pad}Project: {}", items.join(", "));
+            }
+        }
+    }
+    match &p.source {
+        PipelineSource::Scan { table, schema, filter, partitions, pruned } => {
+            let cols: Vec<&str> = schema.names().collect();
+            let _ = writeln!(
+                out,
+                "{pad}ParquetScan: {table} columns=[{}] partitions={} row_groups_pruned={pruned}{}",
+                cols.join(", "),
+                partitions.len(),
+                filter.as_ref().map(|f| format!(" filter={f}")).unwrap_or_default()
+            );
+        }
+        PipelineSource::Values(b) => {
+            let _ = writeln!(out, "{pad}Values: {} rows", b.num_rows());
+        }
+        PipelineSource::Child(c) => write_plan(c, depth, out),
+    }
+}

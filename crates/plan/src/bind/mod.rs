@@ -1,0 +1,446 @@
+//! The binder: AST → logical plan. Resolves names against the catalog and the
+//! `let` scope, types every expression, and raises each error at the span it
+//! blames. One `bind_<operator>` per operator lives in `operators.rs`;
+//! expressions in `expr.rs`; `summarize` in `summarize.rs`; ES|QL's index
+//! patterns and ECS views in `esql.rs`.
+
+mod expr;
+mod naming;
+mod operators;
+mod summarize;
+
+use std::collections::HashMap;
+
+use iishunt_syntax::ast::{self, Dialect, LetValue, SourceKind, Statement, TabularExpr};
+
+use crate::catalog::Catalog;
+use crate::error::{PlanError, Result};
+use crate::expr::BoundExpr;
+use crate::logical::{LogicalPlan, Scan, Values};
+use crate::schema::{Column, Schema};
+use crate::suggest::did_you_mean;
+use crate::types::ScalarValue;
+
+/// Evaluates a constant expression (no column references) to a value; given
+/// by the executor so `let` values and literal arguments fold at bind time.
+pub type Folder<'a> = &'a dyn Fn(&BoundExpr) -> Option<ScalarValue>;
+
+/// A chart requested with `render`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderRequest {
+    pub chart: String,
+    pub properties: Vec<(String, String)>,
+}
+
+/// A bound query: the plan of its result and what else the user asked for.
+#[derive(Debug, Clone)]
+pub struct BoundQuery {
+    pub plan: LogicalPlan,
+    pub render: Option<RenderRequest>,
+    /// Notes for the user: ignored hints, the implicit ES|QL limit, …
+    pub notes: Vec<String>,
+}
+
+/// What a `let` name stands for.
+#[derive(Clone)]
+pub(crate) enum Binding {
+    Scalar(BoundExpr),
+    Tabular(TabularExpr),
+    Function(ast::FunctionDef),
+}
+
+pub(crate) struct Binder<'a> {
+    catalog: &'a Catalog,
+    dialect: Dialect,
+    fold: Folder<'a>,
+    scopes: Vec<HashMap<String, Binding>>,
+    notes: Vec<String>,
+    render: Option<RenderRequest>,
+    depth: usize,
+}
+
+/// Binds a parsed query: the last tabular statement is the result.
+pub fn bind_query(query: &ast::Query, catalog: &Catalog, fold: Folder) -> Result<BoundQuery> {
+    let mut binder = Binder {
+        catalog,
+        dialect: query.dialect,
+        fold,
+        scopes: vec![HashMap::new()],
+        notes: Vec::new(),
+        render: None,
+        depth: 0,
+    };
+    let mut result = None;
+    for statement in &query.statements {
+        match statement {
+            Statement::Let(l) => binder.bind_let(l)?,
+            Statement::Set(s) => binder.notes.push(format!("`set {}` is accepted and has no effect here", s.name)),
+            Statement::Tabular(t) => {
+                binder.render = None;
+                result = Some(binder.bind_tabular(t)?);
+            }
+        }
+    }
+    let Some(mut plan) = result else {
+        return Err(PlanError::new(
+            "plan::no_result",
+            query.span,
+            "the query has no tabular expression to run",
+            "only `let` statements here",
+        )
+        .with_help("end the query with a table and operators, e.g. `W3CIISLog | take 10`"));
+    };
+    if query.dialect == Dialect::Esql && !ends_with_limit(&plan) {
+        plan = LogicalPlan::Limit(crate::logical::Limit { input: Box::new(plan), n: ESQL_DEFAULT_LIMIT });
+        binder.notes.push(format!("ES|QL returns at most {ESQL_DEFAULT_LIMIT} rows without an explicit LIMIT"));
+    }
+    Ok(BoundQuery { plan, render: binder.render, notes: binder.notes })
+}
+
+/// ES|QL's implicit `LIMIT` when a query has none (as in Elasticsearch).
+pub const ESQL_DEFAULT_LIMIT: usize = 1000;
+
+fn ends_with_limit(plan: &LogicalPlan) -> bool {
+    matches!(plan, LogicalPlan::Limit(_) | LogicalPlan::TopN(_))
+}
+
+impl<'a> Binder<'a> {
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn define(&mut self, name: &str, binding: Binding) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name.to_string(), binding);
+        }
+    }
+
+    fn let_names(&self) -> Vec<String> {
+        self.scopes.iter().flat_map(|s| s.keys().cloned()).collect()
+    }
+
+    fn bind_let(&mut self, l: &ast::LetStatement) -> Result<()> {
+        let binding = match &l.value {
+            LetValue::Scalar(e) => {
+                let bound = self.bind_expr(e, &Schema::default(), None)?;
+                let bound = match self.try_fold(&bound) {
+                    Some(v) => BoundExpr::Literal(v),
+                    None => bound,
+                };
+                Binding::Scalar(bound)
+            }
+            LetValue::Tabular(t) => Binding::Tabular(t.clone()),
+            LetValue::Function(f) => Binding::Function(f.clone()),
+        };
+        self.define(&l.name.name, binding);
+        Ok(())
+    }
+
+    /// Folds an expression without column references to a constant.
+    pub(crate) fn try_fold(&self, e: &BoundExpr) -> Option<ScalarValue> {
+        if let BoundExpr::Literal(v) = e {
+            return Some(v.clone());
+        }
+        let mut has_column = false;
+        e.visit_columns(&mut |_| has_column = true);
+        if has_column {
+            return None;
+        }
+        (self.fold)(e)
+    }
+
+    pub(crate) fn bind_tabular(&mut self, t: &TabularExpr) -> Result<LogicalPlan> {
+        self.depth += 1;
+        if self.depth > 64 {
+            return Err(PlanError::new(
+                "plan::too_deep",
+                t.span,
+                "tabular expressions nest too deeply (more than 64 levels)",
+                "here",
+            )
+            .with_help("a `let` that refers to itself? iishunt does not support recursion"));
+        }
+        let result = self.bind_tabular_inner(t);
+        self.depth -= 1;
+        result
+    }
+
+    fn bind_tabular_inner(&mut self, t: &TabularExpr) -> Result<LogicalPlan> {
+        let mut plan = self.bind_source(&t.source)?;
+        for op in &t.operators {
+            plan = self.bind_operator(plan, op)?;
+        }
+        Ok(plan)
+    }
+
+    fn bind_source(&mut self, source: &ast::Source) -> Result<LogicalPlan> {
+        match &source.kind {
+            SourceKind::Table(_) if self.dialect == Dialect::Esql => Err(not_supported("FROM", source.span)),
+            SourceKind::Table(names) => {
+                let Some(first) = names.first() else {
+                    return Err(PlanError::new("plan::no_table", source.span, "no table named", "here"));
+                };
+                if names.len() > 1 {
+                    return self.bind_union_of_names(names);
+                }
+                self.bind_table_name(first)
+            }
+            SourceKind::Call(call) => self.bind_tabular_call(call),
+            SourceKind::Nested(inner) => self.bind_tabular(inner),
+            SourceKind::Print(items) => self.bind_print(items, source.span),
+            SourceKind::Datatable { columns, values } => self.bind_datatable(columns, values, source.span),
+            SourceKind::Range { column, from, to, step } => self.bind_range(column, from, to, step),
+            SourceKind::Union(u) => self.bind_union_source(u, source.span),
+            SourceKind::Search { .. } => Err(not_supported("search", source.span)),
+        }
+    }
+
+    fn bind_union_of_names(&mut self, names: &[ast::Ident]) -> Result<LogicalPlan> {
+        let mut inputs = Vec::new();
+        for name in names {
+            inputs.push(self.bind_table_name(name)?);
+        }
+        Ok(operators::union_plans(inputs))
+    }
+
+    pub(crate) fn bind_table_name(&mut self, name: &ast::Ident) -> Result<LogicalPlan> {
+        match self.lookup(&name.name).cloned() {
+            Some(Binding::Tabular(t)) => return self.bind_tabular(&t),
+            Some(Binding::Function(f)) if f.params.is_empty() => {
+                return self.bind_function_body(&f, &[], name.span);
+            }
+            Some(Binding::Scalar(_)) => {
+                return Err(PlanError::new(
+                    "plan::not_a_table",
+                    name.span,
+                    format!("`{}` is a scalar `let` value, not a table", name.name),
+                    "used as a table here",
+                ))
+            }
+            _ => {}
+        }
+        if let Some(table) = self.catalog.table(&name.name) {
+            return Ok(scan_all(&table.name, &table.schema));
+        }
+        let mut candidates: Vec<String> = self.catalog.table_names().map(str::to_string).collect();
+        candidates.extend(self.let_names());
+        let mut err = PlanError::new(
+            "plan::unknown_table",
+            name.span,
+            format!("unknown table `{}`", name.name),
+            "no table or tabular `let` has this name",
+        );
+        if let Some(s) = did_you_mean(&name.name, candidates.iter().map(String::as_str)) {
+            err = err.with_help(format!("did you mean `{s}`?"));
+        } else {
+            let tables: Vec<&str> = self.catalog.table_names().collect();
+            err = err.with_help(format!("the tables are: {}", tables.join(", ")));
+        }
+        Err(err)
+    }
+
+    fn bind_tabular_call(&mut self, call: &ast::Call) -> Result<LogicalPlan> {
+        match self.lookup(&call.name.name).cloned() {
+            Some(Binding::Function(f)) => {
+                let mut args = Vec::new();
+                for a in &call.args {
+                    args.push(self.bind_expr(a, &Schema::default(), None)?);
+                }
+                self.bind_function_body(&f, &args, call.span)
+            }
+            _ => Err(PlanError::new(
+                "plan::unknown_function",
+                call.name.span,
+                format!("unknown tabular function `{}`", call.name.name),
+                "not a `let` function",
+            )),
+        }
+    }
+
+    /// Binds a user function's body with its parameters bound to `args`.
+    pub(crate) fn bind_function_body(
+        &mut self,
+        f: &ast::FunctionDef,
+        args: &[BoundExpr],
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
+        let scope = self.function_scope(f, args, span)?;
+        self.scopes.push(scope);
+        let result = (|| {
+            let mut last = None;
+            for s in &f.body {
+                match s {
+                    Statement::Let(l) => self.bind_let(l)?,
+                    Statement::Tabular(t) => last = Some(self.bind_tabular(t)?),
+                    Statement::Set(_) => {}
+                }
+            }
+            last.ok_or_else(|| {
+                PlanError::new("plan::not_tabular", span, "this function does not return a table", "called as a table here")
+            })
+        })();
+        self.scopes.pop();
+        result
+    }
+
+    pub(crate) fn function_scope(
+        &mut self,
+        f: &ast::FunctionDef,
+        args: &[BoundExpr],
+        span: ast::Span,
+    ) -> Result<HashMap<String, Binding>> {
+        if args.len() > f.params.len() {
+            return Err(PlanError::new(
+                "plan::arity",
+                span,
+                format!("this function takes {} arguments, got {}", f.params.len(), args.len()),
+                "too many arguments",
+            ));
+        }
+        let mut scope = HashMap::new();
+        for (i, p) in f.params.iter().enumerate() {
+            let value = match (args.get(i), &p.default) {
+                (Some(a), _) => a.clone(),
+                (None, Some(d)) => self.bind_expr(d, &Schema::default(), None)?,
+                (None, None) => {
+                    return Err(PlanError::new(
+                        "plan::arity",
+                        span,
+                        format!("missing argument `{}`", p.name.name),
+                        "called here",
+                    ))
+                }
+            };
+            scope.insert(p.name.name.clone(), Binding::Scalar(value));
+        }
+        Ok(scope)
+    }
+
+    fn bind_print(&mut self, items: &[ast::NamedExpr], span: ast::Span) -> Result<LogicalPlan> {
+        let mut columns = Vec::new();
+        let mut row = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let bound = self.bind_expr(&item.expr, &Schema::default(), None)?;
+            let value = self.try_fold(&bound).ok_or_else(|| {
+                PlanError::new("plan::not_constant", item.expr.span, "this value cannot be computed", "here")
+            })?;
+            let name = match item.names.first() {
+                Some(n) => n.name.clone(),
+                None if self.dialect == Dialect::Esql => text_of(&item.expr),
+                None => naming::unique(&format!("print_{i}"), &columns),
+            };
+            columns.push(Column { name, ty: value.ktype() });
+            row.push(value);
+        }
+        if columns.is_empty() {
+            return Err(PlanError::new("plan::empty_print", span, "`print` needs at least one value", "here"));
+        }
+        Ok(LogicalPlan::Values(Values { schema: Schema::new(columns), rows: vec![row] }))
+    }
+
+    fn bind_datatable(
+        &mut self,
+        columns: &[(ast::Ident, ast::TypeName)],
+        values: &[ast::Expr],
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
+        if columns.is_empty() || values.len() % columns.len() != 0 {
+            return Err(PlanError::new(
+                "plan::datatable_shape",
+                span,
+                format!("datatable has {} columns but {} values", columns.len(), values.len()),
+                "values must fill whole rows",
+            ));
+        }
+        let schema = Schema::new(
+            columns.iter().map(|(n, t)| Column { name: n.name.clone(), ty: (*t).into() }).collect(),
+        );
+        let mut rows = Vec::new();
+        for chunk in values.chunks(columns.len()) {
+            let mut row = Vec::new();
+            for (e, col) in chunk.iter().zip(&schema.columns) {
+                let bound = self.bind_expr(e, &Schema::default(), None)?;
+                let bound = expr::convert_to(bound, col.ty, self).map_err(|m| {
+                    PlanError::new("plan::datatable_type", e.span, m, format!("expected a {}", col.ty))
+                })?;
+                let value = self.try_fold(&bound).ok_or_else(|| {
+                    PlanError::new("plan::not_constant", e.span, "datatable values must be constants", "here")
+                })?;
+                row.push(value);
+            }
+            rows.push(row);
+        }
+        Ok(LogicalPlan::Values(Values { schema, rows }))
+    }
+
+    fn bind_range(&mut self, column: &ast::Ident, from: &ast::Expr, to: &ast::Expr, step: &ast::Expr) -> Result<LogicalPlan> {
+        let mut consts = Vec::new();
+        for e in [from, to, step] {
+            let b = self.bind_expr(e, &Schema::default(), None)?;
+            consts.push(self.try_fold(&b).ok_or_else(|| {
+                PlanError::new("plan::not_constant", e.span, "range bounds must be constants", "here")
+            })?);
+        }
+        let ty = consts[0].ktype();
+        let (Some(lo), Some(hi), Some(st)) = (consts[0].as_i64(), consts[1].as_i64(), consts[2].as_i64()) else {
+            return Err(PlanError::new("plan::range_type", from.span, "range supports long, datetime and timespan bounds", "here"));
+        };
+        if st <= 0 {
+            return Err(PlanError::new("plan::range_step", step.span, "the range step must be positive", "here"));
+        }
+        let count = ((hi - lo) / st + 1).max(0) as u64;
+        if count > 10_000_000 {
+            return Err(PlanError::new("plan::range_size", to.span, format!("range would make {count} rows (limit 10,000,000)"), "here"));
+        }
+        let rows = (0..count as i64)
+            .map(|i| {
+                let v = lo + i * st;
+                vec![match ty {
+                    crate::types::KType::DateTime => ScalarValue::DateTime(v),
+                    crate::types::KType::TimeSpan => ScalarValue::TimeSpan(v),
+                    crate::types::KType::Int => ScalarValue::Int(v as i32),
+                    _ => ScalarValue::Long(v),
+                }]
+            })
+            .collect();
+        Ok(LogicalPlan::Values(Values { schema: Schema::new(vec![Column { name: column.name.clone(), ty }]), rows }))
+    }
+
+    fn bind_union_source(&mut self, u: &ast::Union, span: ast::Span) -> Result<LogicalPlan> {
+        if let Some((name, _)) = u.params.iter().find(|(n, _)| n.name == "withsource") {
+            return Err(not_supported("union withsource=", name.span.to(span)));
+        }
+        let mut inputs = Vec::new();
+        for t in &u.tables {
+            inputs.push(self.bind_tabular(t)?);
+        }
+        Ok(operators::union_plans(inputs))
+    }
+}
+
+/// A scan of every column of a table (projection pushdown narrows it later).
+pub(crate) fn scan_all(table: &str, schema: &Schema) -> LogicalPlan {
+    LogicalPlan::Scan(Scan {
+        table: table.to_string(),
+        table_schema: schema.clone(),
+        projection: (0..schema.len()).collect(),
+        filter: None,
+        time_range: (None, None),
+        schema: schema.clone(),
+    })
+}
+
+pub(crate) fn not_supported(what: &str, span: ast::Span) -> PlanError {
+    PlanError::new(
+        "plan::not_supported",
+        span,
+        format!("`{what}` is not supported yet"),
+        "iishunt parses this but cannot run it yet",
+    )
+    .with_help("see docs/kql.md for the operators the engine runs")
+}
+
+/// The query text of an expression as ES|QL names unnamed columns (`count()`).
+pub(crate) fn text_of(e: &ast::Expr) -> String {
+    naming::expr_text(e)
+}

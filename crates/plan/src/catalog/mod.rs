@@ -1,0 +1,26 @@
+//! The catalog: the tables a query can name and their columns as the query
+//! sees them (Sentinel names and types). Built by the facade from the dataset;
+//! the ES|QL views over the same tables are defined in `ecs.rs`.
+
+use crate::schema::Schema;
+
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub name: String,
+    pub schema: Schema,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub tables: Vec<TableDef>,
+}
+
+impl Catalog {
+    pub fn table(&self, name: &str) -> Option<&TableDef> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    pub fn table_names(&self) -> impl Iterator<Item = &str> {
+        self.tables.iter().map(|t| t.name.as_str())
+    }
+}

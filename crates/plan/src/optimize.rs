@@ -1,0 +1,325 @@
+//! The optimizer: rewrites a bound plan so the scan reads as little as possible.
+//!
+//! 1. Predicate pushdown: a `where` moves below projections that only pass
+//!    its columns through, and into the scan, where it runs on each batch as
+//!    it is read.
+//! 2. Time pruning: `TimeGenerated` bounds in the scan's predicate
+//!    (`> ago(1d)`, `between (…)`) become a range checked against each row
+//!    group's statistics, so whole row groups are skipped unread.
+//! 3. Projection pushdown: only the columns some operator needs are read;
+//!    projected expressions nobody uses are not computed.
+//! 4. Identity projections (a rename-free `project` of every column) vanish.
+
+use crate::expr::BoundExpr;
+use crate::logical::{Aggregate, Filter, Limit, LogicalPlan, Project, Scan, Sort, TopN, Union};
+use crate::schema::Schema;
+use crate::types::{KType, ScalarValue};
+
+/// Runs every rule, in order.
+pub fn optimize(plan: LogicalPlan) -> LogicalPlan {
+    let plan = push_down_filters(plan);
+    let width = plan.schema().len();
+    let (plan, _) = prune(plan, &vec![true; width]);
+    remove_identity_projects(plan)
+}
+
+fn and(a: BoundExpr, b: BoundExpr) -> BoundExpr {
+    match crate::functions::lookup_scalar("__and") {
+        Some(f) => BoundExpr::Call { func: f, args: vec![a, b], ty: KType::Bool },
+        None => a,
+    }
+}
+
+fn push_down_filters(plan: LogicalPlan) -> LogicalPlan {
+    map_inputs(plan, push_down_filters, |plan| match plan {
+        LogicalPlan::Filter(Filter { input, predicate }) => push_filter(*input, predicate),
+        other => other,
+    })
+}
+
+/// Places `predicate` as deep as it can go above `input`.
+fn push_filter(input: LogicalPlan, predicate: BoundExpr) -> LogicalPlan {
+    match input {
+        LogicalPlan::Scan(mut scan) => {
+            scan.filter = Some(match scan.filter.take() {
+                Some(existing) => and(existing, predicate),
+                None => predicate,
+            });
+            scan.time_range = time_range(scan.filter.as_ref(), &scan.schema);
+            LogicalPlan::Scan(scan)
+        }
+        LogicalPlan::Project(p) if passes_through(&predicate, &p.exprs) => {
+            let below = predicate.substitute(&p.exprs);
+            LogicalPlan::Project(Project { input: Box::new(push_filter(*p.input, below)), exprs: p.exprs, schema: p.schema })
+        }
+        LogicalPlan::Filter(f) => {
+            // Two filters in a row: combine, then push the pair.
+            push_filter(*f.input, and(f.predicate, predicate))
+        }
+        other => LogicalPlan::Filter(Filter { input: Box::new(other), predicate }),
+    }
+}
+
+/// Every column the predicate reads is a plain column below the projection.
+fn passes_through(predicate: &BoundExpr, exprs: &[BoundExpr]) -> bool {
+    let mut ok = true;
+    predicate.visit_columns(&mut |i| ok &= matches!(exprs.get(i), Some(BoundExpr::Column { .. })));
+    ok
+}
+
+/// `TimeGenerated` bounds (inclusive, µs) implied by the conjuncts of `filter`.
+fn time_range(filter: Option<&BoundExpr>, schema: &Schema) -> (Option<i64>, Option<i64>) {
+    let Some(time_col) = schema.index_of("TimeGenerated") else { return (None, None) };
+    let mut range = (None, None);
+    let mut conjuncts = Vec::new();
+    if let Some(f) = filter {
+        collect_conjuncts(f, &mut conjuncts);
+    }
+    let tighten_lo = |r: &mut (Option<i64>, Option<i64>), v: i64| r.0 = Some(r.0.map_or(v, |x: i64| x.max(v)));
+    let tighten_hi = |r: &mut (Option<i64>, Option<i64>), v: i64| r.1 = Some(r.1.map_or(v, |x: i64| x.min(v)));
+    for c in conjuncts {
+        let BoundExpr::Call { func, args, .. } = c else { continue };
+        let [l, r] = args.as_slice() else { continue };
+        let (op, value) = match (l, r) {
+            (BoundExpr::Column { index, .. }, BoundExpr::Literal(ScalarValue::DateTime(v))) if *index == time_col => {
+                (func.name, *v)
+            }
+            (BoundExpr::Literal(ScalarValue::DateTime(v)), BoundExpr::Column { index, .. }) if *index == time_col => {
+                (flip(func.name), *v)
+            }
+            _ => continue,
+        };
+        match op {
+            "__gt" => tighten_lo(&mut range, value.saturating_add(1)),
+            "__ge" => tighten_lo(&mut range, value),
+            "__lt" => tighten_hi(&mut range, value.saturating_sub(1)),
+            "__le" => tighten_hi(&mut range, value),
+            "__eq" => {
+                tighten_lo(&mut range, value);
+                tighten_hi(&mut range, value);
+            }
+            _ => {}
+        }
+    }
+    range
+}
+
+fn flip(op: &'static str) -> &'static str {
+    match op {
+        "__gt" => "__lt",
+        "__ge" => "__le",
+        "__lt" => "__gt",
+        "__le" => "__ge",
+        other => other,
+    }
+}
+
+fn collect_conjuncts<'e>(e: &'e BoundExpr, out: &mut Vec<&'e BoundExpr>) {
+    match e {
+        BoundExpr::Call { func, args, .. } if func.name == "__and" => {
+            for a in args {
+                collect_conjuncts(a, out);
+            }
+        }
+        other => out.push(other),
+    }
+}
+
+fn columns_of(e: &BoundExpr, required: &mut [bool]) {
+    e.visit_columns(&mut |i| {
+        if let Some(r) = required.get_mut(i) {
+            *r = true;
+        }
+    });
+}
+
+fn remap(e: &BoundExpr, mapping: &[Option<usize>]) -> BoundExpr {
+    e.remap_columns(&|i| mapping.get(i).copied().flatten().unwrap_or(i))
+}
+
+/// Keeps only what `required` (over the plan's output columns) needs. Returns
+/// the new plan and where each old output column went.
+fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize>>) {
+    match plan {
+        LogicalPlan::Scan(scan) => {
+            let mut keep = required.to_vec();
+            keep.resize(scan.schema.len(), false);
+            if let Some(f) = &scan.filter {
+                columns_of(f, &mut keep);
+            }
+            let mapping = positions(&keep);
+            let projection: Vec<usize> =
+                scan.projection.iter().zip(&keep).filter(|(_, k)| **k).map(|(p, _)| *p).collect();
+            let schema = Schema::new(
+                scan.schema.columns.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.clone()).collect(),
+            );
+            let filter = scan.filter.as_ref().map(|f| remap(f, &mapping));
+            (LogicalPlan::Scan(Scan { projection, filter, schema, ..scan }), mapping)
+        }
+        LogicalPlan::Values(v) => {
+            let n = v.schema.len();
+            (LogicalPlan::Values(v), (0..n).map(Some).collect())
+        }
+        LogicalPlan::Filter(f) => {
+            let mut need = required.to_vec();
+            need.resize(f.input.schema().len(), false);
+            columns_of(&f.predicate, &mut need);
+            let (input, mapping) = prune(*f.input, &need);
+            let predicate = remap(&f.predicate, &mapping);
+            (LogicalPlan::Filter(Filter { input: Box::new(input), predicate }), mapping)
+        }
+        LogicalPlan::Project(p) => {
+            let mut need = vec![false; p.input.schema().len()];
+            for (e, r) in p.exprs.iter().zip(required) {
+                if *r {
+                    columns_of(e, &mut need);
+                }
+            }
+            let (input, child_map) = prune(*p.input, &need);
+            let mut exprs = Vec::new();
+            let mut columns = Vec::new();
+            let mut mapping = Vec::new();
+            for ((e, c), r) in p.exprs.iter().zip(&p.schema.columns).zip(required) {
+                if *r {
+                    mapping.push(Some(exprs.len()));
+                    exprs.push(remap(e, &child_map));
+                    columns.push(c.clone());
+                } else {
+                    mapping.push(None);
+                }
+            }
+            (LogicalPlan::Project(Project { input: Box::new(input), exprs, schema: Schema::new(columns) }), mapping)
+        }
+        LogicalPlan::Aggregate(a) => {
+            let nkeys = a.keys.len();
+            let mut need = vec![false; a.input.schema().len()];
+            for k in &a.keys {
+                columns_of(k, &mut need);
+            }
+            let kept: Vec<bool> = (0..a.aggregates.len()).map(|i| required.get(nkeys + i).copied().unwrap_or(false)).collect();
+            for (call, k) in a.aggregates.iter().zip(&kept) {
+                if *k {
+                    call.args.iter().for_each(|e| columns_of(e, &mut need));
+                    if let Some(f) = &call.filter {
+                        columns_of(f, &mut need);
+                    }
+                }
+            }
+            let (input, child_map) = prune(*a.input, &need);
+            let keys = a.keys.iter().map(|k| remap(k, &child_map)).collect();
+            let mut aggregates = Vec::new();
+            let mut columns: Vec<_> = a.schema.columns[..nkeys].to_vec();
+            let mut mapping: Vec<Option<usize>> = (0..nkeys).map(Some).collect();
+            for (i, (call, k)) in a.aggregates.iter().zip(&kept).enumerate() {
+                if *k {
+                    mapping.push(Some(nkeys + aggregates.len()));
+                    let mut c = call.clone();
+                    c.args = c.args.iter().map(|e| remap(e, &child_map)).collect();
+                    c.filter = c.filter.as_ref().map(|f| remap(f, &child_map));
+                    aggregates.push(c);
+                    columns.push(a.schema.columns[nkeys + i].clone());
+                } else {
+                    mapping.push(None);
+                }
+            }
+            (
+                LogicalPlan::Aggregate(Aggregate { input: Box::new(input), keys, aggregates, schema: Schema::new(columns) }),
+                mapping,
+            )
+        }
+        LogicalPlan::Sort(s) => {
+            let mut need = required.to_vec();
+            s.keys.iter().for_each(|k| columns_of(&k.expr, &mut need));
+            let (input, mapping) = prune(*s.input, &need);
+            let keys = s.keys.iter().map(|k| crate::expr::SortExpr { expr: remap(&k.expr, &mapping), ..k.clone() }).collect();
+            (LogicalPlan::Sort(Sort { input: Box::new(input), keys }), mapping)
+        }
+        LogicalPlan::TopN(t) => {
+            let mut need = required.to_vec();
+            t.keys.iter().for_each(|k| columns_of(&k.expr, &mut need));
+            let (input, mapping) = prune(*t.input, &need);
+            let keys = t.keys.iter().map(|k| crate::expr::SortExpr { expr: remap(&k.expr, &mapping), ..k.clone() }).collect();
+            (LogicalPlan::TopN(TopN { input: Box::new(input), keys, n: t.n }), mapping)
+        }
+        LogicalPlan::Limit(l) => {
+            let (input, mapping) = prune(*l.input, required);
+            (LogicalPlan::Limit(Limit { input: Box::new(input), n: l.n }), mapping)
+        }
+        LogicalPlan::Union(u) => {
+            let mut inputs = Vec::new();
+            let mut mappings = Vec::new();
+            for (input, map) in u.inputs.into_iter().zip(u.mappings) {
+                let mut need = vec![false; input.schema().len()];
+                for (m, r) in map.iter().zip(required) {
+                    if let (Some(i), true) = (m, r) {
+                        need[*i] = true;
+                    }
+                }
+                let (input, child_map) = prune(input, &need);
+                mappings.push(
+                    map.iter()
+                        .zip(required)
+                        .filter(|(_, r)| **r)
+                        .map(|(m, _)| m.and_then(|i| child_map.get(i).copied().flatten()))
+                        .collect(),
+                );
+                inputs.push(input);
+            }
+            let mapping = positions(required);
+            let schema = Schema::new(
+                u.schema.columns.iter().zip(required).filter(|(_, r)| **r).map(|(c, _)| c.clone()).collect(),
+            );
+            (LogicalPlan::Union(Union { inputs, mappings, schema }), mapping)
+        }
+    }
+}
+
+/// Old index → new index for the kept entries.
+fn positions(keep: &[bool]) -> Vec<Option<usize>> {
+    let mut next = 0;
+    keep.iter()
+        .map(|k| {
+            if *k {
+                next += 1;
+                Some(next - 1)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn remove_identity_projects(plan: LogicalPlan) -> LogicalPlan {
+    map_inputs(plan, remove_identity_projects, |plan| match plan {
+        LogicalPlan::Project(p) if is_identity(&p) => *p.input,
+        other => other,
+    })
+}
+
+fn is_identity(p: &Project) -> bool {
+    let input = p.input.schema();
+    p.exprs.len() == input.len()
+        && p.exprs.iter().enumerate().all(|(i, e)| e.as_column() == Some(i))
+        && p.schema.columns.iter().zip(&input.columns).all(|(a, b)| a == b)
+}
+
+/// Applies `recurse` to every input, then `this` to the node.
+fn map_inputs(
+    plan: LogicalPlan,
+    recurse: fn(LogicalPlan) -> LogicalPlan,
+    this: impl FnOnce(LogicalPlan) -> LogicalPlan,
+) -> LogicalPlan {
+    let rebuilt = match plan {
+        LogicalPlan::Filter(f) => LogicalPlan::Filter(Filter { input: Box::new(recurse(*f.input)), predicate: f.predicate }),
+        LogicalPlan::Project(p) => {
+            LogicalPlan::Project(Project { input: Box::new(recurse(*p.input)), exprs: p.exprs, schema: p.schema })
+        }
+        LogicalPlan::Aggregate(a) => LogicalPlan::Aggregate(Aggregate { input: Box::new(recurse(*a.input)), ..a }),
+        LogicalPlan::Sort(s) => LogicalPlan::Sort(Sort { input: Box::new(recurse(*s.input)), keys: s.keys }),
+        LogicalPlan::TopN(t) => LogicalPlan::TopN(TopN { input: Box::new(recurse(*t.input)), keys: t.keys, n: t.n }),
+        LogicalPlan::Limit(l) => LogicalPlan::Limit(Limit { input: Box::new(recurse(*l.input)), n: l.n }),
+        LogicalPlan::Union(u) => LogicalPlan::Union(Union { inputs: u.inputs.into_iter().map(recurse).collect(), ..u }),
+        leaf => leaf,
+    };
+    this(rebuilt)
+}

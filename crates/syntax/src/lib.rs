@@ -3,8 +3,8 @@
 //!
 //! `kql` parses KQL with the pest grammar in `grammar/kql.pest`; `esql` parses
 //! ES|QL with `grammar/esql.pest` and lowers it into the same AST. `print`
-//! writes an AST back as canonical KQL. Fed by the CLI and REPL; feeds
-//! `iishunt-plan`.
+//! writes an AST back as canonical KQL. `suggest` and `rule_names` give errors
+//! their words. Fed by the CLI and REPL; feeds `iishunt-plan`.
 
 pub mod ast;
 pub mod error;
@@ -13,3 +13,26 @@ pub use ast::{Dialect, Query, Span};
 pub use error::SyntaxError;
 pub mod esql;
 pub mod kql;
+pub mod print;
+pub mod rule_names;
+pub mod spans;
+pub mod suggest;
+
+/// Parses `text` in the given dialect.
+pub fn parse(text: &str, dialect: Dialect) -> Result<Query, SyntaxError> {
+    match dialect {
+        Dialect::Kql => kql::parse(text),
+        Dialect::Esql => esql_parse(text),
+    }
+}
+
+/// ES|QL is being written in `esql/`; until `esql::parse` exists, say so.
+fn esql_parse(text: &str) -> Result<Query, SyntaxError> {
+    Err(SyntaxError {
+        code: "esql::unavailable",
+        message: "ES|QL is not available yet".to_string(),
+        span: Span::new(0, text.len().min(4)),
+        label: "ES|QL query".to_string(),
+        help: Some("write the query in KQL for now".to_string()),
+    })
+}

@@ -1,0 +1,314 @@
+//! Failed parses → [`SyntaxError`]s a hunter can act on.
+//!
+//! Fed by `kql::parse` when pest fails. Checks, in order: SQL or ES|QL typed in
+//! KQL mode; an unclosed string or bracket before the failure point; then
+//! pest's expected-rule set, turned into words with `rule_names` and grouped
+//! ("an expression", "an operator such as `==`"), with did-you-mean help for
+//! misspelt operators, keywords used as names and habits from other languages
+//! (`=` for `==`, `&&`, `is null`, `like`).
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use super::scan::unbalanced;
+use super::Rule;
+use crate::ast::Span;
+use crate::error::SyntaxError;
+use crate::rule_names;
+use crate::suggest::{did_you_mean, looks_like_esql, looks_like_sql, ESQL_TO_KQL, KQL_OPERATORS};
+
+/// Words the grammar reserves; a name spelled like one needs `['…']`.
+pub(crate) const RESERVED: &[&str] = &[
+    "and",
+    "or",
+    "by",
+    "on",
+    "with",
+    "let",
+    "true",
+    "false",
+    "null",
+    "nulls",
+    "asc",
+    "desc",
+    "between",
+    "in",
+    "has_any",
+    "has_all",
+    "has_cs",
+    "has",
+    "contains_cs",
+    "contains",
+    "startswith_cs",
+    "startswith",
+    "endswith_cs",
+    "endswith",
+    "hasprefix_cs",
+    "hasprefix",
+    "hassuffix_cs",
+    "hassuffix",
+    "matches",
+];
+
+/// Converts pest's error into ours.
+pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> SyntaxError {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    if looks_like_sql(text) {
+        return other_language(text, "SQL", "kql::looks_like_sql",
+            "KQL starts from the table and pipes it: `W3CIISLog | where scStatus == \"404\" | project cIP, csUriStem`");
+    }
+    if looks_like_esql(text) {
+        return other_language(text, "ES|QL", "kql::looks_like_esql",
+            "run it as ES|QL (switch the dialect), or write KQL: `W3CIISLog | where ... | summarize count() by cIP`");
+    }
+    if let Some(e) = unbalanced(text) {
+        if e.span.start <= pos {
+            return e;
+        }
+    }
+    let positives: Vec<Rule> = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { message } => {
+            return SyntaxError {
+                code: "kql::too_complex",
+                message: format!("the query is too complex to parse ({message})"),
+                span: Span::new(pos, pos),
+                label: "the parser gave up here".to_string(),
+                help: Some("split it with `let` statements".to_string()),
+            }
+        }
+    };
+    expected(text, pos, &positives)
+}
+
+fn other_language(text: &str, lang: &str, code: &'static str, help: &str) -> SyntaxError {
+    let start = text.len() - text.trim_start().len();
+    let end = text[start..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |e| start + e);
+    SyntaxError {
+        code,
+        message: format!("this looks like {lang}, but the query is being read as KQL"),
+        span: Span::new(start, end),
+        label: format!("{lang} starts like this"),
+        help: Some(help.to_string()),
+    }
+}
+
+/// What is at `pos`: a description for the message and its span.
+fn found_at(text: &str, pos: usize) -> (String, Span, &str) {
+    let rest = text.get(pos..).unwrap_or("");
+    if rest.trim().is_empty() {
+        return (
+            "the end of the query".to_string(),
+            Span::new(text.len(), text.len()),
+            "",
+        );
+    }
+    let word_len = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
+        .map_or(rest.len(), |(i, _)| i);
+    let word_len = if word_len > 0 {
+        word_len
+    } else {
+        rest.chars().next().map_or(1, char::len_utf8)
+    };
+    let word = &rest[..word_len];
+    let shown: String = word.chars().take(40).collect();
+    (format!("`{shown}`"), Span::new(pos, pos + word_len), word)
+}
+
+fn is_operator_rule(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::op_or
+            | Rule::op_and
+            | Rule::op_compare
+            | Rule::op_string
+            | Rule::op_add
+            | Rule::op_mul
+            | Rule::in_op
+            | Rule::in_word
+            | Rule::between_op
+            | Rule::between_word
+            | Rule::has_any_op
+            | Rule::has_any_word
+            | Rule::index_op
+            | Rule::member_op
+            | Rule::infix
+            | Rule::postfix
+    )
+}
+
+fn is_expression_rule(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::expr
+            | Rule::term
+            | Rule::primary
+            | Rule::literal
+            | Rule::paren_expr
+            | Rule::call
+            | Rule::name
+            | Rule::plain_name
+            | Rule::bracketed_name
+            | Rule::star
+            | Rule::join_side
+            | Rule::neg
+            | Rule::pos
+            | Rule::prefix
+            | Rule::datetime_lit
+            | Rule::timespan_fn
+            | Rule::guid_lit
+            | Rule::typed_lit
+            | Rule::dynamic_lit
+            | Rule::string_lit
+            | Rule::timespan_lit
+            | Rule::real_lit
+            | Rule::hex_lit
+            | Rule::long_lit
+            | Rule::bool_lit
+            | Rule::null_lit
+            | Rule::named_expr
+            | Rule::named_expr_list
+            | Rule::names
+    )
+}
+
+/// The expected set in words, most useful first, without repeats.
+fn describe(positives: &[Rule]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    let mut push = |s: &'static str| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    for &r in positives {
+        if is_expression_rule(r) {
+            push("an expression");
+        }
+    }
+    for &r in positives {
+        if !is_expression_rule(r) && !is_operator_rule(r) && r != Rule::EOI && r != Rule::pipe {
+            push(rule_names::kql(r));
+        }
+    }
+    if positives.iter().any(|r| is_operator_rule(*r)) {
+        push("an operator such as `==`, `and`, `has` or `+`");
+    }
+    if positives.contains(&Rule::pipe) {
+        push("`|`");
+    }
+    if positives.contains(&Rule::EOI) {
+        push("`;` or the end of the query");
+    }
+    out
+}
+
+fn join_words(items: &[&str]) -> String {
+    match items {
+        [] => "something else".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{}, or {last}", init.join(", ")),
+    }
+}
+
+/// The general case: "expected X, found Y", with help for near misses.
+fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
+    let (found, span, word) = found_at(text, pos);
+    if positives.contains(&Rule::tabular_operator) {
+        return bad_operator(&found, span, word);
+    }
+    let items = describe(positives);
+    let wants_name = positives.iter().any(|r| {
+        is_expression_rule(*r)
+            || matches!(
+                r,
+                Rule::table_name
+                    | Rule::column_pattern
+                    | Rule::column_patterns
+                    | Rule::rename
+                    | Rule::source
+            )
+    });
+    let mut code = "kql::unexpected";
+    let help = if wants_name && RESERVED.contains(&word) {
+        code = "kql::keyword_as_name";
+        Some(format!(
+            "`{word}` is a keyword; to use it as a name write `['{word}']`"
+        ))
+    } else {
+        habit_help(text, span, word)
+    };
+    let items = &items[..items.len().min(5)];
+    SyntaxError {
+        code,
+        message: format!("expected {}, found {found}", join_words(items)),
+        span,
+        label: match items.first() {
+            Some(first) => format!("expected {first} here"),
+            None => "unexpected here".to_string(),
+        },
+        help,
+    }
+}
+
+/// After `|`: not an operator. Suggest the closest one, or the KQL spelling of
+/// an ES|QL command.
+fn bad_operator(found: &str, span: Span, word: &str) -> SyntaxError {
+    let help = if word.is_empty() {
+        Some("every `|` needs an operator after it; remove the trailing `|` or add one".to_string())
+    } else if let Some((esql, kql)) = ESQL_TO_KQL
+        .iter()
+        .find(|(e, _)| e.eq_ignore_ascii_case(word))
+    {
+        if KQL_OPERATORS.contains(&word) {
+            None
+        } else {
+            Some(format!("`{esql}` is ES|QL; in KQL write `{kql}`"))
+        }
+    } else if let Some(s) = did_you_mean(word, KQL_OPERATORS) {
+        Some(format!("did you mean `{s}`?"))
+    } else if word.eq_ignore_ascii_case("select") {
+        Some("KQL has no SELECT: use `project` to choose columns".to_string())
+    } else {
+        None
+    };
+    SyntaxError {
+        code: "kql::expected_operator",
+        message: format!(
+            "expected a tabular operator after `|`, such as where, extend, summarize, project, found {found}"
+        ),
+        span,
+        label: "not a tabular operator".to_string(),
+        help,
+    }
+}
+
+/// Help for habits from other languages at the failure point.
+fn habit_help(text: &str, span: Span, word: &str) -> Option<String> {
+    let rest = text.get(span.start..).unwrap_or("");
+    let h = if rest.starts_with("&&") {
+        "KQL writes `and` instead of `&&`"
+    } else if rest.starts_with("||") {
+        "KQL writes `or` instead of `||`"
+    } else if rest.starts_with('=') && !rest.starts_with("==") {
+        "use `==` to compare; a single `=` only names a column (`extend x = ...`)"
+    } else if word.eq_ignore_ascii_case("is") {
+        "KQL has no `is null`: write `isnull(x)` or `isnotnull(x)` (and `isempty(x)` for strings)"
+    } else if word.eq_ignore_ascii_case("like") || word.eq_ignore_ascii_case("rlike") {
+        "KQL has no LIKE: use `contains`, `startswith`, `endswith` or `matches regex`"
+    } else if word == "AND" || word == "OR" || word == "NOT" {
+        "KQL keywords are lower-case: `and`, `or`, `not(...)`"
+    } else if word.eq_ignore_ascii_case("not") {
+        "KQL writes negation as a function, `not(expr)`, or as `!` on an operator (`!has`, `!in`)"
+    } else if rest.starts_with('"') || rest.starts_with('\'') {
+        "a value follows nothing here: is a `,` or an operator such as `==` missing before it?"
+    } else {
+        return None;
+    };
+    Some(h.to_string())
+}

@@ -1,0 +1,280 @@
+//! Span erasure: sets every [`Span`] in an AST to the default, so two ASTs
+//! can be compared by structure alone.
+//!
+//! Used by the round-trip tests (`parse(print(ast)) == ast` modulo spans) and
+//! free for the planner's tests that build ASTs by hand.
+
+use crate::ast::*;
+
+/// A copy of `q` with every span set to `Span::default()`.
+pub fn without_spans(q: &Query) -> Query {
+    let mut q = q.clone();
+    strip_spans(&mut q);
+    q
+}
+
+/// Sets every span in `q` to `Span::default()`.
+pub fn strip_spans(q: &mut Query) {
+    q.span = Span::default();
+    q.statements.iter_mut().for_each(statement);
+}
+
+fn id(i: &mut Ident) {
+    i.span = Span::default();
+}
+
+fn statement(s: &mut Statement) {
+    match s {
+        Statement::Let(l) => {
+            l.span = Span::default();
+            id(&mut l.name);
+            match &mut l.value {
+                LetValue::Scalar(e) => expr(e),
+                LetValue::Tabular(t) => tabular(t),
+                LetValue::Function(f) => {
+                    f.span = Span::default();
+                    for p in &mut f.params {
+                        p.span = Span::default();
+                        id(&mut p.name);
+                        if let ParamType::Tabular(cols) = &mut p.ty {
+                            cols.iter_mut().for_each(|(n, _)| id(n));
+                        }
+                        if let Some(d) = &mut p.default {
+                            expr(d);
+                        }
+                    }
+                    f.body.iter_mut().for_each(statement);
+                    if let Some(e) = &mut f.scalar_result {
+                        expr(e);
+                    }
+                }
+            }
+        }
+        Statement::Tabular(t) => tabular(t),
+        Statement::Set(s) => {
+            s.span = Span::default();
+            id(&mut s.name);
+            if let Some(v) = &mut s.value {
+                expr(v);
+            }
+        }
+    }
+}
+
+fn tabular(t: &mut TabularExpr) {
+    t.span = Span::default();
+    t.source.span = Span::default();
+    match &mut t.source.kind {
+        SourceKind::Table(names) => names.iter_mut().for_each(id),
+        SourceKind::Call(c) => call(c),
+        SourceKind::Nested(inner) => tabular(inner),
+        SourceKind::Print(items) => items.iter_mut().for_each(named),
+        SourceKind::Datatable { columns, values } => {
+            columns.iter_mut().for_each(|(n, _)| id(n));
+            values.iter_mut().for_each(expr);
+        }
+        SourceKind::Range {
+            column,
+            from,
+            to,
+            step,
+        } => {
+            id(column);
+            expr(from);
+            expr(to);
+            expr(step);
+        }
+        SourceKind::Union(u) => union(u),
+        SourceKind::Search { tables, predicate } => {
+            tables.iter_mut().for_each(id);
+            expr(predicate);
+        }
+    }
+    t.operators.iter_mut().for_each(operator);
+}
+
+fn union(u: &mut Union) {
+    params(&mut u.params);
+    u.tables.iter_mut().for_each(tabular);
+}
+
+fn params(ps: &mut [(Ident, Expr)]) {
+    for (k, v) in ps {
+        id(k);
+        expr(v);
+    }
+}
+
+fn patterns(ps: &mut [ColumnPattern]) {
+    ps.iter_mut().for_each(|p| p.span = Span::default());
+}
+
+fn conditions(cs: &mut [JoinCondition]) {
+    for c in cs {
+        match c {
+            JoinCondition::Column(n) => id(n),
+            JoinCondition::Equal { left, right, span } => {
+                id(left);
+                id(right);
+                *span = Span::default();
+            }
+        }
+    }
+}
+
+fn sort_keys(keys: &mut [SortKey]) {
+    for k in keys {
+        k.span = Span::default();
+        expr(&mut k.expr);
+    }
+}
+
+fn operator(op: &mut Operator) {
+    op.span = Span::default();
+    match &mut op.kind {
+        OperatorKind::Where(e)
+        | OperatorKind::Take(e)
+        | OperatorKind::Sample(e)
+        | OperatorKind::Search(e) => expr(e),
+        OperatorKind::Extend(items)
+        | OperatorKind::Project(items)
+        | OperatorKind::Distinct(items)
+        | OperatorKind::Serialize(items) => items.iter_mut().for_each(named),
+        OperatorKind::ProjectAway(ps) | OperatorKind::ProjectKeep(ps) | OperatorKind::Keep(ps) => {
+            patterns(ps)
+        }
+        OperatorKind::ProjectRename(rs) => {
+            for r in rs {
+                r.span = Span::default();
+                id(&mut r.new);
+                id(&mut r.old);
+            }
+        }
+        OperatorKind::ProjectReorder(items) => {
+            items.iter_mut().for_each(|(p, _)| p.span = Span::default())
+        }
+        OperatorKind::Summarize(s) => {
+            params(&mut s.hints);
+            s.aggregates.iter_mut().for_each(named);
+            s.by.iter_mut().for_each(named);
+        }
+        OperatorKind::Sort(keys) => sort_keys(keys),
+        OperatorKind::Top { count, by } => {
+            expr(count);
+            sort_keys(by);
+        }
+        OperatorKind::Count | OperatorKind::GetSchema => {}
+        OperatorKind::Join(j) => {
+            params(&mut j.hints);
+            tabular(&mut j.right);
+            conditions(&mut j.on);
+        }
+        OperatorKind::Lookup(l) => {
+            tabular(&mut l.right);
+            conditions(&mut l.on);
+        }
+        OperatorKind::Union(u) => union(u),
+        OperatorKind::MvExpand(m) => {
+            params(&mut m.params);
+            m.columns.iter_mut().for_each(|(ne, _)| named(ne));
+            if let Some(l) = &mut m.limit {
+                expr(l);
+            }
+        }
+        OperatorKind::Parse(p) => {
+            expr(&mut p.input);
+            for part in &mut p.pattern {
+                if let ParsePart::Column(n, _) = part {
+                    id(n);
+                }
+            }
+        }
+        OperatorKind::MakeSeries(m) => {
+            for (ne, d) in &mut m.aggregates {
+                named(ne);
+                if let Some(d) = d {
+                    expr(d);
+                }
+            }
+            expr(&mut m.on);
+            for e in [&mut m.from, &mut m.to].into_iter().flatten() {
+                expr(e);
+            }
+            expr(&mut m.step);
+            m.by.iter_mut().for_each(named);
+        }
+        OperatorKind::Render(r) => {
+            id(&mut r.chart);
+            params(&mut r.properties);
+        }
+        OperatorKind::As(n) => id(n),
+        OperatorKind::Invoke(c) | OperatorKind::Evaluate(c) => call(c),
+        OperatorKind::Dissect { input, .. } | OperatorKind::Grok { input, .. } => expr(input),
+        OperatorKind::Enrich { policy, on, with } => {
+            id(policy);
+            if let Some(on) = on {
+                id(on);
+            }
+            for r in with {
+                r.span = Span::default();
+                id(&mut r.new);
+                id(&mut r.old);
+            }
+        }
+        OperatorKind::Metadata(fields) => fields.iter_mut().for_each(id),
+    }
+}
+
+fn named(ne: &mut NamedExpr) {
+    ne.span = Span::default();
+    ne.names.iter_mut().for_each(id);
+    expr(&mut ne.expr);
+}
+
+fn call(c: &mut Call) {
+    c.span = Span::default();
+    id(&mut c.name);
+    c.args.iter_mut().for_each(expr);
+}
+
+/// Erases spans in one expression tree.
+pub fn expr(e: &mut Expr) {
+    e.span = Span::default();
+    match &mut e.kind {
+        ExprKind::Literal(_) | ExprKind::JoinSide(_) | ExprKind::Star => {}
+        ExprKind::Name(n) => id(n),
+        ExprKind::Unary { expr: inner, .. } | ExprKind::IsNull { expr: inner, .. } => expr(inner),
+        ExprKind::Binary { left, right, .. } => {
+            expr(left);
+            expr(right);
+        }
+        ExprKind::In {
+            expr: inner, list, ..
+        }
+        | ExprKind::HasAny {
+            expr: inner, list, ..
+        } => {
+            expr(inner);
+            list.iter_mut().for_each(expr);
+        }
+        ExprKind::Between {
+            expr: inner,
+            low,
+            high,
+            ..
+        } => {
+            expr(inner);
+            expr(low);
+            expr(high);
+        }
+        ExprKind::Call(c) => call(c),
+        ExprKind::Index { expr: inner, index } => {
+            expr(inner);
+            expr(index);
+        }
+        ExprKind::Member { expr: inner, name } => {
+            expr(inner);
+            id(name);
+        }
+    }
+}

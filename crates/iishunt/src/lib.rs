@@ -11,3 +11,4 @@ pub use error::Error;
 pub use iishunt_plan::types::KType;
 pub use iishunt_syntax::Dialect;
 pub mod render;
+pub mod chart;

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod engine;
+pub mod ingest;
 
 pub use engine::{detect_dialect, Engine, NowSetting, QueryOptions, QueryResult, RenderSpec, TableInfo};
 pub use error::Error;

@@ -1,13 +1,21 @@
 //! `Engine`: open data once, then parse → plan → execute queries against it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use arrow::array::Array;
 use arrow::record_batch::RecordBatch;
+use iishunt_exec::{DataSource, ExecContext, ParquetFile, TableData};
+use iishunt_plan::bind::BoundQuery;
+use iishunt_plan::catalog::{Catalog, TableDef};
+use iishunt_plan::optimize::optimize;
+use iishunt_plan::schema::{Column, Schema};
 use iishunt_plan::types::KType;
+use iishunt_store::{Dataset, Table};
 use iishunt_syntax::Dialect;
+use rayon::prelude::*;
 
 use crate::error::Error;
 
@@ -73,38 +81,207 @@ pub struct TableInfo {
 
 /// An opened dataset (or raw logs parsed on the fly) ready for queries.
 pub struct Engine {
-    #[allow(dead_code)]
-    data: Vec<PathBuf>,
+    catalog: Catalog,
+    source: DataSource,
 }
 
 impl Engine {
     /// Opens a dataset folder written by `iishunt ingest`, or raw `.log` files /
     /// folders (parsed in memory).
     pub fn open(data: &[PathBuf]) -> Result<Engine, Error> {
-        Ok(Engine { data: data.to_vec() })
+        if data.is_empty() {
+            return Err(Error::Data("no data given: pass --data DIR (a dataset from `iishunt ingest`) or log files".into()));
+        }
+        for p in data {
+            if !p.exists() && !p.to_string_lossy().contains('*') {
+                return Err(Error::Data(format!("{}: no such file or folder", p.display())));
+            }
+        }
+        let source = match data {
+            [dir] if is_dataset(dir) => open_dataset(dir)?,
+            _ => open_raw(data)?,
+        };
+        let catalog = catalog_for(&source);
+        Ok(Engine { catalog, source })
     }
 
     /// Runs one query text (several statements: the last tabular one is the result).
     pub fn query(&self, text: &str, options: &QueryOptions) -> Result<QueryResult, Error> {
-        let _ = (text, options);
-        Err(Error::Data("the query engine is being built".into()))
+        let started = Instant::now();
+        let prepared = self.prepare(text, options)?;
+        let batches = iishunt_exec::execute(&prepared.physical, &self.source, &prepared.ctx)?;
+        let columns = prepared.bound.plan.schema().columns.iter().map(|c| (c.name.clone(), c.ty)).collect();
+        let render = prepared
+            .bound
+            .render
+            .map(|r| RenderSpec { chart: r.chart, properties: r.properties });
+        Ok(QueryResult { columns, batches, render, elapsed: started.elapsed(), notes: prepared.bound.notes })
     }
 
     /// The logical and physical plans, the columns read, filters pushed down and
     /// row groups pruned.
     pub fn explain(&self, text: &str, options: &QueryOptions) -> Result<String, Error> {
-        let _ = (text, options);
-        Err(Error::Data("the query engine is being built".into()))
+        let prepared = self.prepare(text, options)?;
+        let mut out = String::new();
+        out.push_str("Logical plan (as bound):\n");
+        out.push_str(&indent(&prepared.unoptimized.display_tree()));
+        out.push_str("\nLogical plan (optimized):\n");
+        out.push_str(&indent(&prepared.bound.plan.display_tree()));
+        out.push_str("\nPhysical plan:\n");
+        out.push_str(&indent(&iishunt_exec::display_physical(&prepared.physical)));
+        for note in &prepared.bound.notes {
+            out.push_str(&format!("\nnote: {note}"));
+        }
+        Ok(out)
+    }
+
+    fn prepare(&self, text: &str, options: &QueryOptions) -> Result<Prepared, Error> {
+        let dialect = options.dialect.unwrap_or_else(|| detect_dialect(text));
+        let query = iishunt_syntax::parse(text, dialect)?;
+        let now = match options.now {
+            NowSetting::Wall => chrono::Utc::now().timestamp_micros(),
+            NowSetting::Fixed(t) => t,
+            NowSetting::Latest => self.latest_time().unwrap_or_else(|| chrono::Utc::now().timestamp_micros()),
+        };
+        let mut ctx = ExecContext::new(now);
+        ctx.cancel = options.cancel.clone();
+        let fold_ctx = ctx.clone();
+        let fold = move |e: &iishunt_plan::expr::BoundExpr| iishunt_exec::expr::evaluate_constant(e, &fold_ctx).ok();
+        let bound = iishunt_plan::bind::bind_query(&query, &self.catalog, &fold)?;
+        let unoptimized = bound.plan.clone();
+        let bound = BoundQuery { plan: optimize(bound.plan), ..bound };
+        let physical = iishunt_exec::create_physical_plan(&bound.plan, &self.source)?;
+        Ok(Prepared { bound, unoptimized, physical, ctx })
+    }
+
+    /// The newest `TimeGenerated` in any table (for `--now latest`).
+    pub fn latest_time(&self) -> Option<i64> {
+        self.catalog.tables.iter().filter_map(|t| self.source.stats(&t.name).1.map(|r| r.1)).max().or_else(|| {
+            // Raw logs carry no statistics: ask the data.
+            let q = "W3CIISLog | summarize max(TimeGenerated)";
+            let r = self.query(q, &QueryOptions { now: NowSetting::Fixed(0), ..Default::default() }).ok()?;
+            let b = r.batches.first()?;
+            let a = b.column(0).as_any().downcast_ref::<arrow::array::TimestampMicrosecondArray>()?;
+            (!a.is_empty() && a.is_valid(0)).then(|| a.value(0))
+        })
     }
 
     pub fn tables(&self) -> Vec<TableInfo> {
-        Vec::new()
+        self.catalog
+            .tables
+            .iter()
+            .map(|t| {
+                let (rows, time_range) = self.source.stats(&t.name);
+                TableInfo {
+                    name: t.name.clone(),
+                    columns: t.schema.columns.iter().map(|c| (c.name.clone(), c.ty)).collect(),
+                    rows,
+                    time_range,
+                }
+            })
+            .collect()
     }
 
     /// Names a REPL can complete: tables, columns, functions, operators.
     pub fn completion_words(&self) -> Vec<String> {
-        Vec::new()
+        let mut words: Vec<String> = Vec::new();
+        for t in &self.catalog.tables {
+            words.push(t.name.clone());
+            words.extend(t.schema.columns.iter().map(|c| c.name.clone()));
+        }
+        for f in iishunt_plan::functions::scalar_functions() {
+            if !f.name.starts_with("__") {
+                words.push(f.name.to_string());
+                words.extend(f.aliases.iter().map(|a| a.to_string()));
+            }
+        }
+        for f in iishunt_plan::functions::aggregate_functions() {
+            if !f.name.starts_with("__") {
+                words.push(f.name.to_string());
+                words.extend(f.aliases.iter().map(|a| a.to_string()));
+            }
+        }
+        words.extend(OPERATORS.iter().map(|s| s.to_string()));
+        words.sort();
+        words.dedup();
+        words
     }
+}
+
+/// Tabular operators the engine runs, for completion.
+const OPERATORS: &[&str] = &[
+    "where", "extend", "project", "project-away", "project-keep", "project-rename", "project-reorder",
+    "summarize", "order by", "sort by", "top", "take", "limit", "distinct", "count", "union", "render",
+    "getschema", "as", "print", "datatable", "range", "let",
+];
+
+struct Prepared {
+    bound: BoundQuery,
+    unoptimized: iishunt_plan::logical::LogicalPlan,
+    physical: iishunt_exec::PhysicalPlan,
+    ctx: ExecContext,
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// A dataset folder holds table folders or a manifest.
+fn is_dataset(dir: &Path) -> bool {
+    dir.is_dir()
+        && (dir.join(iishunt_store::manifest::MANIFEST).exists()
+            || Table::all().iter().any(|t| dir.join(t.name()).is_dir()))
+}
+
+fn open_dataset(dir: &Path) -> Result<DataSource, Error> {
+    let dataset = Dataset::open(dir).map_err(|e| Error::Data(e.to_string()))?;
+    let mut source = DataSource::default();
+    for t in Table::all() {
+        let files: Vec<ParquetFile> = dataset
+            .files(t)
+            .par_iter()
+            .map(|p| ParquetFile::open(p))
+            .collect::<Result<_, _>>()?;
+        source.tables.insert(t.name().to_string(), TableData::Parquet(files));
+    }
+    Ok(source)
+}
+
+fn open_raw(paths: &[PathBuf]) -> Result<DataSource, Error> {
+    let raw = iishunt_store::read_raw(paths, &iishunt_store::RawOptions::default()).map_err(|e| Error::Data(e.to_string()))?;
+    let mut source = DataSource::default();
+    for t in Table::all() {
+        source.tables.insert(t.name().to_string(), TableData::Memory(raw.batches(t).to_vec()));
+    }
+    Ok(source)
+}
+
+/// The tables as queries see them: Sentinel's columns, plus any custom
+/// fields (e.g. `X-Forwarded-For`) found in the data, as strings.
+fn catalog_for(source: &DataSource) -> Catalog {
+    let mut tables = Vec::new();
+    for t in Table::all() {
+        let base = iishunt_w3c::schema::table_schema(t);
+        let mut columns: Vec<Column> = base
+            .fields()
+            .iter()
+            .filter_map(|f| KType::from_field(f).map(|ty| Column { name: f.name().clone(), ty }))
+            .collect();
+        let extra: Vec<String> = match source.tables.get(t.name()) {
+            Some(TableData::Parquet(files)) => files.iter().flat_map(|f| f.column_names()).collect(),
+            Some(TableData::Memory(batches)) => {
+                batches.iter().flat_map(|b| b.schema().fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>()).collect()
+            }
+            None => Vec::new(),
+        };
+        for name in extra {
+            if !columns.iter().any(|c| c.name == name) {
+                columns.push(Column { name, ty: KType::String });
+            }
+        }
+        tables.push(TableDef { name: t.name().to_string(), schema: Schema::new(columns) });
+    }
+    Catalog { tables }
 }
 
 /// Which dialect a text is in when none was chosen: ES|QL when the first

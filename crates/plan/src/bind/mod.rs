@@ -4,6 +4,7 @@
 //! expressions in `expr.rs`; `summarize` in `summarize.rs`; ES|QL's index
 //! patterns and ECS views in `esql.rs`.
 
+mod esql;
 mod expr;
 mod naming;
 mod operators;
@@ -175,7 +176,7 @@ impl<'a> Binder<'a> {
 
     fn bind_source(&mut self, source: &ast::Source) -> Result<LogicalPlan> {
         match &source.kind {
-            SourceKind::Table(_) if self.dialect == Dialect::Esql => Err(not_supported("FROM", source.span)),
+            SourceKind::Table(names) if self.dialect == Dialect::Esql => self.bind_esql_from(names, source.span),
             SourceKind::Table(names) => {
                 let Some(first) = names.first() else {
                     return Err(PlanError::new("plan::no_table", source.span, "no table named", "here"));

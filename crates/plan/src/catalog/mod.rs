@@ -2,6 +2,8 @@
 //! sees them (Sentinel names and types). Built by the facade from the dataset;
 //! the ES|QL views over the same tables are defined in `ecs.rs`.
 
+pub mod ecs;
+
 use crate::schema::Schema;
 
 #[derive(Debug, Clone)]

@@ -677,3 +677,21 @@ fn every_prefix_of_the_seed_fails_cleanly_or_parses() {
         }
     }
 }
+
+#[test]
+fn every_esql_block_in_the_docs_parses() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/esql.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/esql.md");
+    let mut blocks = 0;
+    for (i, chunk) in doc.split("```esql\n").enumerate().skip(1) {
+        let block = chunk.split("```").next().unwrap_or_default();
+        blocks += 1;
+        if let Err(e) = parse(block) {
+            panic!(
+                "docs/esql.md block {i} does not parse: {} ({})\n{block}",
+                e.message, e.code
+            );
+        }
+    }
+    assert!(blocks >= 2, "docs/esql.md lost its examples");
+}

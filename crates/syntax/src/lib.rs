@@ -22,17 +22,6 @@ pub mod suggest;
 pub fn parse(text: &str, dialect: Dialect) -> Result<Query, SyntaxError> {
     match dialect {
         Dialect::Kql => kql::parse(text),
-        Dialect::Esql => esql_parse(text),
+        Dialect::Esql => esql::parse(text),
     }
-}
-
-/// ES|QL is being written in `esql/`; until `esql::parse` exists, say so.
-fn esql_parse(text: &str) -> Result<Query, SyntaxError> {
-    Err(SyntaxError {
-        code: "esql::unavailable",
-        message: "ES|QL is not available yet".to_string(),
-        span: Span::new(0, text.len().min(4)),
-        label: "ES|QL query".to_string(),
-        help: Some("write the query in KQL for now".to_string()),
-    })
 }

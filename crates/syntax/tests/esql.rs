@@ -695,3 +695,116 @@ fn every_esql_block_in_the_docs_parses() {
     }
     assert!(blocks >= 2, "docs/esql.md lost its examples");
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Fragments of ES|QL, KQL and junk, glued at random: most combinations are
+    /// invalid, which is the point.
+    const PIECES: &[&str] = &[
+        "FROM ",
+        "ROW ",
+        "| ",
+        "WHERE ",
+        "EVAL ",
+        "STATS ",
+        " BY ",
+        "KEEP ",
+        "DROP ",
+        "SORT ",
+        "LIMIT ",
+        "RENAME ",
+        " AS ",
+        "DISSECT ",
+        "GROK ",
+        "MV_EXPAND ",
+        "ENRICH ",
+        "LOOKUP JOIN ",
+        " ON ",
+        " WITH ",
+        "METADATA ",
+        "logs-iis.*",
+        "source.ip",
+        "@timestamp",
+        "`a``b`",
+        "Esql.x",
+        "count(*)",
+        "values(",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        "=",
+        "==",
+        "!=",
+        "<",
+        ">=",
+        "=~",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "::",
+        "long",
+        " AND ",
+        " OR ",
+        " NOT ",
+        " IN ",
+        " LIKE ",
+        " RLIKE ",
+        " IS NULL",
+        " IS NOT NULL",
+        "\"str\"",
+        "\"",
+        "\"\"\"",
+        "'",
+        "`",
+        "1",
+        "2.5",
+        "1e999",
+        "99999999999999999999",
+        " 1 hour",
+        " 3 months",
+        "null",
+        "true",
+        "?",
+        "//c\n",
+        "/*",
+        "*/",
+        "\n",
+        "\0",
+        "é",
+        "summarize ",
+        " has ",
+        "!contains ",
+        "SELECT ",
+        "&&",
+        "||",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn parse_never_panics_and_spans_are_sane(picks in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+            let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            match parse(&text) {
+                Ok(q) => prop_assert_eq!(q.dialect, Dialect::Esql),
+                Err(e) => {
+                    prop_assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "{:?} on {:?}", e.span, text);
+                    prop_assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end));
+                    prop_assert!(!e.message.is_empty() && !e.code.is_empty());
+                    prop_assert!(e.code != "esql::internal", "internal error on {:?}: {}", text, e.message);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+    }
+}

@@ -808,3 +808,16 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn dialect_sniffing_reads_the_first_keyword() {
+    use iishunt_syntax::esql::looks_like_esql;
+    assert!(looks_like_esql("FROM logs-iis.access-*"));
+    assert!(looks_like_esql("  /* c */ // d\n row a = 1"));
+    assert!(looks_like_esql(&seed()));
+    assert!(!looks_like_esql("W3CIISLog | where scStatus == \"404\""));
+    assert!(!looks_like_esql("let x = 1; W3CIISLog"));
+    assert!(!looks_like_esql("fromage | take 1"));
+    assert!(!looks_like_esql("/* never closed from"));
+    assert!(!looks_like_esql(""));
+}

@@ -61,3 +61,31 @@ pub const COMMANDS: &[&str] = &[
     "ENRICH",
     "LOOKUP JOIN",
 ];
+
+/// Whether a query text reads as ES|QL: its first word, after white space and
+/// `//` / `/* */` comments, is `FROM` or `ROW` (any case). The CLI and REPL use
+/// it when neither `--dialect` nor a file extension decides.
+///
+/// ```
+/// use iishunt_syntax::esql::looks_like_esql;
+/// assert!(looks_like_esql("// hunt\nfrom logs-iis.access-* | limit 1"));
+/// assert!(!looks_like_esql("W3CIISLog | take 1"));
+/// ```
+pub fn looks_like_esql(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.find('\n').map_or("", |n| &r[n..]);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.find("*/").map_or("", |n| &r[n + 2..]);
+        } else {
+            break;
+        }
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    word.eq_ignore_ascii_case("from") || word.eq_ignore_ascii_case("row")
+}

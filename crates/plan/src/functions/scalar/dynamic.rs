@@ -1,0 +1,79 @@
+//! Dynamic values: arrays and property bags (held as JSON text). Indexing
+//! (`d[0]`, `d.key`) is an operator (`__index`, `__member`).
+
+use super::sig::sig;
+use super::{ScalarFamily, ScalarFunction};
+use crate::functions::Arity;
+use crate::types::KType;
+
+pub(super) const FAMILY: ScalarFamily = ScalarFamily {
+    title: "Dynamic arrays and bags",
+    intro: "Arrays and property bags (`dynamic`), as produced by `split`, `make_set`, `parse_json`, `pack_array`. Index with `d[0]` (negative from the end), `d[\"key\"]` or `d.key`; a missing element is null.",
+    functions: FUNCTIONS,
+};
+
+sig!(len_rt, "array_length", [Dyn] => Long);
+sig!(index_of_rt, "array_index_of", [Dyn, Any, Num, Num, Num] => Long);
+sig!(has_el_rt, "set_has_element", [Dyn, Any] => Bool);
+sig!(dyn_var_rt, "array_concat", [; Dyn] => Dynamic);
+sig!(any_var_rt, "pack_array", [; Any] => Dynamic);
+sig!(strcat_array_rt, "strcat_array", [Dyn, Text] => String);
+sig!(dyn1_rt, "this function", [Dyn] => Dynamic);
+sig!(slice_rt, "array_slice", [Dyn, Num, Num] => Dynamic);
+sig!(to_json_rt, "dynamic_to_json", [Any] => String);
+
+fn bag_pack_rt(a: &[KType]) -> Result<KType, String> {
+    if a.len() % 2 != 0 {
+        return Err("bag_pack takes pairs of key and value".into());
+    }
+    Ok(KType::Dynamic)
+}
+
+const fn f(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    arity: Arity,
+    return_type: crate::functions::ReturnTypeFn,
+    doc: &'static str,
+    example: &'static str,
+) -> ScalarFunction {
+    ScalarFunction {
+        name,
+        aliases,
+        arity,
+        return_type,
+        volatile: false,
+        doc,
+        example,
+    }
+}
+
+pub(super) const FUNCTIONS: &[ScalarFunction] = &[
+    f("array_length", &["arraylength"], Arity::exact(1), len_rt, "The number of elements of an array; null when the value is not an array.", "array_length(set_sPort)"),
+    f(
+        "array_index_of",
+        &[],
+        Arity::range(2, 5),
+        index_of_rt,
+        "`array_index_of(array, value[, start[, length[, occurrence]]])`: the position of the value, or -1.",
+        "array_index_of(set_sPort, 443)",
+    ),
+    f("set_has_element", &[], Arity::exact(2), has_el_rt, "True when the array holds the value.", "set_has_element(set_csMethod, \"PUT\")"),
+    f("array_concat", &[], Arity::at_least(1), dyn_var_rt, "Joins arrays into one; null if any argument is not an array.", "array_concat(set_a, set_b)"),
+    f("pack_array", &[], Arity::at_least(1), any_var_rt, "An array of the arguments.", "pack_array(cIP, sPort)"),
+    f("bag_pack", &["pack", "pack_dictionary"], Arity::at_least(0), bag_pack_rt, "A property bag from key, value pairs.", "bag_pack(\"ip\", cIP, \"port\", sPort)"),
+    f("strcat_array", &[], Arity::exact(2), strcat_array_rt, "The elements of an array as text, joined by the delimiter.", "strcat_array(set_csMethod, \", \")"),
+    f("bag_keys", &[], Arity::exact(1), dyn1_rt, "The keys of a property bag, as an array.", "bag_keys(parse_url(csReferer))"),
+    f(
+        "array_slice",
+        &[],
+        Arity::exact(3),
+        slice_rt,
+        "`array_slice(array, start, end)`: elements start..end inclusive; negative positions count from the end.",
+        "array_slice(split(csUriStem, \"/\"), 1, -1)",
+    ),
+    f("array_sort_asc", &[], Arity::exact(1), dyn1_rt, "The array sorted ascending (numbers before strings, nulls last).", "array_sort_asc(set_sPort)"),
+    f("array_sort_desc", &[], Arity::exact(1), dyn1_rt, "The array sorted descending (nulls last).", "array_sort_desc(set_sPort)"),
+    f("array_reverse", &[], Arity::exact(1), dyn1_rt, "The array in reverse order.", "array_reverse(split(Computer, \".\"))"),
+    f("dynamic_to_json", &[], Arity::exact(1), to_json_rt, "The JSON text of a value, property-bag keys sorted.", "dynamic_to_json(parse_url(csReferer))"),
+];

@@ -1,0 +1,11 @@
+//! (filled in below)
+
+use super::{ScalarFamily, ScalarFunction};
+
+pub(super) const FAMILY: ScalarFamily = ScalarFamily {
+    title: "esql",
+    intro: "",
+    functions: FUNCTIONS,
+};
+
+pub(super) const FUNCTIONS: &[ScalarFunction] = &[];

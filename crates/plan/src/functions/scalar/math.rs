@@ -1,0 +1,171 @@
+//! Numbers: rounding into bins (`bin`/`floor`, `bin_at` — also for datetimes
+//! and timespans), `abs`, `round`, logarithms, `pow`, `min_of`/`max_of`, NaN
+//! tests.
+
+use super::sig::{check, common_type, sig, P};
+use super::{ScalarFamily, ScalarFunction};
+use crate::functions::Arity;
+use crate::types::KType;
+
+pub(super) const FAMILY: ScalarFamily = ScalarFamily {
+    title: "Numbers and bins",
+    intro: "Arithmetic helpers. `bin` rounds numbers, datetimes and timespans down to a multiple of a bin size.",
+    functions: FUNCTIONS,
+};
+
+fn bin_type(name: &str, v: KType, size: KType) -> Result<KType, String> {
+    match (v, size) {
+        (KType::DateTime, KType::TimeSpan) => Ok(KType::DateTime),
+        (KType::TimeSpan, KType::TimeSpan) => Ok(KType::TimeSpan),
+        (a, b) if a.is_numeric() && b.is_numeric() => Ok(match KType::numeric_join(a, b) {
+            Some(KType::Int) => KType::Int,
+            Some(KType::Long) => KType::Long,
+            _ => KType::Real,
+        }),
+        (KType::DateTime, b) => Err(format!(
+            "{name} of a datetime needs a timespan bin size like 10m, got {b}"
+        )),
+        (a, b) => Err(format!(
+            "{name} expects a number, datetime or timespan and a bin size, got {a} and {b}"
+        )),
+    }
+}
+
+fn bin_rt(a: &[KType]) -> Result<KType, String> {
+    match a {
+        [v, s] => bin_type("bin", *v, *s),
+        _ => Err("bin takes a value and a bin size".into()),
+    }
+}
+
+fn bin_at_rt(a: &[KType]) -> Result<KType, String> {
+    match a {
+        [v, s, f] if f == v || (f.is_numeric() && v.is_numeric()) => bin_type("bin_at", *v, *s),
+        [v, _, f] => Err(format!(
+            "bin_at's fixed point must be a {v} like the value, got {f}"
+        )),
+        _ => Err("bin_at takes a value, a bin size and a fixed point".into()),
+    }
+}
+
+/// Same type as the argument (integers stay integers), reals for decimals.
+fn same_num_rt(a: &[KType]) -> Result<KType, String> {
+    check("this function", a, &[P::Num], Some(P::Num))?;
+    Ok(match a.first() {
+        Some(KType::Int) => KType::Int,
+        Some(KType::Long) => KType::Long,
+        _ => KType::Real,
+    })
+}
+
+fn abs_rt(a: &[KType]) -> Result<KType, String> {
+    if a.first() == Some(&KType::TimeSpan) {
+        return Ok(KType::TimeSpan);
+    }
+    same_num_rt(a)
+}
+
+sig!(real1_rt, "this function", [Num] => Real);
+sig!(pow_rt, "pow", [Num, Num] => Real);
+sig!(isnan_rt, "this function", [Num] => Bool);
+
+fn round_rt(a: &[KType]) -> Result<KType, String> {
+    check("round", a, &[P::Num, P::Int], None)?;
+    Ok(match a.first() {
+        Some(KType::Int) => KType::Int,
+        Some(KType::Long) => KType::Long,
+        _ => KType::Real,
+    })
+}
+
+fn min_max_rt(a: &[KType]) -> Result<KType, String> {
+    let t = common_type("min_of/max_of", a)?;
+    if t.is_numeric()
+        || matches!(
+            t,
+            KType::DateTime | KType::TimeSpan | KType::String | KType::Bool
+        )
+    {
+        Ok(if t == KType::Decimal { KType::Real } else { t })
+    } else {
+        Err(format!(
+            "min_of/max_of compare numbers, datetimes, timespans or strings, got {t}"
+        ))
+    }
+}
+
+const fn f(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    arity: Arity,
+    return_type: crate::functions::ReturnTypeFn,
+    doc: &'static str,
+    example: &'static str,
+) -> ScalarFunction {
+    ScalarFunction {
+        name,
+        aliases,
+        arity,
+        return_type,
+        volatile: false,
+        doc,
+        example,
+    }
+}
+
+pub(super) const FUNCTIONS: &[ScalarFunction] = &[
+    f(
+        "bin",
+        &["floor"],
+        Arity::exact(2),
+        bin_rt,
+        "Rounds down to a multiple of the bin size: numbers (`bin(TimeTaken, 100)`), datetimes (multiples since 1970-01-01, `bin(TimeGenerated, 10m)`) and timespans. A zero or null size gives null. In `summarize … by bin(TimeGenerated, 1m)` the column keeps the name `TimeGenerated`.",
+        "bin(TimeGenerated, 10m)",
+    ),
+    f(
+        "bin_at",
+        &[],
+        Arity::exact(3),
+        bin_at_rt,
+        "`bin_at(value, size, fixed_point)`: as `bin`, with bins aligned so one starts at the fixed point.",
+        "bin_at(TimeGenerated, 1d, datetime(2026-03-08 06:00))",
+    ),
+    f("abs", &[], Arity::exact(1), abs_rt, "The absolute value.", "abs(RemoteIPLatitude)"),
+    f(
+        "round",
+        &[],
+        Arity::range(1, 2),
+        round_rt,
+        "Rounds half away from zero to the given number of decimals (default 0).",
+        "round(avg_TimeTaken, 2)",
+    ),
+    f("ceiling", &[], Arity::exact(1), same_num_rt, "The smallest integer not below the value.", "ceiling(scBytes / 1024.0)"),
+    f("sqrt", &[], Arity::exact(1), real1_rt, "The square root (null for negative numbers).", "sqrt(variance_x)"),
+    f("exp", &[], Arity::exact(1), real1_rt, "e raised to the value.", "exp(1)"),
+    f("exp2", &[], Arity::exact(1), real1_rt, "2 raised to the value.", "exp2(10)"),
+    f("exp10", &[], Arity::exact(1), real1_rt, "10 raised to the value.", "exp10(3)"),
+    f("log", &[], Arity::exact(1), real1_rt, "The natural logarithm (null for values ≤ 0).", "log(scBytes)"),
+    f("log2", &[], Arity::exact(1), real1_rt, "The base-2 logarithm (null for values ≤ 0).", "log2(scBytes)"),
+    f("log10", &[], Arity::exact(1), real1_rt, "The base-10 logarithm (null for values ≤ 0).", "log10(scBytes)"),
+    f("pow", &[], Arity::exact(2), pow_rt, "`pow(base, exponent)`.", "pow(2, 10)"),
+    f("sign", &[], Arity::exact(1), real1_rt, "-1, 0 or 1.", "sign(delta)"),
+    f("isnan", &[], Arity::exact(1), isnan_rt, "True for NaN.", "isnan(ratio)"),
+    f("isinf", &[], Arity::exact(1), isnan_rt, "True for ±infinity.", "isinf(ratio)"),
+    f("isfinite", &[], Arity::exact(1), isnan_rt, "True for a number that is neither NaN nor infinite.", "isfinite(ratio)"),
+    f(
+        "min_of",
+        &["least"],
+        Arity::at_least(1),
+        min_max_rt,
+        "The smallest argument, ignoring nulls (numbers, datetimes, timespans or strings).",
+        "min_of(scBytes, 1048576)",
+    ),
+    f(
+        "max_of",
+        &["greatest"],
+        Arity::at_least(1),
+        min_max_rt,
+        "The largest argument, ignoring nulls.",
+        "max_of(TimeTaken, 0)",
+    ),
+];

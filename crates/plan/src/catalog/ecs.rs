@@ -19,8 +19,10 @@
 //!
 //! Not mapped: `network.forwarded_ip`. Elastic takes it from a trailing
 //! `X-Forwarded-For` custom field, but a custom column exists only in datasets
-//! whose logs carry one, and a view field must bind on every dataset. The planner
-//! can add it with [`forwarded_ip_kql`] when the catalog has such a column.
+//! whose logs carry one, and a view field must bind on every dataset. When the
+//! catalog has one of [`FORWARDED_FOR_COLUMNS`] (the reader's names for
+//! `cs(X-Forwarded-For)` / `X-Forwarded-For`), the planner adds the field with
+//! [`forwarded_ip_kql`].
 //! `source.geo.*`, `source.as.*` and `user_agent.name`/`os` need GeoIP and
 //! user-agent databases and are not produced.
 //!
@@ -96,6 +98,10 @@ pub fn matching_sources(pattern: &str) -> Vec<EcsSource> {
         .filter(|s| wildcard_match(pattern.as_bytes(), s.index_name().as_bytes()))
         .collect()
 }
+
+/// The stored names of an X-Forwarded-For custom field, as `iishunt-w3c` names
+/// custom columns (`cs(X-Forwarded-For)` → `csXForwardedFor`), most specific first.
+pub const FORWARDED_FOR_COLUMNS: &[&str] = &["csXForwardedFor", "XForwardedFor"];
 
 /// The KQL for `network.forwarded_ip` when the dataset has an `X-Forwarded-For`
 /// custom column named `column`: the first address of the comma list, zone id and
@@ -477,6 +483,11 @@ const ERROR: &[EcsField] = &[
         name: "data_stream.namespace",
         kql: r#""default""#,
         doc: "Always `default`.",
+    },
+    EcsField {
+        name: "log.file.path",
+        kql: "FileUri",
+        doc: "The log file the row came from.",
     },
 ];
 

@@ -10,7 +10,13 @@
 //!
 //! A broken pipe (`iishunt query … | head`) counts as success.
 
+mod diagnostic;
+mod explain;
 mod ingest;
+mod output;
+mod query;
+mod repl;
+mod run;
 
 use std::process::ExitCode;
 
@@ -27,12 +33,24 @@ struct Cli {
 enum Command {
     /// Turn raw IIS W3C / HTTPERR logs into a Parquet dataset.
     Ingest(ingest::IngestArgs),
+    /// Run one KQL or ES|QL query and print its result.
+    Query(query::QueryArgs),
+    /// Show how a query would run: plans, columns read, filters pushed down.
+    Explain(explain::ExplainArgs),
+    /// Run saved hunts (.kql / .esql files) in batch, with a summary.
+    Run(run::RunArgs),
+    /// Hunt interactively: history, multi-line input, completion, Ctrl-C cancels a query.
+    Repl(repl::ReplArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => ingest::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Repl(args) => repl::run(args),
     };
     match result {
         Ok(code) => code,

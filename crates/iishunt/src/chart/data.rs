@@ -52,11 +52,20 @@ impl ChartData {
     /// column the chart could plot.
     pub fn from_result(result: &QueryResult, kind: ChartKind, title: &str) -> Option<ChartData> {
         let cols = &result.columns;
-        let numeric: Vec<usize> = (0..cols.len()).filter(|&i| cols[i].1.is_numeric()).collect();
-        let text: Vec<usize> = (0..cols.len())
-            .filter(|&i| matches!(cols[i].1, KType::String | KType::Guid | KType::Dynamic | KType::Bool))
+        let numeric: Vec<usize> = (0..cols.len())
+            .filter(|&i| cols[i].1.is_numeric())
             .collect();
-        let times: Vec<usize> = (0..cols.len()).filter(|&i| cols[i].1 == KType::DateTime).collect();
+        let text: Vec<usize> = (0..cols.len())
+            .filter(|&i| {
+                matches!(
+                    cols[i].1,
+                    KType::String | KType::Guid | KType::Dynamic | KType::Bool
+                )
+            })
+            .collect();
+        let times: Vec<usize> = (0..cols.len())
+            .filter(|&i| cols[i].1 == KType::DateTime)
+            .collect();
 
         if kind.is_categorical() {
             let label = *text.first().or(times.first())?;
@@ -82,14 +91,23 @@ impl ChartData {
         for batch in &result.batches {
             let columns = cell::columns(batch, cols);
             for row in 0..batch.num_rows() {
-                let Some(xv) = columns[x].value(row).as_f64() else { continue };
+                let Some(xv) = columns[x].value(row).as_f64() else {
+                    continue;
+                };
                 let key: Vec<String> = groups
                     .iter()
-                    .map(|&g| columns[g].value(row).text().map_or_else(|| "∅".to_string(), |t| escape_control(&t).into_owned()))
+                    .map(|&g| {
+                        columns[g]
+                            .value(row)
+                            .text()
+                            .map_or_else(|| "∅".to_string(), |t| escape_control(&t).into_owned())
+                    })
                     .collect();
                 let key = key.join(", ");
                 for &y in &ys {
-                    let Some(yv) = columns[y].value(row).as_f64() else { continue };
+                    let Some(yv) = columns[y].value(row).as_f64() else {
+                        continue;
+                    };
                     let name = match (key.is_empty(), ys.len()) {
                         (true, _) => cols[y].0.clone(),
                         (false, 1) => key.clone(),
@@ -115,15 +133,27 @@ impl ChartData {
             named.sort_by(|a, b| total(b).total_cmp(&total(a)));
             named.truncate(MAX_SERIES);
         }
-        let y_name = if ys.len() == 1 { cols[ys[0]].0.clone() } else { String::new() };
-        Some(ChartData { kind, title: title.to_string(), x: x_axis, x_name: cols[x].0.clone(), y_name, series: named })
+        let y_name = if ys.len() == 1 {
+            cols[ys[0]].0.clone()
+        } else {
+            String::new()
+        };
+        Some(ChartData {
+            kind,
+            title: title.to_string(),
+            x: x_axis,
+            x_name: cols[x].0.clone(),
+            y_name,
+            series: named,
+        })
     }
 
     /// The smallest and largest x and y over all series (y always includes 0).
     pub fn bounds(&self) -> Option<((f64, f64), (f64, f64))> {
         let mut points = self.series.iter().flat_map(|s| s.points.iter());
         let first = points.next()?;
-        let (mut x0, mut x1, mut y0, mut y1) = (first.0, first.0, first.1.min(0.0), first.1.max(0.0));
+        let (mut x0, mut x1, mut y0, mut y1) =
+            (first.0, first.0, first.1.min(0.0), first.1.max(0.0));
         for (x, y) in points {
             x0 = x0.min(*x);
             x1 = x1.max(*x);
@@ -138,7 +168,13 @@ fn total(s: &Series) -> f64 {
     s.points.iter().map(|p| p.1).sum()
 }
 
-fn categorical(result: &QueryResult, kind: ChartKind, title: &str, label: usize, values: &[usize]) -> ChartData {
+fn categorical(
+    result: &QueryResult,
+    kind: ChartKind,
+    title: &str,
+    label: usize,
+    values: &[usize],
+) -> ChartData {
     let cols = &result.columns;
     let mut labels: Vec<String> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
@@ -146,8 +182,10 @@ fn categorical(result: &QueryResult, kind: ChartKind, title: &str, label: usize,
     for batch in &result.batches {
         let columns = cell::columns(batch, cols);
         for row in 0..batch.num_rows() {
-            let name =
-                columns[label].value(row).text().map_or_else(|| "∅".to_string(), |t| escape_control(&t).into_owned());
+            let name = columns[label]
+                .value(row)
+                .text()
+                .map_or_else(|| "∅".to_string(), |t| escape_control(&t).into_owned());
             let at = *index.entry(name.clone()).or_insert_with(|| {
                 labels.push(name);
                 for s in sums.iter_mut() {
@@ -178,7 +216,11 @@ fn categorical(result: &QueryResult, kind: ChartKind, title: &str, label: usize,
         .zip(sums)
         .map(|(&v, ys)| Series {
             name: cols[v].0.clone(),
-            points: ys.into_iter().enumerate().map(|(i, y)| (i as f64, y)).collect(),
+            points: ys
+                .into_iter()
+                .enumerate()
+                .map(|(i, y)| (i as f64, y))
+                .collect(),
         })
         .collect();
     ChartData {
@@ -186,7 +228,11 @@ fn categorical(result: &QueryResult, kind: ChartKind, title: &str, label: usize,
         title: title.to_string(),
         x: XAxis::Category(labels),
         x_name: cols[label].0.clone(),
-        y_name: if values.len() == 1 { cols[values[0]].0.clone() } else { String::new() },
+        y_name: if values.len() == 1 {
+            cols[values[0]].0.clone()
+        } else {
+            String::new()
+        },
         series,
     }
 }

@@ -24,7 +24,11 @@ const CANDIDATES: &[&str] = &[
     "C:\\Windows\\Fonts\\arial.ttf",
 ];
 
-const FOLDERS: &[&str] = &["/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts"];
+const FOLDERS: &[&str] = &[
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+];
 
 /// True when a font is registered and charts may draw text.
 pub fn available() -> bool {
@@ -35,9 +39,14 @@ pub fn available() -> bool {
 fn load() -> bool {
     let env = std::env::var_os("IISHUNT_FONT").map(PathBuf::from);
     let fixed = CANDIDATES.iter().map(PathBuf::from);
-    let found = env.into_iter().chain(fixed).chain(FOLDERS.iter().filter_map(|d| first_ttf(Path::new(d), 3)));
+    let found = env
+        .into_iter()
+        .chain(fixed)
+        .chain(FOLDERS.iter().filter_map(|d| first_ttf(Path::new(d), 3)));
     for path in found {
-        let Ok(bytes) = std::fs::read(&path) else { continue };
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
         // plotters keeps fonts for the life of the process.
         let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
         if plotters::style::register_font(FAMILY, FontStyle::Normal, bytes).is_ok() {
@@ -48,15 +57,25 @@ fn load() -> bool {
 }
 
 fn first_ttf(dir: &Path, depth: usize) -> Option<PathBuf> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for path in &entries {
-        if path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("ttf")) {
+        if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("ttf"))
+        {
             return Some(path.clone());
         }
     }
     if depth == 0 {
         return None;
     }
-    entries.iter().filter(|p| p.is_dir()).find_map(|p| first_ttf(p, depth - 1))
+    entries
+        .iter()
+        .filter(|p| p.is_dir())
+        .find_map(|p| first_ttf(p, depth - 1))
 }

@@ -58,8 +58,14 @@ fn time_label(micros: f64, span: f64) -> String {
     }
 }
 
-fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData, text: bool) -> DrawResult {
-    let Some(((x0, mut x1), (y0, mut y1))) = data.bounds() else { return Ok(()) };
+fn draw_xy<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    text: bool,
+) -> DrawResult {
+    let Some(((x0, mut x1), (y0, mut y1))) = data.bounds() else {
+        return Ok(());
+    };
     if x1 <= x0 {
         x1 = x0 + 1.0;
     }
@@ -79,11 +85,15 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData, 
     let mut mesh = chart.configure_mesh();
     mesh.light_line_style(RGBColor(235, 235, 235));
     if text {
-        mesh.x_labels(8).y_labels(8).label_style((fonts::FAMILY, 13)).y_label_formatter(&number_label);
+        mesh.x_labels(8)
+            .y_labels(8)
+            .label_style((fonts::FAMILY, 13))
+            .y_label_formatter(&number_label);
         if is_time {
             mesh.x_label_formatter(&time_fmt);
         }
-        mesh.x_desc(data.x_name.as_str()).y_desc(data.y_name.as_str());
+        mesh.x_desc(data.x_name.as_str())
+            .y_desc(data.y_name.as_str());
     } else {
         mesh.x_labels(0).y_labels(0);
     }
@@ -94,12 +104,17 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData, 
         let points = s.points.iter().copied();
         let anno = match data.kind {
             ChartKind::Area => chart
-                .draw_series(AreaSeries::new(points, y0.max(0.0).min(y1), c.mix(0.25)).border_style(c.stroke_width(2)))
+                .draw_series(
+                    AreaSeries::new(points, y0.max(0.0).min(y1), c.mix(0.25))
+                        .border_style(c.stroke_width(2)),
+                )
                 .map_err(err)?,
             ChartKind::Scatter => chart
                 .draw_series(points.map(|p| Circle::new(p, 3, c.filled())))
                 .map_err(err)?,
-            _ => chart.draw_series(LineSeries::new(points, c.stroke_width(2))).map_err(err)?,
+            _ => chart
+                .draw_series(LineSeries::new(points, c.stroke_width(2)))
+                .map_err(err)?,
         };
         if text {
             anno.label(s.name.as_str())
@@ -119,9 +134,17 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData, 
     Ok(())
 }
 
-fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData, text: bool) -> DrawResult {
-    let XAxis::Category(labels) = &data.x else { return Ok(()) };
-    let Some((_, (y0, mut y1))) = data.bounds() else { return Ok(()) };
+fn draw_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    text: bool,
+) -> DrawResult {
+    let XAxis::Category(labels) = &data.x else {
+        return Ok(());
+    };
+    let Some((_, (y0, mut y1))) = data.bounds() else {
+        return Ok(());
+    };
     if y1 <= y0 {
         y1 = y0 + 1.0;
     }
@@ -132,9 +155,16 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData
     let mut builder = ChartBuilder::on(area);
     builder.margin(12);
     if text {
-        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4).min(28) as u32;
+        let longest = labels
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(4)
+            .min(28) as u32;
         if horizontal {
-            builder.x_label_area_size(36).y_label_area_size(16 + longest * 7);
+            builder
+                .x_label_area_size(36)
+                .y_label_area_size(16 + longest * 7);
         } else {
             builder.x_label_area_size(40).y_label_area_size(56);
         }
@@ -144,13 +174,18 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData
     let label_of = |v: &f64| -> String {
         let i = slot(v.round());
         if (v - v.round()).abs() < 0.01 && i >= 0.0 {
-            labels.get(i as usize).map(|l| cut(l, 28)).unwrap_or_default()
+            labels
+                .get(i as usize)
+                .map(|l| cut(l, 28))
+                .unwrap_or_default()
         } else {
             String::new()
         }
     };
     if horizontal {
-        let mut chart = builder.build_cartesian_2d(y0..y1, -0.5..n - 0.5).map_err(err)?;
+        let mut chart = builder
+            .build_cartesian_2d(y0..y1, -0.5..n - 0.5)
+            .map_err(err)?;
         let mut mesh = chart.configure_mesh();
         mesh.disable_y_mesh().light_line_style(WHITE);
         if text {
@@ -175,11 +210,16 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData
         }
         return Ok(());
     }
-    let mut chart = builder.build_cartesian_2d(-0.5..n - 0.5, y0..y1).map_err(err)?;
+    let mut chart = builder
+        .build_cartesian_2d(-0.5..n - 0.5, y0..y1)
+        .map_err(err)?;
     let mut mesh = chart.configure_mesh();
-    mesh.disable_x_mesh().light_line_style(RGBColor(235, 235, 235));
+    mesh.disable_x_mesh()
+        .light_line_style(RGBColor(235, 235, 235));
     if text {
-        mesh.x_labels(labels.len().min(20)).x_label_formatter(&label_of).label_style((fonts::FAMILY, 12));
+        mesh.x_labels(labels.len().min(20))
+            .x_label_formatter(&label_of)
+            .label_style((fonts::FAMILY, 12));
         mesh.y_desc(data.y_name.as_str());
     } else {
         mesh.x_labels(0).y_labels(0);
@@ -211,8 +251,14 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData
     Ok(())
 }
 
-fn draw_pie<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData, text: bool) -> DrawResult {
-    let (XAxis::Category(labels), Some(series)) = (&data.x, data.series.first()) else { return Ok(()) };
+fn draw_pie<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    text: bool,
+) -> DrawResult {
+    let (XAxis::Category(labels), Some(series)) = (&data.x, data.series.first()) else {
+        return Ok(());
+    };
     let total: f64 = series.points.iter().map(|p| p.1.max(0.0)).sum();
     if total <= 0.0 {
         return Ok(());
@@ -234,17 +280,26 @@ fn draw_pie<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ChartData,
             let a = start + sweep * s as f64 / steps as f64;
             poly.push((cx + (r * a.cos()) as i32, cy + (r * a.sin()) as i32));
         }
-        area.draw(&Polygon::new(poly, color(i).filled())).map_err(err)?;
+        area.draw(&Polygon::new(poly, color(i).filled()))
+            .map_err(err)?;
         start += sweep;
         if text {
             let y = 20 + 20 * i as i32;
             if y + 20 < h as i32 {
                 let x = (w - legend_w) as i32 + 8;
-                area.draw(&Rectangle::new([(x, y), (x + 12, y + 12)], color(i).filled())).map_err(err)?;
+                area.draw(&Rectangle::new(
+                    [(x, y), (x + 12, y + 12)],
+                    color(i).filled(),
+                ))
+                .map_err(err)?;
                 let label = labels.get(i).map(|l| cut(l, 24)).unwrap_or_default();
                 let pct = v / total * 100.0;
-                area.draw(&Text::new(format!("{label} ({pct:.1}%)"), (x + 18, y), (fonts::FAMILY, 13)))
-                    .map_err(err)?;
+                area.draw(&Text::new(
+                    format!("{label} ({pct:.1}%)"),
+                    (x + 18, y),
+                    (fonts::FAMILY, 13),
+                ))
+                .map_err(err)?;
             }
         }
     }

@@ -79,9 +79,18 @@ pub fn title(spec: &RenderSpec) -> String {
 /// Writes `<stem>.svg` and `<stem>.png` into `dir` (created if missing) and
 /// returns their paths; none when the chart kind is not drawn or the result
 /// has nothing to chart.
-pub fn write_images(result: &QueryResult, spec: &RenderSpec, dir: &Path, stem: &str) -> Result<Vec<PathBuf>, RenderError> {
-    let Some(kind) = ChartKind::parse(&spec.chart) else { return Ok(Vec::new()) };
-    let Some(data) = ChartData::from_result(result, kind, &title(spec)) else { return Ok(Vec::new()) };
+pub fn write_images(
+    result: &QueryResult,
+    spec: &RenderSpec,
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<PathBuf>, RenderError> {
+    let Some(kind) = ChartKind::parse(&spec.chart) else {
+        return Ok(Vec::new());
+    };
+    let Some(data) = ChartData::from_result(result, kind, &title(spec)) else {
+        return Ok(Vec::new());
+    };
     std::fs::create_dir_all(dir)?;
     let svg = dir.join(format!("{stem}.svg"));
     let png = dir.join(format!("{stem}.png"));
@@ -115,12 +124,16 @@ mod tests {
             ("cIP".to_string(), KType::String),
             ("count_".to_string(), KType::Long),
         ];
-        let schema = Arc::new(Schema::new(columns.iter().map(|(n, t)| t.field(n)).collect::<Vec<_>>()));
+        let schema = Arc::new(Schema::new(
+            columns.iter().map(|(n, t)| t.field(n)).collect::<Vec<_>>(),
+        ));
         let h = 3_600_000_000_i64;
         let t0 = 1_772_928_000_000_000; // 2026-03-08T00:00:00Z
         let times: Vec<i64> = (0..6).flat_map(|i| [t0 + i * h, t0 + i * h]).collect();
         let ips: Vec<&str> = (0..6).flat_map(|_| ["10.0.0.1", "198.51.100.77"]).collect();
-        let counts: Vec<i64> = (0..6).flat_map(|i| [3 + i, if i == 4 { 90 } else { 1 }]).collect();
+        let counts: Vec<i64> = (0..6)
+            .flat_map(|i| [3 + i, if i == 4 { 90 } else { 1 }])
+            .collect();
         let arrays: Vec<ArrayRef> = vec![
             Arc::new(TimestampMicrosecondArray::from(times)),
             Arc::new(StringArray::from(ips)),
@@ -136,7 +149,10 @@ mod tests {
     }
 
     fn spec(chart: &str) -> RenderSpec {
-        RenderSpec { chart: chart.into(), properties: vec![("title".into(), "Requests per hour".into())] }
+        RenderSpec {
+            chart: chart.into(),
+            properties: vec![("title".into(), "Requests per hour".into())],
+        }
     }
 
     #[test]
@@ -154,7 +170,10 @@ mod tests {
         assert!(text.starts_with("Requests per hour\n"), "{text}");
         assert!(text.contains("198.51.100.77"), "{text}");
         assert!(text.contains('█'), "{text}");
-        assert!(text.contains("2026-03-08T00:00:00Z → 2026-03-08T05:00:00Z"), "{text}");
+        assert!(
+            text.contains("2026-03-08T00:00:00Z → 2026-03-08T05:00:00Z"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -167,7 +186,15 @@ mod tests {
     #[test]
     fn images_are_written_for_every_chart_kind() {
         let dir = tempfile::tempdir().expect("tempdir");
-        for chart in ["timechart", "linechart", "areachart", "scatterchart", "columnchart", "barchart", "piechart"] {
+        for chart in [
+            "timechart",
+            "linechart",
+            "areachart",
+            "scatterchart",
+            "columnchart",
+            "barchart",
+            "piechart",
+        ] {
             let files = write_images(&hourly(), &spec(chart), dir.path(), chart).expect(chart);
             assert_eq!(files.len(), 2, "{chart}");
             for f in files {
@@ -184,7 +211,9 @@ mod tests {
     #[test]
     fn unknown_charts_are_not_drawn() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(write_images(&hourly(), &spec("card"), dir.path(), "x").expect("ok").is_empty());
+        assert!(write_images(&hourly(), &spec("card"), dir.path(), "x")
+            .expect("ok")
+            .is_empty());
         assert!(text::draw(&hourly(), &spec("card"), 60).contains("not drawn"));
     }
 }

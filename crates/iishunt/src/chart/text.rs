@@ -17,7 +17,10 @@ const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'
 /// empty when the result has nothing to chart.
 pub fn draw(result: &QueryResult, spec: &RenderSpec, width: usize) -> String {
     let Some(kind) = ChartKind::parse(&spec.chart) else {
-        return format!("(render {}: not drawn in the terminal)\n", escape_control(&spec.chart));
+        return format!(
+            "(render {}: not drawn in the terminal)\n",
+            escape_control(&spec.chart)
+        );
     };
     let title = super::title(spec);
     match ChartData::from_result(result, kind, &title) {
@@ -29,7 +32,11 @@ pub fn draw(result: &QueryResult, spec: &RenderSpec, width: usize) -> String {
 /// Draws already extracted chart data.
 pub fn draw_data(data: &ChartData, width: usize) -> String {
     let mut out = String::new();
-    let heading = if data.title.is_empty() { data.kind.name().to_string() } else { escape_control(&data.title).into_owned() };
+    let heading = if data.title.is_empty() {
+        data.kind.name().to_string()
+    } else {
+        escape_control(&data.title).into_owned()
+    };
     let _ = writeln!(out, "{heading}");
     match &data.x {
         XAxis::Category(labels) => bars(&mut out, data, labels, width),
@@ -39,14 +46,26 @@ pub fn draw_data(data: &ChartData, width: usize) -> String {
 }
 
 fn sparklines(out: &mut String, data: &ChartData, width: usize) {
-    let Some(((x0, x1), _)) = data.bounds() else { return };
-    let name_w = data.series.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).clamp(4, 24);
+    let Some(((x0, x1), _)) = data.bounds() else {
+        return;
+    };
+    let name_w = data
+        .series
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 24);
     let cols = width.saturating_sub(name_w + 16).max(10);
     for s in &data.series {
         // Bucket points by x into `cols` cells; a cell shows its largest value.
         let mut cells: Vec<Option<f64>> = vec![None; cols];
         for &(x, y) in &s.points {
-            let at = if x1 > x0 { (((x - x0) / (x1 - x0)) * (cols - 1) as f64).round() as usize } else { 0 };
+            let at = if x1 > x0 {
+                (((x - x0) / (x1 - x0)) * (cols - 1) as f64).round() as usize
+            } else {
+                0
+            };
             let cell = &mut cells[at.min(cols - 1)];
             *cell = Some(cell.map_or(y, |c: f64| c.max(y)));
         }
@@ -59,7 +78,12 @@ fn sparklines(out: &mut String, data: &ChartData, width: usize) {
                 Some(v) => TICKS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize],
             })
             .collect();
-        let _ = writeln!(out, "{:<name_w$} {line} max {}", cut(&s.name, name_w), format_real(max));
+        let _ = writeln!(
+            out,
+            "{:<name_w$} {line} max {}",
+            cut(&s.name, name_w),
+            format_real(max)
+        );
     }
     if data.x == XAxis::Time {
         let from = format_datetime(x0 as i64);
@@ -69,14 +93,25 @@ fn sparklines(out: &mut String, data: &ChartData, width: usize) {
 }
 
 fn bars(out: &mut String, data: &ChartData, labels: &[String], width: usize) {
-    let Some(series) = data.series.first() else { return };
-    let label_w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4).clamp(4, 28);
+    let Some(series) = data.series.first() else {
+        return;
+    };
+    let label_w = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 28);
     let max = series.points.iter().map(|p| p.1).fold(0.0_f64, f64::max);
     let total: f64 = series.points.iter().map(|p| p.1.max(0.0)).sum();
     let bar_w = width.saturating_sub(label_w + 16).max(10);
     for (i, &(_, v)) in series.points.iter().enumerate().take(MAX_TEXT_BARS) {
         let label = labels.get(i).map(String::as_str).unwrap_or("");
-        let n = if max > 0.0 { ((v / max) * bar_w as f64).round().max(0.0) as usize } else { 0 };
+        let n = if max > 0.0 {
+            ((v / max) * bar_w as f64).round().max(0.0) as usize
+        } else {
+            0
+        };
         let bar = "█".repeat(n.max(usize::from(v > 0.0)));
         let value = if data.kind == ChartKind::Pie && total > 0.0 {
             format!("{} ({:.1}%)", format_real(v), v / total * 100.0)

@@ -9,10 +9,10 @@ use std::fmt::Write as _;
 
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{
-    DataType, DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType, DurationSecondType,
-    Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, TimeUnit,
-    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type,
-    UInt32Type, UInt64Type, UInt8Type,
+    DataType, DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType,
+    DurationSecondType, Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
+    Int8Type, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use chrono::{DateTime, Timelike};
@@ -78,12 +78,15 @@ impl Value<'_> {
             Value::Bool(b) => J::Bool(*b),
             Value::Int(v) => J::from(*v),
             Value::UInt(v) => J::from(*v),
-            Value::Real(v) => serde_json::Number::from_f64(*v).map_or_else(|| J::String(format_real(*v)), J::Number),
+            Value::Real(v) => serde_json::Number::from_f64(*v)
+                .map_or_else(|| J::String(format_real(*v)), J::Number),
             Value::Str(s) => J::String(s.to_string()),
             Value::DateTime(us) => J::String(format_datetime(*us)),
             Value::TimeSpan(us) => J::String(format_timespan(*us)),
             // Text that is not JSON (it should always be) is kept as a string.
-            Value::Dynamic(text) => serde_json::from_str(text).unwrap_or_else(|_| J::String((*text).to_string())),
+            Value::Dynamic(text) => {
+                serde_json::from_str(text).unwrap_or_else(|_| J::String((*text).to_string()))
+            }
         }
     }
 }
@@ -127,7 +130,11 @@ impl Column {
                 | DataType::Timestamp(_, _)
                 | DataType::Duration(_)
         );
-        Column { array, ktype, fallback }
+        Column {
+            array,
+            ktype,
+            fallback,
+        }
     }
 
     pub fn ktype(&self) -> KType {
@@ -156,7 +163,13 @@ impl Column {
             };
         }
         let dynamic = self.ktype == KType::Dynamic;
-        let text = |s| if dynamic { Value::Dynamic(s) } else { Value::Str(Cow::Borrowed(s)) };
+        let text = |s| {
+            if dynamic {
+                Value::Dynamic(s)
+            } else {
+                Value::Str(Cow::Borrowed(s))
+            }
+        };
         match a.data_type() {
             DataType::Boolean => Value::Bool(a.as_boolean().value(row)),
             DataType::Int8 => Value::Int(i64::from(a.as_primitive::<Int8Type>().value(row))),
@@ -177,16 +190,32 @@ impl Column {
             DataType::LargeUtf8 => text(a.as_string::<i64>().value(row)),
             DataType::Utf8View => text(a.as_string_view().value(row)),
             DataType::Timestamp(unit, _) => Value::DateTime(match unit {
-                TimeUnit::Second => a.as_primitive::<TimestampSecondType>().value(row).saturating_mul(1_000_000),
-                TimeUnit::Millisecond => a.as_primitive::<TimestampMillisecondType>().value(row).saturating_mul(1000),
+                TimeUnit::Second => a
+                    .as_primitive::<TimestampSecondType>()
+                    .value(row)
+                    .saturating_mul(1_000_000),
+                TimeUnit::Millisecond => a
+                    .as_primitive::<TimestampMillisecondType>()
+                    .value(row)
+                    .saturating_mul(1000),
                 TimeUnit::Microsecond => a.as_primitive::<TimestampMicrosecondType>().value(row),
-                TimeUnit::Nanosecond => a.as_primitive::<TimestampNanosecondType>().value(row) / 1000,
+                TimeUnit::Nanosecond => {
+                    a.as_primitive::<TimestampNanosecondType>().value(row) / 1000
+                }
             }),
             DataType::Duration(unit) => Value::TimeSpan(match unit {
-                TimeUnit::Second => a.as_primitive::<DurationSecondType>().value(row).saturating_mul(1_000_000),
-                TimeUnit::Millisecond => a.as_primitive::<DurationMillisecondType>().value(row).saturating_mul(1000),
+                TimeUnit::Second => a
+                    .as_primitive::<DurationSecondType>()
+                    .value(row)
+                    .saturating_mul(1_000_000),
+                TimeUnit::Millisecond => a
+                    .as_primitive::<DurationMillisecondType>()
+                    .value(row)
+                    .saturating_mul(1000),
                 TimeUnit::Microsecond => a.as_primitive::<DurationMicrosecondType>().value(row),
-                TimeUnit::Nanosecond => a.as_primitive::<DurationNanosecondType>().value(row) / 1000,
+                TimeUnit::Nanosecond => {
+                    a.as_primitive::<DurationNanosecondType>().value(row) / 1000
+                }
             }),
             _ => Value::Null,
         }
@@ -256,7 +285,11 @@ pub fn format_real(v: f64) -> String {
     if v.is_nan() {
         "NaN".into()
     } else if v.is_infinite() {
-        if v > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        if v > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
     } else {
         v.to_string()
     }
@@ -294,7 +327,8 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
 }
 
 fn needs_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 #[cfg(test)]
@@ -332,7 +366,10 @@ mod tests {
     #[test]
     fn control_characters_and_ansi_are_escaped() {
         assert_eq!(escape_control("plain /index.aspx"), "plain /index.aspx");
-        assert_eq!(escape_control("a\x1b[31mred\x1b[0m"), "a\\x1b[31mred\\x1b[0m");
+        assert_eq!(
+            escape_control("a\x1b[31mred\x1b[0m"),
+            "a\\x1b[31mred\\x1b[0m"
+        );
         assert_eq!(escape_control("l1\nl2\r\t\0\x7f"), "l1\\nl2\\r\\t\\0\\x7f");
         assert_eq!(escape_control("\u{9b}31m"), "\\u{9b}31m");
         assert_eq!(escape_control("abc\u{202e}gpj.exe"), "abc\\u{202e}gpj.exe");
@@ -353,7 +390,10 @@ mod tests {
         assert_eq!(col.value(0).text().as_deref(), Some("a"));
         assert!(col.value(1).is_null());
 
-        let ints = Column::new(&(Arc::new(Int32Array::from(vec![Some(7), None])) as ArrayRef), KType::Int);
+        let ints = Column::new(
+            &(Arc::new(Int32Array::from(vec![Some(7), None])) as ArrayRef),
+            KType::Int,
+        );
         assert_eq!(ints.value(0), Value::Int(7));
         assert_eq!(ints.value(1).json(), serde_json::Value::Null);
 
@@ -368,6 +408,9 @@ mod tests {
             &(Arc::new(TimestampMicrosecondArray::from(vec![1_772_985_912_000_000])) as ArrayRef),
             KType::DateTime,
         );
-        assert_eq!(times.value(0).json(), serde_json::json!("2026-03-08T16:05:12Z"));
+        assert_eq!(
+            times.value(0).json(),
+            serde_json::json!("2026-03-08T16:05:12Z")
+        );
     }
 }

@@ -19,13 +19,19 @@ pub struct CsvOptions {
 
 impl Default for CsvOptions {
     fn default() -> Self {
-        CsvOptions { neutralise_formulas: true }
+        CsvOptions {
+            neutralise_formulas: true,
+        }
     }
 }
 
 /// Writes `result` as CSV with a header line; lines end in `\n`.
 pub fn write_csv(result: &QueryResult, options: CsvOptions, out: &mut dyn Write) -> io::Result<()> {
-    let header: Vec<String> = result.columns.iter().map(|(n, _)| field(n, false)).collect();
+    let header: Vec<String> = result
+        .columns
+        .iter()
+        .map(|(n, _)| field(n, false))
+        .collect();
     writeln!(out, "{}", header.join(","))?;
     let mut line = String::new();
     for batch in &result.batches {
@@ -37,7 +43,8 @@ pub fn write_csv(result: &QueryResult, options: CsvOptions, out: &mut dyn Write)
                     line.push(',');
                 }
                 if let Some(text) = col.value(row).text() {
-                    let textual = matches!(col.ktype(), KType::String | KType::Dynamic | KType::Guid);
+                    let textual =
+                        matches!(col.ktype(), KType::String | KType::Dynamic | KType::Guid);
                     line.push_str(&field(&text, textual && options.neutralise_formulas));
                 }
             }
@@ -95,13 +102,21 @@ TimeGenerated,cIP,csUriStem,count_,set_sPort,Duration
 
     #[test]
     fn formula_cells_are_neutralised_unless_turned_off() {
-        for (cell, guarded) in [("=1+1", "'=1+1"), ("+x", "'+x"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx")] {
+        for (cell, guarded) in [
+            ("=1+1", "'=1+1"),
+            ("+x", "'+x"),
+            ("-x", "'-x"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+        ] {
             assert_eq!(field(cell, true), guarded);
             assert_eq!(field(cell, false), cell);
         }
         assert_eq!(field("\rx", true), "\"'\rx\"");
         assert_eq!(field("plain", true), "plain");
-        let text = csv(CsvOptions { neutralise_formulas: false });
+        let text = csv(CsvOptions {
+            neutralise_formulas: false,
+        });
         assert!(text.contains(",\"=HYPERLINK("), "{text}");
     }
 }

@@ -19,10 +19,12 @@ pub fn write_row(
 ) -> io::Result<()> {
     out.write_all(b"{")?;
     let mut first = true;
-    let fields = extra
-        .iter()
-        .map(|(k, v)| (*k, v.clone()))
-        .chain(names.iter().zip(cols).map(|(n, c)| (*n, c.value(row).json())));
+    let fields = extra.iter().map(|(k, v)| (*k, v.clone())).chain(
+        names
+            .iter()
+            .zip(cols)
+            .map(|(n, c)| (*n, c.value(row).json())),
+    );
     for (name, value) in fields {
         if !first {
             out.write_all(b",")?;

@@ -30,7 +30,13 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [Format::Table, Format::Csv, Format::Json, Format::Ndjson, Format::Parquet];
+    pub const ALL: [Format; 5] = [
+        Format::Table,
+        Format::Csv,
+        Format::Json,
+        Format::Ndjson,
+        Format::Parquet,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -63,7 +69,9 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|f| f.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown format `{s}` (expected table, csv, json, ndjson or parquet)"))
+            .ok_or_else(|| {
+                format!("unknown format `{s}` (expected table, csv, json, ndjson or parquet)")
+            })
     }
 }
 
@@ -88,8 +96,10 @@ pub struct RenderOptions {
     pub hunt: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// Writes `result` in `format`.
-pub fn write<W: Write + Send>(
+/// Writes `result` in `format`. Parquet is built in memory first (the
+/// writer needs a `Send` sink); use [`parquet::write_parquet`] to stream a
+/// large result straight into a file.
+pub fn write<W: Write>(
     result: &QueryResult,
     format: Format,
     options: &RenderOptions,
@@ -100,10 +110,18 @@ pub fn write<W: Write + Send>(
         Format::Csv => csv::write_csv(result, options.csv, &mut out)?,
         Format::Json => json::write_json(result, options.hunt.as_ref(), &mut out)?,
         Format::Ndjson => {
-            let hunt = options.hunt.as_ref().and_then(|m| m.get("name")).and_then(|v| v.as_str());
+            let hunt = options
+                .hunt
+                .as_ref()
+                .and_then(|m| m.get("name"))
+                .and_then(|v| v.as_str());
             ndjson::write_ndjson(result, hunt, &mut out)?
         }
-        Format::Parquet => parquet::write_parquet(result, out)?,
+        Format::Parquet => {
+            let mut buf = Vec::new();
+            parquet::write_parquet(result, &mut buf)?;
+            out.write_all(&buf)?;
+        }
     }
     Ok(())
 }
@@ -116,7 +134,9 @@ pub(crate) mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
-    use arrow::array::{ArrayRef, DurationMicrosecondArray, Int64Array, StringArray, TimestampMicrosecondArray};
+    use arrow::array::{
+        ArrayRef, DurationMicrosecondArray, Int64Array, StringArray, TimestampMicrosecondArray,
+    };
     use arrow::datatypes::Schema;
     use arrow::record_batch::RecordBatch;
 
@@ -131,18 +151,32 @@ pub(crate) mod tests {
             ("set_sPort".to_string(), KType::Dynamic),
             ("Duration".to_string(), KType::TimeSpan),
         ];
-        let schema = Arc::new(Schema::new(columns.iter().map(|(n, t)| t.field(n)).collect::<Vec<_>>()));
+        let schema = Arc::new(Schema::new(
+            columns.iter().map(|(n, t)| t.field(n)).collect::<Vec<_>>(),
+        ));
         let t0 = 1_772_985_912_000_000;
         let arrays: Vec<ArrayRef> = vec![
-            Arc::new(TimestampMicrosecondArray::from(vec![Some(t0), Some(t0 + 500_000), None])),
-            Arc::new(StringArray::from(vec![Some("198.51.100.77"), None, Some("10.0.0.1")])),
+            Arc::new(TimestampMicrosecondArray::from(vec![
+                Some(t0),
+                Some(t0 + 500_000),
+                None,
+            ])),
+            Arc::new(StringArray::from(vec![
+                Some("198.51.100.77"),
+                None,
+                Some("10.0.0.1"),
+            ])),
             Arc::new(StringArray::from(vec![
                 Some("/wp-login.php"),
                 Some("a,b \"c\""),
                 Some("=HYPERLINK(\"http://x\")\x1b[31m"),
             ])),
             Arc::new(Int64Array::from(vec![Some(7), Some(12345), None])),
-            Arc::new(StringArray::from(vec![Some("[80,443]"), Some("[]"), Some("[\"x\"]")])),
+            Arc::new(StringArray::from(vec![
+                Some("[80,443]"),
+                Some("[]"),
+                Some("[\"x\"]"),
+            ])),
             Arc::new(DurationMicrosecondArray::from(vec![
                 Some(60_000_000),
                 Some(86_400_000_000 + 7_203_000_000),

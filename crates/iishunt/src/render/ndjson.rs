@@ -9,10 +9,15 @@ use crate::QueryResult;
 
 /// Writes one object per row; with `hunt`, each object starts with
 /// `"hunt": "<name>"`.
-pub fn write_ndjson(result: &QueryResult, hunt: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_ndjson(
+    result: &QueryResult,
+    hunt: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let names: Vec<&str> = result.columns.iter().map(|(n, _)| n.as_str()).collect();
-    let extra: Vec<(&str, serde_json::Value)> =
-        hunt.map(|h| vec![("hunt", serde_json::Value::String(h.to_string()))]).unwrap_or_default();
+    let extra: Vec<(&str, serde_json::Value)> = hunt
+        .map(|h| vec![("hunt", serde_json::Value::String(h.to_string()))])
+        .unwrap_or_default();
     for batch in &result.batches {
         let cols = cell::columns(batch, &result.columns);
         for row in 0..batch.num_rows() {
@@ -41,6 +46,9 @@ mod tests {
         }
         assert!(lines[0].starts_with("{\"hunt\":"));
         // A newline inside a value stays escaped inside its line.
-        assert!(!text.contains("\x1b"), "raw escape: JSON must escape control characters");
+        assert!(
+            !text.contains("\x1b"),
+            "raw escape: JSON must escape control characters"
+        );
     }
 }

@@ -18,7 +18,11 @@ pub fn write_parquet<W: Write + Send>(result: &QueryResult, out: W) -> Result<()
     let schema = match result.batches.first() {
         Some(batch) => batch.schema(),
         None => Arc::new(Schema::new(
-            result.columns.iter().map(|(name, ktype)| ktype.field(name)).collect::<Vec<_>>(),
+            result
+                .columns
+                .iter()
+                .map(|(name, ktype)| ktype.field(name))
+                .collect::<Vec<_>>(),
         )),
     };
     let props = WriterProperties::builder()

@@ -48,10 +48,18 @@ const MIN_COLUMN: usize = 6;
 const MAX_CELL: usize = 80;
 
 /// Writes `result` as a table, then the footer.
-pub fn write_table(result: &QueryResult, options: &TableOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_table(
+    result: &QueryResult,
+    options: &TableOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let total = result.row_count();
     let shown_max = options.max_rows.unwrap_or(usize::MAX);
-    let headers: Vec<String> = result.columns.iter().map(|(n, _)| escape_control(n).into_owned()).collect();
+    let headers: Vec<String> = result
+        .columns
+        .iter()
+        .map(|(n, _)| escape_control(n).into_owned())
+        .collect();
     let numeric: Vec<bool> = result.columns.iter().map(|(_, t)| t.is_numeric()).collect();
 
     // Rows as display text; `None` marks a null.
@@ -73,7 +81,9 @@ pub fn write_table(result: &QueryResult, options: &TableOptions, out: &mut dyn W
     if !headers.is_empty() {
         let widths = fit_widths(&headers, &rows, options.width);
         let mut table = Table::new();
-        table.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled);
         if options.color {
             table.enforce_styling();
         } else {
@@ -120,7 +130,11 @@ fn write_footer(
     let noun = if total == 1 { "row" } else { "rows" };
     let secs = result.elapsed.as_secs_f64();
     if shown < total {
-        writeln!(out, "showing the first {shown} of {total} {noun} ({secs:.3} s): {}", options.save_hint)?;
+        writeln!(
+            out,
+            "showing the first {shown} of {total} {noun} ({secs:.3} s): {}",
+            options.save_hint
+        )?;
     } else {
         writeln!(out, "{total} {noun} in {secs:.3} s")?;
     }
@@ -132,19 +146,31 @@ fn write_footer(
 
 /// Column widths that fit `width`: the widest column gives way first, down
 /// to [`MIN_COLUMN`]. Each column costs its text plus 3 (padding and border).
-fn fit_widths(headers: &[String], rows: &[Vec<Option<String>>], width: Option<usize>) -> Vec<usize> {
+fn fit_widths(
+    headers: &[String],
+    rows: &[Vec<Option<String>>],
+    width: Option<usize>,
+) -> Vec<usize> {
     let mut widths: Vec<usize> = headers
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let cells = rows.iter().map(|r| r[i].as_deref().map_or(1, UnicodeWidthStr::width));
-            cells.chain([h.width()]).max().unwrap_or(1).clamp(1, MAX_CELL)
+            let cells = rows
+                .iter()
+                .map(|r| r[i].as_deref().map_or(1, UnicodeWidthStr::width));
+            cells
+                .chain([h.width()])
+                .max()
+                .unwrap_or(1)
+                .clamp(1, MAX_CELL)
         })
         .collect();
     let Some(limit) = width else { return widths };
     let overhead = 3 * widths.len() + 1;
     while widths.iter().sum::<usize>() + overhead > limit {
-        let Some((i, w)) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w) else { break };
+        let Some((i, w)) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w) else {
+            break;
+        };
         if w <= MIN_COLUMN {
             break;
         }
@@ -195,8 +221,14 @@ mod tests {
 
     #[test]
     fn table_fits_the_width_and_cuts_with_ellipsis() {
-        let text = draw(&TableOptions { width: Some(60), ..TableOptions::default() });
-        for line in text.lines().filter(|l| l.starts_with('│') || l.starts_with('┌')) {
+        let text = draw(&TableOptions {
+            width: Some(60),
+            ..TableOptions::default()
+        });
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with('│') || l.starts_with('┌'))
+        {
             assert!(line.width() <= 60, "too wide: {line}");
         }
         assert!(text.contains('…'));
@@ -204,7 +236,10 @@ mod tests {
 
     #[test]
     fn large_results_are_shown_in_part_with_a_hint() {
-        let text = draw(&TableOptions { max_rows: Some(2), ..TableOptions::default() });
+        let text = draw(&TableOptions {
+            max_rows: Some(2),
+            ..TableOptions::default()
+        });
         assert!(text.contains("showing the first 2 of 3 rows"), "{text}");
     }
 

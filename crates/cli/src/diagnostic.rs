@@ -1,0 +1,87 @@
+//! Renders an `iishunt::Error` for people: with miette, a caret under the
+//! span of the query text it blames, the label, the help and the stable
+//! error code; the file name when the query came from a file. Fancy (colour,
+//! Unicode) on a terminal, plain when not a terminal or `NO_COLOR` is set.
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
+
+/// Where the query text came from, for the diagnostic's header.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// A file name, or `None` for text given on the command line / typed.
+    pub name: Option<&'a str>,
+    pub text: &'a str,
+}
+
+/// The rendered diagnostic, ending in a newline.
+pub fn render(err: &iishunt::Error, source: Source<'_>, color: bool) -> String {
+    let mut diag =
+        MietteDiagnostic::new(err.to_string()).with_code(format!("iishunt::{}", err.code()));
+    if let Some(help) = err.help() {
+        diag = diag.with_help(help.to_string());
+    }
+    if let Some(span) = err.span() {
+        let (start, end) = clamp(source.text, span.start, span.end);
+        let label = err.label().map(str::to_string);
+        diag = diag.with_label(LabeledSpan::new(label, start, end - start));
+    }
+    let name = source.name.unwrap_or("query");
+    let report =
+        Report::new(diag).with_source_code(NamedSource::new(name, source.text.to_string()));
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("error: {err}\n");
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// A span made safe for the text: inside it and on character boundaries.
+fn clamp(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut s = start.min(text.len());
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    let mut e = end.clamp(s, text.len());
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    (s, e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_clamped_to_char_boundaries() {
+        assert_eq!(clamp("abc", 1, 99), (1, 3));
+        assert_eq!(clamp("aé", 2, 2), (1, 3));
+        assert_eq!(clamp("", 5, 9), (0, 0));
+    }
+
+    #[test]
+    fn data_errors_render_without_a_span() {
+        let err = iishunt::Error::Data("no such dataset".into());
+        let text = render(
+            &err,
+            Source {
+                name: None,
+                text: "W3CIISLog",
+            },
+            false,
+        );
+        assert!(text.contains("no such dataset"), "{text}");
+        assert!(text.contains("iishunt::data"), "{text}");
+    }
+}

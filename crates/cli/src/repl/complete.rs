@@ -1,0 +1,343 @@
+//! Tab completion that knows where the cursor is: command names after a
+//! leading `.`; tables at the start of a query (index patterns after ES|QL
+//! `FROM`); operators right after `|`; otherwise columns of the query's
+//! table, names the query defined (`extend X =`, `let x =`), functions and
+//! keywords. Pure functions over the text, so they are unit-tested without
+//! a terminal.
+
+use iishunt::Dialect;
+
+/// What the engine offers for completion, sorted into kinds.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    /// Table name → its columns.
+    pub tables: Vec<(String, Vec<String>)>,
+    /// Functions, keywords and anything else the engine offers.
+    pub words: Vec<String>,
+}
+
+pub const KQL_OPERATORS: &[&str] = &[
+    "as",
+    "count",
+    "distinct",
+    "extend",
+    "getschema",
+    "join",
+    "limit",
+    "make-series",
+    "mv-expand",
+    "order by",
+    "parse",
+    "print",
+    "project",
+    "project-away",
+    "project-keep",
+    "project-rename",
+    "project-reorder",
+    "render",
+    "sample",
+    "search",
+    "sort by",
+    "summarize",
+    "take",
+    "top",
+    "union",
+    "where",
+];
+
+pub const ESQL_COMMANDS: &[&str] = &[
+    "dissect",
+    "drop",
+    "enrich",
+    "eval",
+    "grok",
+    "keep",
+    "limit",
+    "lookup join",
+    "mv_expand",
+    "rename",
+    "sort",
+    "stats",
+    "where",
+];
+
+pub const ESQL_SOURCES: &[&str] = &["logs-iis.access-*", "logs-iis.error-*"];
+
+pub const KQL_KEYWORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "by",
+    "asc",
+    "desc",
+    "nulls first",
+    "nulls last",
+    "has",
+    "!has",
+    "contains",
+    "!contains",
+    "startswith",
+    "endswith",
+    "matches regex",
+    "in",
+    "!in",
+    "in~",
+    "has_any",
+    "between",
+    "ago",
+    "now",
+    "datetime",
+    "timespan",
+    "dynamic",
+    "true",
+    "false",
+    "with",
+    "timechart",
+    "columnchart",
+    "barchart",
+    "piechart",
+    "areachart",
+    "scatterchart",
+    "linechart",
+];
+
+pub const COMMANDS: &[&str] = &[
+    ".help", ".tables", ".schema", ".dialect", ".format", ".timing", ".now", ".output", ".read",
+    ".quit",
+];
+
+/// Completions for `line` with the cursor at byte `pos`: the byte where the
+/// replaced word starts and the candidates.
+pub fn complete(
+    line: &str,
+    pos: usize,
+    dialect: Dialect,
+    vocab: &Vocabulary,
+) -> (usize, Vec<String>) {
+    let pos = floor_boundary(line, pos);
+    let before = &line[..pos];
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_word_char(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &before[start..];
+    let candidates: Vec<String> = candidates_for(before, start, dialect, vocab);
+    let lower = word.to_ascii_lowercase();
+    let mut out: Vec<String> = candidates
+        .into_iter()
+        .filter(|c| c.to_ascii_lowercase().starts_with(&lower))
+        .collect();
+    out.sort_by_key(|c| c.to_ascii_lowercase());
+    out.dedup();
+    (start, out)
+}
+
+fn floor_boundary(s: &str, mut pos: usize) -> usize {
+    pos = pos.min(s.len());
+    while !s.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '@' | '*')
+}
+
+fn candidates_for(before: &str, start: usize, dialect: Dialect, vocab: &Vocabulary) -> Vec<String> {
+    let head = &before[..start];
+    // REPL commands.
+    let trimmed = before.trim_start();
+    if trimmed.starts_with('.') {
+        let mut parts = trimmed.split_whitespace();
+        let cmd = parts.next().unwrap_or("");
+        if !trimmed.contains(char::is_whitespace) {
+            return owned(COMMANDS);
+        }
+        return match cmd {
+            ".schema" => vocab.tables.iter().map(|(t, _)| t.clone()).collect(),
+            ".dialect" => owned(&["kql", "esql", "auto"]),
+            ".format" => owned(&["table", "csv", "json", "ndjson"]),
+            ".timing" => owned(&["on", "off"]),
+            ".now" => owned(&["latest", "wall"]),
+            _ => Vec::new(),
+        };
+    }
+    let segment_start = last_pipe(head);
+    let segment = &head[segment_start.map_or(0, |p| p + 1)..];
+    let first_token = segment.trim().is_empty();
+    let columns = || -> Vec<String> {
+        let mut out: Vec<String> = query_table(before, vocab)
+            .map(|(_, cols)| cols.clone())
+            .unwrap_or_else(|| vocab.tables.iter().flat_map(|(_, c)| c.clone()).collect());
+        out.extend(defined_names(before));
+        out.extend(vocab.words.iter().cloned());
+        out.extend(owned(KQL_KEYWORDS));
+        out
+    };
+    match (dialect, segment_start, first_token) {
+        // The start of a query: a table (KQL), or a source command (ES|QL).
+        (Dialect::Kql, None, true) => {
+            let mut t: Vec<String> = vocab.tables.iter().map(|(t, _)| t.clone()).collect();
+            t.extend(owned(&["let", "print", "union", "search"]));
+            t
+        }
+        (Dialect::Esql, None, true) => owned(&["FROM", "ROW", "SHOW"]),
+        (Dialect::Esql, None, false)
+            if segment.trim().eq_ignore_ascii_case("from") || segment.trim_end().ends_with(',') =>
+        {
+            owned(ESQL_SOURCES)
+        }
+        (Dialect::Kql, Some(_), true) => owned(KQL_OPERATORS),
+        (Dialect::Esql, Some(_), true) => owned(ESQL_COMMANDS),
+        // A `let` statement's value, or after `;`: tables again.
+        (Dialect::Kql, None, false) if head.trim_end().ends_with(';') => {
+            vocab.tables.iter().map(|(t, _)| t.clone()).collect()
+        }
+        _ => columns(),
+    }
+}
+
+fn owned(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| (*w).to_string()).collect()
+}
+
+/// The byte index of the last `|` outside strings, if any.
+fn last_pipe(text: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut last = None;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '|' => last = Some(i),
+            None => {}
+        }
+    }
+    last
+}
+
+/// The table the query reads (its first word that names a table).
+fn query_table<'v>(text: &str, vocab: &'v Vocabulary) -> Option<&'v (String, Vec<String>)> {
+    text.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .find_map(|w| vocab.tables.iter().find(|(t, _)| t.eq_ignore_ascii_case(w)))
+}
+
+/// Names the query defines: `let x =`, `extend X =`, `Name = count()`.
+fn defined_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '='
+            && chars.get(i + 1) != Some(&'=')
+            && i > 0
+            && !matches!(chars[i - 1], '=' | '!' | '<' | '>' | '~')
+        {
+            let mut j = i;
+            while j > 0 && chars[j - 1] == ' ' {
+                j -= 1;
+            }
+            let end = j;
+            while j > 0 && (chars[j - 1].is_alphanumeric() || chars[j - 1] == '_') {
+                j -= 1;
+            }
+            if j < end {
+                out.push(chars[j..end].iter().collect());
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocabulary {
+        Vocabulary {
+            tables: vec![
+                (
+                    "W3CIISLog".into(),
+                    vec![
+                        "cIP".into(),
+                        "csUriStem".into(),
+                        "csUserAgent".into(),
+                        "scStatus".into(),
+                    ],
+                ),
+                ("HttpErrorLog".into(), vec!["sReasonPhrase".into()]),
+            ],
+            words: vec!["count".into(), "countif".into(), "strcat".into()],
+        }
+    }
+
+    fn names(line: &str, dialect: Dialect) -> Vec<String> {
+        complete(line, line.len(), dialect, &vocab()).1
+    }
+
+    #[test]
+    fn tables_at_the_start() {
+        assert_eq!(names("W3", Dialect::Kql), ["W3CIISLog"]);
+        assert!(names("", Dialect::Kql).contains(&"HttpErrorLog".to_string()));
+    }
+
+    #[test]
+    fn operators_after_a_pipe() {
+        assert_eq!(names("W3CIISLog | wh", Dialect::Kql), ["where"]);
+        assert_eq!(names("W3CIISLog\n| su", Dialect::Kql), ["summarize"]);
+        assert_eq!(
+            names("from logs-iis.access-* | st", Dialect::Esql),
+            ["stats"]
+        );
+    }
+
+    #[test]
+    fn columns_functions_and_defined_names_elsewhere() {
+        assert_eq!(
+            names("W3CIISLog | where cs", Dialect::Kql),
+            ["csUriStem", "csUserAgent"]
+        );
+        assert_eq!(
+            names("W3CIISLog | summarize coun", Dialect::Kql),
+            ["count", "countif"]
+        );
+        assert_eq!(
+            names("W3CIISLog | extend Hits = 1 | where Hi", Dialect::Kql),
+            ["Hits"]
+        );
+        // The word being completed starts after the pipe's space.
+        let (start, _) = complete("W3CIISLog | where cs", 20, Dialect::Kql, &vocab());
+        assert_eq!(start, 18);
+    }
+
+    #[test]
+    fn no_operators_inside_strings() {
+        assert_eq!(
+            names(
+                "W3CIISLog | where csUriStem has \"a|b\" and scS",
+                Dialect::Kql
+            ),
+            ["scStatus"]
+        );
+    }
+
+    #[test]
+    fn commands_and_their_arguments() {
+        assert_eq!(names(".sch", Dialect::Kql), [".schema"]);
+        assert_eq!(names(".schema W", Dialect::Kql), ["W3CIISLog"]);
+        assert_eq!(names(".format c", Dialect::Kql), ["csv"]);
+    }
+
+    #[test]
+    fn esql_sources_after_from() {
+        assert_eq!(
+            names("FROM logs-iis.a", Dialect::Esql),
+            ["logs-iis.access-*"]
+        );
+    }
+}

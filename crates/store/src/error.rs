@@ -71,7 +71,9 @@ pub enum StoreError {
         errors: Vec<StoreError>,
     },
     /// Test hook: the run was stopped before publishing.
-    #[error("ingest stopped before publishing (failure injection); the dataset was left as it was")]
+    #[error(
+        "ingest stopped before publishing (failure injection); the dataset was left as it was"
+    )]
     Injected,
     /// An Arrow kernel failed on our own batches; a bug.
     #[error("internal error (this is a bug): {0}")]

@@ -161,19 +161,39 @@ struct Outcome {
 
 /// A file-name-safe tag unique to a source: `<computer>_<stem>-<hash>`.
 fn source_tag(input: &InputFile, key: &str) -> String {
-    let stem = input.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let stem = input
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let stem = stem.trim_end_matches(".gz").trim_end_matches(".log");
     let clean = |s: &str| -> String {
-        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).take(40).collect()
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(40)
+            .collect()
     };
-    format!("{}_{}-{}", clean(&input.computer), clean(stem), &fnv_hex(key.as_bytes())[..8])
+    format!(
+        "{}_{}-{}",
+        clean(&input.computer),
+        clean(stem),
+        &fnv_hex(key.as_bytes())[..8]
+    )
 }
 
 fn absolute(path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
     }
 }
 
@@ -187,15 +207,25 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
     if out.is_dir() {
         publish::recover(&out, &manifest);
     }
-    let mut summary = IngestSummary { out: out.clone(), files_found: inputs.len(), ..IngestSummary::default() };
+    let mut summary = IngestSummary {
+        out: out.clone(),
+        files_found: inputs.len(),
+        ..IngestSummary::default()
+    };
     let mut jobs = Vec::new();
     for input in inputs {
         let key = input.canonical.to_string_lossy().to_string();
         let size = std::fs::metadata(&input.path)
-            .map_err(|source| StoreError::ReadPath { path: input.path.clone(), source })?
+            .map_err(|source| StoreError::ReadPath {
+                path: input.path.clone(),
+                source,
+            })?
             .len();
-        let gzip = iishunt_w3c::gz::is_gzip(&input.path)
-            .map_err(|source| StoreError::ReadPath { path: input.path.clone(), source })?;
+        let gzip =
+            iishunt_w3c::gz::is_gzip(&input.path).map_err(|source| StoreError::ReadPath {
+                path: input.path.clone(),
+                source,
+            })?;
         let plan = manifest.plan(&key, &input.path, size, gzip)?;
         match plan {
             Plan::Unchanged => summary.files_unchanged += 1,
@@ -204,7 +234,13 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
             Plan::Replaced => summary.files_replaced += 1,
         }
         if plan != Plan::Unchanged {
-            jobs.push(Job { input, key, size, gzip, plan });
+            jobs.push(Job {
+                input,
+                key,
+                size,
+                gzip,
+                plan,
+            });
         }
     }
     if jobs.is_empty() {
@@ -265,12 +301,20 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
             rejects.push(r);
         }
         let consumed = outcome.resume.offset;
-        let (head, tail) = fingerprints(&job.input.path, job.gzip, consumed)
-            .map_err(|source| StoreError::ReadPath { path: job.input.path.clone(), source })?;
+        let (head, tail) = fingerprints(&job.input.path, job.gzip, consumed).map_err(|source| {
+            StoreError::ReadPath {
+                path: job.input.path.clone(),
+                source,
+            }
+        })?;
         next.sources.insert(
             job.key.clone(),
             SourceEntry {
-                size: if job.gzip { job.size } else { job.size.max(consumed) },
+                size: if job.gzip {
+                    job.size
+                } else {
+                    job.size.max(consumed)
+                },
                 gzip: job.gzip,
                 head,
                 tail,
@@ -323,7 +367,12 @@ fn add_to_summary(summary: &mut IngestSummary, job: &Job, outcome: &Outcome) {
     }
 }
 
-fn ingest_file(job: &Job, staging: &Path, run: u64, opts: &IngestOptions) -> Result<Outcome, StoreError> {
+fn ingest_file(
+    job: &Job,
+    staging: &Path,
+    run: u64,
+    opts: &IngestOptions,
+) -> Result<Outcome, StoreError> {
     let resume = match &job.plan {
         Plan::Appended(state) => Some(state.clone()),
         _ => None,

@@ -37,21 +37,35 @@ pub struct InputFile {
 fn is_iis_folder(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let numbered = |prefix: &str| {
-        lower.strip_prefix(prefix).is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+        lower
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
     };
-    numbered("w3svc") || numbered("ftpsvc") || numbered("smtpsvc") || numbered("msftpsvc")
-        || lower == "httperr" || lower == "logfiles" || lower == "logs"
+    numbered("w3svc")
+        || numbered("ftpsvc")
+        || numbered("smtpsvc")
+        || numbered("msftpsvc")
+        || lower == "httperr"
+        || lower == "logfiles"
+        || lower == "logs"
 }
 
 fn is_log_name(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     name.ends_with(".log") || name.ends_with(".gz")
 }
 
 /// The local host name (for the last `Computer` rule).
 pub fn host_name() -> String {
     let from_proc = std::fs::read_to_string("/proc/sys/kernel/hostname").ok();
-    let from_env = || std::env::var("COMPUTERNAME").or_else(|_| std::env::var("HOSTNAME")).ok();
+    let from_env = || {
+        std::env::var("COMPUTERNAME")
+            .or_else(|_| std::env::var("HOSTNAME"))
+            .ok()
+    };
     from_proc
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
@@ -60,15 +74,23 @@ pub fn host_name() -> String {
 }
 
 fn walk(dir: &Path, exclude: Option<&Path>, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| StoreError::ReadPath { path: dir.into(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| StoreError::ReadPath {
+        path: dir.into(),
+        source,
+    })?;
     let mut paths = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| StoreError::ReadPath { path: dir.into(), source })?;
+        let entry = entry.map_err(|source| StoreError::ReadPath {
+            path: dir.into(),
+            source,
+        })?;
         paths.push(entry.path());
     }
     paths.sort();
     for path in paths {
-        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
             continue;
         }
@@ -100,11 +122,15 @@ pub fn discover(
     for given in paths {
         let text = given.to_string_lossy();
         let roots: Vec<PathBuf> = if !given.exists() && text.contains(['*', '?', '[']) {
-            let matches = glob::glob(&text)
-                .map_err(|e| StoreError::BadGlob { pattern: text.to_string(), message: e.to_string() })?;
+            let matches = glob::glob(&text).map_err(|e| StoreError::BadGlob {
+                pattern: text.to_string(),
+                message: e.to_string(),
+            })?;
             let list: Vec<PathBuf> = matches.filter_map(Result::ok).collect();
             if list.is_empty() {
-                return Err(StoreError::InputNotFound { path: given.clone() });
+                return Err(StoreError::InputNotFound {
+                    path: given.clone(),
+                });
             }
             list
         } else {
@@ -113,7 +139,10 @@ pub fn discover(
         for root in roots {
             let meta = std::fs::metadata(&root).map_err(|source| match source.kind() {
                 std::io::ErrorKind::NotFound => StoreError::InputNotFound { path: root.clone() },
-                _ => StoreError::ReadPath { path: root.clone(), source },
+                _ => StoreError::ReadPath {
+                    path: root.clone(),
+                    source,
+                },
             })?;
             if meta.is_dir() {
                 let mut files = Vec::new();
@@ -134,14 +163,21 @@ pub fn discover(
     }
     let mut files: Vec<InputFile> = Vec::new();
     for (path, server) in found {
-        let canonical =
-            path.canonicalize().map_err(|source| StoreError::ReadPath { path: path.clone(), source })?;
+        let canonical = path.canonicalize().map_err(|source| StoreError::ReadPath {
+            path: path.clone(),
+            source,
+        })?;
         let (computer, rule) = match (&flag, server) {
             (Some(name), _) => (name.clone(), ComputerRule::Flag),
             (None, Some(server)) => (Arc::from(server), ComputerRule::Folder),
             (None, None) => (host.clone(), ComputerRule::HostName),
         };
-        files.push(InputFile { path, canonical, computer, rule });
+        files.push(InputFile {
+            path,
+            canonical,
+            computer,
+            rule,
+        });
     }
     files.sort_by(|a, b| a.canonical.cmp(&b.canonical));
     files.dedup_by(|a, b| a.canonical == b.canonical);
@@ -156,7 +192,13 @@ mod tests {
     fn folders_per_server_name_the_computer_but_iis_folders_do_not() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for rel in ["WEB01/u_ex1.log", "WEB01/HTTPERR/httperr1.log", "W3SVC1/u_ex2.log", "top.log", "WEB02/notes.txt"] {
+        for rel in [
+            "WEB01/u_ex1.log",
+            "WEB01/HTTPERR/httperr1.log",
+            "W3SVC1/u_ex2.log",
+            "top.log",
+            "WEB02/notes.txt",
+        ] {
             let p = root.join(rel);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "#Version: 1.0\n").unwrap();
@@ -165,7 +207,12 @@ mod tests {
         let got: Vec<(String, String, ComputerRule)> = files
             .iter()
             .map(|f| {
-                let rel = f.path.strip_prefix(root).unwrap().to_string_lossy().to_string();
+                let rel = f
+                    .path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
                 (rel, f.computer.to_string(), f.rule)
             })
             .collect();
@@ -173,14 +220,29 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("W3SVC1/u_ex2.log".into(), host.clone(), ComputerRule::HostName),
-                ("WEB01/HTTPERR/httperr1.log".into(), "WEB01".into(), ComputerRule::Folder),
-                ("WEB01/u_ex1.log".into(), "WEB01".into(), ComputerRule::Folder),
+                (
+                    "W3SVC1/u_ex2.log".into(),
+                    host.clone(),
+                    ComputerRule::HostName
+                ),
+                (
+                    "WEB01/HTTPERR/httperr1.log".into(),
+                    "WEB01".into(),
+                    ComputerRule::Folder
+                ),
+                (
+                    "WEB01/u_ex1.log".into(),
+                    "WEB01".into(),
+                    ComputerRule::Folder
+                ),
                 ("top.log".into(), host, ComputerRule::HostName),
             ]
         );
         let flagged = discover(&[root.join("top.log")], Some("EDGE"), None).unwrap();
-        assert_eq!((&*flagged[0].computer, flagged[0].rule), ("EDGE", ComputerRule::Flag));
+        assert_eq!(
+            (&*flagged[0].computer, flagged[0].rule),
+            ("EDGE", ComputerRule::Flag)
+        );
         assert!(matches!(
             discover(&[root.join("missing.log")], None, None),
             Err(StoreError::InputNotFound { .. })

@@ -9,18 +9,18 @@
 //! lines to [`rejects`]; [`publish`] moves the finished files into place
 //! atomically. [`dataset`] lists what is there; [`raw`] skips the disk.
 
+pub mod dataset;
 pub mod error;
+pub mod ingest;
 pub mod inputs;
 pub mod manifest;
-pub mod writer;
-pub mod rejects;
 pub mod publish;
-pub mod ingest;
-pub mod dataset;
 pub mod raw;
+pub mod rejects;
+pub mod writer;
 
 pub use dataset::Dataset;
 pub use error::StoreError;
+pub use iishunt_w3c::Table;
 pub use ingest::{ingest, ComputerRows, IngestOptions, IngestSummary, RejectSample};
 pub use raw::{read_raw, RawOptions, RawTables};
-pub use iishunt_w3c::Table;

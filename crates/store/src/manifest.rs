@@ -132,18 +132,25 @@ impl Manifest {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Manifest { version: 1, ..Manifest::default() })
+                return Ok(Manifest {
+                    version: 1,
+                    ..Manifest::default()
+                })
             }
             Err(source) => return Err(StoreError::ReadPath { path, source }),
         };
-        serde_json::from_str(&text).map_err(|e| StoreError::Manifest { path, message: e.to_string() })
+        serde_json::from_str(&text).map_err(|e| StoreError::Manifest {
+            path,
+            message: e.to_string(),
+        })
     }
 
     /// Writes the manifest atomically: a temp file in `dir`, synced, renamed.
     pub fn save(&self, dir: &Path) -> Result<(), StoreError> {
         let path = dir.join(MANIFEST);
         let tmp = dir.join(format!("{MANIFEST}.tmp-{}", std::process::id()));
-        let text = serde_json::to_vec_pretty(self).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let text =
+            serde_json::to_vec_pretty(self).map_err(|e| StoreError::Internal(e.to_string()))?;
         let write = || -> std::io::Result<()> {
             let mut file = File::create(&tmp)?;
             file.write_all(&text)?;
@@ -152,13 +159,18 @@ impl Manifest {
         };
         write().map_err(|source| {
             let _ = std::fs::remove_file(&tmp);
-            StoreError::Write { path: path.clone(), source }
+            StoreError::Write {
+                path: path.clone(),
+                source,
+            }
         })
     }
 
     /// Every published Parquet file, relative to the dataset folder.
     pub fn outputs(&self) -> impl Iterator<Item = &str> {
-        self.sources.values().flat_map(|s| s.outputs.iter().map(String::as_str))
+        self.sources
+            .values()
+            .flat_map(|s| s.outputs.iter().map(String::as_str))
     }
 
     /// What to do with `path` (of current `size`) given what was recorded.
@@ -166,11 +178,18 @@ impl Manifest {
         let Some(entry) = self.sources.get(key) else {
             return Ok(Plan::New);
         };
-        let read_err = |source| StoreError::ReadPath { path: PathBuf::from(path), source };
+        let read_err = |source| StoreError::ReadPath {
+            path: PathBuf::from(path),
+            source,
+        };
         if gzip || entry.gzip {
             let (head, _) = fingerprints(path, true, 0).map_err(read_err)?;
             let same = gzip == entry.gzip && size == entry.size && head == entry.head;
-            return Ok(if same { Plan::Unchanged } else { Plan::Replaced });
+            return Ok(if same {
+                Plan::Unchanged
+            } else {
+                Plan::Replaced
+            });
         }
         if size < entry.bytes_consumed {
             return Ok(Plan::Replaced);

@@ -25,13 +25,19 @@ pub struct Staging {
 impl Staging {
     /// Creates `out/_staging-…` (and `out` itself if needed).
     pub fn create(out: &Path) -> Result<Staging, StoreError> {
-        std::fs::create_dir_all(out).map_err(|source| StoreError::Write { path: out.into(), source })?;
+        std::fs::create_dir_all(out).map_err(|source| StoreError::Write {
+            path: out.into(),
+            source,
+        })?;
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
         let root = out.join(format!("{STAGING_PREFIX}{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&root).map_err(|source| StoreError::Write { path: root.clone(), source })?;
+        std::fs::create_dir(&root).map_err(|source| StoreError::Write {
+            path: root.clone(),
+            source,
+        })?;
         Ok(Staging { root })
     }
 
@@ -48,7 +54,13 @@ impl Staging {
     /// Moves `files` (relative paths) into `out`, commits `manifest`, then
     /// removes `retired` files. On error the staging folder is removed and
     /// the manifest is not written.
-    pub fn publish(self, out: &Path, files: &[String], manifest: &Manifest, retired: &[String]) -> Result<(), StoreError> {
+    pub fn publish(
+        self,
+        out: &Path,
+        files: &[String],
+        manifest: &Manifest,
+        retired: &[String],
+    ) -> Result<(), StoreError> {
         let result = self.move_all(out, files);
         if let Err(e) = result {
             // Undo the moves made so far; they are not in any manifest.
@@ -76,9 +88,15 @@ impl Staging {
         for rel in files {
             let to = out.join(rel);
             if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent).map_err(|source| StoreError::Write { path: parent.into(), source })?;
+                std::fs::create_dir_all(parent).map_err(|source| StoreError::Write {
+                    path: parent.into(),
+                    source,
+                })?;
             }
-            std::fs::rename(self.root.join(rel), &to).map_err(|source| StoreError::Write { path: to.clone(), source })?;
+            std::fs::rename(self.root.join(rel), &to).map_err(|source| StoreError::Write {
+                path: to.clone(),
+                source,
+            })?;
         }
         Ok(())
     }
@@ -92,7 +110,11 @@ pub fn recover(out: &Path, manifest: &Manifest) {
         return;
     };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(STAGING_PREFIX) {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(STAGING_PREFIX)
+        {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
@@ -102,7 +124,10 @@ pub fn recover(out: &Path, manifest: &Manifest) {
     let listed: std::collections::HashSet<&str> = manifest.outputs().collect();
     for table in iishunt_w3c::Table::all() {
         for file in crate::dataset::walk_parquet(&out.join(table.name())) {
-            let rel = file.strip_prefix(out).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+            let rel = file
+                .strip_prefix(out)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
             if !listed.contains(rel.as_str()) && is_ours(&file) {
                 let _ = std::fs::remove_file(&file);
             }
@@ -112,9 +137,14 @@ pub fn recover(out: &Path, manifest: &Manifest) {
 
 /// Was this file named by iishunt (`<tag>-r<run>-<part>.parquet`)?
 fn is_ours(path: &Path) -> bool {
-    let name = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
     let mut parts = name.rsplit('-');
-    let part_ok = parts.next().is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    let part_ok = parts
+        .next()
+        .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
     let run_ok = parts
         .next()
         .and_then(|r| r.strip_prefix('r'))

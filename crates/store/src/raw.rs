@@ -73,7 +73,10 @@ pub fn read_raw(paths: &[PathBuf], opts: &RawOptions) -> Result<RawTables, Store
             Ok((reader.table(), batches, rejects))
         })
         .collect();
-    let mut out = RawTables { files: files.len(), ..RawTables::default() };
+    let mut out = RawTables {
+        files: files.len(),
+        ..RawTables::default()
+    };
     let mut errors = Vec::new();
     for result in results {
         match result {

@@ -59,10 +59,15 @@ impl RejectSink {
         if self.out.is_none() {
             let path = self.staging.join(&self.rel);
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|source| StoreError::Write { path: parent.into(), source })?;
+                std::fs::create_dir_all(parent).map_err(|source| StoreError::Write {
+                    path: parent.into(),
+                    source,
+                })?;
             }
-            let file = File::create(&path).map_err(|source| StoreError::Write { path: path.clone(), source })?;
+            let file = File::create(&path).map_err(|source| StoreError::Write {
+                path: path.clone(),
+                source,
+            })?;
             self.out = Some((BufWriter::new(file), path));
         }
         let Some((out, path)) = self.out.as_mut() else {
@@ -80,7 +85,10 @@ impl RejectSink {
             let write = serde_json::to_writer(&mut *out, &record)
                 .map_err(std::io::Error::from)
                 .and_then(|()| out.write_all(b"\n"));
-            write.map_err(|source| StoreError::Write { path: path.clone(), source })?;
+            write.map_err(|source| StoreError::Write {
+                path: path.clone(),
+                source,
+            })?;
             if self.samples.len() < SAMPLES {
                 self.samples.push(r);
             }
@@ -94,7 +102,8 @@ impl RejectSink {
         match self.out {
             None => Ok(None),
             Some((mut out, path)) => {
-                out.flush().map_err(|source| StoreError::Write { path, source })?;
+                out.flush()
+                    .map_err(|source| StoreError::Write { path, source })?;
                 Ok(Some(self.rel))
             }
         }

@@ -27,7 +27,11 @@ use crate::error::StoreError;
 
 /// The Parquet settings every dataset file uses.
 pub fn writer_properties(max_rows: usize) -> WriterProperties {
-    let sorted = SortingColumn { column_idx: 0, descending: false, nulls_first: false };
+    let sorted = SortingColumn {
+        column_idx: 0,
+        descending: false,
+        nulls_first: false,
+    };
     let mut props = WriterProperties::builder()
         .set_created_by("iishunt".to_string())
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
@@ -41,6 +45,20 @@ pub fn writer_properties(max_rows: usize) -> WriterProperties {
         props = props
             .set_column_dictionary_enabled(col.clone(), false)
             .set_column_encoding(col, Encoding::DELTA_BINARY_PACKED);
+    }
+    // Min/max of free-text columns costs a string comparison per value and
+    // prunes nothing (values spread over the whole range): no statistics.
+    for name in [
+        "csUriStem",
+        "csUriQuery",
+        "csUserAgent",
+        "csCookie",
+        "csReferer",
+        "cIP",
+        "csUri",
+    ] {
+        props =
+            props.set_column_statistics_enabled(ColumnPath::from(name), EnabledStatistics::None);
     }
     props.build()
 }
@@ -85,13 +103,19 @@ impl TableWriter {
         let (Some(&min), Some(&max)) = (values.iter().min(), values.iter().max()) else {
             return Ok(());
         };
-        let (first_day, last_day) = (min.div_euclid(MICROS_PER_DAY), max.div_euclid(MICROS_PER_DAY));
+        let (first_day, last_day) = (
+            min.div_euclid(MICROS_PER_DAY),
+            max.div_euclid(MICROS_PER_DAY),
+        );
         if first_day == last_day {
             return self.write_day(first_day, batch);
         }
         let mut by_day: BTreeMap<i64, Vec<u32>> = BTreeMap::new();
         for (i, v) in values.iter().enumerate() {
-            by_day.entry(v.div_euclid(MICROS_PER_DAY)).or_default().push(i as u32);
+            by_day
+                .entry(v.div_euclid(MICROS_PER_DAY))
+                .or_default()
+                .push(i as u32);
         }
         for (day, rows) in by_day {
             let part = take_record_batch(batch, &UInt32Array::from(rows))
@@ -107,13 +131,18 @@ impl TableWriter {
         let batch = if sorted {
             batch.clone()
         } else {
-            let idx = sort_to_indices(batch.column(0), None, None).map_err(|e| StoreError::Internal(e.to_string()))?;
+            let idx = sort_to_indices(batch.column(0), None, None)
+                .map_err(|e| StoreError::Internal(e.to_string()))?;
             take_record_batch(batch, &idx).map_err(|e| StoreError::Internal(e.to_string()))?
         };
         let ts = batch.column(0).as_primitive::<TimestampMicrosecondType>();
         let (first, last) = (ts.value(0), ts.value(ts.len() - 1));
         // A new custom column changes the schema: start a new part file.
-        if self.open.get(&day).is_some_and(|f| f.schema != batch.schema()) {
+        if self
+            .open
+            .get(&day)
+            .is_some_and(|f| f.schema != batch.schema())
+        {
             self.close_day(day)?;
         }
         if !self.open.contains_key(&day) {
@@ -138,18 +167,42 @@ impl TableWriter {
 
     fn create(&mut self, day: i64, schema: SchemaRef) -> Result<OpenFile, StoreError> {
         let part = self.parts.entry(day).or_insert(0);
-        let rel = format!("{}/date={}/{}-{}.parquet", self.table.name(), format_date(day), self.stem, part);
+        let rel = format!(
+            "{}/date={}/{}-{}.parquet",
+            self.table.name(),
+            format_date(day),
+            self.stem,
+            part
+        );
         *part += 1;
         let path = self.staging.join(&rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Write { path: parent.into(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Write {
+                path: parent.into(),
+                source,
+            })?;
         }
-        let file = File::create(&path).map_err(|source| StoreError::Write { path: path.clone(), source })?;
+        let file = File::create(&path).map_err(|source| StoreError::Write {
+            path: path.clone(),
+            source,
+        })?;
         let props = writer_properties(self.max_rows);
-        let writer = ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), schema.clone(), Some(props))
-            .map_err(|source| StoreError::Parquet { path: path.clone(), source })?;
+        let writer = ArrowWriter::try_new(
+            BufWriter::with_capacity(1 << 20, file),
+            schema.clone(),
+            Some(props),
+        )
+        .map_err(|source| StoreError::Parquet {
+            path: path.clone(),
+            source,
+        })?;
         self.outputs.push(rel);
-        Ok(OpenFile { writer, path, schema, last_ts: i64::MIN })
+        Ok(OpenFile {
+            writer,
+            path,
+            schema,
+            last_ts: i64::MIN,
+        })
     }
 
     fn close_day(&mut self, day: i64) -> Result<(), StoreError> {
@@ -172,9 +225,21 @@ impl TableWriter {
 
 fn close(file: OpenFile) -> Result<(), StoreError> {
     let path = file.path;
-    let inner = file.writer.into_inner().map_err(|source| StoreError::Parquet { path: path.clone(), source })?;
-    let file = inner.into_inner().map_err(|e| StoreError::Write { path: path.clone(), source: e.into_error() })?;
-    file.sync_all().map_err(|source| StoreError::Write { path: path.clone(), source })?;
+    let inner = file
+        .writer
+        .into_inner()
+        .map_err(|source| StoreError::Parquet {
+            path: path.clone(),
+            source,
+        })?;
+    let file = inner.into_inner().map_err(|e| StoreError::Write {
+        path: path.clone(),
+        source: e.into_error(),
+    })?;
+    file.sync_all().map_err(|source| StoreError::Write {
+        path: path.clone(),
+        source,
+    })?;
     drop(file);
     Ok(())
 }

@@ -56,13 +56,28 @@ impl StrCol {
     fn finish(&mut self, rows: usize) -> Result<StringArray, ArrowError> {
         let offsets = std::mem::replace(&mut self.offsets, Vec::with_capacity(rows + 1));
         self.offsets.push(0);
-        let bytes = std::mem::replace(&mut self.bytes, Vec::with_capacity(rows * 8));
+        let next = self.bytes.len() + self.bytes.len() / 8;
+        let bytes = std::mem::replace(&mut self.bytes, Vec::with_capacity(next));
         let nulls = self.nulls.finish();
-        StringArray::try_new(
-            OffsetBuffer::new(ScalarBuffer::from(offsets)),
-            Buffer::from_vec(bytes),
-            nulls,
-        )
+        if cfg!(debug_assertions) {
+            return StringArray::try_new(
+                OffsetBuffer::new(ScalarBuffer::from(offsets)),
+                Buffer::from_vec(bytes),
+                nulls,
+            );
+        }
+        // SAFETY: offsets start at 0 and only grow (each push appends the
+        // new end), and every pushed value is a slice of a line that was
+        // checked to be UTF-8 (or made so lossily), cut at ASCII spaces or
+        // quotes, so each value and the whole buffer are valid UTF-8. Debug
+        // builds check all of this through `try_new` above.
+        Ok(unsafe {
+            StringArray::new_unchecked(
+                OffsetBuffer::new_unchecked(ScalarBuffer::from(offsets)),
+                Buffer::from_vec(bytes),
+                nulls,
+            )
+        })
     }
 }
 
@@ -187,9 +202,10 @@ impl BatchBuilder {
         &self.custom_names
     }
 
-    /// Appends a string to stored column `col` of the current row.
+    /// Appends a string to stored column `col` of the current row. The
+    /// bytes must be valid UTF-8 (the reader guarantees it; see `finish`).
     #[inline]
-    pub fn push_str(&mut self, col: usize, v: &[u8]) {
+    pub(crate) fn push_str(&mut self, col: usize, v: &[u8]) {
         if let Col::Str(s) = &mut self.cols[col] {
             s.push(v);
         }
@@ -197,7 +213,7 @@ impl BatchBuilder {
 
     /// Appends an integer (or null) to stored column `col`.
     #[inline]
-    pub fn push_int(&mut self, col: usize, v: Option<i64>) {
+    pub(crate) fn push_int(&mut self, col: usize, v: Option<i64>) {
         if let Col::Int(c) = &mut self.cols[col] {
             c.push(v);
         }
@@ -205,7 +221,7 @@ impl BatchBuilder {
 
     /// Appends a null to stored column `col`.
     #[inline]
-    pub fn push_null(&mut self, col: usize) {
+    pub(crate) fn push_null(&mut self, col: usize) {
         match &mut self.cols[col] {
             Col::Str(s) => s.push_null(),
             Col::Int(c) => c.push(None),
@@ -215,7 +231,7 @@ impl BatchBuilder {
 
     /// Appends a value (or null) to custom column `idx`.
     #[inline]
-    pub fn push_custom(&mut self, idx: usize, v: Option<&[u8]>) {
+    pub(crate) fn push_custom(&mut self, idx: usize, v: Option<&[u8]>) {
         match v {
             Some(v) => self.customs[idx].push(v),
             None => self.customs[idx].push_null(),
@@ -225,7 +241,7 @@ impl BatchBuilder {
     /// Closes the current row. Every stored column except `FileUri` and every
     /// custom column must have received exactly one value.
     #[inline]
-    pub fn end_row(&mut self) {
+    pub(crate) fn end_row(&mut self) {
         self.rows += 1;
     }
 

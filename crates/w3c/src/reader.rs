@@ -412,21 +412,51 @@ impl LogReader {
     }
 }
 
+/// Splits on runs of spaces, eight bytes at a time: a SWAR mask marks the
+/// space bytes of each word exactly, and the set bits are walked in order.
+/// Much faster than a `memchr` call per field for IIS's short values.
+fn split_on_spaces(line: &[u8], out: &mut Vec<(usize, usize)>) {
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut start = 0;
+    let mut base = 0;
+    let mut field = |i: usize, start: &mut usize| {
+        if i > *start {
+            out.push((*start, i));
+        }
+        *start = i + 1;
+    };
+    let mut words = line.chunks_exact(8);
+    for word in &mut words {
+        let w = u64::from_le_bytes([
+            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+        ]);
+        let t = w ^ SPACES;
+        // High bit set exactly in the bytes of `t` that are zero.
+        let mut mask = !(((t & LO7).wrapping_add(LO7)) | t | LO7);
+        while mask != 0 {
+            let i = base + (mask.trailing_zeros() / 8) as usize;
+            field(i, &mut start);
+            mask &= mask - 1;
+        }
+        base += 8;
+    }
+    for (k, &b) in words.remainder().iter().enumerate() {
+        if b == b' ' {
+            field(base + k, &mut start);
+        }
+    }
+    if start < line.len() {
+        out.push((start, line.len()));
+    }
+}
+
 /// Splits a data line on runs of spaces; a value starting with `"` runs to
 /// its closing quote (`""` is an escaped quote) and keeps its quotes.
 fn split_fields(line: &[u8], out: &mut Vec<(usize, usize)>) {
     out.clear();
     if memchr::memchr(b'"', line).is_none() {
-        let mut start = 0;
-        for i in memchr::memchr_iter(b' ', line) {
-            if i > start {
-                out.push((start, i));
-            }
-            start = i + 1;
-        }
-        if start < line.len() {
-            out.push((start, line.len()));
-        }
+        split_on_spaces(line, out);
         return;
     }
     let mut i = 0;
@@ -721,6 +751,13 @@ mod tests {
     #[test]
     fn splitting_collapses_spaces_and_keeps_quoted_values_whole() {
         assert_eq!(spans("a  b c "), ["a", "b", "c"]);
+        assert_eq!(
+            spans("2026-03-02 00:00:01 W3SVC1  WEB01 !\u{7f}x  "),
+            ["2026-03-02", "00:00:01", "W3SVC1", "WEB01", "!\u{7f}x"]
+        );
+        assert_eq!(spans(""), Vec::<&str>::new());
+        assert_eq!(spans("        "), Vec::<&str>::new());
+        assert_eq!(spans("abcdefgh ijklmnop"), ["abcdefgh", "ijklmnop"]);
         assert_eq!(spans(r#"a "x y ""z""" b"#), ["a", r#""x y ""z""""#, "b"]);
         assert_eq!(spans("a b\"c d"), ["a", "b\"c", "d"]);
     }

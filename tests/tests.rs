@@ -1,2 +1,3 @@
 //! One integration-test root: each module is one area, over fixture logs in
 //! `tests/fixtures/` small enough to read.
+mod golden;

@@ -11,7 +11,12 @@ use rayon::prelude::*;
 
 use crate::context::ExecContext;
 use crate::error::Result;
+use iishunt_plan::expr::{AggregateCall, BoundExpr};
+
+use crate::expr::evaluate_predicate;
 use crate::ops::hash_aggregate::GroupTable;
+use crate::ops::having::{plan_two_pass, TwoPass};
+use crate::ops::sort::plain_batch;
 use crate::ops::sort::{concat_all, sort_batch};
 use crate::ops::{batch_with_schema, filter::filter, normalize, project::project};
 use crate::physical::{Pipeline, PipelineSource, PhysicalPlan, Stage};
@@ -32,24 +37,22 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             })?;
             Ok(chunks.into_iter().flatten().collect())
         }
-        PhysicalPlan::HashAggregate { input, keys, aggregates, schema } => {
-            let tables = run_pipeline_try(
-                input,
-                source,
-                ctx,
-                || GroupTable::new(keys, aggregates),
-                |t: &mut GroupTable, b| t.update(&b, keys, aggregates, ctx),
-            )?;
-            let mut iter = tables.into_iter();
-            let mut total = match iter.next() {
-                Some(t) => t,
-                None => GroupTable::new(keys, aggregates)?,
+        PhysicalPlan::HashAggregate { input, keys, aggregates, having, schema } => {
+            let Some(having) = having else {
+                let table = aggregate(input, keys, aggregates, None, source, ctx)?;
+                return Ok(vec![table.finish(schema)?]);
             };
-            for t in iter {
-                ctx.check_cancelled()?;
-                total.merge(t)?;
-            }
-            Ok(vec![total.finish(schema)?])
+            let semi = match plan_two_pass(keys, aggregates, having, schema) {
+                Some(pass1) => {
+                    let table = aggregate(input, keys, &pass1.calls, None, source, ctx)?;
+                    let groups = table_with_keys_only(table, &pass1, ctx)?;
+                    Some(SemiJoin { keys: keys_at_source(keys, &input.stages), groups })
+                }
+                None => None,
+            };
+            let table = aggregate(input, keys, aggregates, semi.as_ref(), source, ctx)?;
+            let out = table.finish(schema)?;
+            Ok(vec![filter(&out, having, ctx)?])
         }
         PhysicalPlan::Sort { input, keys } => {
             let batches: Vec<RecordBatch> = run_pipeline(input, source, ctx, Vec::new, |rows: &mut Vec<RecordBatch>, b| {
@@ -106,6 +109,60 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
     }
 }
 
+/// Groups a pipeline's rows, one table per chunk, merged in chunk order.
+fn aggregate(
+    input: &Pipeline,
+    keys: &[BoundExpr],
+    calls: &[AggregateCall],
+    semi: Option<&SemiJoin>,
+    source: &DataSource,
+    ctx: &ExecContext,
+) -> Result<GroupTable> {
+    let tables = run_pipeline_with(
+        input,
+        source,
+        ctx,
+        semi,
+        || GroupTable::new(keys, calls),
+        |t: &mut GroupTable, b| t.update(&b, keys, calls, ctx),
+    )?;
+    let mut iter = tables.into_iter();
+    let mut total = match iter.next() {
+        Some(t) => t,
+        None => GroupTable::new(keys, calls)?,
+    };
+    for t in iter {
+        ctx.check_cancelled()?;
+        total.merge(t)?;
+    }
+    Ok(total)
+}
+
+/// Pass 1's groups that meet the condition, as a key set.
+fn table_with_keys_only(mut table: GroupTable, pass1: &TwoPass, ctx: &ExecContext) -> Result<GroupTable> {
+    let out = plain_batch(&table.finish_keep_keys(&pass1.schema)?.0)?;
+    let keep = evaluate_predicate(&pass1.having, &out, ctx)?;
+    Ok(table.into_keys().retain_keys(&keep))
+}
+
+/// Rows whose key is one of a set of groups (pass 2 of a two-pass aggregate).
+struct SemiJoin {
+    /// The grouping keys, rewritten to read the pipeline source's columns.
+    keys: Vec<BoundExpr>,
+    groups: GroupTable,
+}
+
+/// The key expressions as the pipeline's source sees them (through its projections).
+fn keys_at_source(keys: &[BoundExpr], stages: &[Stage]) -> Vec<BoundExpr> {
+    let mut keys = keys.to_vec();
+    for stage in stages.iter().rev() {
+        if let Stage::Project { exprs, .. } = stage {
+            keys = keys.iter().map(|k| k.substitute(exprs)).collect();
+        }
+    }
+    keys
+}
+
 /// Takes rows in partition order until `n` are found; later partitions are not read.
 fn run_limit(input: &Pipeline, n: usize, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
     let found = AtomicUsize::new(0);
@@ -138,7 +195,7 @@ fn units<'a>(p: &'a Pipeline, child_rows: &'a [RecordBatch]) -> Vec<Unit<'a>> {
 }
 
 /// Reads one unit and runs the stages on it.
-fn unit_batches(p: &Pipeline, unit: &Unit, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+fn unit_batches(p: &Pipeline, unit: &Unit, source: &DataSource, ctx: &ExecContext, semi: Option<&SemiJoin>) -> Result<Vec<RecordBatch>> {
     ctx.check_cancelled()?;
     let (batches, scan_filter) = match (unit, &p.source) {
         (Unit::Partition(part), PipelineSource::Scan { table, schema, filter, .. }) => {
@@ -151,6 +208,13 @@ fn unit_batches(p: &Pipeline, unit: &Unit, source: &DataSource, ctx: &ExecContex
     'batches: for mut b in batches {
         if let Some(f) = scan_filter {
             b = filter(&b, f, ctx)?;
+        }
+        if let Some(semi) = semi {
+            if b.num_rows() == 0 {
+                continue;
+            }
+            let mask = semi.groups.probe(&b, &semi.keys, ctx)?;
+            b = arrow::compute::filter_record_batch(&b, &mask)?;
         }
         for stage in &p.stages {
             if b.num_rows() == 0 {
@@ -200,6 +264,17 @@ fn run_pipeline_try<T: Send>(
     init: impl Fn() -> Result<T> + Sync,
     fold: impl Fn(&mut T, RecordBatch) -> Result<()> + Sync,
 ) -> Result<Vec<T>> {
+    run_pipeline_with(p, source, ctx, None, init, fold)
+}
+
+fn run_pipeline_with<T: Send>(
+    p: &Pipeline,
+    source: &DataSource,
+    ctx: &ExecContext,
+    semi: Option<&SemiJoin>,
+    init: impl Fn() -> Result<T> + Sync,
+    fold: impl Fn(&mut T, RecordBatch) -> Result<()> + Sync,
+) -> Result<Vec<T>> {
     let rows = child_rows(p, source, ctx)?;
     let units = units(p, &rows);
     chunk_ranges(units.len())
@@ -207,7 +282,7 @@ fn run_pipeline_try<T: Send>(
         .map(|range| {
             let mut state = init()?;
             for unit in &units[range] {
-                for b in unit_batches(p, unit, source, ctx)? {
+                for b in unit_batches(p, unit, source, ctx, semi)? {
                     fold(&mut state, b)?;
                 }
             }
@@ -237,7 +312,7 @@ fn run_units(
             break;
         }
         let results: Vec<Result<Vec<RecordBatch>>> =
-            wave.par_iter().map(|u| unit_batches(p, u, source, ctx)).collect();
+            wave.par_iter().map(|u| unit_batches(p, u, source, ctx, None)).collect();
         for r in results {
             let r = r?;
             found.fetch_add(r.iter().map(|b| b.num_rows()).sum(), Ordering::Relaxed);

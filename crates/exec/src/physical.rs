@@ -19,7 +19,14 @@ pub enum PhysicalPlan {
     /// Run the pipeline and keep every row.
     Collect(Pipeline),
     /// Partial aggregation per partition chunk, then a merge in partition order.
-    HashAggregate { input: Pipeline, keys: Vec<BoundExpr>, aggregates: Vec<AggregateCall>, schema: Schema },
+    /// `having` filters the groups (a `where` right after `summarize`).
+    HashAggregate {
+        input: Pipeline,
+        keys: Vec<BoundExpr>,
+        aggregates: Vec<AggregateCall>,
+        having: Option<BoundExpr>,
+        schema: Schema,
+    },
     Sort { input: Pipeline, keys: Vec<SortExpr> },
     TopN { input: Pipeline, keys: Vec<SortExpr>, n: usize },
     Limit { input: Pipeline, n: usize },
@@ -68,6 +75,7 @@ pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<P
             input: pipeline(&a.input, source)?,
             keys: a.keys.clone(),
             aggregates: a.aggregates.clone(),
+            having: a.having.clone(),
             schema: a.schema.clone(),
         },
         LogicalPlan::Sort(s) => PhysicalPlan::Sort { input: pipeline(&s.input, source)?, keys: s.keys.clone() },
@@ -138,7 +146,18 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
             let _ = writeln!(out, "{pad}Collect");
             write_pipeline(p, depth + 1, out);
         }
-        PhysicalPlan::HashAggregate { input, keys, aggregates, .. } => {
+        PhysicalPlan::HashAggregate { input, keys, aggregates, having, schema } => {
+            if let Some(h) = having {
+                match crate::ops::having::plan_two_pass(keys, aggregates, h, schema) {
+                    Some(p) => {
+                        let _ = writeln!(out, "{pad}HavingFilter: {h}");
+                        let _ = writeln!(out, "{pad}  TwoPassAggregate: pass 1 finds the groups where {} with [{}]; pass 2 computes every aggregate for their rows only", p.having, p.calls.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", "));
+                    }
+                    None => {
+                        let _ = writeln!(out, "{pad}HavingFilter: {h}");
+                    }
+                }
+            }
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
             let aggs: Vec<String> = aggregates.iter().map(|a| format!("{a:?}")).collect();
             let _ = writeln!(out, "{pad}HashAggregate: final merge in partition order, by=[{}] aggregates=[{}]", keys.join(", "), aggs.join(", "));

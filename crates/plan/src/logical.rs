@@ -64,6 +64,10 @@ pub struct Aggregate {
     pub input: Box<LogicalPlan>,
     pub keys: Vec<BoundExpr>,
     pub aggregates: Vec<AggregateCall>,
+    /// A filter on the groups (a `where` right after `summarize`), over this
+    /// node's output columns. Kept here so the executor can find the passing
+    /// groups cheaply before computing every aggregate.
+    pub having: Option<BoundExpr>,
     pub schema: Schema,
 }
 
@@ -178,7 +182,8 @@ impl LogicalPlan {
             LogicalPlan::Aggregate(a) => {
                 let keys: Vec<String> = a.keys.iter().map(|k| k.to_string()).collect();
                 let aggs: Vec<String> = a.aggregates.iter().map(|g| format!("{g:?}")).collect();
-                writeln!(out, "{pad}Aggregate: by=[{}] aggregates=[{}]", keys.join(", "), aggs.join(", "))
+                let having = a.having.as_ref().map(|h| format!(" having={h}")).unwrap_or_default();
+                writeln!(out, "{pad}Aggregate: by=[{}] aggregates=[{}]{having}", keys.join(", "), aggs.join(", "))
             }
             LogicalPlan::Sort(s) => writeln!(out, "{pad}Sort: {}", fmt_keys(&s.keys)),
             LogicalPlan::TopN(t) => writeln!(out, "{pad}TopN: {} by {}", t.n, fmt_keys(&t.keys)),

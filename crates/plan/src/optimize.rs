@@ -48,9 +48,18 @@ fn push_filter(input: LogicalPlan, predicate: BoundExpr) -> LogicalPlan {
             scan.time_range = time_range(scan.filter.as_ref(), &scan.schema);
             LogicalPlan::Scan(scan)
         }
-        LogicalPlan::Project(p) if passes_through(&predicate, &p.exprs) => {
+        // Below a projection the predicate reads the projection's inputs: its
+        // columns are replaced by the expressions that computed them.
+        LogicalPlan::Project(p) if !predicate.is_volatile() => {
             let below = predicate.substitute(&p.exprs);
             LogicalPlan::Project(Project { input: Box::new(push_filter(*p.input, below)), exprs: p.exprs, schema: p.schema })
+        }
+        LogicalPlan::Aggregate(mut a) => {
+            a.having = Some(match a.having.take() {
+                Some(existing) => and(existing, predicate),
+                None => predicate,
+            });
+            LogicalPlan::Aggregate(a)
         }
         LogicalPlan::Filter(f) => {
             // Two filters in a row: combine, then push the pair.
@@ -58,13 +67,6 @@ fn push_filter(input: LogicalPlan, predicate: BoundExpr) -> LogicalPlan {
         }
         other => LogicalPlan::Filter(Filter { input: Box::new(other), predicate }),
     }
-}
-
-/// Every column the predicate reads is a plain column below the projection.
-fn passes_through(predicate: &BoundExpr, exprs: &[BoundExpr]) -> bool {
-    let mut ok = true;
-    predicate.visit_columns(&mut |i| ok &= matches!(exprs.get(i), Some(BoundExpr::Column { .. })));
-    ok
 }
 
 /// `TimeGenerated` bounds (inclusive, µs) implied by the conjuncts of `filter`.
@@ -196,7 +198,12 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
             for k in &a.keys {
                 columns_of(k, &mut need);
             }
-            let kept: Vec<bool> = (0..a.aggregates.len()).map(|i| required.get(nkeys + i).copied().unwrap_or(false)).collect();
+            let mut out_required = required.to_vec();
+            out_required.resize(a.schema.len(), false);
+            if let Some(h) = &a.having {
+                columns_of(h, &mut out_required);
+            }
+            let kept: Vec<bool> = (0..a.aggregates.len()).map(|i| out_required[nkeys + i]).collect();
             for (call, k) in a.aggregates.iter().zip(&kept) {
                 if *k {
                     call.args.iter().for_each(|e| columns_of(e, &mut need));
@@ -222,8 +229,9 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
                     mapping.push(None);
                 }
             }
+            let having = a.having.as_ref().map(|h| remap(h, &mapping));
             (
-                LogicalPlan::Aggregate(Aggregate { input: Box::new(input), keys, aggregates, schema: Schema::new(columns) }),
+                LogicalPlan::Aggregate(Aggregate { input: Box::new(input), keys, aggregates, having, schema: Schema::new(columns) }),
                 mapping,
             )
         }

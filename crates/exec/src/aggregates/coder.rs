@@ -68,6 +68,39 @@ impl ValueCoder {
         Ok(())
     }
 
+    /// Like `encode`, but never adds a string: rows whose string was never
+    /// seen are marked in `unseen` (they cannot match any stored key).
+    pub fn encode_lookup(&self, array: &ArrayRef, codes: &mut Vec<u64>, nulls: &mut Vec<bool>, unseen: &mut [bool]) -> Result<()> {
+        match self {
+            ValueCoder::Strings { interner, .. } => {
+                codes.clear();
+                nulls.clear();
+                let plain = crate::expr::decode_array(array)?;
+                let strings = plain.as_string::<i32>();
+                for i in 0..strings.len() {
+                    if strings.is_null(i) {
+                        codes.push(0);
+                        nulls.push(true);
+                    } else {
+                        match interner.lookup(strings.value(i)) {
+                            Some(id) => codes.push(id as u64),
+                            None => {
+                                codes.push(0);
+                                unseen[i] = true;
+                            }
+                        }
+                        nulls.push(false);
+                    }
+                }
+                Ok(())
+            }
+            ValueCoder::Bits { ty } => {
+                let mut me = ValueCoder::Bits { ty: *ty };
+                me.encode(array, codes, nulls)
+            }
+        }
+    }
+
     /// The code in `self` of a code from `other` (same type): used when merging partitions.
     pub fn translate(&mut self, other: &ValueCoder, code: u64) -> u64 {
         match (self, other) {

@@ -37,6 +37,11 @@ impl Interner {
         id
     }
 
+    /// The id of `s` if it was seen, without adding it.
+    pub fn lookup(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+
     pub fn get(&self, id: u32) -> Option<&str> {
         self.values.get(id as usize).map(|s| &**s)
     }

@@ -18,7 +18,7 @@ use iishunt_plan::expr::AggregateCall;
 
 use crate::error::{ExecError, Result};
 
-pub trait Accumulator: Send {
+pub trait Accumulator: Send + Sync {
     /// Adds rows: `groups[i]` is row i's group (`< num_groups`); `args` are the
     /// evaluated arguments (plain or dictionary arrays); `filter` the `*if`
     /// predicate (rows where it is not true are skipped).
@@ -55,6 +55,7 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
         "__arg_min_of" => Box::new(extreme::ArgExtreme::new(false, arg_ty.unwrap_or(call.ty), call.ty)),
         "make_set" | "make_set_if" => Box::new(set::SetAcc::new(set::Output::Set, arg_ty.unwrap_or(call.ty), cap(1))),
         "make_list" | "make_list_if" => Box::new(set::SetAcc::new(set::Output::List, arg_ty.unwrap_or(call.ty), cap(1))),
+        "__set_size" => Box::new(set::SetAcc::new(set::Output::Count, arg_ty.unwrap_or(call.ty), cap(1))),
         "dcount" | "dcountif" => Box::new(set::SetAcc::new(set::Output::Count, arg_ty.unwrap_or(call.ty), usize::MAX)),
         "percentile" => Box::new(stats::Percentile::new(literal_f64(1).unwrap_or(50.0), call.ty)),
         "median" => Box::new(stats::Percentile::new(50.0, call.ty)),

@@ -8,9 +8,7 @@
 //! merge in partition order, so groups come out in order of first appearance
 //! whatever the thread count.
 
-use std::sync::Arc;
-
-use arrow::array::{ArrayRef, RecordBatch};
+use arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch};
 use hashbrown::HashTable;
 use iishunt_plan::expr::{AggregateCall, BoundExpr};
 use iishunt_plan::schema::Schema;
@@ -142,23 +140,47 @@ impl GroupTable {
         Ok(())
     }
 
+    /// The result batch, keeping the key part of the table for a second pass.
+    pub fn finish_keep_keys(&mut self, schema: &Schema) -> Result<(RecordBatch,)> {
+        let accumulators = std::mem::take(&mut self.accumulators);
+        let n = self.num_groups;
+        let mut columns = self.key_columns();
+        for acc in accumulators {
+            columns.push(acc.finish(n)?);
+        }
+        Ok((crate::ops::batch_with_schema(schema, columns, n)?,))
+    }
+
+    /// The table without its accumulators.
+    pub fn into_keys(mut self) -> GroupTable {
+        self.accumulators.clear();
+        self
+    }
+
+    fn key_columns(&self) -> Vec<ArrayRef> {
+        let width = self.width;
+        let n = self.num_groups;
+        self.coders
+            .iter()
+            .enumerate()
+            .map(|(k, coder)| {
+                let arena = &self.arena;
+                coder.decode((0..n).map(|g| {
+                    let row = &arena[g * width..(g + 1) * width];
+                    (row[width - 1] & (1 << k) == 0).then_some(row[k])
+                }))
+            })
+            .collect()
+    }
+
     /// The result: key columns then aggregate columns, one row per group.
     /// Without keys there is always exactly one row (`count()` of nothing is 0).
     pub fn finish(mut self, schema: &Schema) -> Result<RecordBatch> {
         if self.width == 1 && self.num_groups == 0 {
             self.group_of(&[0]);
         }
-        let width = self.width;
         let n = self.num_groups;
-        let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.len());
-        for (k, coder) in self.coders.iter().enumerate() {
-            let arena = &self.arena;
-            let codes = (0..n).map(|g| {
-                let row = &arena[g * width..(g + 1) * width];
-                (row[width - 1] & (1 << k) == 0).then_some(row[k])
-            });
-            columns.push(coder.decode(codes));
-        }
+        let mut columns = self.key_columns();
         for acc in self.accumulators {
             columns.push(acc.finish(n)?);
         }
@@ -166,5 +188,62 @@ impl GroupTable {
     }
 }
 
-/// Shared handle type for a finished aggregate's output.
-pub type AggregateOutput = Arc<RecordBatch>;
+impl GroupTable {
+    /// Only the keys of the groups where `keep` is true, without aggregates:
+    /// the set a second pass probes.
+    pub fn retain_keys(self, keep: &BooleanArray) -> GroupTable {
+        let width = self.width;
+        let mut kept = GroupTable {
+            coders: self.coders,
+            width,
+            arena: Vec::new(),
+            table: HashTable::new(),
+            accumulators: Vec::new(),
+            num_groups: 0,
+            row_keys: Vec::new(),
+            group_ids: Vec::new(),
+            codes: Vec::new(),
+            nulls: Vec::new(),
+        };
+        for g in 0..self.num_groups {
+            if keep.is_valid(g) && keep.value(g) {
+                kept.group_of(&self.arena[g * width..(g + 1) * width]);
+            }
+        }
+        kept
+    }
+
+    /// For each row of `batch`: is its key one of this table's groups?
+    pub fn probe(&self, batch: &RecordBatch, keys: &[BoundExpr], ctx: &ExecContext) -> Result<BooleanArray> {
+        let rows = batch.num_rows();
+        let width = self.width;
+        let mut row_keys = vec![0u64; rows * width];
+        let mut unseen = vec![false; rows];
+        let (mut codes, mut nulls) = (Vec::new(), Vec::new());
+        for (k, key) in keys.iter().enumerate() {
+            let array = evaluate(key, batch, ctx)?;
+            self.coders[k].encode_lookup(&array, &mut codes, &mut nulls, &mut unseen)?;
+            for r in 0..rows {
+                if nulls[r] {
+                    row_keys[r * width + width - 1] |= 1 << k;
+                } else {
+                    row_keys[r * width + k] = codes[r];
+                }
+            }
+        }
+        let arena = &self.arena;
+        Ok((0..rows)
+            .map(|r| {
+                if unseen[r] {
+                    return Some(false);
+                }
+                let key = &row_keys[r * width..(r + 1) * width];
+                Some(
+                    self.table
+                        .find(hash_key(key), |&g| &arena[g as usize * width..(g as usize + 1) * width] == key)
+                        .is_some(),
+                )
+            })
+            .collect())
+    }
+}

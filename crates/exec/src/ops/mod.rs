@@ -4,6 +4,7 @@
 
 pub mod filter;
 pub mod hash_aggregate;
+pub mod having;
 pub mod project;
 pub mod sort;
 pub mod values;

@@ -46,6 +46,7 @@ impl<'a> Binder<'a> {
                     input: Box::new(plan),
                     keys: vec![],
                     aggregates: vec![AggregateCall { func: count, args: vec![], filter: None, ty: KType::Long }],
+                    having: None,
                     schema,
                 }))
             }
@@ -341,7 +342,7 @@ impl<'a> Binder<'a> {
                 keys.push(b);
             }
         }
-        Ok(LogicalPlan::Aggregate(Aggregate { input: Box::new(plan), keys, aggregates: vec![], schema: Schema::new(columns) }))
+        Ok(LogicalPlan::Aggregate(Aggregate { input: Box::new(plan), keys, aggregates: vec![], having: None, schema: Schema::new(columns) }))
     }
 }
 

@@ -150,6 +150,7 @@ impl<'a> Binder<'a> {
             input: Box::new(input),
             keys,
             aggregates: collector.calls,
+            having: None,
             schema: Schema::new(schema_cols),
         });
         // Output: keys then aggregates (KQL); aggregates then keys (ES|QL).

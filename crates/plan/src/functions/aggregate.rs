@@ -153,6 +153,9 @@ static AGGREGATES: &[AggregateFunction] = &[
     // Internal: one output column of arg_max/arg_min (the value of column 2 where column 1 is extreme).
     agg!("__arg_max_of", [], Arity::exact(2), arg_of_type, "{}", false, "", ""),
     agg!("__arg_min_of", [], Arity::exact(2), arg_of_type, "{}", false, "", ""),
+    // Internal: the size `make_set(x, cap)` would have, without keeping the set's
+    // values in the result (used to find the groups passing `arraylength(set) >= N`).
+    agg!("__set_size", [], Arity::range(1, 2), long, "{}", false, "", ""),
 ];
 
 fn arg_of_type(args: &[KType]) -> Result<KType, String> {

@@ -11,6 +11,7 @@
 
 use super::errors::{self, Result};
 use super::expr::{expression, qualified_name};
+use super::hints;
 use super::literals;
 use super::parser::{next, span_of, Rule};
 use crate::ast::{
@@ -148,8 +149,8 @@ fn unknown(pair: Pair<'_, Rule>, text: &str, at_source: bool) -> crate::error::S
         .find(|p| p.as_rule() == Rule::command_word)
         .map(|p| (p.as_str().to_string(), span_of(&p)));
     match word {
-        Some((w, s)) => errors::unknown_command(text, &w, s, at_source),
-        None => errors::unknown_command(text, "", Span::new(span.start, span.start), at_source),
+        Some((w, s)) => hints::unknown_command(text, &w, s, at_source),
+        None => hints::unknown_command(text, "", Span::new(span.start, span.start), at_source),
     }
 }
 

@@ -10,7 +10,8 @@
 //! Pipeline: [`prescan`] rejects what would make a recursive-descent parser
 //! suffer (nesting too deep, unterminated strings) → pest ([`parser`]) →
 //! [`commands`] and [`expr`] (with [`literals`]) lower every rule into spanned
-//! nodes → errors come out as [`SyntaxError`]s worded by [`errors`].
+//! nodes → errors come out as [`SyntaxError`]s worded by [`errors`], with
+//! [`hints`] for KQL/SQL habits and misspelled commands.
 //!
 //! Fed by `iishunt_syntax::parse` (dialect dispatch), the CLI and the REPL;
 //! feeds `iishunt-plan`.
@@ -18,6 +19,7 @@
 mod commands;
 mod errors;
 mod expr;
+mod hints;
 mod literals;
 mod parser;
 mod prescan;

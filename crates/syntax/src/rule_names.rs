@@ -20,7 +20,7 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::single_quoted => "a string",
         Rule::digits => "digits",
         Rule::COMMENT => "a comment",
-        Rule::query => "a query",
+        Rule::query => "a table name, `let` or `print`",
         Rule::statement => "a statement",
         Rule::let_stmt => "a `let` statement",
         Rule::let_value => "a value for `let`",

@@ -60,8 +60,7 @@ pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> SyntaxError {
             "KQL starts from the table and pipes it: `W3CIISLog | where scStatus == \"404\" | project cIP, csUriStem`");
     }
     if looks_like_esql(text) {
-        return other_language(text, "ES|QL", "kql::looks_like_esql",
-            "run it as ES|QL (switch the dialect), or write KQL: `W3CIISLog | where ... | summarize count() by cIP`");
+        return esql_in_kql(text);
     }
     if let Some(e) = unbalanced(text) {
         if e.span.start <= pos {
@@ -95,6 +94,39 @@ fn other_language(text: &str, lang: &str, code: &'static str, help: &str) -> Syn
         label: format!("{lang} starts like this"),
         help: Some(help.to_string()),
     }
+}
+
+/// ES|QL typed in KQL mode: point at the first ES|QL command and name its
+/// KQL counterpart.
+fn esql_in_kql(text: &str) -> SyntaxError {
+    let mut offset = 0;
+    for (i, seg) in text.split('|').enumerate() {
+        let lead = seg.len() - seg.trim_start().len();
+        let word = seg.split_whitespace().next().unwrap_or("");
+        let hit = ESQL_TO_KQL.iter().find(|(e, _)| {
+            (i > 0 || word == "FROM")
+                && (*e == word || (word.eq_ignore_ascii_case(e) && !KQL_OPERATORS.contains(&word)))
+        });
+        if let Some((esql, kql)) = hit {
+            let start = offset + lead;
+            return SyntaxError {
+                code: "kql::looks_like_esql",
+                message: "this looks like ES|QL, but the query is being read as KQL".to_string(),
+                span: Span::new(start, start + word.len()),
+                label: "an ES|QL command".to_string(),
+                help: Some(format!(
+                    "run the query as ES|QL (switch the dialect), or write it in KQL: `{esql}` is `{kql}`"
+                )),
+            };
+        }
+        offset += seg.len() + 1;
+    }
+    other_language(
+        text,
+        "ES|QL",
+        "kql::looks_like_esql",
+        "run the query as ES|QL (switch the dialect), or write it in KQL: `W3CIISLog | where ... | summarize count() by cIP`",
+    )
 }
 
 /// What is at `pos`: a description for the message and its span.
@@ -178,6 +210,19 @@ fn is_expression_rule(r: Rule) -> bool {
     )
 }
 
+/// Rules that only continue or spell a string; folded into "a string".
+fn is_string_part(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::double_quoted
+            | Rule::single_quoted
+            | Rule::obfuscated
+            | Rule::verbatim
+            | Rule::multiline
+            | Rule::quoted
+    )
+}
+
 /// The expected set in words, most useful first, without repeats.
 fn describe(positives: &[Rule]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
@@ -186,24 +231,34 @@ fn describe(positives: &[Rule]) -> Vec<&'static str> {
             out.push(s);
         }
     };
-    for &r in positives {
-        if is_expression_rule(r) {
-            push("an expression");
-        }
+    let has_expression = positives.iter().any(|r| is_expression_rule(*r));
+    let has_operator = positives.iter().any(|r| is_operator_rule(*r));
+    if has_expression {
+        push("an expression");
     }
     for &r in positives {
-        if !is_expression_rule(r) && !is_operator_rule(r) && r != Rule::EOI && r != Rule::pipe {
+        let folded = is_expression_rule(r)
+            || is_operator_rule(r)
+            || is_string_part(r)
+            || r == Rule::EOI
+            || r == Rule::pipe
+            || (has_expression && matches!(r, Rule::type_name | Rule::kw_dynamic));
+        if !folded {
             push(rule_names::kql(r));
         }
     }
-    if positives.iter().any(|r| is_operator_rule(*r)) {
-        push("an operator such as `==`, `and`, `has` or `+`");
+    if !has_expression && !has_operator && positives.iter().any(|r| is_string_part(*r)) {
+        push("a string");
+    }
+    if has_operator {
+        push("an operator (`==`, `and`, `has`, `+`, …)");
     }
     if positives.contains(&Rule::pipe) {
         push("`|`");
     }
     if positives.contains(&Rule::EOI) {
-        push("`;` or the end of the query");
+        push("`;`");
+        push("the end of the query");
     }
     out
 }
@@ -220,7 +275,7 @@ fn join_words(items: &[&str]) -> String {
 fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
     let (found, span, word) = found_at(text, pos);
     if positives.contains(&Rule::tabular_operator) {
-        return bad_operator(&found, span, word);
+        return bad_operator(text, &found, span, word);
     }
     let items = describe(positives);
     let wants_name = positives.iter().any(|r| {
@@ -235,13 +290,24 @@ fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
             )
     });
     let mut code = "kql::unexpected";
+    let keywords: Vec<&str> = positives
+        .iter()
+        .filter_map(|r| {
+            rule_names::kql(*r)
+                .strip_prefix('`')
+                .and_then(|s| s.strip_suffix('`'))
+        })
+        .filter(|k| k.len() > 1 && k.chars().all(|c| c.is_ascii_alphabetic() || c == '-'))
+        .collect();
     let help = if wants_name && RESERVED.contains(&word) {
         code = "kql::keyword_as_name";
         Some(format!(
             "`{word}` is a keyword; to use it as a name write `['{word}']`"
         ))
+    } else if let Some(h) = habit_help(text, span, word, positives) {
+        Some(h)
     } else {
-        habit_help(text, span, word)
+        did_you_mean(word, &keywords).map(|k| format!("did you mean `{k}`?"))
     };
     let items = &items[..items.len().min(5)];
     SyntaxError {
@@ -258,9 +324,14 @@ fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
 
 /// After `|`: not an operator. Suggest the closest one, or the KQL spelling of
 /// an ES|QL command.
-fn bad_operator(found: &str, span: Span, word: &str) -> SyntaxError {
+fn bad_operator(text: &str, found: &str, span: Span, word: &str) -> SyntaxError {
+    let before = text.get(..span.start).unwrap_or("");
     let help = if word.is_empty() {
         Some("every `|` needs an operator after it; remove the trailing `|` or add one".to_string())
+    } else if word == "|" && before.ends_with('|') {
+        Some("KQL writes `or` instead of `||`".to_string())
+    } else if word == "|" {
+        Some("two `|` in a row: remove one, or put an operator between them".to_string())
     } else if let Some((esql, kql)) = ESQL_TO_KQL
         .iter()
         .find(|(e, _)| e.eq_ignore_ascii_case(word))
@@ -288,27 +359,100 @@ fn bad_operator(found: &str, span: Span, word: &str) -> SyntaxError {
     }
 }
 
-/// Help for habits from other languages at the failure point.
-fn habit_help(text: &str, span: Span, word: &str) -> Option<String> {
+/// The last word before `pos` (skipping whitespace).
+fn prev_word(text: &str, pos: usize) -> &str {
+    let before = text.get(..pos).unwrap_or("").trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &before[start..]
+}
+
+/// Whether `pos` is inside an unclosed `name(` that starts within the text before it.
+fn inside_call(text: &str, pos: usize, name: &str) -> bool {
+    let before = text.get(..pos).unwrap_or("");
+    match before
+        .rfind(&format!("{name}("))
+        .or_else(|| before.rfind(&format!("{name} (")))
+    {
+        Some(at) => {
+            let tail = &before[at..];
+            tail.matches('(').count() > tail.matches(')').count()
+        }
+        None => false,
+    }
+}
+
+/// Help for habits from other languages and common slips at the failure point.
+fn habit_help(text: &str, span: Span, word: &str, positives: &[Rule]) -> Option<String> {
     let rest = text.get(span.start..).unwrap_or("");
+    let before = text.get(..span.start).unwrap_or("");
+    let prev = prev_word(text, span.start);
+    let prev_char = before.trim_end().chars().last();
+    let newline_between = before.len() - before.trim_end().len() > 0
+        && before[before.trim_end().len()..].contains('\n');
     let h = if rest.starts_with("&&") {
-        "KQL writes `and` instead of `&&`"
+        "KQL writes `and` instead of `&&`".to_string()
     } else if rest.starts_with("||") {
-        "KQL writes `or` instead of `||`"
+        "KQL writes `or` instead of `||`".to_string()
+    } else if rest.starts_with('=')
+        && !rest.starts_with("==")
+        && positives.iter().any(|r| is_operator_rule(*r))
+    {
+        "use `==` to compare; a single `=` only names a column (`extend x = ...`)".to_string()
     } else if rest.starts_with('=') && !rest.starts_with("==") {
-        "use `==` to compare; a single `=` only names a column (`extend x = ...`)"
+        "a name goes before `=`: `extend name = expression`, `let name = value`".to_string()
     } else if word.eq_ignore_ascii_case("is") {
         "KQL has no `is null`: write `isnull(x)` or `isnotnull(x)` (and `isempty(x)` for strings)"
+            .to_string()
     } else if word.eq_ignore_ascii_case("like") || word.eq_ignore_ascii_case("rlike") {
-        "KQL has no LIKE: use `contains`, `startswith`, `endswith` or `matches regex`"
+        "KQL has no LIKE: use `contains`, `startswith`, `endswith` or `matches regex`".to_string()
     } else if word == "AND" || word == "OR" || word == "NOT" {
-        "KQL keywords are lower-case: `and`, `or`, `not(...)`"
-    } else if word.eq_ignore_ascii_case("not") {
+        "KQL keywords are lower-case: `and`, `or`, `not(...)`".to_string()
+    } else if word.eq_ignore_ascii_case("not") || prev == "not" {
         "KQL writes negation as a function, `not(expr)`, or as `!` on an operator (`!has`, `!in`)"
-    } else if rest.starts_with('"') || rest.starts_with('\'') {
-        "a value follows nothing here: is a `,` or an operator such as `==` missing before it?"
+            .to_string()
+    } else if matches!(word, "in" | "!in" | "in~" | "!in~" | "has_any" | "has_all") {
+        format!("`{word}` takes a list in parentheses: `x {word} (\"a\", \"b\")`")
+    } else if rest.starts_with(',') && inside_call(text, span.start, "between") {
+        "`between` takes a range with `..`: `x between (1 .. 10)`".to_string()
+    } else if inside_call(text, span.start, "dynamic") {
+        "dynamic literals are JSON: `dynamic([1, \"a\"])`, `dynamic({\"key\": 1})` with quoted keys"
+            .to_string()
+    } else if prev_char == Some('[') && positives.iter().all(|r| is_string_part(*r)) {
+        "`[` starts a quoted name such as `['odd name']`; arrays are written `dynamic([1, 2])`"
+            .to_string()
+    } else if word.starts_with(|c: char| c.is_ascii_digit())
+        && word.contains(|c: char| c.is_ascii_alphabetic())
+    {
+        "a number can't be followed by letters; timespans are written `10m`, `1h`, `1d`, `30s`, `100ms`".to_string()
+    } else if before.ends_with(['\'', '"'])
+        && word.chars().all(char::is_alphanumeric)
+        && !before.trim_end().ends_with("\"\"")
+    {
+        "is a quote inside the string closing it early? Escape it (`'it\\'s'`) or use the other quote (`\"it's\"`)".to_string()
+    } else if positives.contains(&Rule::kw_with)
+        && prev_word(text, span.start) != "with"
+        && text.contains("parse")
+    {
+        "`parse` needs `with` before its pattern: `parse csUriQuery with \"id=\" id:long *`"
+            .to_string()
+    } else if rest.starts_with('|') && prev_char == Some(';') {
+        "`;` ends the statement: remove it to keep piping into the next operator".to_string()
+    } else if rest.starts_with('|') && span.start == before.len() && before.trim().is_empty() {
+        "a query starts with a table name: `W3CIISLog | take 10`".to_string()
+    } else if newline_between
+        && positives.contains(&Rule::EOI)
+        && text.trim_start().starts_with("let")
+    {
+        "is a `;` missing at the end of the line before? Each `let` statement ends with `;`"
+            .to_string()
+    } else if rest.starts_with('{') && prev_char == Some(')') {
+        "function parameters need a type: `let f = (x:string, n:long = 5) { ... }`".to_string()
     } else {
         return None;
     };
-    Some(h.to_string())
+    Some(h)
 }

@@ -45,15 +45,23 @@ pub(super) fn is_bare_number(rule: Rule) -> bool {
 }
 
 fn number_error(text: &str, span: Span, what: &str) -> SyntaxError {
+    let help = match what {
+        "int" => "an int holds -2147483648 to 2147483647; write `long(...)` or a plain number for bigger values",
+        "real" => "a real holds up to about 1.8e308",
+        "timespan" => "a timespan holds about ±292,000 years in microseconds",
+        _ => "a long holds at most 9223372036854775807; write a real (`1e20`) or a string for bigger values",
+    };
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     SyntaxError {
         code: "kql::number_out_of_range",
-        message: format!("`{text}` is too large for a {what}"),
+        message: format!("`{text}` is too large for {article} {what}"),
         span,
-        label: format!("this does not fit in a {what}"),
-        help: Some(
-            "a long holds at most 9223372036854775807; write a real (`1e20`) or a string for bigger values"
-                .to_string(),
-        ),
+        label: format!("this does not fit in {article} {what}"),
+        help: Some(help.to_string()),
     }
 }
 

@@ -65,8 +65,9 @@ fn parse_cases(text: &str) -> Vec<Case> {
             j += 1;
         }
         let query = lines[start..j.min(lines.len())].join("\n");
+        // The expected block runs to the first blank line.
         let mut k = j + 1;
-        while k < lines.len() && !lines[k].starts_with("query ") && !lines[k].starts_with("error ") {
+        while k < lines.len() && !lines[k].trim().is_empty() {
             k += 1;
         }
         let expected = lines[(j + 1).min(lines.len())..k].join("\n").trim_end().to_string();

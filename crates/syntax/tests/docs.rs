@@ -1,0 +1,25 @@
+//! Docs that cannot rot: every ```` ```kql ```` block in `docs/kql.md` must
+//! parse as KQL.
+
+use iishunt_syntax::kql;
+
+#[test]
+fn every_kql_block_in_the_docs_parses() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/kql.md");
+    let text = std::fs::read_to_string(path).expect("docs/kql.md");
+    let mut blocks = 0;
+    let mut failures = String::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("```kql\n") {
+        let body = &rest[start + 7..];
+        let end = body.find("\n```").expect("closed code block");
+        let query = &body[..end];
+        blocks += 1;
+        if let Err(e) = kql::parse(query) {
+            failures.push_str(&format!("{}: {}\n{query}\n\n", e.code, e.message));
+        }
+        rest = &body[end..];
+    }
+    assert!(failures.is_empty(), "{failures}");
+    assert!(blocks >= 5, "found only {blocks} kql blocks");
+}

@@ -1,3 +1,4 @@
 //! One integration-test root: each module is one area, over fixture logs in
 //! `tests/fixtures/` small enough to read.
 mod golden;
+mod ingest;

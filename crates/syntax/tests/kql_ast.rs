@@ -522,3 +522,9 @@ fn seed_003_parses_as_written() {
         matches!(&iff.args[0].kind, ExprKind::Binary { op: BinaryOp::NotEq, right, .. } if right.kind == ExprKind::Literal(Literal::Long(-1)))
     );
 }
+
+#[test]
+fn capitalised_bools_are_literals() {
+    assert_eq!(lit("False"), Literal::Bool(false));
+    assert_eq!(lit("TRUE"), Literal::Bool(true));
+}

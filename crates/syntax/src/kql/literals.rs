@@ -30,7 +30,7 @@ pub(super) fn literal(pair: Pair<'_, Rule>) -> Result<Literal> {
         Rule::real_lit => Ok(Literal::Real(real(pair.as_str(), span_of(&pair))?)),
         Rule::hex_lit => Ok(Literal::Long(hex(pair.as_str(), span_of(&pair))?)),
         Rule::long_lit => Ok(Literal::Long(long(pair.as_str(), span_of(&pair))?)),
-        Rule::bool_lit => Ok(Literal::Bool(pair.as_str() == "true")),
+        Rule::bool_lit => Ok(Literal::Bool(pair.as_str().eq_ignore_ascii_case("true"))),
         Rule::null_lit => Ok(Literal::Null(None)),
         _ => Err(internal("literals::literal", span_of(&pair))),
     }
@@ -123,7 +123,7 @@ fn typed_lit(pair: Pair<'_, Rule>) -> Result<Literal> {
     match value.as_rule() {
         Rule::null_lit => Ok(Literal::Null(Some(ty))),
         Rule::bool_lit => match ty {
-            TypeName::Bool => Ok(Literal::Bool(value.as_str() == "true")),
+            TypeName::Bool => Ok(Literal::Bool(value.as_str().eq_ignore_ascii_case("true"))),
             _ => Err(mismatch("a bool")),
         },
         Rule::special_real => match ty {
@@ -487,7 +487,7 @@ fn dyn_value(pair: Pair<'_, Rule>) -> Result<serde_json::Value> {
                 Value::from(long(text, span)?)
             }
         }
-        Rule::bool_lit => Value::Bool(pair.as_str() == "true"),
+        Rule::bool_lit => Value::Bool(pair.as_str().eq_ignore_ascii_case("true")),
         Rule::null_lit => Value::Null,
         _ => return Err(internal("literals::dyn_value", span)),
     })

@@ -296,11 +296,7 @@ fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
     let mut code = "kql::unexpected";
     let keywords: Vec<&str> = positives
         .iter()
-        .filter_map(|r| {
-            rule_names::kql(*r)
-                .strip_prefix('`')
-                .and_then(|s| s.strip_suffix('`'))
-        })
+        .flat_map(|r| rule_names::kql(*r).split('`').skip(1).step_by(2))
         .filter(|k| k.len() > 1 && k.chars().all(|c| c.is_ascii_alphabetic() || c == '-'))
         .collect();
     let help = if wants_name && RESERVED.contains(&word) {
@@ -311,7 +307,26 @@ fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
     } else if let Some(h) = habit_help(text, span, word, positives) {
         Some(h)
     } else {
-        did_you_mean(word, &keywords).map(|k| format!("did you mean `{k}`?"))
+        did_you_mean(word, &keywords)
+            .or_else(|| {
+                keywords
+                    .iter()
+                    .copied()
+                    .find(|k| k.len() >= 3 && word.len() > k.len() && word.starts_with(k))
+            })
+            .map(|k| format!("did you mean `{k}`?"))
+            .or_else(|| {
+                let rest = text.get(span.start..).unwrap_or("");
+                if starts_value(rest) {
+                    if let Some(k) = keywords.iter().find(|k| matches!(**k, "by" | "on" | "with" | "step")) {
+                        return Some(format!("is `{k}` missing before {found}?"));
+                    }
+                }
+                (positives.iter().any(|r| is_operator_rule(*r)) && starts_value(rest)).then(|| {
+                    "two values in a row: is a `,` or an operator such as `==` missing between them?"
+                        .to_string()
+                })
+            })
     };
     let items = &items[..items.len().min(5)];
     SyntaxError {
@@ -430,6 +445,7 @@ fn habit_help(text: &str, span: Span, word: &str, positives: &[Rule]) -> Option<
             .to_string()
     } else if word.starts_with(|c: char| c.is_ascii_digit())
         && word.contains(|c: char| c.is_ascii_alphabetic())
+        && !word.contains(|c: char| c.is_ascii_uppercase())
     {
         "a number can't be followed by letters; timespans are written `10m`, `1h`, `1d`, `30s`, `100ms`".to_string()
     } else if before.ends_with(['\'', '"'])
@@ -455,8 +471,46 @@ fn habit_help(text: &str, span: Span, word: &str, positives: &[Rule]) -> Option<
             .to_string()
     } else if rest.starts_with('{') && prev_char == Some(')') {
         "function parameters need a type: `let f = (x:string, n:long = 5) { ... }`".to_string()
+    } else if rest.starts_with("!has_any") || rest.starts_with("!has_all") {
+        "KQL has no `!has_any`/`!has_all`: write `not(x has_any (...))`".to_string()
+    } else if word == "with" && text.contains("render") && !rest[4..].trim_start().starts_with('(')
+    {
+        "render properties go in parentheses: `render timechart with (title = \"Requests\")`"
+            .to_string()
+    } else if is_timespan_unit(word) && prev.chars().all(|c| c.is_ascii_digit()) && !prev.is_empty()
+    {
+        format!("write timespans without a space: `{prev}{word}`")
+    } else if word.starts_with(|c: char| c.is_ascii_digit())
+        && word.contains(|c: char| c.is_ascii_uppercase())
+    {
+        "timespan units are lower-case: `1d`, `10m`, `30s`, `100ms`".to_string()
     } else {
         return None;
     };
     Some(h)
+}
+
+fn is_timespan_unit(word: &str) -> bool {
+    matches!(
+        word,
+        "d" | "h"
+            | "m"
+            | "s"
+            | "ms"
+            | "min"
+            | "sec"
+            | "day"
+            | "days"
+            | "hour"
+            | "hours"
+            | "minute"
+            | "minutes"
+            | "second"
+            | "seconds"
+    )
+}
+
+/// Whether the text starts like a value: a name, a number or a string.
+fn starts_value(rest: &str) -> bool {
+    rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '"' || c == '\'' || c == '@')
 }

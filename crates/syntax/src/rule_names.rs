@@ -41,6 +41,7 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::table_source => "a table name",
         Rule::call_source => "a function call",
         Rule::nested_source => "a parenthesized tabular expression",
+        Rule::materialize_source => "`materialize(...)`",
         Rule::print_source => "`print`",
         Rule::range_source => "`range`",
         Rule::datatable_source => "`datatable`",
@@ -224,5 +225,6 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::kw_first => "`first`",
         Rule::kw_last => "`last`",
         Rule::kw_dynamic => "`dynamic`",
+        Rule::kw_materialize => "`materialize`",
     }
 }

@@ -136,16 +136,6 @@ pub(crate) enum Bool {
     Array(BooleanArray),
 }
 
-impl Bool {
-    #[inline]
-    pub fn get(&self, row: usize) -> Option<bool> {
-        match self {
-            Bool::Scalar(v) => *v,
-            Bool::Array(a) => (!a.is_null(row)).then(|| a.value(row)),
-        }
-    }
-}
-
 pub(crate) fn boolean(args: &[Datum], ctx: &KernelContext, i: usize) -> Result<Bool> {
     let ty = arg_type(ctx, i);
     match arg(args, i)? {
@@ -154,7 +144,7 @@ pub(crate) fn boolean(args: &[Datum], ctx: &KernelContext, i: usize) -> Result<B
     }
 }
 
-pub(crate) fn arg<'a>(args: &'a [Datum], i: usize) -> Result<&'a Datum> {
+pub(crate) fn arg(args: &[Datum], i: usize) -> Result<&Datum> {
     args.get(i).ok_or_else(|| {
         ExecError::internal("kernel arguments", format!("argument {} is missing", i + 1))
     })

@@ -124,7 +124,7 @@ fn present(a: &Datum, ty: KType, rows: usize, empty_too: bool) -> Result<Vec<boo
             let p = match v {
                 ScalarValue::Null(_) => false,
                 ScalarValue::String(s) | ScalarValue::Guid(s) => !(empty_too && s.is_empty()),
-                ScalarValue::Dynamic(j) => !j.is_null() && !(empty_too && j.as_str() == Some("")),
+                ScalarValue::Dynamic(j) => !(j.is_null() || (empty_too && j.as_str() == Some(""))),
                 _ => true,
             };
             vec![p; rows]

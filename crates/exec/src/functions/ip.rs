@@ -1,5 +1,285 @@
-//! (in progress)
+//! IPv4 functions over text addresses: parsing with an optional `/prefix`,
+//! range tests, comparison, the RFC 1918 private ranges. Invalid text gives
+//! null. The ES|QL `cidr_match`/`ip_prefix` (IPv4 and IPv6) live in esql.rs
+//! and reuse `parse_ip_net`.
 
-use crate::datum::Kernel;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 
-pub(crate) const KERNELS: &[(&str, Kernel)] = &[];
+use arrow::array::*;
+use iishunt_plan::types::ScalarValue;
+use serde_json::Value;
+
+use super::args::{self, strings};
+use crate::datum::{Datum, Kernel, KernelContext};
+use crate::error::Result;
+
+pub(crate) const KERNELS: &[(&str, Kernel)] = &[
+    ("ipv4_is_private", is_private),
+    ("ipv4_is_in_range", in_range),
+    ("ipv4_is_in_any_range", in_any_range),
+    ("ipv4_is_match", |a, c| compare(a, c, true)),
+    ("ipv4_compare", |a, c| compare(a, c, false)),
+    ("parse_ipv4", parse_ipv4),
+    ("parse_ipv4_mask", parse_ipv4_mask),
+    ("format_ipv4", format_ipv4),
+];
+
+/// An IPv4 address with its prefix (32 when absent).
+pub(crate) fn parse_v4(s: &str) -> Option<(u32, u32)> {
+    let t = s.trim();
+    let (addr, prefix) = match t.split_once('/') {
+        Some((a, p)) => (a, p.trim().parse::<u32>().ok().filter(|p| *p <= 32)?),
+        None => (t, 32),
+    };
+    let ip: Ipv4Addr = addr.trim().parse().ok()?;
+    Some((u32::from(ip), prefix))
+}
+
+pub(crate) fn mask(prefix: u32) -> u32 {
+    if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix.min(32))
+    }
+}
+
+/// An address (v4 or v6, zone id dropped) and prefix from `a.b.c.d/n` or `x::y/n` text.
+pub(crate) fn parse_ip_net(s: &str) -> Option<(IpAddr, u32)> {
+    let t = s.trim();
+    let (addr, prefix) = match t.split_once('/') {
+        Some((a, p)) => (a, Some(p.trim().parse::<u32>().ok()?)),
+        None => (t, None),
+    };
+    let addr = addr.split('%').next().unwrap_or(addr);
+    let ip: IpAddr = addr.trim_matches(|c| c == '[' || c == ']').parse().ok()?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let p = prefix.unwrap_or(max);
+    (p <= max).then_some((ip, p))
+}
+
+/// Whether `ip` lies in `net/prefix` (same family).
+pub(crate) fn in_net(ip: IpAddr, net: IpAddr, prefix: u32) -> bool {
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => {
+            let m = mask(prefix);
+            u32::from(a) & m == u32::from(b) & m
+        }
+        (IpAddr::V6(a), IpAddr::V6(b)) => {
+            let m = if prefix == 0 {
+                0
+            } else {
+                u128::MAX << (128 - prefix.min(128))
+            };
+            u128::from(a) & m == u128::from(b) & m
+        }
+        // An IPv4-mapped IPv6 address against an IPv4 range.
+        (IpAddr::V6(a), IpAddr::V4(_)) => a
+            .to_ipv4_mapped()
+            .is_some_and(|v4| in_net(IpAddr::V4(v4), net, prefix)),
+        _ => false,
+    }
+}
+
+fn is_private(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    let out: BooleanArray = (0..ctx.rows)
+        .map(|i| {
+            let (ip, _) = parse_v4(t.get(i))?;
+            Some(ip >> 24 == 10 || ip >> 20 == (172 << 4 | 1) || ip >> 16 == (192 << 8 | 168))
+        })
+        .collect();
+    Ok(Arc::new(out))
+}
+
+fn in_range(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let ip = args::text(args, ctx, 0)?;
+    let range = args::text(args, ctx, 1)?;
+    let fixed = range.scalar().and_then(parse_v4);
+    let out: BooleanArray = (0..ctx.rows)
+        .map(|i| {
+            let (a, _) = parse_v4(ip.get(i))?;
+            let (net, p) = match fixed {
+                Some(r) => r,
+                None => parse_v4(range.get(i))?,
+            };
+            Some(a & mask(p) == net & mask(p))
+        })
+        .collect();
+    Ok(Arc::new(out))
+}
+
+fn in_any_range(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let ip = args::text(args, ctx, 0)?;
+    let mut ranges = Vec::new();
+    for d in &args[1..] {
+        match d {
+            Datum::Scalar(ScalarValue::Dynamic(Value::Array(items))) => {
+                ranges.extend(items.iter().filter_map(Value::as_str).filter_map(parse_v4))
+            }
+            Datum::Scalar(v) => ranges.extend(
+                super::conversion::scalar_text(v)
+                    .as_deref()
+                    .and_then(parse_v4),
+            ),
+            Datum::Array(_) => {}
+        }
+    }
+    let out: BooleanArray = (0..ctx.rows)
+        .map(|i| {
+            let (a, _) = parse_v4(ip.get(i))?;
+            Some(ranges.iter().any(|(net, p)| a & mask(*p) == net & mask(*p)))
+        })
+        .collect();
+    Ok(Arc::new(out))
+}
+
+fn compare(args: &[Datum], ctx: &KernelContext, is_match: bool) -> Result<ArrayRef> {
+    let a = args::text(args, ctx, 0)?;
+    let b = args::text(args, ctx, 1)?;
+    let p = if args.len() > 2 {
+        Some(args::long(args, ctx, 2)?)
+    } else {
+        None
+    };
+    let cmp = |i: usize| -> Option<std::cmp::Ordering> {
+        let (x, px) = parse_v4(a.get(i))?;
+        let (y, py) = parse_v4(b.get(i))?;
+        let prefix = match &p {
+            Some(p) => u32::try_from(p.get(i)?).ok()?.min(32),
+            None => px.min(py),
+        };
+        let m = mask(prefix);
+        Some((x & m).cmp(&(y & m)))
+    };
+    if is_match {
+        let out: BooleanArray = (0..ctx.rows).map(|i| cmp(i).map(|o| o.is_eq())).collect();
+        Ok(Arc::new(out))
+    } else {
+        let out: Int64Array = (0..ctx.rows).map(|i| cmp(i).map(|o| o as i64)).collect();
+        Ok(Arc::new(out))
+    }
+}
+
+fn parse_ipv4(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    let out: Int64Array = (0..ctx.rows)
+        .map(|i| parse_v4(t.get(i)).map(|(ip, p)| i64::from(ip & mask(p))))
+        .collect();
+    Ok(Arc::new(out))
+}
+
+fn parse_ipv4_mask(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    let p = args::long(args, ctx, 1)?;
+    let out: Int64Array = (0..ctx.rows)
+        .map(|i| {
+            let (ip, own) = parse_v4(t.get(i))?;
+            let prefix = u32::try_from(p.get(i)?).ok().filter(|p| *p <= 32)?;
+            Some(i64::from(ip & mask(own.min(prefix))))
+        })
+        .collect();
+    Ok(Arc::new(out))
+}
+
+fn format_ipv4(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let numeric = args::arg_type(ctx, 0).is_numeric();
+    let t = args::text(args, ctx, 0)?;
+    let n = args::long(args, ctx, 0)?;
+    let p = if args.len() > 1 {
+        Some(args::long(args, ctx, 1)?)
+    } else {
+        None
+    };
+    Ok(strings(ctx.rows, ctx.rows * 15, |i, out| {
+        let ip = if numeric {
+            match n.get(i).and_then(|v| u32::try_from(v).ok()) {
+                Some(v) => (v, 32),
+                None => return false,
+            }
+        } else {
+            match parse_v4(t.get(i)) {
+                Some(v) => v,
+                None => return false,
+            }
+        };
+        let prefix = match &p {
+            Some(p) => match p.get(i).and_then(|v| u32::try_from(v).ok()) {
+                Some(v) if v <= 32 => v.min(ip.1),
+                _ => return false,
+            },
+            None => ip.1,
+        };
+        out.push_str(&Ipv4Addr::from(ip.0 & mask(prefix)).to_string());
+        true
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::functions::testing::*;
+    use iishunt_plan::types::KType::*;
+
+    #[test]
+    fn ipv4() {
+        let ips = strs(&[
+            Some("10.1.2.3"),
+            Some("172.20.0.1"),
+            Some("8.8.8.8"),
+            Some("fe80::1%3"),
+            None,
+        ]);
+        assert_eq!(
+            bools_of(&call("ipv4_is_private", &[ips.clone()], &[String])),
+            vec![Some(true), Some(true), Some(false), None, None]
+        );
+        let out = call(
+            "ipv4_is_in_range",
+            &[ips.clone(), lit_str("10.0.0.0/8")],
+            &[String, String],
+        );
+        assert_eq!(
+            bools_of(&out),
+            vec![Some(true), Some(false), Some(false), None, None]
+        );
+        let out = call(
+            "ipv4_is_in_any_range",
+            &[ips.clone(), lit_dyn(r#"["8.8.8.0/24","172.16.0.0/12"]"#)],
+            &[String, Dynamic],
+        );
+        assert_eq!(
+            bools_of(&out),
+            vec![Some(false), Some(true), Some(true), None, None]
+        );
+        assert_eq!(
+            longs(&call(
+                "parse_ipv4",
+                &[strs(&[Some("127.0.0.1"), Some("10.1.2.3/8"), Some("x")])],
+                &[String]
+            )),
+            vec![Some(2_130_706_433), Some(167_772_160), None]
+        );
+        let out = call(
+            "ipv4_is_match",
+            &[
+                lit_str("192.168.1.1"),
+                lit_str("192.168.1.255"),
+                lit_long(24),
+            ],
+            &[String, String, Long],
+        );
+        assert_eq!(bools_of(&out), vec![Some(true)]);
+        let out = call(
+            "ipv4_compare",
+            &[lit_str("10.0.0.2"), lit_str("10.0.0.1")],
+            &[String, String],
+        );
+        assert_eq!(longs(&out), vec![Some(1)]);
+        let out = call(
+            "format_ipv4",
+            &[lit_long(3_232_235_777), lit_long(24)],
+            &[Long, Long],
+        );
+        assert_eq!(texts(&out), vec![Some("192.168.1.0".into())]);
+    }
+}

@@ -5,6 +5,8 @@
 //! arrays and treat constants (`Datum::Scalar`) without materialising them on
 //! the hot paths (comparisons, string operators, `strcat`, `case`).
 
+#![cfg_attr(test, allow(clippy::cloned_ref_to_slice_refs))]
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

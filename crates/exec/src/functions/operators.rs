@@ -49,20 +49,6 @@ pub(crate) enum Cmp {
     Ge,
 }
 
-impl Cmp {
-    pub(crate) fn holds(self, o: std::cmp::Ordering) -> bool {
-        use std::cmp::Ordering::*;
-        match self {
-            Cmp::Eq => o == Equal,
-            Cmp::Neq => o != Equal,
-            Cmp::Lt => o == Less,
-            Cmp::Le => o != Greater,
-            Cmp::Gt => o == Greater,
-            Cmp::Ge => o != Less,
-        }
-    }
-}
-
 /// One comparison operand, ready for arrow's `cmp` kernels.
 enum Side {
     Array(ArrayRef),

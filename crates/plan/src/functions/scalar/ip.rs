@@ -1,11 +1,80 @@
-//! (filled in below)
+//! IP addresses (held as text, as Sentinel does): IPv4 ranges, private
+//! ranges, comparison with prefixes.
 
+use super::sig::sig;
 use super::{ScalarFamily, ScalarFunction};
+use crate::functions::Arity;
+use crate::types::KType;
 
 pub(super) const FAMILY: ScalarFamily = ScalarFamily {
-    title: "ip",
-    intro: "",
+    title: "IP addresses",
+    intro: "IPv4 text like `10.1.2.3` or `10.1.0.0/16`. Text that is not an IPv4 address gives null (so an IPv6 `cIP` is neither private nor public).",
     functions: FUNCTIONS,
 };
 
-pub(super) const FUNCTIONS: &[ScalarFunction] = &[];
+sig!(ip1_bool_rt, "this function", [Text] => Bool);
+sig!(in_range_rt, "ipv4_is_in_range", [Text, Text] => Bool);
+sig!(in_any_rt, "ipv4_is_in_any_range", [Text; Any] => Bool);
+sig!(match_rt, "ipv4_is_match", [Text, Text, Int] => Bool);
+sig!(parse_rt, "parse_ipv4", [Text] => Long);
+sig!(parse_mask_rt, "parse_ipv4_mask", [Text, Int] => Long);
+sig!(compare_rt, "ipv4_compare", [Text, Text, Int] => Long);
+sig!(format_rt, "format_ipv4", [Any, Int] => String);
+
+const fn f(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    arity: Arity,
+    return_type: crate::functions::ReturnTypeFn,
+    doc: &'static str,
+    example: &'static str,
+) -> ScalarFunction {
+    ScalarFunction {
+        name,
+        aliases,
+        arity,
+        return_type,
+        volatile: false,
+        doc,
+        example,
+    }
+}
+
+pub(super) const FUNCTIONS: &[ScalarFunction] = &[
+    f("ipv4_is_private", &[], Arity::exact(1), ip1_bool_rt, "True for 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16 (RFC 1918).", "not(ipv4_is_private(cIP))"),
+    f("ipv4_is_in_range", &[], Arity::exact(2), in_range_rt, "`ipv4_is_in_range(ip, range)`: true when the address is in the range (`10.0.0.0/8`, or one address).", "ipv4_is_in_range(cIP, \"10.0.0.0/8\")"),
+    f(
+        "ipv4_is_in_any_range",
+        &[],
+        Arity::at_least(2),
+        in_any_rt,
+        "`ipv4_is_in_any_range(ip, range, …)` (ranges may be a dynamic array): true when the address is in one of them.",
+        "ipv4_is_in_any_range(cIP, dynamic([\"10.0.0.0/8\", \"192.168.0.0/16\"]))",
+    ),
+    f(
+        "ipv4_is_match",
+        &[],
+        Arity::range(2, 3),
+        match_rt,
+        "`ipv4_is_match(ip1, ip2[, prefix])`: the two addresses are equal in their first `prefix` bits (default 32, or the smaller `/n` written on either).",
+        "ipv4_is_match(cIP, \"10.1.2.0\", 24)",
+    ),
+    f("parse_ipv4", &[], Arity::exact(1), parse_rt, "The address as a long (`10.0.0.1` → 167772161); a `/n` suffix masks it.", "parse_ipv4(cIP)"),
+    f("parse_ipv4_mask", &[], Arity::exact(2), parse_mask_rt, "`parse_ipv4_mask(ip, prefix)`: the masked address as a long.", "parse_ipv4_mask(cIP, 24)"),
+    f(
+        "ipv4_compare",
+        &[],
+        Arity::range(2, 3),
+        compare_rt,
+        "`ipv4_compare(ip1, ip2[, prefix])`: -1, 0 or 1 comparing the (masked) addresses.",
+        "ipv4_compare(cIP, \"10.0.0.0\", 8) == 0",
+    ),
+    f(
+        "format_ipv4",
+        &[],
+        Arity::range(1, 2),
+        format_rt,
+        "Dotted text of an address given as text or a long, optionally masked to a prefix.",
+        "format_ipv4(parse_ipv4(cIP), 24)",
+    ),
+];

@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(e) => {
-            assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "span out of range");
+            assert!(
+                e.span.start <= e.span.end && e.span.end <= text.len(),
+                "span out of range"
+            );
         }
     }
 });

@@ -25,6 +25,7 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::let_stmt => "a `let` statement",
         Rule::let_value => "a value for `let`",
         Rule::let_tabular => "a tabular expression",
+        Rule::piped_tabular => "a tabular expression",
         Rule::set_stmt => "a `set` statement",
         Rule::function_def => "a function definition",
         Rule::param => "a parameter such as `x:string`",

@@ -528,3 +528,20 @@ fn capitalised_bools_are_literals() {
     assert_eq!(lit("False"), Literal::Bool(false));
     assert_eq!(lit("TRUE"), Literal::Bool(true));
 }
+
+#[test]
+fn function_bodies_are_tabular_only_when_they_pipe() {
+    let q = query("let f = (a:string, b:string) { strcat(a, b) }; let g = () { W3CIISLog | take 1 }; let h = () { T }; T");
+    let bodies: Vec<(usize, bool)> = q
+        .statements
+        .iter()
+        .filter_map(|s| match s {
+            Statement::Let(LetStatement {
+                value: LetValue::Function(f),
+                ..
+            }) => Some((f.body.len(), f.scalar_result.is_some())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(bodies, [(0, true), (1, false), (0, true)]);
+}

@@ -423,6 +423,75 @@ fn operator() -> impl Strategy<Value = Operator> {
         prop::collection::vec(named(), 0..2).prop_map(OperatorKind::Serialize),
         expr().prop_map(OperatorKind::Sample),
         expr().prop_map(OperatorKind::Search),
+        (
+            join_kind(),
+            "[A-Za-z]{1,6}",
+            prop::collection::vec(join_condition(), 1..3)
+        )
+            .prop_map(|(kind, t, on)| OperatorKind::Lookup(Lookup {
+                kind,
+                right: table(t),
+                on
+            })),
+        prop::collection::vec("[A-Za-z]{1,6}", 1..3).prop_map(|ts| OperatorKind::Union(Union {
+            params: vec![(
+                Ident::new("isfuzzy", sp()),
+                e(ExprKind::Literal(Literal::Bool(true)))
+            )],
+            tables: ts.into_iter().map(table).collect(),
+        })),
+        (
+            prop::collection::vec((named(), prop::option::of(expr())), 1..3),
+            expr(),
+            prop::option::of(expr()),
+            prop::option::of(expr()),
+            expr(),
+            prop::collection::vec(named(), 0..2)
+        )
+            .prop_map(
+                |(aggregates, on, from, to, step, by)| OperatorKind::MakeSeries(MakeSeries {
+                    aggregates,
+                    on,
+                    from,
+                    to,
+                    step,
+                    by
+                })
+            ),
+        ("[a-z][a-z_]{0,6}", prop::collection::vec(expr(), 0..2))
+            .prop_filter("typed literal spellings", |(n, _)| TypeName::parse(n)
+                .is_none()
+                && !matches!(
+                    n.as_str(),
+                    "not"
+                        | "and"
+                        | "or"
+                        | "by"
+                        | "on"
+                        | "in"
+                        | "has"
+                        | "with"
+                        | "let"
+                        | "true"
+                        | "false"
+                        | "null"
+                        | "nulls"
+                        | "asc"
+                        | "desc"
+                        | "between"
+                        | "contains"
+                        | "matches"
+                        | "startswith"
+                        | "endswith"
+                        | "hasprefix"
+                        | "hassuffix"
+                        | "materialize"
+                ))
+            .prop_map(|(n, args)| OperatorKind::Evaluate(Call {
+                name: Ident::new(n, sp()),
+                args,
+                span: sp()
+            })),
     ];
     kind.prop_map(|kind| Operator { kind, span: sp() })
 }
@@ -469,7 +538,48 @@ fn query() -> impl Strategy<Value = Query> {
                 span: sp(),
             })
         });
-    (prop::collection::vec(let_stmt, 0..3), tabular_expr()).prop_map(|(mut statements, t)| {
+    let function = (
+        prop::collection::vec((ident(), type_name(), prop::option::of(expr())), 0..3),
+        prop_oneof![
+            expr().prop_map(|e| (vec![], Some(e))),
+            (tabular_expr(), operator()).prop_map(|(mut t, op)| {
+                t.operators.push(op);
+                (vec![Statement::Tabular(t)], None)
+            }),
+        ],
+    )
+        .prop_map(|(params, (body, scalar_result))| {
+            LetValue::Function(FunctionDef {
+                params: params
+                    .into_iter()
+                    .map(|(name, t, default)| Param {
+                        name,
+                        ty: ParamType::Scalar(t),
+                        default,
+                        span: sp(),
+                    })
+                    .collect(),
+                body,
+                scalar_result,
+                span: sp(),
+            })
+        });
+    let fn_stmt = (ident(), function).prop_map(|(name, value)| {
+        Statement::Let(LetStatement {
+            name,
+            value,
+            span: sp(),
+        })
+    });
+    let set_stmt = (ident(), prop::option::of(expr())).prop_map(|(name, value)| {
+        Statement::Set(SetStatement {
+            name,
+            value,
+            span: sp(),
+        })
+    });
+    let stmt = prop_oneof![4 => let_stmt, 1 => fn_stmt, 1 => set_stmt];
+    (prop::collection::vec(stmt, 0..3), tabular_expr()).prop_map(|(mut statements, t)| {
         statements.push(Statement::Tabular(t));
         Query {
             dialect: Dialect::Kql,

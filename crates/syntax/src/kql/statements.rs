@@ -95,12 +95,10 @@ fn function_def(pair: Pair<'_, Rule>) -> Result<FunctionDef> {
                     match s.as_rule() {
                         Rule::let_stmt => body.push(Statement::Let(let_stmt(s)?)),
                         Rule::fn_tabular => {
-                            let sspan = span_of(&s);
-                            let t = s
-                                .into_inner()
-                                .next()
-                                .ok_or_else(|| internal("statements::function_def", sspan))?;
-                            body.push(Statement::Tabular(tabular_expr(t)?));
+                            body.push(Statement::Tabular(tabular_from(
+                                s,
+                                "statements::fn_tabular",
+                            )?));
                         }
                         Rule::expr => scalar_result = Some(expr(s)?),
                         _ => return Err(internal("statements::function_def", span_of(&s))),

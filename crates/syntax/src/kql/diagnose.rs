@@ -281,6 +281,22 @@ fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
     if positives.contains(&Rule::tabular_operator) {
         return bad_operator(text, &found, span, word);
     }
+    if word == "|" && positives.iter().any(|r| is_operator_rule(*r)) && open_paren_before(text, pos)
+    {
+        return SyntaxError {
+            code: "kql::unsupported_subquery",
+            message: "a tabular expression (`T | ...`) can't be used inside an expression yet".to_string(),
+            span,
+            label: "a pipe inside parentheses".to_string(),
+            help: Some(
+                "iishunt doesn't support `toscalar(T | ...)` or `in (T | ...)` yet: bind the list with `let L = T | distinct x;` and write `x in (L)`, or use `join kind=leftsemi`"
+                    .to_string(),
+            ),
+        };
+    }
+    if let Some(e) = unsupported_statement(text, pos, span, word) {
+        return e;
+    }
     let items = describe(positives);
     let wants_name = positives.iter().any(|r| {
         is_expression_rule(*r)
@@ -341,12 +357,90 @@ fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
     }
 }
 
+/// Whether an unclosed `(` precedes `pos` (ignoring strings, roughly).
+fn open_paren_before(text: &str, pos: usize) -> bool {
+    let before = text.get(..pos).unwrap_or("");
+    before.matches('(').count() > before.matches(')').count()
+}
+
+/// Kusto statements and keywords iishunt knows but doesn't support.
+fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Option<SyntaxError> {
+    const STATEMENTS: &[&str] = &[
+        "find",
+        "externaldata",
+        "declare",
+        "alias",
+        "restrict",
+        "pattern",
+    ];
+    let before = text.get(..pos).unwrap_or("");
+    let starts_statement = |at: usize| {
+        let head = text.get(..at).unwrap_or("").trim_end();
+        head.is_empty() || head.ends_with(';')
+    };
+    let prev = prev_word(text, pos);
+    let prev_start = before.trim_end().len() - prev.len();
+    let after_view = before.rfind("view").is_some_and(|at| {
+        let tail = &before[at + 4..];
+        !tail.is_empty()
+            && tail.starts_with(|c: char| c.is_whitespace() || c == '(')
+            && !tail.contains([';', '|', '{', '='])
+    });
+    let (message, help) = if after_view {
+        (
+            "`view` functions are not supported by iishunt".to_string(),
+            "drop the word `view`: `let f = () { W3CIISLog | take 10 };`",
+        )
+    } else if let Some(kw) = [(word, pos), (prev, prev_start)]
+        .into_iter()
+        .find(|(w, at)| STATEMENTS.contains(w) && starts_statement(*at))
+        .map(|(w, _)| w)
+    {
+        (
+            format!("the `{kw}` statement is not supported by iishunt"),
+            "start from a table (`W3CIISLog | ...`); use `search` or `union` to look across tables",
+        )
+    } else {
+        return None;
+    };
+    Some(SyntaxError {
+        code: "kql::unsupported",
+        message,
+        span,
+        label: "not supported".to_string(),
+        help: Some(help.to_string()),
+    })
+}
+
+/// Kusto operators that exist but iishunt doesn't run (yet).
+const UNSUPPORTED_OPERATORS: &[&str] = &[
+    "top-nested",
+    "top-hitters",
+    "make-graph",
+    "graph-match",
+    "scan",
+    "partition",
+    "fork",
+    "facet",
+    "reduce",
+    "consume",
+    "sample-distinct",
+    "project-smart",
+    "mv-apply",
+    "find",
+    "externaldata",
+];
+
 /// After `|`: not an operator. Suggest the closest one, or the KQL spelling of
 /// an ES|QL command.
 fn bad_operator(text: &str, found: &str, span: Span, word: &str) -> SyntaxError {
     let before = text.get(..span.start).unwrap_or("");
     let help = if word.is_empty() {
         Some("every `|` needs an operator after it; remove the trailing `|` or add one".to_string())
+    } else if UNSUPPORTED_OPERATORS.contains(&word) {
+        Some(format!(
+            "`{word}` is a Kusto operator that iishunt does not support yet"
+        ))
     } else if word == "|" && before.ends_with('|') {
         Some("KQL writes `or` instead of `||`".to_string())
     } else if word == "|" {
@@ -412,7 +506,9 @@ fn habit_help(text: &str, span: Span, word: &str, positives: &[Rule]) -> Option<
     let prev_char = before.trim_end().chars().last();
     let newline_between = before.len() - before.trim_end().len() > 0
         && before[before.trim_end().len()..].contains('\n');
-    let h = if rest.starts_with("&&") {
+    let h = if before.contains("/*") || rest.starts_with("/*") {
+        "KQL has only `//` line comments: `/* ... */` is not KQL".to_string()
+    } else if rest.starts_with("&&") {
         "KQL writes `and` instead of `&&`".to_string()
     } else if rest.starts_with("||") {
         "KQL writes `or` instead of `||`".to_string()

@@ -88,6 +88,8 @@ pub struct LetStatement {
     pub span: Span,
 }
 
+// Variants differ in size; ASTs are small and short-lived, so boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum LetValue {
     /// `let x = 10m;`, `let t = ago(1d);`
@@ -188,6 +190,8 @@ pub struct Source {
     pub span: Span,
 }
 
+// Variants differ in size; ASTs are small and short-lived, so boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceKind {
     /// A table, a tabular `let` name, or (ES|QL) an index pattern such as

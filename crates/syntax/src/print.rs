@@ -12,42 +12,10 @@ use std::fmt::Write as _;
 
 use crate::ast::*;
 
-/// Words a plain name must not be spelt as: the grammar's reserved words and
-/// words that would be read as a source or an operator parameter.
+/// Words a plain name must not be spelt as, besides the grammar's reserved
+/// words ([`crate::kql::RESERVED`]): they would be read as a source or an
+/// operator parameter.
 const BRACKETED: &[&str] = &[
-    "and",
-    "or",
-    "by",
-    "on",
-    "with",
-    "let",
-    "true",
-    "false",
-    "True",
-    "False",
-    "TRUE",
-    "FALSE",
-    "null",
-    "nulls",
-    "asc",
-    "desc",
-    "between",
-    "in",
-    "has_any",
-    "has_all",
-    "has_cs",
-    "has",
-    "contains_cs",
-    "contains",
-    "startswith_cs",
-    "startswith",
-    "endswith_cs",
-    "endswith",
-    "hasprefix_cs",
-    "hasprefix",
-    "hassuffix_cs",
-    "hassuffix",
-    "matches",
     "print",
     "range",
     "datatable",
@@ -60,6 +28,7 @@ const BRACKETED: &[&str] = &[
     "flags",
     "bagexpansion",
     "with_itemindex",
+    "materialize",
 ];
 
 /// Writes a whole query as canonical KQL.
@@ -872,7 +841,10 @@ fn is_plain(s: &str, wildcard: bool) -> bool {
     let mut chars = s.chars();
     let ok_first = |c: char| c.is_ascii_alphabetic() || c == '_' || (wildcard && c == '*');
     let ok_rest = |c: char| c.is_ascii_alphanumeric() || c == '_' || (wildcard && c == '*');
-    matches!(chars.next(), Some(c) if ok_first(c)) && chars.all(ok_rest) && !BRACKETED.contains(&s)
+    matches!(chars.next(), Some(c) if ok_first(c))
+        && chars.all(ok_rest)
+        && !BRACKETED.contains(&s)
+        && !crate::kql::RESERVED.contains(&s)
 }
 
 /// A column or let name: plain when possible, else `['…']`.

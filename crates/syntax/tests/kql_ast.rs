@@ -545,3 +545,20 @@ fn function_bodies_are_tabular_only_when_they_pipe() {
         .collect();
     assert_eq!(bodies, [(0, true), (1, false), (0, true)]);
 }
+
+#[test]
+fn reserved_words_need_brackets_and_print_with_them() {
+    for w in kql::RESERVED {
+        assert!(
+            kql::parse(&format!("T | project-rename x = {w}")).is_err(),
+            "`{w}` parsed as a plain name"
+        );
+        let t = tabular(&format!("T | project ['{w}']"));
+        let OperatorKind::Project(items) = &t.operators[0].kind else {
+            panic!()
+        };
+        assert!(matches!(&items[0].expr.kind, ExprKind::Name(n) if n.name == *w));
+        let printed = iishunt_syntax::print::to_kql(&query(&format!("T | project ['{w}']")));
+        assert!(printed.contains(&format!("['{w}']")), "{printed}");
+    }
+}

@@ -10,48 +10,11 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::scan::unbalanced;
-use super::Rule;
+use super::{Rule, RESERVED};
 use crate::ast::Span;
 use crate::error::SyntaxError;
 use crate::rule_names;
 use crate::suggest::{did_you_mean, looks_like_esql, looks_like_sql, ESQL_TO_KQL, KQL_OPERATORS};
-
-/// Words the grammar reserves; a name spelled like one needs `['…']`.
-pub(crate) const RESERVED: &[&str] = &[
-    "and",
-    "or",
-    "by",
-    "on",
-    "with",
-    "let",
-    "true",
-    "false",
-    "True",
-    "False",
-    "TRUE",
-    "FALSE",
-    "null",
-    "nulls",
-    "asc",
-    "desc",
-    "between",
-    "in",
-    "has_any",
-    "has_all",
-    "has_cs",
-    "has",
-    "contains_cs",
-    "contains",
-    "startswith_cs",
-    "startswith",
-    "endswith_cs",
-    "endswith",
-    "hasprefix_cs",
-    "hasprefix",
-    "hassuffix_cs",
-    "hassuffix",
-    "matches",
-];
 
 /// Converts pest's error into ours.
 pub(super) fn from_pest(text: &str, err: &Error<Rule>) -> SyntaxError {

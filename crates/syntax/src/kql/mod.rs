@@ -25,6 +25,44 @@ use crate::error::SyntaxError;
 
 pub use parser::{KqlParser, Rule};
 
+/// Words the grammar reserves (its `keyword` rule): a column named like one is
+/// written `['by']`. The printer and REPL completion bracket these.
+pub const RESERVED: &[&str] = &[
+    "and",
+    "or",
+    "by",
+    "on",
+    "with",
+    "let",
+    "true",
+    "false",
+    "True",
+    "False",
+    "TRUE",
+    "FALSE",
+    "null",
+    "nulls",
+    "asc",
+    "desc",
+    "between",
+    "in",
+    "has_any",
+    "has_all",
+    "has_cs",
+    "has",
+    "contains_cs",
+    "contains",
+    "startswith_cs",
+    "startswith",
+    "endswith_cs",
+    "endswith",
+    "hasprefix_cs",
+    "hasprefix",
+    "hassuffix_cs",
+    "hassuffix",
+    "matches",
+];
+
 /// How deeply brackets may nest before the query is refused.
 pub const MAX_NESTING: usize = 64;
 /// How deep an expression tree may grow (long `or` chains count one per level).

@@ -55,14 +55,6 @@ fn chunks(text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
 #[test]
 fn valid_queries_parse_and_round_trip() {
     let mut failures = String::new();
@@ -75,7 +67,7 @@ fn valid_queries_parse_and_round_trip() {
             let ast = match kql::parse(&query) {
                 Ok(ast) => ast,
                 Err(e) => {
-                    let (l, c) = line_col(&query, e.span.start);
+                    let (l, c) = e.line_col(&query);
                     let _ = writeln!(
                         failures,
                         "{at}: does not parse: {l}:{c} {} {}\n{query}",
@@ -122,7 +114,7 @@ fn valid_queries_parse_and_round_trip() {
 }
 
 fn expectation(query: &str, e: &SyntaxError) -> String {
-    let (l, c) = line_col(query, e.span.start);
+    let (l, c) = e.line_col(query);
     let mut s = format!("//! error {l}:{c} {}\n//! {}\n", e.code, e.message);
     if let Some(h) = &e.help {
         let _ = writeln!(s, "//! help: {h}");

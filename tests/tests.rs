@@ -2,3 +2,6 @@
 //! `tests/fixtures/` small enough to read.
 mod golden;
 mod ingest;
+mod cli;
+mod repl;
+mod run;

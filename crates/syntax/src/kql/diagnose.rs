@@ -278,7 +278,18 @@ fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
         .flat_map(|r| rule_names::kql(*r).split('`').skip(1).step_by(2))
         .filter(|k| k.len() > 1 && k.chars().all(|c| c.is_ascii_alphabetic() || c == '-'))
         .collect();
-    let help = if wants_name && RESERVED.contains(&word) {
+    let operator_as_call = crate::kql::expr_str_op(word).is_some()
+        || matches!(word, "in" | "has_any" | "has_all" | "between" | "matches");
+    let help = if wants_name
+        && operator_as_call
+        && text
+            .get(span.end..)
+            .is_some_and(|r| r.trim_start().starts_with('('))
+    {
+        Some(format!(
+            "`{word}` is an operator, not a function: write `x {word} \"text\"`"
+        ))
+    } else if wants_name && RESERVED.contains(&word) {
         code = "kql::keyword_as_name";
         Some(format!(
             "`{word}` is a keyword; to use it as a name write `['{word}']`"

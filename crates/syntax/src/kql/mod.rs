@@ -25,6 +25,11 @@ use crate::error::SyntaxError;
 
 pub use parser::{KqlParser, Rule};
 
+/// The string operator spelt `text` (`!has_cs`, `contains`, …), if it is one.
+pub(crate) fn expr_str_op(text: &str) -> Option<crate::ast::StrOp> {
+    expr::str_op(text)
+}
+
 /// Words the grammar reserves (its `keyword` rule): a column named like one is
 /// written `['by']`. The printer and REPL completion bracket these.
 pub const RESERVED: &[&str] = &[

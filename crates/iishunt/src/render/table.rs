@@ -10,7 +10,7 @@ use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, T
 use unicode_width::UnicodeWidthStr;
 
 use super::cell::{self, escape_control};
-use crate::QueryResult;
+use crate::{KType, QueryResult};
 
 /// What a null looks like in a table (a real log value is never empty-set).
 pub const NULL_MARK: &str = "∅";
@@ -79,7 +79,16 @@ pub fn write_table(
     }
 
     if !headers.is_empty() {
-        let widths = fit_widths(&headers, &rows, options.width);
+        // Datetimes, timespans, numbers and bools are short and unreadable
+        // when cut: text columns give way first.
+        let keep: Vec<bool> = result
+            .columns
+            .iter()
+            .map(|(_, t)| {
+                t.is_numeric() || matches!(t, KType::DateTime | KType::TimeSpan | KType::Bool)
+            })
+            .collect();
+        let widths = fit_widths(&headers, &rows, &keep, options.width);
         let mut table = Table::new();
         table
             .load_preset(presets::UTF8_FULL_CONDENSED)
@@ -145,10 +154,12 @@ fn write_footer(
 }
 
 /// Column widths that fit `width`: the widest column gives way first, down
-/// to [`MIN_COLUMN`]. Each column costs its text plus 3 (padding and border).
+/// to [`MIN_COLUMN`] — text columns before the `keep` ones. Each column
+/// costs its text plus 3 (padding and border).
 fn fit_widths(
     headers: &[String],
     rows: &[Vec<Option<String>>],
+    keep: &[bool],
     width: Option<usize>,
 ) -> Vec<usize> {
     let mut widths: Vec<usize> = headers
@@ -167,14 +178,20 @@ fn fit_widths(
         .collect();
     let Some(limit) = width else { return widths };
     let overhead = 3 * widths.len() + 1;
-    while widths.iter().sum::<usize>() + overhead > limit {
-        let Some((i, w)) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w) else {
-            break;
-        };
-        if w <= MIN_COLUMN {
-            break;
+    for any_column in [false, true] {
+        while widths.iter().sum::<usize>() + overhead > limit {
+            let widest = widths
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(i, _)| any_column || !keep.get(*i).copied().unwrap_or(false))
+                .max_by_key(|(_, w)| *w);
+            let Some((i, w)) = widest else { break };
+            if w <= MIN_COLUMN {
+                break;
+            }
+            widths[i] = w - 1;
         }
-        widths[i] = w - 1;
     }
     widths
 }
@@ -232,6 +249,17 @@ mod tests {
             assert!(line.width() <= 60, "too wide: {line}");
         }
         assert!(text.contains('…'));
+    }
+
+    #[test]
+    fn text_columns_give_way_before_datetimes_and_numbers() {
+        let text = draw(&TableOptions {
+            width: Some(80),
+            ..TableOptions::default()
+        });
+        assert!(text.contains("2026-03-08T16:05:12.5Z"), "{text}");
+        assert!(text.contains("12345"), "{text}");
+        assert!(text.lines().all(|l| l.width() <= 80), "{text}");
     }
 
     #[test]

@@ -562,3 +562,19 @@ fn reserved_words_need_brackets_and_print_with_them() {
         assert!(printed.contains(&format!("['{w}']")), "{printed}");
     }
 }
+
+#[test]
+fn reserved_list_matches_the_grammar_keyword_rule() {
+    let grammar = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../grammar/kql.pest"
+    ))
+    .expect("grammar/kql.pest");
+    let start = grammar.find("\nkeyword = @{").expect("keyword rule");
+    let body = &grammar[start..start + grammar[start..].find('}').expect("end of keyword rule")];
+    let mut in_grammar: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
+    let mut listed: Vec<&str> = kql::RESERVED.to_vec();
+    in_grammar.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(in_grammar, listed);
+}

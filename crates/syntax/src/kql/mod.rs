@@ -1,4 +1,4 @@
-//! KQL parser: query text → [`ast::Query`] (dialect [`Dialect::Kql`]).
+//! KQL parser: query text → [`Query`] (dialect [`crate::ast::Dialect::Kql`]).
 //!
 //! Fed by the CLI, the REPL and `iishunt_syntax::parse`; feeds the planner.
 //! The pest grammar (`grammar/common.pest` + `grammar/kql.pest`, derived in

@@ -187,10 +187,22 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     // The summary goes where it does not mix with data on stdout.
     if to_stdout_data {
-        summary::write_summary(&hunts, &outcomes, color_err, &mut io::stderr())?;
+        summary::write_summary(
+            &hunts,
+            &outcomes,
+            color_err,
+            output::terminal_width(),
+            &mut io::stderr(),
+        )?;
     } else {
         let color = output::color_on(io::stdout().is_terminal());
-        summary::write_summary(&hunts, &outcomes, color, &mut io::stdout())?;
+        summary::write_summary(
+            &hunts,
+            &outcomes,
+            color,
+            output::terminal_width(),
+            &mut io::stdout(),
+        )?;
     }
 
     let failed = outcomes.iter().any(|o| matches!(o, Outcome::Failed { .. }));

@@ -34,13 +34,32 @@ impl Outcome {
     }
 }
 
-/// Writes the summary table.
+/// Writes the summary table; with `width`, the title column gives way so
+/// the table fits.
 pub fn write_summary(
     hunts: &[Hunt],
     outcomes: &[Outcome],
     color: bool,
+    width: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let longest = |f: &dyn Fn(&Hunt, &Outcome) -> usize, header: usize| {
+        hunts
+            .iter()
+            .zip(outcomes)
+            .map(|(h, o)| f(h, o))
+            .max()
+            .unwrap_or(0)
+            .max(header)
+    };
+    let chars = |v: &Option<String>| v.as_deref().map_or(0, |s| s.chars().count());
+    let name_w = longest(&|h, _| h.name.chars().count(), 4).min(40);
+    let severity_w = longest(&|h, _| chars(&h.meta.severity), 8).min(10);
+    let mitre_w = longest(&|h, _| chars(&h.meta.mitre), 5).min(16);
+    let status_w = longest(&|_, o| status_text(o).chars().count(), 6);
+    // hunt, severity, mitre, rows, time, status, then borders and padding.
+    let others = name_w + severity_w + mitre_w + 4 + 7 + status_w + 3 * 7 + 1;
+    let title_w = width.map_or(48, |w| w.saturating_sub(others).clamp(16, 48));
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
@@ -62,10 +81,7 @@ pub fn write_summary(
             }
             Outcome::Failed { .. } => ("-".into(), "-".into()),
         };
-        let mut status = Cell::new(match outcome {
-            Outcome::Failed { code, .. } => format!("ERROR ({code})"),
-            other => other.status().to_string(),
-        });
+        let mut status = Cell::new(status_text(outcome));
         if color {
             status = match outcome {
                 Outcome::Ran { rows: 0, .. } => status.fg(Color::Green),
@@ -74,10 +90,10 @@ pub fn write_summary(
             };
         }
         table.add_row(vec![
-            Cell::new(cut(&hunt.name, 40)),
-            Cell::new(text(&hunt.meta.title, 48)),
-            Cell::new(text(&hunt.meta.severity, 10)),
-            Cell::new(text(&hunt.meta.mitre, 16)),
+            Cell::new(cut(&hunt.name, name_w)),
+            Cell::new(text(&hunt.meta.title, title_w)),
+            Cell::new(text(&hunt.meta.severity, severity_w)),
+            Cell::new(text(&hunt.meta.mitre, mitre_w)),
             Cell::new(rows).set_alignment(CellAlignment::Right),
             Cell::new(time).set_alignment(CellAlignment::Right),
             status,
@@ -93,6 +109,13 @@ pub fn write_summary(
         .filter(|o| matches!(o, Outcome::Ran { rows, .. } if *rows > 0))
         .count();
     writeln!(out, "{} hunts: {fired} fired, {failed} failed", hunts.len())
+}
+
+fn status_text(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Failed { code, .. } => format!("ERROR ({code})"),
+        other => other.status().to_string(),
+    }
 }
 
 /// The summary as JSON (one object per hunt, metadata included).

@@ -48,6 +48,19 @@ fn number_label(v: &f64) -> String {
     }
 }
 
+/// The axis unit for a time span: minutes up to 3 hours, hours up to 4
+/// days, days beyond (microseconds per unit).
+fn time_unit(span: f64) -> f64 {
+    const MINUTE: f64 = 60e6;
+    if span <= 3.0 * 3600e6 {
+        MINUTE
+    } else if span <= 4.0 * 86_400e6 {
+        60.0 * MINUTE
+    } else {
+        1440.0 * MINUTE
+    }
+}
+
 fn time_label(micros: f64, span: f64) -> String {
     let t = format_datetime(micros as i64);
     // Hours and minutes over a day or less, dates over longer spans.
@@ -63,25 +76,35 @@ fn draw_xy<DB: DrawingBackend>(
     data: &ChartData,
     text: bool,
 ) -> DrawResult {
-    let Some(((x0, mut x1), (y0, mut y1))) = data.bounds() else {
+    let Some(((raw0, mut raw1), (y0, mut y1))) = data.bounds() else {
         return Ok(());
     };
-    if x1 <= x0 {
-        x1 = x0 + 1.0;
+    if raw1 <= raw0 {
+        raw1 = raw0 + 1.0;
     }
     if y1 <= y0 {
         y1 = y0 + 1.0;
     }
     y1 += (y1 - y0) * 0.05;
+    // A time axis is drawn in whole minutes, hours or days from an aligned
+    // origin, so plotters' round tick values fall on round times.
+    let span = raw1 - raw0;
+    let is_time = data.x == XAxis::Time;
+    let (origin, unit) = if is_time {
+        let unit = time_unit(span);
+        ((raw0 / unit).floor() * unit, unit)
+    } else {
+        (0.0, 1.0)
+    };
+    let to_axis = move |x: f64| (x - origin) / unit;
+    let (x0, x1) = (to_axis(raw0), to_axis(raw1));
     let mut builder = ChartBuilder::on(area);
     builder.margin(12);
     if text {
         builder.x_label_area_size(36).y_label_area_size(56);
     }
     let mut chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
-    let span = x1 - x0;
-    let is_time = data.x == XAxis::Time;
-    let time_fmt = |x: &f64| time_label(*x, span);
+    let time_fmt = |x: &f64| time_label(origin + *x * unit, span);
     let mut mesh = chart.configure_mesh();
     mesh.light_line_style(RGBColor(235, 235, 235));
     if text {
@@ -101,7 +124,7 @@ fn draw_xy<DB: DrawingBackend>(
 
     for (i, s) in data.series.iter().enumerate() {
         let c = color(i);
-        let points = s.points.iter().copied();
+        let points = s.points.iter().map(|&(x, y)| (to_axis(x), y));
         let anno = match data.kind {
             ChartKind::Area => chart
                 .draw_series(
@@ -112,9 +135,15 @@ fn draw_xy<DB: DrawingBackend>(
             ChartKind::Scatter => chart
                 .draw_series(points.map(|p| Circle::new(p, 3, c.filled())))
                 .map_err(err)?,
-            _ => chart
-                .draw_series(LineSeries::new(points, c.stroke_width(2)))
-                .map_err(err)?,
+            _ => {
+                // Markers too, so a series of one point still shows.
+                chart
+                    .draw_series(points.clone().map(|p| Circle::new(p, 3, c.filled())))
+                    .map_err(err)?;
+                chart
+                    .draw_series(LineSeries::new(points, c.stroke_width(2)))
+                    .map_err(err)?
+            }
         };
         if text {
             anno.label(s.name.as_str())

@@ -583,6 +583,7 @@ fn parse_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
 
 /// `make-series agg [default=x], ... on T [from a] [to b] step s [by k, ...]`.
 fn make_series_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
+    let span = span_of(&pair);
     let mut c = Cursor::new(pair, "operators::make_series_op");
     c.expect(Rule::kw_make_series)?;
     let mut aggregates = Vec::new();
@@ -597,14 +598,7 @@ fn make_series_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
     }
     c.expect(Rule::kw_on)?;
     let on = expr(c.expect(Rule::expr)?)?;
-    let mut m = MakeSeries {
-        aggregates,
-        on,
-        from: None,
-        to: None,
-        step: on_placeholder(),
-        by: Vec::new(),
-    };
+    let (mut from, mut to, mut step, mut by) = (None, None, None, Vec::new());
     let mut last = None;
     for p in c {
         match p.as_rule() {
@@ -612,21 +606,24 @@ fn make_series_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
             Rule::expr => {
                 let e = expr(p)?;
                 match last {
-                    Some(Rule::kw_from) => m.from = Some(e),
-                    Some(Rule::kw_to) => m.to = Some(e),
-                    _ => m.step = e,
+                    Some(Rule::kw_from) => from = Some(e),
+                    Some(Rule::kw_to) => to = Some(e),
+                    _ => step = Some(e),
                 }
             }
-            Rule::named_expr_list => m.by = named_expr_list(p)?,
+            Rule::named_expr_list => by = named_expr_list(p)?,
             _ => return Err(internal("operators::make_series_op", span_of(&p))),
         }
     }
-    Ok(OperatorKind::MakeSeries(m))
-}
-
-/// Replaced by the mandatory `step` expression before `make_series_op` returns.
-fn on_placeholder() -> Expr {
-    Expr::new(ExprKind::Star, crate::ast::Span::default())
+    let step = step.ok_or_else(|| internal("operators::make_series_op", span))?;
+    Ok(OperatorKind::MakeSeries(MakeSeries {
+        aggregates,
+        on,
+        from,
+        to,
+        step,
+        by,
+    }))
 }
 
 /// `render chart [with (prop = value, ...)]`.

@@ -733,6 +733,8 @@ fn literal(out: &mut String, l: &Literal) {
             let _ = write!(out, "{}(null)", t.as_str());
         }
         Literal::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        // i64::MIN has no decimal literal (its negation overflows); hex reads back exactly.
+        Literal::Long(i64::MIN) => out.push_str("0x8000000000000000"),
         Literal::Long(v) => {
             let _ = write!(out, "{v}");
         }

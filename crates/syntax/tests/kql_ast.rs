@@ -578,3 +578,11 @@ fn reserved_list_matches_the_grammar_keyword_rule() {
     listed.sort_unstable();
     assert_eq!(in_grammar, listed);
 }
+
+#[test]
+fn the_smallest_long_round_trips() {
+    let q = query("print 0x8000000000000000");
+    let printed = iishunt_syntax::print::to_kql(&q);
+    assert_eq!(printed, "print 0x8000000000000000");
+    assert_eq!(lit("0x8000000000000000"), Literal::Long(i64::MIN));
+}

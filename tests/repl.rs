@@ -67,6 +67,26 @@ fn a_trailing_pipe_continues_on_the_next_line() {
 }
 
 #[test]
+fn a_table_name_waits_for_its_operators_and_an_empty_line_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut p = repl(&logs(), &dir.path().join("history"));
+    p.send_line("W3CIISLog").expect("send");
+    p.exp_string(".......> ")
+        .expect("continuation prompt after a bare table name");
+    p.send_line("| where cIP == \"192.0.2.66\"").expect("send");
+    p.exp_string("4 rows in")
+        .expect("the two lines ran as one query");
+    p.exp_string("\x1b[?2004h").expect("the REPL reads again");
+    p.send_line("W3CIISLog | where cIP == \"192.0.2.66\" | summarize count() by")
+        .expect("send");
+    p.exp_string(".......> ").expect("continuation prompt");
+    p.send_line("").expect("send");
+    p.exp_string("iishunt::")
+        .expect("an empty line runs it; the parser says what is missing");
+    quit(p);
+}
+
+#[test]
 fn tab_completes_operators_and_columns() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut p = repl(&logs(), &dir.path().join("history"));

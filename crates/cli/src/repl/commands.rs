@@ -22,7 +22,8 @@ pub enum Command {
 
 pub const HELP: &str = "\
 Type a KQL or ES|QL query and press Enter. A line ending in `|`, `,`, `by`,
-`and`… or an open bracket or string continues on the next line.
+`and`…, an open bracket or string, or a bare table name continues on the
+next line; an empty line runs what is pending.
 Tab completes tables, operators, columns and functions; Ctrl-R searches
 history; → accepts a hint from history. Ctrl-C cancels a running query or
 clears the line; Ctrl-D quits.

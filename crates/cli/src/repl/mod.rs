@@ -161,15 +161,20 @@ pub fn run(args: ReplArgs) -> anyhow::Result<ExitCode> {
                     }
                     continue;
                 }
-                if !pending.is_empty() {
-                    pending.push('\n');
+                // An empty line runs what is pending, complete or not (the
+                // parser then says what is missing).
+                let submit = line.trim().is_empty();
+                if !submit {
+                    if !pending.is_empty() {
+                        pending.push('\n');
+                    }
+                    pending.push_str(&line);
                 }
-                pending.push_str(&line);
                 if pending.trim().is_empty() {
                     pending.clear();
                     continue;
                 }
-                if !validate::is_complete(&pending) {
+                if !submit && !validate::is_complete(&pending) {
                     continue;
                 }
                 let text = std::mem::take(&mut pending);

@@ -1,8 +1,9 @@
 //! When is a typed query complete? Enter runs the query unless the text so
 //! far ends in a pipe, a comma, an operator word that needs more (`by`,
-//! `and`, `or`), a `let …;` with nothing after it, or leaves a bracket or a
-//! string open — then the REPL asks for another line with a continuation
-//! prompt.
+//! `and`, `or`), a `let …;` with nothing after it, leaves a bracket or a
+//! string open, or is a bare table name (the usual first line of a KQL query
+//! whose `| …` lines follow) — then the REPL asks for another line with a
+//! continuation prompt. An empty line runs whatever is pending.
 
 /// Last words that cannot end a query: an operator or keyword still waiting
 /// for its argument.
@@ -91,6 +92,9 @@ pub fn is_complete(text: &str) -> bool {
     if trimmed.ends_with(['|', ',', ';', '=', '(', '+', '-', '*', '/', '<', '>']) {
         return false;
     }
+    if trimmed.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return false;
+    }
     let last = trimmed
         .rsplit(|c: char| c.is_whitespace())
         .next()
@@ -130,7 +134,6 @@ mod tests {
     #[test]
     fn complete_and_incomplete_inputs() {
         let complete = [
-            "W3CIISLog",
             "W3CIISLog | take 5",
             "W3CIISLog\n| where scStatus == \"404\"\n| count",
             "W3CIISLog | where csUriStem has \"a|b\"",
@@ -143,6 +146,7 @@ mod tests {
             assert!(is_complete(q), "should be complete: {q:?}");
         }
         let incomplete = [
+            "W3CIISLog",
             "W3CIISLog |",
             "W3CIISLog | where",
             "W3CIISLog | summarize count() by",

@@ -78,6 +78,7 @@ pub fn write_table(
         }
     }
 
+    let mut hidden = 0;
     if !headers.is_empty() {
         // Datetimes, timespans, numbers and bools are short and unreadable
         // when cut: text columns give way first.
@@ -88,7 +89,23 @@ pub fn write_table(
                 t.is_numeric() || matches!(t, KType::DateTime | KType::TimeSpan | KType::Bool)
             })
             .collect();
-        let widths = fit_widths(&headers, &rows, &keep, options.width);
+        let mut widths = fit_widths(&headers, &rows, &keep, options.width);
+        // Still too wide at the narrowest: show the leading columns that fit.
+        if let Some(limit) = options.width {
+            let mut used = 1;
+            let fit = widths
+                .iter()
+                .take_while(|w| {
+                    used += *w + 3;
+                    used <= limit
+                })
+                .count()
+                .max(1);
+            if fit < widths.len() {
+                hidden = widths.len() - fit;
+                widths.truncate(fit);
+            }
+        }
         let mut table = Table::new();
         table
             .load_preset(presets::UTF8_FULL_CONDENSED)
@@ -125,6 +142,17 @@ pub fn write_table(
 
     if options.footer {
         write_footer(result, rows.len(), total, options, out)?;
+    }
+    if hidden > 0 {
+        let names: Vec<&str> = headers[headers.len() - hidden..]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let list = cut(&names.join(", "), 60);
+        writeln!(
+            out,
+            "note: {hidden} more column(s) do not fit the terminal ({list}): `project` the ones you need, or use csv/json"
+        )?;
     }
     Ok(())
 }
@@ -260,6 +288,23 @@ mod tests {
         assert!(text.contains("2026-03-08T16:05:12.5Z"), "{text}");
         assert!(text.contains("12345"), "{text}");
         assert!(text.lines().all(|l| l.width() <= 80), "{text}");
+    }
+
+    #[test]
+    fn columns_that_cannot_fit_are_left_out_with_a_note() {
+        let text = draw(&TableOptions {
+            width: Some(40),
+            ..TableOptions::default()
+        });
+        assert!(
+            text.lines().all(|l| l.width() <= 40 || !l.starts_with('│')),
+            "{text}"
+        );
+        assert!(text.contains("more column(s) do not fit"), "{text}");
+        assert!(
+            text.contains("Duration"),
+            "the hidden columns are named: {text}"
+        );
     }
 
     #[test]

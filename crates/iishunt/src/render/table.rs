@@ -89,23 +89,35 @@ pub fn write_table(
                 t.is_numeric() || matches!(t, KType::DateTime | KType::TimeSpan | KType::Bool)
             })
             .collect();
-        let mut widths = fit_widths(&headers, &rows, &keep, options.width);
-        // Still too wide at the narrowest: show the leading columns that fit.
+        // Too many columns for the terminal even with text cut to the
+        // narrowest: show the leading ones that fit at a readable width
+        // (text cut to 16), and name the rest.
+        let natural = fit_widths(&headers, &rows, &keep, None);
+        let mut visible = headers.len();
         if let Some(limit) = options.width {
-            let mut used = 1;
-            let fit = widths
+            let cost =
+                |cap: usize| move |(w, k): (&usize, &bool)| if *k { *w } else { (*w).min(cap) } + 3;
+            let narrowest: usize = 1 + natural
                 .iter()
-                .take_while(|w| {
-                    used += *w + 3;
-                    used <= limit
-                })
-                .count()
-                .max(1);
-            if fit < widths.len() {
-                hidden = widths.len() - fit;
-                widths.truncate(fit);
+                .zip(&keep)
+                .map(cost(MIN_COLUMN))
+                .sum::<usize>();
+            if narrowest > limit {
+                let mut used = 1;
+                visible = natural
+                    .iter()
+                    .zip(&keep)
+                    .map(cost(16))
+                    .take_while(|c| {
+                        used += c;
+                        used <= limit
+                    })
+                    .count()
+                    .max(1);
             }
         }
+        hidden = headers.len() - visible;
+        let widths = fit_widths(&headers[..visible], &rows, &keep[..visible], options.width);
         let mut table = Table::new();
         table
             .load_preset(presets::UTF8_FULL_CONDENSED)
@@ -267,14 +279,14 @@ mod tests {
     #[test]
     fn table_fits_the_width_and_cuts_with_ellipsis() {
         let text = draw(&TableOptions {
-            width: Some(60),
+            width: Some(76),
             ..TableOptions::default()
         });
         for line in text
             .lines()
             .filter(|l| l.starts_with('│') || l.starts_with('┌'))
         {
-            assert!(line.width() <= 60, "too wide: {line}");
+            assert!(line.width() <= 76, "too wide: {line}");
         }
         assert!(text.contains('…'));
     }

@@ -227,5 +227,6 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::kw_last => "`last`",
         Rule::kw_dynamic => "`dynamic`",
         Rule::kw_materialize => "`materialize`",
+        Rule::kw_view => "`view`",
     }
 }

@@ -354,35 +354,19 @@ fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Opti
     };
     let prev = prev_word(text, pos);
     let prev_start = before.trim_end().len() - prev.len();
-    let after_view = before.rfind("view").is_some_and(|at| {
-        let tail = &before[at + 4..];
-        !tail.is_empty()
-            && tail.starts_with(|c: char| c.is_whitespace() || c == '(')
-            && !tail.contains([';', '|', '{', '='])
-    });
-    let (message, help) = if after_view {
-        (
-            "`view` functions are not supported by iishunt".to_string(),
-            "drop the word `view`: `let f = () { W3CIISLog | take 10 };`",
-        )
-    } else if let Some(kw) = [(word, pos), (prev, prev_start)]
+    let kw = [(word, pos), (prev, prev_start)]
         .into_iter()
         .find(|(w, at)| STATEMENTS.contains(w) && starts_statement(*at))
-        .map(|(w, _)| w)
-    {
-        (
-            format!("the `{kw}` statement is not supported by iishunt"),
-            "start from a table (`W3CIISLog | ...`); use `search` or `union` to look across tables",
-        )
-    } else {
-        return None;
-    };
+        .map(|(w, _)| w)?;
     Some(SyntaxError {
         code: "kql::unsupported",
-        message,
+        message: format!("the `{kw}` statement is not supported by iishunt"),
         span,
         label: "not supported".to_string(),
-        help: Some(help.to_string()),
+        help: Some(
+            "start from a table (`W3CIISLog | ...`); use `search` or `union` to look across tables"
+                .to_string(),
+        ),
     })
 }
 

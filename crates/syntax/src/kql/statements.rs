@@ -89,6 +89,7 @@ fn function_def(pair: Pair<'_, Rule>) -> Result<FunctionDef> {
     let mut scalar_result = None;
     for p in pair.into_inner() {
         match p.as_rule() {
+            Rule::kw_view => {}
             Rule::param => params.push(param(p)?),
             Rule::fn_body => {
                 for s in p.into_inner() {

@@ -464,7 +464,11 @@ fn habit_help(text: &str, span: Span, word: &str, positives: &[Rule]) -> Option<
     let prev_char = before.trim_end().chars().last();
     let newline_between = before.len() - before.trim_end().len() > 0
         && before[before.trim_end().len()..].contains('\n');
-    let h = if before.contains("/*") || rest.starts_with("/*") {
+    let h = if rest.starts_with('.')
+        && (before.contains("cluster(") || before.contains("database("))
+    {
+        "`cluster()` and `database()` qualifiers are not supported: iishunt reads local data, so name the table directly (`W3CIISLog`)".to_string()
+    } else if before.contains("/*") || rest.starts_with("/*") {
         "KQL has only `//` line comments: `/* ... */` is not KQL".to_string()
     } else if rest.starts_with("&&") {
         "KQL writes `and` instead of `&&`".to_string()

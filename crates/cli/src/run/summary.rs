@@ -54,7 +54,7 @@ pub fn write_summary(
     };
     let chars = |v: &Option<String>| v.as_deref().map_or(0, |s| s.chars().count());
     let name_w = longest(&|h, _| h.name.chars().count(), 4).min(40);
-    let severity_w = longest(&|h, _| chars(&h.meta.severity), 8).min(10);
+    let severity_w = longest(&|h, _| chars(&h.meta.severity), 8).min(13);
     let mitre_w = longest(&|h, _| chars(&h.meta.mitre), 5).min(16);
     let status_w = longest(&|_, o| status_text(o).chars().count(), 6);
     // hunt, severity, mitre, rows, time, status, then borders and padding.

@@ -35,8 +35,10 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} ingesting: {bytes} read ({bytes_per_sec}), {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template(
+                "{spinner} ingesting: {bytes} read ({bytes_per_sec}), {elapsed}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
@@ -84,16 +86,35 @@ fn print_summary(s: &IngestSummary) {
         s.mb_per_s()
     );
     for t in Table::all() {
-        println!("rows     {:<13} {}", t.name(), thousands(s.rows.get(&t).copied().unwrap_or(0)));
+        println!(
+            "rows     {:<13} {}",
+            t.name(),
+            thousands(s.rows.get(&t).copied().unwrap_or(0))
+        );
     }
     if s.nul_lines > 0 {
-        println!("skipped  {} NUL-padding line(s) (IIS pre-allocation)", thousands(s.nul_lines));
+        println!(
+            "skipped  {} NUL-padding line(s) (IIS pre-allocation)",
+            thousands(s.nul_lines)
+        );
     }
     if s.invalid_utf8 > 0 {
-        println!("kept     {} row(s) with invalid UTF-8 (bytes replaced by U+FFFD)", thousands(s.invalid_utf8));
+        println!(
+            "kept     {} row(s) with invalid UTF-8 (bytes replaced by U+FFFD)",
+            thousands(s.invalid_utf8)
+        );
+    }
+    for path in &s.held_partial_lines {
+        println!(
+            "waiting  unterminated last line of {} (IIS may still be writing it; read next run)",
+            path.display()
+        );
     }
     for path in &s.assumed_default_fields {
-        println!("assumed  IIS default #Fields for {} (no #Fields header)", path.display());
+        println!(
+            "assumed  IIS default #Fields for {} (no #Fields header)",
+            path.display()
+        );
     }
     let c = &s.computer;
     let rules = [
@@ -102,8 +123,11 @@ fn print_summary(s: &IngestSummary) {
         (c.from_folder, "per-server folder name"),
         (c.from_host, "local host name"),
     ];
-    let used: Vec<String> =
-        rules.iter().filter(|(n, _)| *n > 0).map(|(n, what)| format!("{what} ({} rows)", thousands(*n))).collect();
+    let used: Vec<String> = rules
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{what} ({} rows)", thousands(*n)))
+        .collect();
     if !used.is_empty() {
         println!("Computer {}", used.join("; "));
     }
@@ -111,7 +135,11 @@ fn print_summary(s: &IngestSummary) {
         println!("rejects  none");
         return;
     }
-    let by_reason: Vec<String> = s.rejects.iter().map(|(r, n)| format!("{r} {}", thousands(*n))).collect();
+    let by_reason: Vec<String> = s
+        .rejects
+        .iter()
+        .map(|(r, n)| format!("{r} {}", thousands(*n)))
+        .collect();
     println!(
         "rejects  {} ({}), written to {}",
         thousands(s.total_rejects()),

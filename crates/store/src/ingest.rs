@@ -115,6 +115,9 @@ pub struct IngestSummary {
     pub computer: ComputerRows,
     /// Files without `#Fields` read with IIS's default fields.
     pub assumed_default_fields: Vec<PathBuf>,
+    /// Live files (modified in the last two minutes) whose unterminated last
+    /// line was held back for the next run.
+    pub held_partial_lines: Vec<PathBuf>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -146,8 +149,13 @@ struct Job {
     key: String,
     size: u64,
     gzip: bool,
+    live: bool,
     plan: Plan,
 }
+
+/// A plain file modified this recently may still be written by IIS (it
+/// flushes its buffer about once a minute).
+const LIVE_WINDOW: Duration = Duration::from_secs(120);
 
 struct Outcome {
     stats: FileStats,
@@ -215,12 +223,13 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
     let mut jobs = Vec::new();
     for input in inputs {
         let key = input.canonical.to_string_lossy().to_string();
-        let size = std::fs::metadata(&input.path)
-            .map_err(|source| StoreError::ReadPath {
-                path: input.path.clone(),
-                source,
-            })?
-            .len();
+        let meta = std::fs::metadata(&input.path).map_err(|source| StoreError::ReadPath {
+            path: input.path.clone(),
+            source,
+        })?;
+        let size = meta.len();
+        let age = meta.modified().ok().and_then(|m| m.elapsed().ok());
+        let recent = age.is_none_or(|age| age < LIVE_WINDOW);
         let gzip =
             iishunt_w3c::gz::is_gzip(&input.path).map_err(|source| StoreError::ReadPath {
                 path: input.path.clone(),
@@ -239,6 +248,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
                 key,
                 size,
                 gzip,
+                live: recent && !gzip,
                 plan,
             });
         }
@@ -362,6 +372,9 @@ fn add_to_summary(summary: &mut IngestSummary, job: &Job, outcome: &Outcome) {
         ComputerRule::Folder => summary.computer.from_folder += fallback,
         ComputerRule::HostName => summary.computer.from_host += fallback,
     }
+    if stats.held_partial_line {
+        summary.held_partial_lines.push(job.input.path.clone());
+    }
     if stats.assumed_default_fields {
         summary.assumed_default_fields.push(job.input.path.clone());
     }
@@ -382,6 +395,7 @@ fn ingest_file(
         file_uri: Arc::from(job.key.as_str()),
         computer: job.input.computer.clone(),
         resume,
+        live: job.live,
     };
     let stem = format!("{}-r{run}", source_tag(&job.input, &job.key));
     let mut reader = LogReader::open(ctx, opts.reader.clone())?;

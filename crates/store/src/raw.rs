@@ -60,6 +60,7 @@ pub fn read_raw(paths: &[PathBuf], opts: &RawOptions) -> Result<RawTables, Store
                 file_uri: input.canonical.to_string_lossy().into(),
                 computer: input.computer.clone(),
                 resume: None,
+                live: false,
             };
             let mut reader = LogReader::open(ctx, opts.reader.clone())?;
             let mut batches = Vec::new();

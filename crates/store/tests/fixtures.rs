@@ -11,8 +11,16 @@ use iishunt_store::{ingest, read_raw, Dataset, IngestOptions, RawOptions, StoreE
 use iishunt_w3c::{ReaderOptions, Table};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-fn fixtures() -> PathBuf {
+fn source_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/ingest")
+}
+
+/// A copy of the fixtures in `tmp`, an hour old: a fresh checkout would
+/// otherwise look like logs IIS is still writing (see `live` files).
+fn fixtures_in(tmp: &Path) -> PathBuf {
+    let dir = tmp.join("fixtures");
+    copy_tree(&source_fixtures(), &dir);
+    dir
 }
 
 /// Copies a fixture folder into a temp dir (tests append to and rewrite logs).
@@ -24,9 +32,21 @@ fn copy_tree(from: &Path, to: &Path) {
         if entry.path().is_dir() {
             copy_tree(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), target).unwrap();
+            std::fs::copy(entry.path(), &target).unwrap();
+            age(&target);
         }
     }
+}
+
+/// Makes a file look an hour old: not a log IIS is still writing.
+fn age(path: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .append(true)
+        .open(path)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
 }
 
 type Row = BTreeMap<String, String>;
@@ -84,7 +104,11 @@ fn find<'a>(rows: &'a [Row], column: &str, value: &str) -> &'a Row {
 fn servers_fixture_counts_values_and_partitions() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = tmp.path().join("ds");
-    let s = ingest(&[fixtures().join("servers")], &IngestOptions::new(&ds)).unwrap();
+    let s = ingest(
+        &[fixtures_in(tmp.path()).join("servers")],
+        &IngestOptions::new(&ds),
+    )
+    .unwrap();
     // WEB01/u_ex260302.log: 20 lines = 8 directives + 7 rows (lines 5, 6, 7,
     // 11, 17, 18, 20) + 4 rejects (8 and 19 field count, 9 bad date, 10 bad
     // port) + 1 NUL line (12). WEB02/u_ex260303.log.gz: 7 lines, 3 rows.
@@ -227,7 +251,11 @@ fn servers_fixture_counts_values_and_partitions() {
 fn parquet_files_have_dictionary_strings_sorted_row_groups_and_statistics() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = tmp.path().join("ds");
-    ingest(&[fixtures().join("servers")], &IngestOptions::new(&ds)).unwrap();
+    ingest(
+        &[fixtures_in(tmp.path()).join("servers")],
+        &IngestOptions::new(&ds),
+    )
+    .unwrap();
     let dataset = Dataset::open(&ds).unwrap();
     let file = std::fs::File::open(&dataset.files(Table::W3CIISLog)[0]).unwrap();
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
@@ -264,14 +292,14 @@ fn parquet_files_have_dictionary_strings_sorted_row_groups_and_statistics() {
 fn reingest_adds_appended_tails_only_and_replaced_files_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let logs = tmp.path().join("logs");
-    copy_tree(&fixtures().join("servers"), &logs);
+    copy_tree(&source_fixtures().join("servers"), &logs);
     let ds = tmp.path().join("ds");
     let opts = IngestOptions::new(&ds);
-    ingest(&[logs.clone()], &opts).unwrap();
+    ingest(std::slice::from_ref(&logs), &opts).unwrap();
     assert_eq!(rows(&ds, Table::W3CIISLog).len(), 10);
 
     // Nothing changed: nothing read.
-    let again = ingest(&[logs.clone()], &opts).unwrap();
+    let again = ingest(std::slice::from_ref(&logs), &opts).unwrap();
     assert_eq!((again.files_unchanged, again.total_rows()), (3, 0));
 
     // IIS appends to the live log (its last line had no newline, so the
@@ -280,7 +308,7 @@ fn reingest_adds_appended_tails_only_and_replaced_files_whole() {
     let mut text = std::fs::read(&live).unwrap();
     text.extend(b"\r\n12:04:00 192.0.2.5 GET /e 200\r\n12:05:00 192.0.2.6 GET /f 200\r\n");
     std::fs::write(&live, &text).unwrap();
-    let tail = ingest(&[logs.clone()], &opts).unwrap();
+    let tail = ingest(std::slice::from_ref(&logs), &opts).unwrap();
     assert_eq!((tail.files_appended, tail.files_unchanged), (1, 2));
     let w3c = rows(&ds, Table::W3CIISLog);
     assert_eq!(w3c.len(), 12, "no duplicate, no loss");
@@ -296,12 +324,12 @@ fn reingest_adds_appended_tails_only_and_replaced_files_whole() {
     let before = text.len();
     text.extend(std::iter::repeat_n(0u8, 64));
     std::fs::write(&live, &text).unwrap();
-    assert_eq!(ingest(&[logs.clone()], &opts).unwrap().total_rows(), 0);
+    assert_eq!(ingest(std::slice::from_ref(&logs), &opts).unwrap().total_rows(), 0);
     text.truncate(before);
     text.extend(b"12:06:00 192.0.2.7 GET /g 200\r\n");
     text.extend(std::iter::repeat_n(0u8, 32));
     std::fs::write(&live, &text).unwrap();
-    assert_eq!(ingest(&[logs.clone()], &opts).unwrap().total_rows(), 1);
+    assert_eq!(ingest(std::slice::from_ref(&logs), &opts).unwrap().total_rows(), 1);
     assert_eq!(rows(&ds, Table::W3CIISLog).len(), 13);
 
     // A rewritten file replaces its old rows.
@@ -310,7 +338,7 @@ fn reingest_adds_appended_tails_only_and_replaced_files_whole() {
         "#Fields: date time cs-uri-stem sc-status\r\n2026-03-02 13:00:00 /only 200\r\n",
     )
     .unwrap();
-    let replaced = ingest(&[logs.clone()], &opts).unwrap();
+    let replaced = ingest(std::slice::from_ref(&logs), &opts).unwrap();
     assert_eq!(replaced.files_replaced, 1);
     let w3c = rows(&ds, Table::W3CIISLog);
     assert_eq!(w3c.len(), 3 + 1, "WEB02's three rows and the new one");
@@ -318,12 +346,56 @@ fn reingest_adds_appended_tails_only_and_replaced_files_whole() {
 }
 
 #[test]
+fn a_half_written_last_line_of_a_live_log_waits_for_the_next_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("u_ex260302.log");
+    // IIS flushed in the middle of line 3; the file was just modified.
+    std::fs::write(&live, "#Fields: date time cs-uri-stem sc-status\r\n2026-03-02 00:00:01 /a 200\r\n2026-03-02 00:00:02 /b 2").unwrap();
+    let opts = IngestOptions::new(tmp.path().join("ds"));
+    let first = ingest(std::slice::from_ref(&live), &opts).unwrap();
+    assert_eq!(
+        (
+            first.total_rows(),
+            first.total_rejects(),
+            first.held_partial_lines.len()
+        ),
+        (1, 0, 1)
+    );
+    let mut text = std::fs::read(&live).unwrap();
+    text.extend(b"00\r\n");
+    std::fs::write(&live, text).unwrap();
+    let second = ingest(std::slice::from_ref(&live), &opts).unwrap();
+    assert_eq!(
+        (
+            second.files_appended,
+            second.total_rows(),
+            second.total_rejects()
+        ),
+        (1, 1, 0)
+    );
+    let w3c = rows(&tmp.path().join("ds"), Table::W3CIISLog);
+    assert_eq!(find(&w3c, "csUriStem", "/b")["scStatus"], "200");
+    // An old file's unterminated last line is read as it is.
+    age(&live);
+    let mut text = std::fs::read(&live).unwrap();
+    text.extend(b"2026-03-02 00:00:03 /c 200");
+    std::fs::write(&live, text).unwrap();
+    age(&live);
+    assert_eq!(
+        ingest(std::slice::from_ref(&live), &opts)
+            .unwrap()
+            .total_rows(),
+        1
+    );
+}
+
+#[test]
 fn interrupted_ingest_leaves_the_previous_dataset_intact() {
     let tmp = tempfile::tempdir().unwrap();
     let logs = tmp.path().join("logs");
-    copy_tree(&fixtures().join("servers"), &logs);
+    copy_tree(&source_fixtures().join("servers"), &logs);
     let ds = tmp.path().join("ds");
-    ingest(&[logs.clone()], &IngestOptions::new(&ds)).unwrap();
+    ingest(std::slice::from_ref(&logs), &IngestOptions::new(&ds)).unwrap();
     let snapshot = |ds: &Path| -> Vec<(PathBuf, Vec<u8>)> {
         let mut files = Vec::new();
         let mut stack = vec![ds.to_path_buf()];
@@ -354,7 +426,7 @@ fn interrupted_ingest_leaves_the_previous_dataset_intact() {
     let mut failing = IngestOptions::new(&ds);
     failing.fail_before_publish = true;
     assert!(matches!(
-        ingest(&[logs.clone()], &failing),
+        ingest(std::slice::from_ref(&logs), &failing),
         Err(StoreError::Injected)
     ));
     assert_eq!(
@@ -366,13 +438,13 @@ fn interrupted_ingest_leaves_the_previous_dataset_intact() {
     // A bad input fails the whole run the same way, naming the file.
     let bad = logs.join("WEB02/notes.log");
     std::fs::write(&bad, "just some notes\n").unwrap();
-    let err = ingest(&[logs.clone()], &IngestOptions::new(&ds)).unwrap_err();
+    let err = ingest(std::slice::from_ref(&logs), &IngestOptions::new(&ds)).unwrap_err();
     assert!(err.to_string().contains("notes.log"), "{err}");
     assert_eq!(snapshot(&ds), before);
     std::fs::remove_file(&bad).unwrap();
 
     // The next run picks everything up exactly once.
-    let s = ingest(&[logs.clone()], &IngestOptions::new(&ds)).unwrap();
+    let s = ingest(std::slice::from_ref(&logs), &IngestOptions::new(&ds)).unwrap();
     assert_eq!((s.files_new, s.files_appended, s.total_rows()), (1, 1, 2));
     assert_eq!(rows(&ds, Table::W3CIISLog).len(), 12);
 }
@@ -387,14 +459,18 @@ fn other_formats_and_missing_paths_are_refused_by_name() {
         ("other/iisformat/in260302.log", "comma-separated"),
     ];
     for (file, what) in cases {
-        let err = ingest(&[fixtures().join(file)], &IngestOptions::new(&ds)).unwrap_err();
+        let err = ingest(
+            &[fixtures_in(tmp.path()).join(file)],
+            &IngestOptions::new(&ds),
+        )
+        .unwrap_err();
         let msg = err.to_string();
         assert!(
             msg.contains(what) && msg.contains(file.rsplit('/').next().unwrap()),
             "{msg}"
         );
     }
-    let missing = fixtures().join("nope/u_ex1.log");
+    let missing = fixtures_in(tmp.path()).join("nope/u_ex1.log");
     let err = ingest(&[missing], &IngestOptions::new(&ds)).unwrap_err();
     assert!(
         matches!(err, StoreError::InputNotFound { .. }) && err.to_string().contains("nope"),
@@ -409,7 +485,7 @@ fn headerless_files_get_iis_default_fields_and_the_computer_flag() {
     let ds = tmp.path().join("ds");
     let mut opts = IngestOptions::new(&ds);
     opts.computer = Some("EDGE01".into());
-    let s = ingest(&[fixtures().join("headerless")], &opts).unwrap();
+    let s = ingest(&[fixtures_in(tmp.path()).join("headerless")], &opts).unwrap();
     assert_eq!(s.assumed_default_fields.len(), 1);
     assert_eq!((s.total_rows(), s.computer.from_flag), (2, 2));
     let w3c = rows(&ds, Table::W3CIISLog);
@@ -444,7 +520,12 @@ fn overlong_lines_are_rejected_not_fatal() {
 
 #[test]
 fn read_raw_sees_the_same_rows_as_ingest() {
-    let raw = read_raw(&[fixtures().join("servers")], &RawOptions::default()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let raw = read_raw(
+        &[fixtures_in(tmp.path()).join("servers")],
+        &RawOptions::default(),
+    )
+    .unwrap();
     let count = |t: Table| {
         raw.batches(t)
             .iter()

@@ -56,6 +56,10 @@ pub struct LineReader<R> {
     consumed_lines: u64,
     /// NUL bytes skipped.
     pub nul_bytes: u64,
+    /// Hold back an unterminated last line (see [`Self::hold_partial`]).
+    hold_partial: bool,
+    /// True once an unterminated last line was held back.
+    pub held_partial: bool,
 }
 
 impl<R: Read> LineReader<R> {
@@ -76,7 +80,17 @@ impl<R: Read> LineReader<R> {
             consumed: offset,
             consumed_lines: first_line.saturating_sub(1),
             nul_bytes: 0,
+            hold_partial: false,
+            held_partial: false,
         }
+    }
+
+    /// For a log IIS may still be writing: an unterminated last line is
+    /// likely half-written, so it is neither returned nor consumed; the next
+    /// run reads it whole. Otherwise it is returned like any line.
+    pub fn hold_partial(mut self, hold: bool) -> Self {
+        self.hold_partial = hold;
+        self
     }
 
     /// Stream offset just past the last consumed line, not counting a
@@ -161,6 +175,14 @@ impl<R: Read> LineReader<R> {
             }
         };
         let line_start = self.start;
+        if nl.is_none() && self.hold_partial {
+            let rest = &self.buf[line_start..self.end];
+            if rest.iter().any(|&b| b != 0 && b != b'\r') {
+                self.held_partial = true;
+                self.start = self.end;
+                return Ok(None);
+            }
+        }
         let (line_end, next) = match nl {
             Some(i) => (i, i + 1),
             None => (self.end, self.end),
@@ -293,6 +315,18 @@ mod tests {
             events(&input, 1000),
             ["1@0:ok", "2:long 3000000", "3@3000004:after"]
         );
+    }
+
+    #[test]
+    fn an_unterminated_last_line_can_be_held_back() {
+        let mut r = LineReader::new(&b"a\nhalf a li"[..], 0, 1, 100).hold_partial(true);
+        assert!(matches!(
+            r.next_event().unwrap(),
+            Some(LineEvent::Line { text: b"a", .. })
+        ));
+        assert_eq!(r.next_event().unwrap(), None);
+        assert!(r.held_partial);
+        assert_eq!((r.consumed_bytes(), r.consumed_lines()), (2, 1));
     }
 
     #[test]

@@ -110,6 +110,9 @@ pub struct FileContext {
     pub computer: Arc<str>,
     /// Continue after a previous run instead of reading from the start.
     pub resume: Option<ResumeState>,
+    /// The file may still be written (IIS's current log): hold back an
+    /// unterminated last line instead of reading a half-written line.
+    pub live: bool,
 }
 
 /// Counters for one file.
@@ -137,6 +140,8 @@ pub struct FileStats {
     pub computer_from_fallback: u64,
     /// True when the file had no `#Fields` and IIS's defaults were assumed.
     pub assumed_default_fields: bool,
+    /// True when an unterminated last line was held back (live file).
+    pub held_partial_line: bool,
 }
 
 /// What one call to [`LogReader::next_chunk`] returns.
@@ -274,7 +279,8 @@ impl LogReader {
             path: ctx.path.clone(),
             source,
         })?;
-        let lines = LineReader::new(src, resume.offset, resume.lines + 1, opts.max_line);
+        let lines = LineReader::new(src, resume.offset, resume.lines + 1, opts.max_line)
+            .hold_partial(ctx.live);
         let mut st = State {
             ctx,
             opts,
@@ -323,6 +329,7 @@ impl LogReader {
     pub fn stats(&self) -> FileStats {
         let mut stats = self.st.stats.clone();
         stats.nul_bytes = self.lines.nul_bytes;
+        stats.held_partial_line = self.lines.held_partial;
         stats
     }
 

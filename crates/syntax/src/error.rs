@@ -34,6 +34,50 @@ impl SyntaxError {
     }
 }
 
+impl SyntaxError {
+    /// A plain-text rendering with the line and a caret under the span, for
+    /// logs, batch output and golden tests (the CLI renders with miette):
+    ///
+    /// ```text
+    /// error[kql::expected_operator]: expected a tabular operator after `|`, …
+    ///  --> 1:13
+    ///   |
+    /// 1 | W3CIISLog | sumarize count() by cIP
+    ///   |             ^^^^^^^^ not a tabular operator
+    ///   = help: did you mean `summarize`?
+    /// ```
+    pub fn render(&self, text: &str) -> String {
+        let (line, col) = self.line_col(text);
+        let src = text.lines().nth(line - 1).unwrap_or("");
+        let src_chars = src.chars().count();
+        let start = (col - 1).min(src_chars);
+        let end = self.span.end.min(text.len());
+        let width = text
+            .get(self.span.start.min(end)..end)
+            .map_or(0, |s| s.split('\n').next().unwrap_or("").chars().count())
+            .clamp(1, (src_chars + 1 - start).max(1));
+        let gutter = line.to_string().len();
+        let pad = " ".repeat(gutter);
+        // Keep tabs so the caret lines up under them.
+        let lead: String = src
+            .chars()
+            .take(start)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let mut out = format!(
+            "error[{}]: {}\n{pad}--> {line}:{col}\n{pad} |\n{line} | {src}\n{pad} | {lead}{} {}\n",
+            self.code,
+            self.message,
+            "^".repeat(width),
+            self.label
+        );
+        if let Some(help) = &self.help {
+            out.push_str(&format!("{pad} = help: {help}\n"));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +93,37 @@ mod tests {
         };
         assert_eq!(e.line_col("ab\nçd | x"), (2, 6));
         assert_eq!(e.line_col(""), (1, 1));
+    }
+
+    #[test]
+    fn render_puts_a_caret_under_the_span() {
+        let e = SyntaxError {
+            code: "kql::expected_operator",
+            message: "expected a tabular operator".to_string(),
+            span: Span::new(12, 20),
+            label: "not a tabular operator".to_string(),
+            help: Some("did you mean `summarize`?".to_string()),
+        };
+        let text = "W3CIISLog | sumarize count() by cIP";
+        assert_eq!(
+            e.render(text),
+            "error[kql::expected_operator]: expected a tabular operator\n --> 1:13\n  |\n1 | W3CIISLog | sumarize count() by cIP\n  |             ^^^^^^^^ not a tabular operator\n  = help: did you mean `summarize`?\n"
+        );
+        // At the end of the text: one caret after the last character.
+        let e = SyntaxError {
+            span: Span::new(9, 9),
+            help: None,
+            ..e
+        };
+        assert!(e
+            .render("W3CIISLog")
+            .contains("  |          ^ not a tabular operator"));
+        // Past the end or in an empty text, never a panic.
+        let e = SyntaxError {
+            span: Span::new(50, 60),
+            ..e
+        };
+        let _ = e.render("");
+        let _ = e.render("é\n\tx");
     }
 }

@@ -24,6 +24,7 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::statement => "a statement",
         Rule::let_stmt => "a `let` statement",
         Rule::let_value => "a value for `let`",
+        Rule::assign => "`=`",
         Rule::let_tabular => "a tabular expression",
         Rule::piped_tabular => "a tabular expression",
         Rule::set_stmt => "a `set` statement",

@@ -5,9 +5,9 @@
 //!   and printing it must give text that parses back to the same AST (spans
 //!   aside) and prints the same again.
 //! * `invalid/*.txt`: queries separated by `// =====` lines, each followed by
-//!   its expected error as `//! error L:C code`, `//! message`, and optionally
-//!   `//! help: …`. Run with `IISHUNT_BLESS=1` to rewrite the expectations
-//!   from the parser's output — then review the diff by hand.
+//!   its expected error rendered with a caret (`SyntaxError::render`), every
+//!   line behind `//! `. Run with `IISHUNT_BLESS=1` to rewrite the
+//!   expectations from the parser's output — then review the diff by hand.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -113,13 +113,12 @@ fn valid_queries_parse_and_round_trip() {
     assert!(count > 0, "no valid corpus queries found");
 }
 
+/// The expected-error block: the full caret rendering, each line behind `//! `.
 fn expectation(query: &str, e: &SyntaxError) -> String {
-    let (l, c) = e.line_col(query);
-    let mut s = format!("//! error {l}:{c} {}\n//! {}\n", e.code, e.message);
-    if let Some(h) = &e.help {
-        let _ = writeln!(s, "//! help: {h}");
-    }
-    s
+    e.render(query)
+        .lines()
+        .map(|l| format!("//! {l}\n"))
+        .collect()
 }
 
 #[test]

@@ -142,6 +142,14 @@ fn is_operator_rule(r: Rule) -> bool {
     )
 }
 
+/// Rules that only ever spell a name.
+fn is_name_rule(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::name | Rule::plain_name | Rule::bracketed_name | Rule::names
+    )
+}
+
 fn is_expression_rule(r: Rule) -> bool {
     matches!(
         r,
@@ -199,8 +207,14 @@ fn describe(positives: &[Rule]) -> Vec<&'static str> {
         }
     };
     let has_expression = positives.iter().any(|r| is_expression_rule(*r));
+    let only_names = positives
+        .iter()
+        .filter(|r| is_expression_rule(**r))
+        .all(|r| is_name_rule(*r));
     let has_operator = positives.iter().any(|r| is_operator_rule(*r));
-    if has_expression {
+    if has_expression && only_names {
+        push("a name");
+    } else if has_expression {
         push("an expression");
     }
     for &r in positives {

@@ -126,6 +126,7 @@ fn project_rename_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
         let span = span_of(&r);
         let mut rc = Cursor::new(r, "operators::rename");
         let new = name(rc.expect(Rule::name)?)?;
+        rc.expect(Rule::assign)?;
         let old = name(rc.expect(Rule::name)?)?;
         renames.push(Rename { new, old, span });
     }

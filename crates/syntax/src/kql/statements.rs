@@ -58,6 +58,7 @@ fn let_stmt(pair: Pair<'_, Rule>) -> Result<LetStatement> {
     let mut c = Cursor::new(pair, "statements::let_stmt");
     c.expect(Rule::kw_let)?;
     let name = name(c.expect(Rule::name)?)?;
+    c.expect(Rule::assign)?;
     let v = c.next_pair()?;
     let value = match v.as_rule() {
         Rule::function_def => LetValue::Function(function_def(v)?),

@@ -23,3 +23,18 @@ fn every_kql_block_in_the_docs_parses() {
     assert!(failures.is_empty(), "{failures}");
     assert!(blocks >= 5, "found only {blocks} kql blocks");
 }
+
+#[test]
+fn the_error_example_in_the_docs_is_what_the_parser_says() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/kql.md");
+    let text = std::fs::read_to_string(path).expect("docs/kql.md");
+    let section = &text[text.find("## Errors").expect("Errors section")..];
+    let start = section.find("```text\n").expect("text block") + 8;
+    let block = &section[start..start + section[start..].find("```").expect("closed block")];
+    let query = block
+        .lines()
+        .find_map(|l| l.strip_prefix("1 | "))
+        .expect("source line");
+    let err = kql::parse(query).expect_err("the example must fail");
+    assert_eq!(err.render(query), block);
+}

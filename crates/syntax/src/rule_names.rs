@@ -105,6 +105,7 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::parse_part => "a parse pattern part",
         Rule::parse_column => "a column name",
         Rule::series_agg => "an aggregation",
+        Rule::series_range => "`in range(start, stop, step)`",
         Rule::property => "a property such as `title=\"...\"`",
         Rule::expr => "an expression",
         Rule::term => "an expression",

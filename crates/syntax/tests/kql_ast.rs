@@ -586,3 +586,13 @@ fn the_smallest_long_round_trips() {
     assert_eq!(printed, "print 0x8000000000000000");
     assert_eq!(lit("0x8000000000000000"), Literal::Long(i64::MIN));
 }
+
+#[test]
+fn make_series_in_range_is_from_to_step() {
+    let a = query("T | make-series count() on t in range(ago(1d), now(), 1h)");
+    let b = query("T | make-series count() on t from ago(1d) to now() step 1h");
+    assert_eq!(
+        iishunt_syntax::spans::without_spans(&a),
+        iishunt_syntax::spans::without_spans(&b)
+    );
+}

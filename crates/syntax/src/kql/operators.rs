@@ -613,6 +613,13 @@ fn make_series_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
                 }
             }
             Rule::named_expr_list => by = named_expr_list(p)?,
+            Rule::series_range => {
+                let mut rc = Cursor::new(p, "operators::series_range");
+                rc.expect(Rule::kw_in)?;
+                from = Some(expr(rc.expect(Rule::expr)?)?);
+                to = Some(expr(rc.expect(Rule::expr)?)?);
+                step = Some(expr(rc.expect(Rule::expr)?)?);
+            }
             _ => return Err(internal("operators::make_series_op", span_of(&p))),
         }
     }

@@ -404,7 +404,7 @@ fn datetime_lit(pair: Pair<'_, Rule>) -> Result<Literal> {
 }
 
 /// Microseconds since the epoch (UTC) for the datetime forms Kusto accepts.
-pub fn datetime_text(text: &str) -> Option<i64> {
+pub(super) fn datetime_text(text: &str) -> Option<i64> {
     let t = text.trim();
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
         return Some(dt.timestamp_micros());

@@ -25,6 +25,13 @@ use crate::error::SyntaxError;
 
 pub use parser::{KqlParser, Rule};
 
+/// Microseconds since the Unix epoch (UTC) for any text `datetime(...)`
+/// accepts (`2026-03-08`, `2026-03-08 16:05:12.5`, RFC 3339, RFC 2822), so
+/// `todatetime("...")` can read strings exactly as literals are read.
+pub fn datetime_micros(text: &str) -> Option<i64> {
+    literals::datetime_text(text)
+}
+
 /// The string operator spelt `text` (`!has_cs`, `contains`, …), if it is one.
 pub(crate) fn expr_str_op(text: &str) -> Option<crate::ast::StrOp> {
     expr::str_op(text)

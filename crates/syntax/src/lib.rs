@@ -3,8 +3,9 @@
 //!
 //! `kql` parses KQL with the pest grammar in `grammar/kql.pest`; `esql` parses
 //! ES|QL with `grammar/esql.pest` and lowers it into the same AST. `print`
-//! writes an AST back as canonical KQL. `suggest` and `rule_names` give errors
-//! their words. Fed by the CLI and REPL; feeds `iishunt-plan`.
+//! writes an AST back as canonical KQL; `spans` erases spans so ASTs compare
+//! by structure. `suggest` and `rule_names` give errors their words. Fed by
+//! the CLI and REPL; feeds `iishunt-plan`.
 
 pub mod ast;
 pub mod error;

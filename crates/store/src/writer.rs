@@ -63,6 +63,9 @@ pub fn writer_properties(max_rows: usize) -> WriterProperties {
     props.build()
 }
 
+/// Days a source file may have open Parquet files for at once.
+const MAX_OPEN_DAYS: usize = 4;
+
 struct OpenFile {
     writer: ArrowWriter<BufWriter<File>>,
     path: PathBuf,
@@ -146,6 +149,14 @@ impl TableWriter {
             self.close_day(day)?;
         }
         if !self.open.contains_key(&day) {
+            // Logs run forward in time: a file spanning many days keeps only
+            // the latest few open, so buffered row groups stay bounded.
+            while self.open.len() >= MAX_OPEN_DAYS {
+                let Some(&oldest) = self.open.keys().next() else {
+                    break;
+                };
+                self.close_day(oldest)?;
+            }
             let file = self.create(day, batch.schema())?;
             self.open.insert(day, file);
         }
@@ -242,4 +253,34 @@ fn close(file: OpenFile) -> Result<(), StoreError> {
     })?;
     drop(file);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, TimestampMicrosecondArray};
+    use arrow::datatypes::{Field, Schema};
+
+    fn batch(days: &[i64]) -> RecordBatch {
+        let ts: Vec<i64> = days.iter().map(|d| d * MICROS_PER_DAY + 5).collect();
+        let field = Field::new("TimeGenerated", iishunt_w3c::schema::timestamp_type(), true);
+        let col: ArrayRef = Arc::new(TimestampMicrosecondArray::from(ts));
+        RecordBatch::try_new(Arc::new(Schema::new(vec![field])), vec![col]).unwrap()
+    }
+
+    #[test]
+    fn splits_by_day_and_bounds_open_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = TableWriter::new(dir.path(), Table::HttpErrorLog, "s-r1".into(), 100);
+        w.write(&batch(&[20514, 20515, 20516])).unwrap();
+        w.write(&batch(&[20517, 20518, 20519])).unwrap();
+        // Day 20514 was closed to keep four open; it comes back as part 1.
+        w.write(&batch(&[20514])).unwrap();
+        let outputs = w.finish().unwrap();
+        assert_eq!(outputs.len(), 7);
+        assert!(outputs.contains(&"HttpErrorLog/date=2026-03-02/s-r1-1.parquet".to_string()));
+        assert!(outputs.iter().all(|o| dir.path().join(o).exists()));
+    }
 }

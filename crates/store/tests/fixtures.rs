@@ -324,12 +324,22 @@ fn reingest_adds_appended_tails_only_and_replaced_files_whole() {
     let before = text.len();
     text.extend(std::iter::repeat_n(0u8, 64));
     std::fs::write(&live, &text).unwrap();
-    assert_eq!(ingest(std::slice::from_ref(&logs), &opts).unwrap().total_rows(), 0);
+    assert_eq!(
+        ingest(std::slice::from_ref(&logs), &opts)
+            .unwrap()
+            .total_rows(),
+        0
+    );
     text.truncate(before);
     text.extend(b"12:06:00 192.0.2.7 GET /g 200\r\n");
     text.extend(std::iter::repeat_n(0u8, 32));
     std::fs::write(&live, &text).unwrap();
-    assert_eq!(ingest(std::slice::from_ref(&logs), &opts).unwrap().total_rows(), 1);
+    assert_eq!(
+        ingest(std::slice::from_ref(&logs), &opts)
+            .unwrap()
+            .total_rows(),
+        1
+    );
     assert_eq!(rows(&ds, Table::W3CIISLog).len(), 13);
 
     // A rewritten file replaces its old rows.

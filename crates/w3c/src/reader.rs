@@ -256,6 +256,8 @@ struct State {
     section: Option<Section>,
     builder: Option<BatchBuilder>,
     rejects: Vec<Reject>,
+    /// Bytes of reject text held (chunks are cut to bound memory).
+    reject_bytes: usize,
     stats: FileStats,
     seen_content: bool,
     spans: Vec<(usize, usize)>,
@@ -292,6 +294,7 @@ impl LogReader {
             section: None,
             builder: None,
             rejects: Vec::new(),
+            reject_bytes: 0,
             stats: FileStats::default(),
             seen_content: resume.offset > 0,
             spans: Vec::with_capacity(32),
@@ -357,7 +360,8 @@ impl LogReader {
                 .builder
                 .as_ref()
                 .is_some_and(|b| b.rows() >= limit_rows || b.string_bytes() > (1 << 30))
-                || self.st.rejects.len() >= 10_000;
+                || self.st.rejects.len() >= 10_000
+                || self.st.reject_bytes >= 64 << 20;
             if full {
                 return self.take_chunk().map(Some);
             }
@@ -413,7 +417,10 @@ impl LogReader {
         self.reported_bytes = consumed;
         Ok(Chunk {
             batch,
-            rejects: std::mem::take(&mut self.st.rejects),
+            rejects: {
+                self.st.reject_bytes = 0;
+                std::mem::take(&mut self.st.rejects)
+            },
             bytes,
         })
     }
@@ -539,6 +546,7 @@ impl State {
 
     fn reject(&mut self, line: u64, reason: RejectReason, text: &[u8]) {
         self.stats.rejects += 1;
+        self.reject_bytes += text.len();
         self.rejects.push(Reject {
             file: self.ctx.file_uri.clone(),
             line,

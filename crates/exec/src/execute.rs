@@ -5,8 +5,10 @@
 //! the same bytes with any number of threads.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use arrow::array::{new_null_array, ArrayRef, RecordBatch};
+use arrow::array::{new_null_array, ArrayRef, BooleanArray, RecordBatch};
+use iishunt_plan::schema::Schema;
 use rayon::prelude::*;
 
 use crate::context::ExecContext;
@@ -20,7 +22,7 @@ use crate::ops::sort::plain_batch;
 use crate::ops::sort::{concat_all, sort_batch};
 use crate::ops::{batch_with_schema, filter::filter, normalize, project::project};
 use crate::physical::{Pipeline, PipelineSource, PhysicalPlan, Stage};
-use crate::source::DataSource;
+use crate::source::{DataSource, RowPredicate};
 
 /// Runs `plan` and returns its rows as plain batches of the plan's Kusto types.
 pub fn execute(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
@@ -46,7 +48,7 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 Some(pass1) => {
                     let table = aggregate(input, keys, &pass1.calls, None, source, ctx)?;
                     let groups = table_with_keys_only(table, &pass1, ctx)?;
-                    Some(SemiJoin { keys: keys_at_source(keys, &input.stages), groups })
+                    Some(Arc::new(SemiJoin { keys: keys_at_source(keys, &input.stages), groups }))
                 }
                 None => None,
             };
@@ -114,7 +116,7 @@ fn aggregate(
     input: &Pipeline,
     keys: &[BoundExpr],
     calls: &[AggregateCall],
-    semi: Option<&SemiJoin>,
+    semi: Option<&Arc<SemiJoin>>,
     source: &DataSource,
     ctx: &ExecContext,
 ) -> Result<GroupTable> {
@@ -195,27 +197,27 @@ fn units<'a>(p: &'a Pipeline, child_rows: &'a [RecordBatch]) -> Vec<Unit<'a>> {
 }
 
 /// Reads one unit and runs the stages on it.
-fn unit_batches(p: &Pipeline, unit: &Unit, source: &DataSource, ctx: &ExecContext, semi: Option<&SemiJoin>) -> Result<Vec<RecordBatch>> {
+fn unit_batches(p: &Pipeline, unit: &Unit, source: &DataSource, ctx: &ExecContext, semi: Option<&Arc<SemiJoin>>) -> Result<Vec<RecordBatch>> {
     ctx.check_cancelled()?;
-    let (batches, scan_filter) = match (unit, &p.source) {
+    let batches = match (unit, &p.source) {
         (Unit::Partition(part), PipelineSource::Scan { table, schema, filter, .. }) => {
-            (source.read(table, *part, schema)?, filter.as_ref())
+            let predicate = row_predicate(schema, filter.as_ref(), semi, ctx);
+            source.read(table, *part, schema, predicate.as_ref())?
         }
-        (Unit::Batch(b), _) => (vec![(*b).clone()], None),
-        _ => (vec![], None),
+        (Unit::Batch(b), _) => {
+            let b = (*b).clone();
+            match semi {
+                Some(semi) if b.num_rows() > 0 => {
+                    let mask = semi.groups.probe(&b, &semi.keys, ctx)?;
+                    vec![arrow::compute::filter_record_batch(&b, &mask)?]
+                }
+                _ => vec![b],
+            }
+        }
+        _ => vec![],
     };
     let mut out = Vec::with_capacity(batches.len());
     'batches: for mut b in batches {
-        if let Some(f) = scan_filter {
-            b = filter(&b, f, ctx)?;
-        }
-        if let Some(semi) = semi {
-            if b.num_rows() == 0 {
-                continue;
-            }
-            let mask = semi.groups.probe(&b, &semi.keys, ctx)?;
-            b = arrow::compute::filter_record_batch(&b, &mask)?;
-        }
         for stage in &p.stages {
             if b.num_rows() == 0 {
                 continue 'batches;
@@ -230,6 +232,47 @@ fn unit_batches(p: &Pipeline, unit: &Unit, source: &DataSource, ctx: &ExecContex
         }
     }
     Ok(out)
+}
+
+/// The scan's own filter and a second pass's key set, as one predicate the
+/// Parquet reader evaluates before decoding the other columns.
+fn row_predicate(
+    schema: &Schema,
+    filter: Option<&BoundExpr>,
+    semi: Option<&Arc<SemiJoin>>,
+    ctx: &ExecContext,
+) -> Option<RowPredicate> {
+    if filter.is_none() && semi.is_none() {
+        return None;
+    }
+    let mut used = vec![false; schema.len()];
+    let mut mark = |e: &BoundExpr| e.visit_columns(&mut |i| used[i] = true);
+    if let Some(f) = filter {
+        mark(f);
+    }
+    if let Some(s) = semi {
+        s.keys.iter().for_each(&mut mark);
+    }
+    let columns: Vec<usize> = (0..schema.len()).filter(|i| used[*i]).collect();
+    let position = |i: usize| columns.iter().position(|c| *c == i).unwrap_or(i);
+    let filter = filter.map(|f| f.remap_columns(&position));
+    let semi = semi.map(|s| (s.clone(), s.keys.iter().map(|k| k.remap_columns(&position)).collect::<Vec<_>>()));
+    let ctx = ctx.clone();
+    let eval = move |batch: &RecordBatch| -> Result<BooleanArray> {
+        let mut mask: Option<BooleanArray> = None;
+        if let Some(f) = &filter {
+            mask = Some(evaluate_predicate(f, batch, &ctx)?);
+        }
+        if let Some((s, keys)) = &semi {
+            let probe = s.groups.probe(batch, keys, &ctx)?;
+            mask = Some(match mask {
+                Some(m) => arrow::compute::and(&m, &probe)?,
+                None => probe,
+            });
+        }
+        Ok(mask.unwrap_or_else(|| BooleanArray::from(vec![true; batch.num_rows()])))
+    };
+    Some(RowPredicate { columns, eval: Arc::new(eval) })
 }
 
 fn child_rows(p: &Pipeline, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
@@ -271,7 +314,7 @@ fn run_pipeline_with<T: Send>(
     p: &Pipeline,
     source: &DataSource,
     ctx: &ExecContext,
-    semi: Option<&SemiJoin>,
+    semi: Option<&Arc<SemiJoin>>,
     init: impl Fn() -> Result<T> + Sync,
     fold: impl Fn(&mut T, RecordBatch) -> Result<()> + Sync,
 ) -> Result<Vec<T>> {

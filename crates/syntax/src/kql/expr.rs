@@ -124,6 +124,7 @@ fn primary(pair: Pair<'_, Rule>) -> Result<Built> {
         }
         Rule::call => {
             let (call, depth) = call_with_depth(pair)?;
+            literal_call(&call)?;
             if call.name.name == "not" && call.args.len() == 1 {
                 let mut args = call.args;
                 let arg = args.pop().ok_or_else(|| internal("expr::primary", span))?;
@@ -149,6 +150,32 @@ fn primary(pair: Pair<'_, Rule>) -> Result<Built> {
             Ok(b)
         }
     }
+}
+
+/// `datetime(...)`, `timespan(...)`, `time(...)` and `guid(...)` are literals:
+/// their text must fit on one line. Reaching here as a call means it didn't.
+fn literal_call(call: &Call) -> Result<()> {
+    let name = call.name.name.as_str();
+    let example = match name {
+        "datetime" => "datetime(2026-03-08 16:05:12)",
+        "timespan" | "time" => "timespan(1:00:00)",
+        "guid" => "guid(74be27de-1e4e-49d9-b579-fe0b331d3642)",
+        _ => return Ok(()),
+    };
+    let convert = match name {
+        "datetime" => "todatetime(x)",
+        "guid" => "toguid(x)",
+        _ => "totimespan(x)",
+    };
+    Err(SyntaxError {
+        code: "kql::bad_literal",
+        message: format!("`{name}(...)` is a literal and takes its value as written, on one line"),
+        span: call.span,
+        label: "not a literal value".to_string(),
+        help: Some(format!(
+            "write it like `{example}`; to convert a value use `{convert}`"
+        )),
+    })
 }
 
 /// `-x`, `+x`; `-` before a bare number makes a negative literal.

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
 use iishunt::ingest::{ingest, IngestOptions, IngestSummary, Table};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -51,7 +50,9 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let summary = result.with_context(|| format!("ingest into {} failed", args.out.display()))?;
+    // The store's messages already quote their cause: render once, not as a chain.
+    let summary =
+        result.map_err(|e| anyhow::anyhow!("ingest into {} failed: {e}", args.out.display()))?;
     print_summary(&summary);
     if args.strict && summary.total_rejects() > 0 {
         eprintln!("--strict: {} line(s) rejected", summary.total_rejects());

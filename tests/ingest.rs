@@ -91,7 +91,7 @@ fn ingest_prints_a_summary_and_writes_both_tables() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("s-computername field (6 rows); per-server folder name (7 rows)"),
+        stdout.contains("s-computername field (7 rows); per-server folder name (6 rows)"),
         "{stdout}"
     );
     assert!(stdout.contains("1 NUL-padding line"), "{stdout}");

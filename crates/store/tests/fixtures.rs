@@ -125,16 +125,11 @@ fn servers_fixture_counts_values_and_partitions() {
     let lines: Vec<u64> = s.reject_samples.iter().map(|r| r.line).collect();
     assert_eq!(lines, [8, 9, 10, 19]);
     assert_eq!((s.nul_lines, s.invalid_utf8), (1, 1));
-    // s-computername on WEB01 lines 5-7 and the three WEB02 rows; the folder
-    // name for WEB01 line 11 (`-`), 17, 18, 20 (no such field) and HTTPERR.
-    assert_eq!(
-        (
-            s.computer.from_field,
-            s.computer.from_folder,
-            s.computer.from_host
-        ),
-        (6, 7, 0)
-    );
+    // s-computername on WEB01 lines 5-7, the three WEB02 rows and HTTPERR
+    // line 11 (newer HTTP.sys layout); the folder name for WEB01 line 11
+    // (`-`), 17, 18, 20 (no such field) and HTTPERR lines 5-6.
+    let c = &s.computer;
+    assert_eq!((c.from_field, c.from_folder, c.from_host), (7, 6, 0));
 
     let w3c = rows(&ds, Table::W3CIISLog);
     assert_eq!(w3c.len(), 10);
@@ -200,7 +195,17 @@ fn servers_fixture_counts_values_and_partitions() {
         ("2001:db8::7%12", "51235", "-")
     );
     assert_eq!(idle["Computer"], "WEB01");
-    assert_eq!(find(&err, "sQueueName", "DefaultAppPool")["sPort"], "80");
+    // The layout changes mid-file: s-computername, cs(User-Agent), time-taken.
+    let newer = find(&err, "sQueueName", "DefaultAppPool");
+    assert_eq!(
+        (newer["sPort"].as_str(), newer["Computer"].as_str()),
+        ("80", "WEB01-NODE")
+    );
+    assert_eq!(
+        (newer["csUserAgent"].as_str(), newer["TimeTaken"].as_str()),
+        ("curl/8.9.1", "12")
+    );
+    assert_eq!(idle["csUserAgent"], "null");
 
     // Hive partitions by day; files sorted; rejects on disk with line numbers.
     let dataset = Dataset::open(&ds).unwrap();

@@ -60,6 +60,19 @@ const HTTPERR_FIELDS: [(&str, &str); 12] = [
     ("s-queuename", "sQueueName"),
 ];
 
+/// Fields later HTTP.sys versions add to `httperr*.log`: kept as extra
+/// string columns under Sentinel-style names (not the generic custom rule).
+const HTTPERR_EXTRA: [(&str, &str); 8] = [
+    ("s-computername", "sComputerName"),
+    ("cs(user-agent)", "csUserAgent"),
+    ("cs(cookie)", "csCookie"),
+    ("cs(referer)", "csReferer"),
+    ("cs-host", "csHost"),
+    ("sc-bytes", "scBytes"),
+    ("cs-bytes", "csBytes"),
+    ("time-taken", "TimeTaken"),
+];
+
 /// IIS's default `#Fields` (IIS 7–10), assumed for a header-less file whose
 /// lines have exactly this many values.
 pub const IIS_DEFAULT_FIELDS: [&str; 15] = [
@@ -106,7 +119,18 @@ pub fn w3c_column(field: &str) -> Option<usize> {
 /// `X-Forwarded-For` → `XForwardedFor`, `x-ms-request-id` → `xMsRequestId`.
 /// A name that would clash (ASCII case-insensitively) with a column of the
 /// table, or with the hive partition column `date`, gets a `_custom` suffix.
+/// In `HttpErrorLog` the fields newer HTTP.sys versions add (`s-computername`,
+/// `cs(User-Agent)`, `cs-host`, `sc-bytes`, `time-taken`, …) get Sentinel's
+/// names instead (`sComputerName`, `csUserAgent`, …), still as strings.
 pub fn custom_column_name(t: Table, field: &str) -> String {
+    if t == Table::HttpErrorLog {
+        if let Some((_, name)) = HTTPERR_EXTRA
+            .iter()
+            .find(|(f, _)| f.eq_ignore_ascii_case(field))
+        {
+            return name.to_string();
+        }
+    }
     let mut name = String::new();
     for (i, part) in field
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -162,5 +186,13 @@ mod tests {
         assert_eq!(custom_column_name(t, "x-ms-request-id"), "xMsRequestId");
         assert_eq!(custom_column_name(t, "cs(Host)"), "csHost_custom");
         assert_eq!(custom_column_name(t, "Date"), "Date_custom");
+        assert_eq!(
+            custom_column_name(Table::HttpErrorLog, "s-computername"),
+            "sComputerName"
+        );
+        assert_eq!(
+            custom_column_name(Table::HttpErrorLog, "time-taken"),
+            "TimeTaken"
+        );
     }
 }

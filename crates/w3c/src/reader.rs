@@ -228,7 +228,14 @@ impl Section {
                             .push((pos, c, kind == ColumnKind::Int32, name.clone())),
                     }
                 }
-                Slot::Custom(i) => s.customs.push((pos, i)),
+                Slot::Custom(i) => {
+                    // HTTP.sys logs s-computername in newer versions: it names
+                    // the Computer there too.
+                    if name.eq_ignore_ascii_case("s-computername") && s.computer_name.is_none() {
+                        s.computer_name = Some(pos);
+                    }
+                    s.customs.push((pos, i));
+                }
             }
         }
         let always = [TIME_GENERATED, COMPUTER, stored.len() - 2, stored.len() - 1];

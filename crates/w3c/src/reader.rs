@@ -435,51 +435,69 @@ impl LogReader {
 
 /// Splits on runs of spaces, eight bytes at a time: a SWAR mask marks the
 /// space bytes of each word exactly, and the set bits are walked in order.
-/// Much faster than a `memchr` call per field for IIS's short values.
-fn split_on_spaces(line: &[u8], out: &mut Vec<(usize, usize)>) {
+/// Much faster than a `memchr` call per field for IIS's short values. The
+/// same pass notices quotes (`None`: the caller must use the quote-aware
+/// splitter) and whether the line is pure ASCII (`Some(true)`: no UTF-8
+/// check needed).
+fn split_on_spaces(line: &[u8], out: &mut Vec<(usize, usize)>) -> Option<bool> {
     const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     const SPACES: u64 = 0x2020_2020_2020_2020;
+    const QUOTES: u64 = 0x2222_2222_2222_2222;
+    // High bit set exactly in the bytes of `t` that are zero.
+    let zeros = |t: u64| !(((t & LO7).wrapping_add(LO7)) | t | LO7);
     let mut start = 0;
     let mut base = 0;
-    let mut field = |i: usize, start: &mut usize| {
-        if i > *start {
-            out.push((*start, i));
-        }
-        *start = i + 1;
-    };
+    let mut seen = 0u64;
     let mut words = line.chunks_exact(8);
     for word in &mut words {
         let w = u64::from_le_bytes([
             word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
         ]);
-        let t = w ^ SPACES;
-        // High bit set exactly in the bytes of `t` that are zero.
-        let mut mask = !(((t & LO7).wrapping_add(LO7)) | t | LO7);
+        seen |= w | zeros(w ^ QUOTES);
+        let mut mask = zeros(w ^ SPACES);
         while mask != 0 {
             let i = base + (mask.trailing_zeros() / 8) as usize;
-            field(i, &mut start);
+            if i > start {
+                out.push((start, i));
+            }
+            start = i + 1;
             mask &= mask - 1;
         }
         base += 8;
     }
     for (k, &b) in words.remainder().iter().enumerate() {
+        seen |= b as u64 | if b == b'"' { HIGH } else { 0 };
         if b == b' ' {
-            field(base + k, &mut start);
+            let i = base + k;
+            if i > start {
+                out.push((start, i));
+            }
+            start = i + 1;
         }
     }
     if start < line.len() {
         out.push((start, line.len()));
     }
+    // A quote sets a high bit through `zeros`; so does any non-ASCII byte.
+    if seen & HIGH == 0 {
+        return Some(true);
+    }
+    if line.contains(&b'"') {
+        return None;
+    }
+    Some(false)
 }
 
 /// Splits a data line on runs of spaces; a value starting with `"` runs to
 /// its closing quote (`""` is an escaped quote) and keeps its quotes.
-fn split_fields(line: &[u8], out: &mut Vec<(usize, usize)>) {
+/// Returns true when the line is pure ASCII (so valid UTF-8).
+fn split_fields(line: &[u8], out: &mut Vec<(usize, usize)>) -> bool {
     out.clear();
-    if memchr::memchr(b'"', line).is_none() {
-        split_on_spaces(line, out);
-        return;
+    if let Some(ascii) = split_on_spaces(line, out) {
+        return ascii;
     }
+    out.clear();
     let mut i = 0;
     while i < line.len() {
         if line[i] == b' ' {
@@ -506,6 +524,7 @@ fn split_fields(line: &[u8], out: &mut Vec<(usize, usize)>) {
         }
         out.push((start, i));
     }
+    line.is_ascii()
 }
 
 /// `-` → `None`; ASCII digits → the value; anything else → `Err`.
@@ -580,12 +599,13 @@ impl State {
             self.reject(number, RejectReason::NoFields, text);
             return Ok(());
         }
-        match std::str::from_utf8(text) {
-            Ok(_) => self.row(text, number, offset),
-            Err(_) => {
+        let ascii = split_fields(text, &mut self.spans);
+        match ascii || std::str::from_utf8(text).is_ok() {
+            true => self.row(text, number, offset, true),
+            false => {
                 let lossy = String::from_utf8_lossy(text).into_owned();
                 let before = self.stats.rows;
-                self.row(lossy.as_bytes(), number, offset);
+                self.row(lossy.as_bytes(), number, offset, false);
                 if self.stats.rows > before {
                     self.stats.invalid_utf8 += 1;
                 }
@@ -603,7 +623,7 @@ impl State {
                 self.set_table(Table::W3CIISLog);
                 self.start_section(IIS_DEFAULT_FIELDS.iter().map(|s| s.to_string()).collect());
                 let text = String::from_utf8_lossy(text).into_owned();
-                self.row(text.as_bytes(), number, offset);
+                self.row(text.as_bytes(), number, offset, false);
             } else {
                 self.reject(number, RejectReason::NoFields, text);
             }
@@ -669,11 +689,14 @@ impl State {
     }
 
     /// One data line under the section in force (the hot path).
-    fn row(&mut self, text: &[u8], number: u64, offset: u64) {
+    /// `split` tells whether `self.spans` already holds this line's fields.
+    fn row(&mut self, text: &[u8], number: u64, offset: u64, split: bool) {
         let (Some(section), Some(b)) = (self.section.as_ref(), self.builder.as_mut()) else {
             return;
         };
-        split_fields(text, &mut self.spans);
+        if !split {
+            split_fields(text, &mut self.spans);
+        }
         let spans = &self.spans;
         if spans.len() != section.nfields {
             let reason = RejectReason::FieldCount {
@@ -782,6 +805,24 @@ mod tests {
         assert_eq!(spans("abcdefgh ijklmnop"), ["abcdefgh", "ijklmnop"]);
         assert_eq!(spans(r#"a "x y ""z""" b"#), ["a", r#""x y ""z""""#, "b"]);
         assert_eq!(spans("a b\"c d"), ["a", "b\"c", "d"]);
+    }
+
+    #[test]
+    fn splitting_reports_pure_ascii_lines() {
+        let mut out = Vec::new();
+        assert!(split_fields(
+            b"2026-03-02 00:00:01 /index.html 200",
+            &mut out
+        ));
+        assert!(!split_fields(
+            "2026-03-02 00:00:01 /café 200".as_bytes(),
+            &mut out
+        ));
+        assert_eq!(out.len(), 4);
+        assert!(!split_fields("a \"é b\" c".as_bytes(), &mut out));
+        assert_eq!(out.len(), 3);
+        assert!(split_fields(b"a \"b c\" d", &mut out));
+        assert_eq!(out.len(), 3);
     }
 
     #[test]

@@ -93,6 +93,11 @@ pub(crate) fn write_dynamic_text(out: &mut String, json: &str) {
 /// Writes a JSON string literal (quoted, escaped).
 pub(crate) fn write_json_str(out: &mut String, s: &str) {
     out.push('"');
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),

@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 use crate::datum::Kernel;
 
 mod args;
+#[cfg(test)]
+mod bench;
 mod conditional;
 mod conversion;
 mod datetime;

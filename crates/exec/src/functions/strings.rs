@@ -33,7 +33,7 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("reverse", |a, c| {
         map_text(a, c, |s, o| o.extend(s.chars().rev()))
     }),
-    ("url_decode", |a, c| map_text(a, c, url_decode)),
+    ("url_decode", url_decode_kernel),
     ("url_encode", |a, c| map_text(a, c, url_encode)),
     ("base64_encode_tostring", |a, c| {
         map_text(a, c, |s, o| {
@@ -83,6 +83,18 @@ fn map_text(
     }
     Ok(strings(ctx.rows, t.byte_len(ctx.rows), |i, out| {
         f(t.get(i), out);
+        true
+    }))
+}
+
+fn url_decode_kernel(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    if t.scalar().is_some() {
+        return map_text(args, ctx, url_decode);
+    }
+    let mut scratch = Vec::new();
+    Ok(strings(ctx.rows, t.byte_len(ctx.rows), |i, out| {
+        url_decode_with(t.get(i), out, &mut scratch);
         true
     }))
 }
@@ -474,13 +486,15 @@ fn split(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         t.byte_len(ctx.rows) + ctx.rows * 8,
         |i, out| {
             let (s, delim) = (t.get(i), d.get(i));
-            let parts: Box<dyn Iterator<Item = &str>> = if delim.is_empty() {
-                Box::new(std::iter::once(s))
+            let mut parts = s.split(if delim.is_empty() {
+                "\u{0}\u{0}never"
             } else {
-                Box::new(s.split(delim))
-            };
+                delim
+            });
+            let whole = delim.is_empty();
             out.push('[');
             match &index {
+                None if whole => write_json_str(out, s),
                 None => {
                     for (k, p) in parts.enumerate() {
                         if k > 0 {
@@ -491,9 +505,17 @@ fn split(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
                 }
                 Some(ix) => {
                     let Some(n) = ix.get(i) else { return false };
-                    let all: Vec<&str> = parts.collect();
-                    let k = if n < 0 { all.len() as i64 + n } else { n };
-                    if let Some(p) = usize::try_from(k).ok().and_then(|k| all.get(k)) {
+                    let part = if whole {
+                        (n == 0 || n == -1).then_some(s)
+                    } else if n >= 0 {
+                        parts.nth(n as usize)
+                    } else {
+                        let all: Vec<&str> = parts.collect();
+                        usize::try_from(all.len() as i64 + n)
+                            .ok()
+                            .and_then(|k| all.get(k).copied())
+                    };
+                    if let Some(p) = part {
                         write_json_str(out, p);
                     }
                 }
@@ -516,13 +538,20 @@ fn hex_val(b: u8) -> Option<u8> {
 /// `HttpUtility.UrlDecode`: `+` is a space, `%XX` a byte, `%uXXXX` a UTF-16
 /// unit; invalid escapes stay as written; invalid UTF-8 becomes U+FFFD.
 pub(crate) fn url_decode(s: &str, out: &mut String) {
-    if !s.bytes().any(|b| b == b'%' || b == b'+') {
+    let mut scratch = Vec::new();
+    url_decode_with(s, out, &mut scratch);
+}
+
+/// `url_decode` with a caller-owned byte buffer (no allocation per row).
+pub(crate) fn url_decode_with(s: &str, out: &mut String, bytes: &mut Vec<u8>) {
+    let b = s.as_bytes();
+    let Some(first) = memchr::memchr2(b'%', b'+', b) else {
         out.push_str(s);
         return;
-    }
-    let b = s.as_bytes();
-    let mut bytes: Vec<u8> = Vec::with_capacity(b.len());
-    let mut i = 0;
+    };
+    bytes.clear();
+    bytes.extend_from_slice(&b[..first]);
+    let mut i = first;
     while i < b.len() {
         match b[i] {
             b'+' => {
@@ -561,7 +590,10 @@ pub(crate) fn url_decode(s: &str, out: &mut String) {
             }
         }
     }
-    out.push_str(&String::from_utf8_lossy(&bytes));
+    match std::str::from_utf8(bytes) {
+        Ok(t) => out.push_str(t),
+        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
+    }
 }
 
 /// `HttpUtility.UrlEncode`: unreserved `A-Za-z0-9-_.!*()` kept, space as `+`,

@@ -8,8 +8,8 @@
 //! needs no boundary on that side. Constant needles and patterns are prepared
 //! once per call (lower-cased, `memmem` finders, compiled regexes, hash sets).
 
+use ahash::AHashSet as HashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use arrow::array::*;

@@ -78,7 +78,9 @@ fn compare_type(a: KType, b: KType) -> DataType {
     a.arrow_type()
 }
 
-fn side(d: &Datum, ty: KType, target: &DataType) -> Result<Side> {
+/// `raw_json`: both sides are dynamic and compare as JSON text; otherwise a
+/// dynamic side is read as `tostring` reads it (a JSON string unquoted).
+fn side(d: &Datum, ty: KType, target: &DataType, raw_json: bool) -> Result<Side> {
     match d {
         Datum::Scalar(v) => {
             let one: ArrayRef = match target {
@@ -89,7 +91,7 @@ fn side(d: &Datum, ty: KType, target: &DataType) -> Result<Side> {
                 DataType::Float64 => Arc::new(Float64Array::from(vec![scalar_to_real(v)])),
                 DataType::Utf8 => {
                     let s = match v {
-                        ScalarValue::Dynamic(_) if ty == KType::Dynamic => v_json(v),
+                        ScalarValue::Dynamic(_) if raw_json => v_json(v),
                         _ => super::conversion::scalar_text(v).unwrap_or_default(),
                     };
                     Arc::new(StringArray::from(vec![s]))
@@ -104,7 +106,11 @@ fn side(d: &Datum, ty: KType, target: &DataType) -> Result<Side> {
                     let s = a.as_string_opt::<i32>().ok_or_else(|| {
                         ExecError::internal("compare", format!("{ty} held as {}", a.data_type()))
                     })?;
-                    Arc::new(null_as_empty(s)) as ArrayRef
+                    if ty == KType::Dynamic && !raw_json {
+                        Arc::new(null_as_empty(&super::conversion::text_array(a, ty)?)) as ArrayRef
+                    } else {
+                        Arc::new(null_as_empty(s)) as ArrayRef
+                    }
                 }
                 t if a.data_type() != t => arrow::compute::cast(a, t)?,
                 _ => a.clone(),
@@ -133,8 +139,9 @@ pub(crate) fn null_as_empty(s: &StringArray) -> StringArray {
 pub(crate) fn compare(args: &[Datum], ctx: &KernelContext, op: Cmp) -> Result<ArrayRef> {
     let (lt, rt) = (args::arg_type(ctx, 0), args::arg_type(ctx, 1));
     let target = compare_type(lt, rt);
-    let l = side(args::arg(args, 0)?, lt, &target)?;
-    let r = side(args::arg(args, 1)?, rt, &target)?;
+    let raw_json = lt == KType::Dynamic && rt == KType::Dynamic;
+    let l = side(args::arg(args, 0)?, lt, &target, raw_json)?;
+    let r = side(args::arg(args, 1)?, rt, &target, raw_json)?;
     let (ld, rd) = (l.datum(), r.datum());
     let out = match op {
         Cmp::Eq => cmp::eq(ld.as_ref(), rd.as_ref())?,
@@ -346,6 +353,12 @@ mod tests {
         let lit = Datum::Scalar(ScalarValue::DateTime(15));
         assert_eq!(
             bools_of(&call("__lt", &[d, lit], &[DateTime, DateTime])),
+            vec![Some(true), Some(false)]
+        );
+        // A dynamic string compares with text by its value.
+        let d = strs(&[Some("\"web01\""), Some("[1]")]);
+        assert_eq!(
+            bools_of(&call("__eq", &[d, lit_str("web01")], &[Dynamic, String])),
             vec![Some(true), Some(false)]
         );
         // Two constants broadcast.

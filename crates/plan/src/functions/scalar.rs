@@ -126,6 +126,30 @@ mod tests {
         }
     }
 
+    /// The docs' examples are real syntax: each parses inside a query of its dialect.
+    #[test]
+    fn examples_parse() {
+        use iishunt_syntax::ast::Dialect;
+        let mut failures = Vec::new();
+        for f in scalar_functions()
+            .iter()
+            .filter(|f| !f.name.starts_with("__"))
+        {
+            let (query, dialect) = match f.name.strip_prefix("esql_") {
+                Some(_) => (format!("ROW x = {}", f.example), Dialect::Esql),
+                None => (format!("print x = {}", f.example), Dialect::Kql),
+            };
+            if let Err(e) = iishunt_syntax::parse(&query, dialect) {
+                failures.push(format!("{}: {query}: {}", f.name, e.message));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "examples that do not parse:\n{}",
+            failures.join("\n")
+        );
+    }
+
     #[test]
     fn return_types_validate_in_hunter_words() {
         let tohex = lookup_scalar("tohex").expect("tohex");

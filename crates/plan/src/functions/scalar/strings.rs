@@ -213,7 +213,7 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         &[],
         Arity::range(1, 2),
         hash_rt,
-        "A long hash of the value's text: xxHash64 (seed 0) of its UTF-8 bytes, as Kusto; with a modulo, `hash % mod` (non-negative).",
+        "A long hash of the value's text: xxHash64 (seed 0) of its UTF-8 bytes, as Kusto (`hash(\"World\")` is 1846988464401551951 in both); with a modulo, `hash % mod` (non-negative).",
         "hash(cIP, 10)",
     ),
     f("hash_sha256", &[], Arity::exact(1), str1_str_rt, "SHA-256 of the text's UTF-8 bytes, as lower-case hex.", "hash_sha256(csUserAgent)"),

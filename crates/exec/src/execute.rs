@@ -46,13 +46,21 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             };
             let semi = match plan_two_pass(keys, aggregates, having, schema) {
                 Some(pass1) => {
-                    let table = aggregate(input, keys, &pass1.calls, None, source, ctx)?;
-                    let groups = table_with_keys_only(table, &pass1, ctx)?;
+                    let groups = match scan_components(input, keys, source) {
+                        Some(components) => pass1_by_component(input, keys, &pass1, &components, source, ctx)?,
+                        None => {
+                            let table = aggregate(input, keys, &pass1.calls, None, source, ctx)?;
+                            table_with_keys_only(table, &pass1, ctx)?
+                        }
+                    };
                     Some(Arc::new(SemiJoin { keys: keys_at_source(keys, &input.stages), groups }))
                 }
                 None => None,
             };
-            let table = aggregate(input, keys, aggregates, semi.as_ref(), source, ctx)?;
+            let table = match &semi {
+                Some(s) if s.groups.num_groups() == 0 => GroupTable::new(keys, aggregates)?,
+                _ => aggregate(input, keys, aggregates, semi.as_ref(), source, ctx)?,
+            };
             let out = table.finish(schema)?;
             Ok(vec![filter(&out, having, ctx)?])
         }
@@ -135,6 +143,50 @@ fn aggregate(
     };
     for t in iter {
         ctx.check_cancelled()?;
+        total.merge(t)?;
+    }
+    Ok(total)
+}
+
+/// The scan's partitions in key-disjoint components, when statistics show some.
+fn scan_components(input: &Pipeline, keys: &[BoundExpr], source: &DataSource) -> Option<Vec<Vec<usize>>> {
+    let PipelineSource::Scan { table, schema, partitions, .. } = &input.source else { return None };
+    let at_source = keys_at_source(keys, &input.stages);
+    crate::ops::disjoint::components(source, table, schema, partitions, &at_source)
+}
+
+/// Pass 1 one component at a time (in parallel): each has a small table of
+/// its own, filtered by the condition before the next; the passing keys of
+/// all components are merged.
+fn pass1_by_component(
+    input: &Pipeline,
+    keys: &[BoundExpr],
+    pass1: &TwoPass,
+    components: &[Vec<usize>],
+    source: &DataSource,
+    ctx: &ExecContext,
+) -> Result<GroupTable> {
+    let PipelineSource::Scan { partitions, .. } = &input.source else {
+        return Err(crate::error::ExecError::internal("pass1_by_component", "not a scan"));
+    };
+    let tables: Vec<GroupTable> = components
+        .par_iter()
+        .map(|units| {
+            let mut table = GroupTable::new(keys, &pass1.calls)?;
+            for &u in units {
+                for b in unit_batches(input, &Unit::Partition(partitions[u]), source, ctx, None)? {
+                    table.update(&b, keys, &pass1.calls, ctx)?;
+                }
+            }
+            table_with_keys_only(table, pass1, ctx)
+        })
+        .collect::<Result<_>>()?;
+    let mut iter = tables.into_iter();
+    let mut total = match iter.next() {
+        Some(t) => t,
+        None => GroupTable::new(keys, &[])?,
+    };
+    for t in iter {
         total.merge(t)?;
     }
     Ok(total)

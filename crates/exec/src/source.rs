@@ -52,6 +52,13 @@ impl RowPredicate {
     }
 }
 
+/// A column's smallest or largest value in a row group, from Parquet statistics.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatValue {
+    Int(i64),
+    Bytes(Vec<u8>),
+}
+
 /// One unit of parallel work in a scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Partition {
@@ -106,6 +113,26 @@ impl ParquetFile {
             })
             .collect();
         Ok(ParquetFile { path: path.to_path_buf(), metadata, row_groups })
+    }
+
+    /// `[min, max]` of a column in a row group, when the statistics say so
+    /// and the column has no nulls there.
+    pub fn column_range(&self, row_group: usize, column: &str) -> Option<(StatValue, StatValue)> {
+        let descr = self.metadata.metadata().file_metadata().schema_descr();
+        let c = (0..descr.num_columns()).find(|i| descr.column(*i).name() == column)?;
+        let stats = self.metadata.metadata().row_groups().get(row_group)?.column(c).statistics()?;
+        if stats.null_count_opt() != Some(0) {
+            return None;
+        }
+        match stats {
+            Statistics::Int64(s) => Some((StatValue::Int(*s.min_opt()?), StatValue::Int(*s.max_opt()?))),
+            Statistics::Int32(s) => Some((StatValue::Int(*s.min_opt()? as i64), StatValue::Int(*s.max_opt()? as i64))),
+            Statistics::ByteArray(s) => Some((
+                StatValue::Bytes(s.min_bytes_opt()?.to_vec()),
+                StatValue::Bytes(s.max_bytes_opt()?.to_vec()),
+            )),
+            _ => None,
+        }
     }
 
     /// Column names stored in this file.
@@ -281,6 +308,16 @@ impl DataSource {
 
     fn table(&self, table: &str) -> Result<&TableData> {
         self.tables.get(table).ok_or_else(|| ExecError::internal("DataSource", format!("no data for table {table}")))
+    }
+
+    /// `[min, max]` of a column in one partition, from statistics.
+    pub fn column_range(&self, table: &str, partition: Partition, column: &str) -> Option<(StatValue, StatValue)> {
+        match (self.tables.get(table)?, partition) {
+            (TableData::Parquet(files), Partition::RowGroup { file, row_group }) => {
+                files.get(file)?.column_range(row_group, column)
+            }
+            _ => None,
+        }
     }
 
     /// Rows and `TimeGenerated` range of a table, from footers (no data read).

@@ -75,6 +75,33 @@ impl ValueCoder {
             ValueCoder::Strings { interner, .. } => {
                 codes.clear();
                 nulls.clear();
+                // A dictionary column: look each distinct value up once.
+                if let Some(dict) = array.as_any().downcast_ref::<DictionaryArray<Int32Type>>() {
+                    let values = crate::expr::decode_array(dict.values())?;
+                    let strings = values.as_string::<i32>();
+                    let ids: Vec<Option<u32>> = (0..strings.len())
+                        .map(|i| if strings.is_null(i) { None } else { interner.lookup(strings.value(i)) })
+                        .collect();
+                    for (row, key) in dict.keys().iter().enumerate() {
+                        match key.map(|k| (k, strings.is_null(k as usize))) {
+                            None | Some((_, true)) => {
+                                codes.push(0);
+                                nulls.push(true);
+                            }
+                            Some((k, false)) => {
+                                match ids[k as usize] {
+                                    Some(id) => codes.push(id as u64),
+                                    None => {
+                                        codes.push(0);
+                                        unseen[row] = true;
+                                    }
+                                }
+                                nulls.push(false);
+                            }
+                        }
+                    }
+                    return Ok(());
+                }
                 let plain = crate::expr::decode_array(array)?;
                 let strings = plain.as_string::<i32>();
                 for i in 0..strings.len() {

@@ -24,6 +24,8 @@ pub struct GroupTable {
     /// Words per key row: one per key column plus the null flags.
     width: usize,
     arena: Vec<u64>,
+    /// Each group's hash, so growing the table never rereads the arena.
+    hashes: Vec<u64>,
     table: HashTable<u32>,
     accumulators: Vec<Box<dyn Accumulator>>,
     num_groups: usize,
@@ -32,6 +34,12 @@ pub struct GroupTable {
     group_ids: Vec<u32>,
     codes: Vec<u64>,
     nulls: Vec<bool>,
+}
+
+/// Key rows are a few words: compare them inline rather than through memcmp.
+#[inline]
+fn same_key(a: &[u64], b: &[u64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 #[inline]
@@ -50,6 +58,7 @@ impl GroupTable {
             coders: keys.iter().map(|k| ValueCoder::new(k.ty())).collect(),
             width: keys.len() + 1,
             arena: Vec::new(),
+            hashes: Vec::new(),
             table: HashTable::new(),
             accumulators: calls.iter().map(create).collect::<Result<_>>()?,
             num_groups: 0,
@@ -70,14 +79,15 @@ impl GroupTable {
         let hash = hash_key(key);
         let width = self.width;
         let arena = &self.arena;
-        if let Some(&g) = self.table.find(hash, |&g| &arena[g as usize * width..(g as usize + 1) * width] == key) {
+        if let Some(&g) = self.table.find(hash, |&g| same_key(&arena[g as usize * width..(g as usize + 1) * width], key)) {
             return g;
         }
         let g = self.num_groups as u32;
         self.arena.extend_from_slice(key);
+        self.hashes.push(hash);
         self.num_groups += 1;
-        let arena = &self.arena;
-        self.table.insert_unique(hash, g, |&h| hash_key(&arena[h as usize * width..(h as usize + 1) * width]));
+        let hashes = &self.hashes;
+        self.table.insert_unique(hash, g, |&h| hashes[h as usize]);
         g
     }
 
@@ -197,6 +207,7 @@ impl GroupTable {
             coders: self.coders,
             width,
             arena: Vec::new(),
+            hashes: Vec::new(),
             table: HashTable::new(),
             accumulators: Vec::new(),
             num_groups: 0,
@@ -240,7 +251,7 @@ impl GroupTable {
                 let key = &row_keys[r * width..(r + 1) * width];
                 Some(
                     self.table
-                        .find(hash_key(key), |&g| &arena[g as usize * width..(g as usize + 1) * width] == key)
+                        .find(hash_key(key), |&g| same_key(&arena[g as usize * width..(g as usize + 1) * width], key))
                         .is_some(),
                 )
             })

@@ -2,6 +2,7 @@
 //! pipeline on each partition; the others (`hash_aggregate`, `sort`, `top_n`,
 //! `limit`, `union`) consume a pipeline's output.
 
+pub mod disjoint;
 pub mod filter;
 pub mod hash_aggregate;
 pub mod having;

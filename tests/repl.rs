@@ -103,6 +103,20 @@ fn tab_completes_operators_and_columns() {
 }
 
 #[test]
+fn tab_completes_esql_sources_and_ecs_fields() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut p = repl(&logs(), &dir.path().join("history"));
+    p.send("FROM logs-iis.acc").expect("send");
+    p.send("\t").expect("tab");
+    p.send(" | STATS n = COUNT(*) BY source.i").expect("send");
+    p.send("\t").expect("tab");
+    p.send_line(" | SORT n DESC | LIMIT 1").expect("send");
+    p.exp_regex(r"25 .*203\.0\.113\.5")
+        .expect("the completed ES|QL query ran");
+    quit(p);
+}
+
+#[test]
 fn an_error_shows_a_diagnostic_and_the_session_goes_on() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut p = repl(&logs(), &dir.path().join("history"));

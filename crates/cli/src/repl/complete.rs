@@ -14,6 +14,8 @@ pub struct Vocabulary {
     pub tables: Vec<(String, Vec<String>)>,
     /// Functions, keywords and anything else the engine offers.
     pub words: Vec<String>,
+    /// ES|QL field names (ECS) of the `logs-iis.*` data streams.
+    pub esql_fields: Vec<String>,
 }
 
 pub const KQL_OPERATORS: &[&str] = &[
@@ -99,6 +101,68 @@ pub const KQL_KEYWORDS: &[&str] = &[
     "areachart",
     "scatterchart",
     "linechart",
+];
+
+pub const ESQL_KEYWORDS: &[&str] = &[
+    "BY",
+    "AND",
+    "OR",
+    "NOT",
+    "LIKE",
+    "RLIKE",
+    "IN",
+    "IS NULL",
+    "IS NOT NULL",
+    "ASC",
+    "DESC",
+    "NULLS FIRST",
+    "NULLS LAST",
+    "AS",
+    "METADATA",
+    "true",
+    "false",
+    "null",
+];
+
+pub const ESQL_FUNCTIONS: &[&str] = &[
+    "AVG",
+    "BUCKET",
+    "CASE",
+    "COALESCE",
+    "CONCAT",
+    "COUNT",
+    "COUNT_DISTINCT",
+    "DATE_DIFF",
+    "DATE_EXTRACT",
+    "DATE_FORMAT",
+    "DATE_PARSE",
+    "DATE_TRUNC",
+    "ENDS_WITH",
+    "LEFT",
+    "LENGTH",
+    "MAX",
+    "MEDIAN",
+    "MIN",
+    "MV_COUNT",
+    "MV_DEDUPE",
+    "NOW",
+    "PERCENTILE",
+    "RIGHT",
+    "ROUND",
+    "SPLIT",
+    "STARTS_WITH",
+    "SUBSTRING",
+    "SUM",
+    "TO_DATETIME",
+    "TO_DOUBLE",
+    "TO_INTEGER",
+    "TO_IP",
+    "TO_LONG",
+    "TO_LOWER",
+    "TO_STRING",
+    "TO_UPPER",
+    "TRIM",
+    "VALUES",
 ];
 
 pub const COMMANDS: &[&str] = &[
@@ -191,6 +255,13 @@ fn candidates_for(before: &str, start: usize, dialect: Dialect, vocab: &Vocabula
         }
         (Dialect::Kql, Some(_), true) => owned(KQL_OPERATORS),
         (Dialect::Esql, Some(_), true) => owned(ESQL_COMMANDS),
+        (Dialect::Esql, _, _) => {
+            let mut out = vocab.esql_fields.clone();
+            out.extend(defined_names(before));
+            out.extend(owned(ESQL_FUNCTIONS));
+            out.extend(owned(ESQL_KEYWORDS));
+            out
+        }
         // A `let` statement's value, or after `;`: tables again.
         (Dialect::Kql, None, false) if head.trim_end().ends_with(';') => {
             vocab.tables.iter().map(|(t, _)| t.clone()).collect()
@@ -273,6 +344,11 @@ mod tests {
                 ("HttpErrorLog".into(), vec!["sReasonPhrase".into()]),
             ],
             words: vec!["count".into(), "countif".into(), "strcat".into()],
+            esql_fields: vec![
+                "source.ip".into(),
+                "url.path".into(),
+                "user_agent.original".into(),
+            ],
         }
     }
 
@@ -338,6 +414,19 @@ mod tests {
         assert_eq!(
             names("FROM logs-iis.a", Dialect::Esql),
             ["logs-iis.access-*"]
+        );
+    }
+
+    #[test]
+    fn esql_fields_functions_and_keywords() {
+        let q = "FROM logs-iis.access-* | WHERE source.";
+        assert_eq!(names(q, Dialect::Esql), ["source.ip"]);
+        let q = "FROM logs-iis.access-* | STATS n = COUNT_D";
+        assert_eq!(names(q, Dialect::Esql), ["COUNT_DISTINCT"]);
+        let q = "FROM logs-iis.access-* | STATS n = COUNT(*) BY source.ip | SORT n";
+        assert_eq!(
+            names(q, Dialect::Esql),
+            ["n", "NOT", "NOW", "null", "NULLS FIRST", "NULLS LAST"]
         );
     }
 }

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use iishunt::Dialect;
+use iishunt::{detect_dialect, Dialect};
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
 use rustyline::hint::{Hinter, HistoryHinter};
@@ -17,8 +17,9 @@ use super::complete::{self, Vocabulary};
 
 pub struct HuntHelper {
     pub vocab: Vocabulary,
-    /// The dialect completions are for (changed by `.dialect`).
-    pub dialect: Cell<Dialect>,
+    /// The dialect completions are for (`.dialect`); `None`: detect from
+    /// the text typed.
+    pub dialect: Cell<Option<Dialect>>,
     /// Text of earlier lines of the query being typed, for context.
     pub pending: std::cell::RefCell<String>,
     pub color: bool,
@@ -26,7 +27,7 @@ pub struct HuntHelper {
 }
 
 impl HuntHelper {
-    pub fn new(vocab: Vocabulary, dialect: Dialect, color: bool) -> HuntHelper {
+    pub fn new(vocab: Vocabulary, dialect: Option<Dialect>, color: bool) -> HuntHelper {
         HuntHelper {
             vocab,
             dialect: Cell::new(dialect),
@@ -51,8 +52,8 @@ impl Completer for HuntHelper {
         let pending = self.pending.borrow();
         let offset = pending.len();
         let full = format!("{pending}{line}");
-        let (start, words) =
-            complete::complete(&full, offset + pos, self.dialect.get(), &self.vocab);
+        let dialect = self.dialect.get().unwrap_or_else(|| detect_dialect(&full));
+        let (start, words) = complete::complete(&full, offset + pos, dialect, &self.vocab);
         let start = start.saturating_sub(offset);
         let pairs = words
             .into_iter()

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use iishunt::render::{self, CsvOptions, Format, RenderOptions};
-use iishunt::{detect_dialect, Dialect, Engine, NowSetting, QueryOptions, TableInfo};
+use iishunt::{Dialect, Engine, NowSetting, QueryOptions, TableInfo};
 use rustyline::config::{CompletionType, EditMode};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
@@ -100,11 +100,7 @@ pub fn run(args: ReplArgs) -> anyhow::Result<ExitCode> {
         .edit_mode(if vi { EditMode::Vi } else { EditMode::Emacs })
         .build();
     let mut rl: Editor<HuntHelper, DefaultHistory> = Editor::with_config(config)?;
-    rl.set_helper(Some(HuntHelper::new(
-        vocab,
-        args.dialect.unwrap_or(Dialect::Kql),
-        color,
-    )));
+    rl.set_helper(Some(HuntHelper::new(vocab, args.dialect, color)));
     let history = history_path();
     if let Some(path) = &history {
         if let Some(dir) = path.parent() {
@@ -143,8 +139,7 @@ pub fn run(args: ReplArgs) -> anyhow::Result<ExitCode> {
         let prompt = prompt(&session, !pending.is_empty());
         if let Some(h) = rl.helper() {
             *h.pending.borrow_mut() = pending.clone();
-            h.dialect
-                .set(session.dialect.unwrap_or_else(|| detect_dialect(&pending)));
+            h.dialect.set(session.dialect);
         }
         match rl.readline(&prompt) {
             Ok(line) => {
@@ -155,9 +150,6 @@ pub fn run(args: ReplArgs) -> anyhow::Result<ExitCode> {
                         Ok(Command::Quit) => break,
                         Ok(cmd) => session.command(cmd),
                         Err(msg) => eprintln!("{msg}"),
-                    }
-                    if let Some(h) = rl.helper() {
-                        h.dialect.set(session.dialect.unwrap_or(Dialect::Kql));
                     }
                     continue;
                 }
@@ -252,7 +244,20 @@ fn vocabulary(engine: &Engine) -> Vocabulary {
         .into_iter()
         .filter(|w| !known.contains(w.as_str()))
         .collect();
-    let mut v = Vocabulary { tables, words };
+    // ES|QL sees the same tables under ECS names; the catalog lists them.
+    let esql_fields = iishunt_plan::catalog::ecs::EcsSource::ALL
+        .iter()
+        .flat_map(|src| {
+            iishunt_plan::catalog::ecs::fields(*src)
+                .iter()
+                .map(|f| f.name.to_string())
+        })
+        .collect();
+    let mut v = Vocabulary {
+        tables,
+        words,
+        esql_fields,
+    };
     v.words.sort();
     v.words.dedup();
     v

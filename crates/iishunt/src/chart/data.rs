@@ -76,6 +76,11 @@ impl ChartData {
             return Some(categorical(result, kind, title, label, &values));
         }
 
+        if times.is_empty() {
+            if let Some(data) = from_series_arrays(result, kind, title) {
+                return Some(data);
+            }
+        }
         let (x, x_axis) = match (times.first(), numeric.first()) {
             (Some(&t), _) => (t, XAxis::Time),
             (None, Some(&n)) => (n, XAxis::Number),
@@ -162,6 +167,99 @@ impl ChartData {
         }
         Some(((x0, x1), (y0, y1)))
     }
+}
+
+/// `make-series` results: one row per group, a dynamic array of datetimes
+/// (the axis) and dynamic arrays of numbers (the series) side by side.
+fn from_series_arrays(result: &QueryResult, kind: ChartKind, title: &str) -> Option<ChartData> {
+    let cols = &result.columns;
+    let first_batch = result.batches.iter().find(|b| b.num_rows() > 0)?;
+    let first = cell::columns(first_batch, cols);
+    let dynamic: Vec<usize> = (0..cols.len())
+        .filter(|&i| cols[i].1 == KType::Dynamic)
+        .collect();
+    let array = |c: &cell::Column, row: usize| -> Option<Vec<serde_json::Value>> {
+        match c.value(row).json() {
+            serde_json::Value::Array(items) => Some(items),
+            _ => None,
+        }
+    };
+    let as_time = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.timestamp_micros() as f64)
+    };
+    let x = *dynamic.iter().find(|&&i| {
+        array(&first[i], 0).is_some_and(|a| !a.is_empty() && a.iter().all(|v| as_time(v).is_some()))
+    })?;
+    let ys: Vec<usize> = dynamic
+        .iter()
+        .copied()
+        .filter(|&i| {
+            i != x
+                && array(&first[i], 0)
+                    .is_some_and(|a| a.iter().all(|v| v.is_number() || v.is_null()))
+        })
+        .collect();
+    if ys.is_empty() {
+        return None;
+    }
+    let groups: Vec<usize> = (0..cols.len())
+        .filter(|&i| matches!(cols[i].1, KType::String | KType::Guid | KType::Bool))
+        .collect();
+    let mut series = Vec::new();
+    for batch in &result.batches {
+        let columns = cell::columns(batch, cols);
+        for row in 0..batch.num_rows() {
+            let Some(xs) = array(&columns[x], row) else {
+                continue;
+            };
+            let key: Vec<String> = groups
+                .iter()
+                .map(|&g| {
+                    columns[g]
+                        .value(row)
+                        .text()
+                        .map_or_else(|| "∅".to_string(), |t| escape_control(&t).into_owned())
+                })
+                .collect();
+            let key = key.join(", ");
+            for &y in &ys {
+                let Some(values) = array(&columns[y], row) else {
+                    continue;
+                };
+                let mut points: Vec<(f64, f64)> = xs
+                    .iter()
+                    .zip(&values)
+                    .filter_map(|(t, v)| Some((as_time(t)?, v.as_f64()?)))
+                    .collect();
+                points.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let name = match (key.is_empty(), ys.len()) {
+                    (true, _) => cols[y].0.clone(),
+                    (false, 1) => key.clone(),
+                    (false, _) => format!("{key}: {}", cols[y].0),
+                };
+                series.push(Series { name, points });
+            }
+        }
+    }
+    if series.len() > MAX_SERIES {
+        series.sort_by(|a, b| total(b).total_cmp(&total(a)));
+        series.truncate(MAX_SERIES);
+    }
+    let y_name = if ys.len() == 1 {
+        cols[ys[0]].0.clone()
+    } else {
+        String::new()
+    };
+    Some(ChartData {
+        kind,
+        title: title.to_string(),
+        x: XAxis::Time,
+        x_name: cols[x].0.clone(),
+        y_name,
+        series,
+    })
 }
 
 fn total(s: &Series) -> f64 {

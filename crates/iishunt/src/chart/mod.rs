@@ -208,6 +208,45 @@ mod tests {
         }
     }
 
+    /// `make-series n = count() on TimeGenerated step 1h by cIP`.
+    fn series() -> QueryResult {
+        let columns = vec![
+            ("cIP".to_string(), KType::String),
+            ("n".to_string(), KType::Dynamic),
+            ("TimeGenerated".to_string(), KType::Dynamic),
+        ];
+        let schema = Arc::new(Schema::new(
+            columns.iter().map(|(n, t)| t.field(n)).collect::<Vec<_>>(),
+        ));
+        let times = r#"["2026-03-08T00:00:00.0000000Z","2026-03-08T01:00:00.0000000Z","2026-03-08T02:00:00.0000000Z"]"#;
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(vec!["10.0.0.1", "198.51.100.77"])),
+            Arc::new(StringArray::from(vec!["[1,2,3]", "[0,90,0]"])),
+            Arc::new(StringArray::from(vec![times, times])),
+        ];
+        QueryResult {
+            columns,
+            batches: vec![RecordBatch::try_new(schema, arrays).expect("batch")],
+            render: None,
+            elapsed: Duration::ZERO,
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn make_series_results_chart_one_line_per_row() {
+        let data = ChartData::from_result(&series(), ChartKind::Time, "t").expect("chartable");
+        assert_eq!(data.x, data::XAxis::Time);
+        assert_eq!(data.series.len(), 2);
+        assert_eq!(data.series[1].name, "198.51.100.77");
+        assert_eq!(data.series[1].points[1], (1_772_931_600_000_000.0, 90.0));
+        let text = text::draw(&series(), &spec("timechart"), 80);
+        assert!(
+            text.contains("2026-03-08T00:00:00Z → 2026-03-08T02:00:00Z"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn unknown_charts_are_not_drawn() {
         let dir = tempfile::tempdir().expect("tempdir");

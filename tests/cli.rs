@@ -203,7 +203,8 @@ fn explain_prints_a_plan() {
         .output()
         .expect("run");
     let stdout = ok(&out);
-    assert!(!stdout.trim().is_empty());
+    assert!(stdout.contains("W3CIISLog"), "{stdout}");
+    assert!(stdout.contains("scStatus"), "{stdout}");
 }
 
 #[test]
@@ -234,4 +235,34 @@ fn render_timechart_draws_text_and_writes_images() {
     assert!(stdout.contains("Per hour"), "{stdout}");
     assert!(dir.path().join("chart.svg").exists());
     assert!(dir.path().join("chart.png").exists());
+}
+
+#[test]
+fn the_repl_reads_piped_input() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = iishunt()
+        .env("IISHUNT_HISTORY", dir.path().join("history"))
+        .arg("repl")
+        .arg("--data")
+        .arg(logs())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(
+            b".format csv\nW3CIISLog |\ncount\nW3CIISLog\n| where cIP == \"192.0.2.66\" | count",
+        )
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let stdout = ok(&out);
+    // Two queries: one completed by its second line, one run at end of input.
+    assert!(stdout.contains("Count\n53\n"), "{stdout}");
+    assert!(stdout.contains("Count\n4\n"), "{stdout}");
 }

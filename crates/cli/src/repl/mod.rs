@@ -178,7 +178,14 @@ pub fn run(args: ReplArgs) -> anyhow::Result<ExitCode> {
                 // Ctrl-C at the prompt: drop what was typed, stay.
                 pending.clear();
             }
-            Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Eof) => {
+                // End of piped input with a query still pending: run it.
+                if !pending.trim().is_empty() {
+                    let _ = rl.add_history_entry(pending.trim());
+                    session.run_query(&pending, None);
+                }
+                break;
+            }
             Err(err) => {
                 eprintln!("error reading input: {err}");
                 break;

@@ -159,3 +159,35 @@ fn the_shipped_queries_run() {
         .expect("listed");
     assert!(line.contains("FIRED"), "{line}");
 }
+
+#[test]
+fn hunts_run_over_an_ingested_dataset_and_write_parquet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dataset = dir.path().join("dataset");
+    let ingest = iishunt()
+        .arg("ingest")
+        .arg(logs())
+        .arg("--out")
+        .arg(&dataset)
+        .output()
+        .expect("ingest");
+    assert!(ingest.status.success(), "{}", text(&ingest.stderr));
+    let out_dir = dir.path().join("results");
+    let hunt = fixtures().join("mixed").join("brute_force.kql");
+    let out = iishunt()
+        .arg("run")
+        .arg(&hunt)
+        .arg("--data")
+        .arg(&dataset)
+        .arg("--out")
+        .arg(&out_dir)
+        .args(["--format", "parquet", "--exit-code", "4"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    let bytes = std::fs::read(out_dir.join("brute_force.parquet")).expect("parquet file");
+    assert!(
+        bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+        "not a Parquet file"
+    );
+}

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use arrow::array::RecordBatch;
 use iishunt_w3c::{FileContext, FileStats, LogReader, ReaderOptions, ResumeState, Table};
 use rayon::prelude::*;
 
@@ -399,25 +400,46 @@ fn ingest_file(
     };
     let stem = format!("{}-r{run}", source_tag(&job.input, &job.key));
     let mut reader = LogReader::open(ctx, opts.reader.clone())?;
-    let mut writer: Option<TableWriter> = None;
     let mut rejects = RejectSink::new(staging, &stem);
-    while let Some(chunk) = reader.next_chunk()? {
-        if let Some(batch) = &chunk.batch {
-            let table = reader.table().unwrap_or(Table::W3CIISLog);
-            let w = writer.get_or_insert_with(|| {
-                TableWriter::new(staging, table, stem.clone(), opts.reader.batch_rows)
-            });
-            w.write(batch)?;
-        }
-        rejects.write(chunk.rejects)?;
-        if let Some(progress) = &opts.progress {
-            progress(chunk.bytes);
-        }
-    }
-    let outputs = match writer {
-        Some(w) => w.finish()?,
-        None => Vec::new(),
-    };
+    // Two stages per file: this thread reads and parses, a second one
+    // encodes Parquet, so even a single huge file keeps two cores busy. The
+    // channel holds at most two batches: memory stays bounded.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Table, RecordBatch)>(2);
+    let outputs = std::thread::scope(|scope| -> Result<Vec<String>, StoreError> {
+        let encoder = scope.spawn(|| -> Result<Vec<String>, StoreError> {
+            let mut writer: Option<TableWriter> = None;
+            for (table, batch) in rx {
+                let w = writer.get_or_insert_with(|| {
+                    TableWriter::new(staging, table, stem.clone(), opts.reader.batch_rows)
+                });
+                w.write(&batch)?;
+            }
+            writer.map_or(Ok(Vec::new()), TableWriter::finish)
+        });
+        let mut read = || -> Result<(), StoreError> {
+            while let Some(chunk) = reader.next_chunk()? {
+                if let Some(batch) = chunk.batch {
+                    let table = reader.table().unwrap_or(Table::W3CIISLog);
+                    if tx.send((table, batch)).is_err() {
+                        break; // the encoder failed; its error is reported below
+                    }
+                }
+                rejects.write(chunk.rejects)?;
+                if let Some(progress) = &opts.progress {
+                    progress(chunk.bytes);
+                }
+            }
+            Ok(())
+        };
+        let read_result = read();
+        drop(tx);
+        let encoded = encoder
+            .join()
+            .map_err(|_| StoreError::Internal("the Parquet encoder thread panicked".into()))?;
+        let outputs = encoded?;
+        read_result?;
+        Ok(outputs)
+    })?;
     let samples = rejects
         .samples
         .iter()

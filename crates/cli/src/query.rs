@@ -27,7 +27,7 @@ pub struct QueryInput {
         conflicts_with = "file"
     )]
     pub query: Option<String>,
-    /// Read the query from a file.
+    /// Read the query from a file (`-`: standard input).
     #[arg(long, short = 'f', value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// The query language; default: ES|QL when the text starts with FROM or ROW, else KQL.
@@ -42,6 +42,12 @@ impl QueryInput {
     /// The query text and the file it came from, if any.
     pub fn text(&self) -> anyhow::Result<(String, Option<String>)> {
         match (&self.query, &self.file) {
+            (_, Some(path)) if path.as_os_str() == "-" => {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                    .context("reading the query from stdin")?;
+                Ok((text, Some("<stdin>".to_string())))
+            }
             (_, Some(path)) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("reading {}", path.display()))?;

@@ -20,8 +20,16 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
 
 /// Draws `data` on `root` (already sized); `text`: draw labels and legend.
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData) -> DrawResult {
+    draw_with(root, data, fonts::available())
+}
+
+/// Draws `data`; `text: false` draws no title, labels or legend (no font).
+pub fn draw_with<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    text: bool,
+) -> DrawResult {
     root.fill(&WHITE).map_err(err)?;
-    let text = fonts::available();
     let mut area = root.clone();
     if text && !data.title.is_empty() {
         area = area.titled(&data.title, (fonts::FAMILY, 22)).map_err(err)?;

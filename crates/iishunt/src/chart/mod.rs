@@ -248,6 +248,24 @@ mod tests {
     }
 
     #[test]
+    fn charts_draw_without_a_font() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for chart in ["timechart", "columnchart", "barchart", "piechart"] {
+            let kind = ChartKind::parse(chart).expect("kind");
+            let data = ChartData::from_result(&hourly(), kind, "no text").expect("chartable");
+            let path = dir.path().join(format!("{chart}.png"));
+            {
+                let root = BitMapBackend::new(&path, SIZE).into_drawing_area();
+                image::draw_with(&root, &data, false).expect(chart);
+            }
+            assert!(
+                std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) > 100,
+                "{chart}"
+            );
+        }
+    }
+
+    #[test]
     fn unknown_charts_are_not_drawn() {
         let dir = tempfile::tempdir().expect("tempdir");
         assert!(write_images(&hourly(), &spec("card"), dir.path(), "x")

@@ -753,7 +753,11 @@ fn mv_map(args: &[Datum], ctx: &KernelContext, op: Mv) -> Result<ArrayRef> {
         if result.is_null() {
             return false;
         }
-        out.push_str(&result.to_string());
+        if ctx.return_type == KType::String {
+            value_text(&result, out);
+        } else {
+            out.push_str(&result.to_string());
+        }
         true
     });
     if ty == KType::Dynamic {
@@ -1078,15 +1082,15 @@ mod tests {
         );
         assert_eq!(
             texts(&call("esql_mv_first", &[mv.clone()], &[Dynamic])),
-            vec![s("\"b\""), s("\"solo\""), None]
+            vec![s("b"), s("solo"), None]
         );
         assert_eq!(
             texts(&call("esql_mv_last", &[mv.clone()], &[Dynamic]))[0],
-            s("\"b\"")
+            s("b")
         );
         assert_eq!(
             texts(&call("esql_mv_min", &[mv.clone()], &[Dynamic]))[0],
-            s("\"a\"")
+            s("a")
         );
         assert_eq!(
             texts(&call("esql_mv_dedupe", &[mv.clone()], &[Dynamic]))[0],

@@ -49,6 +49,16 @@ fn date_parse_rt(a: &[KType]) -> Result<KType, String> {
     Ok(KType::DateTime)
 }
 
+/// One value of a multi-value: a dynamic multi-value gives its element as
+/// text (ES|QL multi-values from `SPLIT`, `VALUES` are mostly keywords).
+fn one_rt(a: &[KType]) -> Result<KType, String> {
+    match a.first() {
+        Some(KType::Dynamic) => Ok(KType::String),
+        Some(t) => Ok(*t),
+        None => Err("this function takes a value".to_string()),
+    }
+}
+
 /// The multi-value keeps the argument's type.
 fn same_rt(a: &[KType]) -> Result<KType, String> {
     a.first()
@@ -137,10 +147,10 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("esql_to_ip", Arity::exact(1), to_ip_rt, "The address in canonical text, or null when the text is not an IP address.", "TO_IP(\"10.0.0.1\")"),
     f("esql_mv_count", Arity::exact(1), mv_count_rt, "The number of values (1 for a single value, null for null).", "MV_COUNT(related.ip)"),
     f("esql_mv_dedupe", Arity::exact(1), same_rt, "The distinct values, in first-seen order.", "MV_DEDUPE(related.ip)"),
-    f("esql_mv_first", Arity::exact(1), same_rt, "The first value.", "MV_FIRST(SPLIT(url.path, \"/\"))"),
-    f("esql_mv_last", Arity::exact(1), same_rt, "The last value.", "MV_LAST(SPLIT(url.path, \"/\"))"),
-    f("esql_mv_min", Arity::exact(1), same_rt, "The smallest value.", "MV_MIN(ports)"),
-    f("esql_mv_max", Arity::exact(1), same_rt, "The largest value.", "MV_MAX(ports)"),
+    f("esql_mv_first", Arity::exact(1), one_rt, "The first value.", "MV_FIRST(SPLIT(url.path, \"/\"))"),
+    f("esql_mv_last", Arity::exact(1), one_rt, "The last value.", "MV_LAST(SPLIT(url.path, \"/\"))"),
+    f("esql_mv_min", Arity::exact(1), one_rt, "The smallest value.", "MV_MIN(ports)"),
+    f("esql_mv_max", Arity::exact(1), one_rt, "The largest value.", "MV_MAX(ports)"),
     f("esql_mv_sum", Arity::exact(1), mv_sum_rt, "The sum of numeric values.", "MV_SUM(bytes)"),
     f("esql_mv_avg", Arity::exact(1), mv_real_rt, "The mean of numeric values.", "MV_AVG(bytes)"),
     f("esql_mv_concat", Arity::exact(2), mv_concat_rt, "The values as text joined by the delimiter.", "MV_CONCAT(host_names, \", \")"),

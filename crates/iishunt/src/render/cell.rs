@@ -222,19 +222,19 @@ impl Column {
     }
 }
 
-/// The columns of one batch, typed by the result's column list.
+/// The columns of one batch, typed by the result's column list: always
+/// exactly one per listed column (a batch short of columns reads as nulls),
+/// so writers can index them without checking.
 pub fn columns(batch: &arrow::record_batch::RecordBatch, types: &[(String, KType)]) -> Vec<Column> {
-    batch
-        .columns()
+    types
         .iter()
         .enumerate()
-        .map(|(i, array)| {
-            let ktype = types
-                .get(i)
-                .map(|(_, t)| *t)
-                .or_else(|| KType::from_field(batch.schema().field(i)))
-                .unwrap_or(KType::String);
-            Column::new(array, ktype)
+        .map(|(i, (_, ktype))| match batch.columns().get(i) {
+            Some(array) => Column::new(array, *ktype),
+            None => Column::new(
+                &arrow::array::new_null_array(&ktype.arrow_type(), batch.num_rows()),
+                *ktype,
+            ),
         })
         .collect()
 }
@@ -373,6 +373,23 @@ mod tests {
         assert_eq!(escape_control("l1\nl2\r\t\0\x7f"), "l1\\nl2\\r\\t\\0\\x7f");
         assert_eq!(escape_control("\u{9b}31m"), "\\u{9b}31m");
         assert_eq!(escape_control("abc\u{202e}gpj.exe"), "abc\\u{202e}gpj.exe");
+    }
+
+    #[test]
+    fn a_batch_short_of_columns_reads_as_nulls() {
+        let schema = Arc::new(arrow::datatypes::Schema::new(vec![KType::Int.field("a")]));
+        let batch = arrow::record_batch::RecordBatch::try_new(
+            schema,
+            vec![Arc::new(Int32Array::from(vec![1])) as ArrayRef],
+        )
+        .expect("batch");
+        let types = [
+            ("a".to_string(), KType::Int),
+            ("b".to_string(), KType::String),
+        ];
+        let cols = columns(&batch, &types);
+        assert_eq!(cols.len(), 2);
+        assert!(cols[1].value(0).is_null());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! error code; the file name when the query came from a file. Fancy (colour,
 //! Unicode) on a terminal, plain when not a terminal or `NO_COLOR` is set.
 
+use iishunt::render::cell::escape_control;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
@@ -18,13 +19,13 @@ pub struct Source<'a> {
 /// The rendered diagnostic, ending in a newline.
 pub fn render(err: &iishunt::Error, source: Source<'_>, color: bool) -> String {
     let mut diag =
-        MietteDiagnostic::new(err.to_string()).with_code(format!("iishunt::{}", err.code()));
+        MietteDiagnostic::new(safe(&err.to_string())).with_code(format!("iishunt::{}", err.code()));
     if let Some(help) = err.help() {
-        diag = diag.with_help(help.to_string());
+        diag = diag.with_help(safe(help));
     }
     if let Some(span) = err.span() {
         let (start, end) = clamp(source.text, span.start, span.end);
-        let label = err.label().map(str::to_string);
+        let label = err.label().map(safe);
         diag = diag.with_label(LabeledSpan::new(label, start, end - start));
     }
     let name = source.name.unwrap_or("query");
@@ -44,6 +45,15 @@ pub fn render(err: &iishunt::Error, source: Source<'_>, color: bool) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Messages can quote values from the logs: control characters and ANSI
+/// escapes in them are shown escaped (line breaks are kept).
+fn safe(text: &str) -> String {
+    text.split('\n')
+        .map(|l| escape_control(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A span made safe for the text: inside it and on character boundaries.
@@ -68,6 +78,21 @@ mod tests {
         assert_eq!(clamp("abc", 1, 99), (1, 3));
         assert_eq!(clamp("aé", 2, 2), (1, 3));
         assert_eq!(clamp("", 5, 9), (0, 0));
+    }
+
+    #[test]
+    fn escapes_in_messages_are_not_sent_raw() {
+        let err = iishunt::Error::Data("bad value \x1b[2J here".into());
+        let text = render(
+            &err,
+            Source {
+                name: None,
+                text: "x",
+            },
+            false,
+        );
+        assert!(!text.contains('\x1b'), "{text:?}");
+        assert!(text.contains("\\x1b[2J"), "{text}");
     }
 
     #[test]

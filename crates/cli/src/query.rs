@@ -120,6 +120,12 @@ pub fn run(args: QueryArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    // The table prints notes under itself; other formats keep stdout clean.
+    if args.format != Format::Table {
+        for note in &result.notes {
+            eprintln!("note: {}", iishunt::render::cell::escape_control(note));
+        }
+    }
     if args.timing {
         eprintln!("time: {:.6}", result.elapsed.as_secs_f64());
     }

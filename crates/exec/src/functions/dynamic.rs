@@ -30,6 +30,9 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("array_sort_asc", |a, c| array_sort(a, c, false)),
     ("array_sort_desc", |a, c| array_sort(a, c, true)),
     ("array_reverse", array_reverse),
+    ("set_union", |a, c| set_op(a, c, SetOp::Union)),
+    ("set_intersect", |a, c| set_op(a, c, SetOp::Intersect)),
+    ("set_difference", |a, c| set_op(a, c, SetOp::Difference)),
     ("dynamic_to_json", dynamic_to_json),
 ];
 
@@ -388,6 +391,47 @@ fn array_reverse(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     }))
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SetOp {
+    Union,
+    Intersect,
+    Difference,
+}
+
+/// Kusto's set functions: distinct values in first-seen order; null if an
+/// argument is not an array.
+fn set_op(args: &[Datum], ctx: &KernelContext, op: SetOp) -> Result<ArrayRef> {
+    let parts = all_json(args, ctx, true)?;
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let mut arrays = Vec::with_capacity(parts.len());
+        for p in &parts {
+            match p.get(i) {
+                Value::Array(items) => arrays.push(items),
+                _ => return false,
+            }
+        }
+        let Some((first, rest)) = arrays.split_first() else {
+            return false;
+        };
+        let mut result: Vec<Value> = Vec::new();
+        let candidates: Box<dyn Iterator<Item = &Value>> = match op {
+            SetOp::Union => Box::new(arrays.iter().flat_map(|a| a.iter())),
+            _ => Box::new(first.iter()),
+        };
+        for v in candidates {
+            let keep = match op {
+                SetOp::Union => true,
+                SetOp::Intersect => rest.iter().all(|a| a.contains(v)),
+                SetOp::Difference => !rest.iter().any(|a| a.contains(v)),
+            };
+            if keep && !result.contains(v) {
+                result.push(v.clone());
+            }
+        }
+        put(out, &Value::Array(result))
+    }))
+}
+
 fn dynamic_to_json(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let a = json(args, ctx, 0, false)?;
     Ok(strings(ctx.rows, 0, |i, out| {
@@ -562,6 +606,39 @@ mod tests {
                 &[Dynamic]
             )),
             vec![s(r#"{"a":[2],"b":1}"#)]
+        );
+    }
+
+    #[test]
+    fn set_functions() {
+        let (a, b) = (lit_dyn("[1,2,2,3]"), lit_dyn("[3,4]"));
+        assert_eq!(
+            texts(&call(
+                "set_union",
+                &[a.clone(), b.clone()],
+                &[Dynamic, Dynamic]
+            )),
+            vec![s("[1,2,3,4]")]
+        );
+        assert_eq!(
+            texts(&call(
+                "set_intersect",
+                &[a.clone(), b.clone()],
+                &[Dynamic, Dynamic]
+            )),
+            vec![s("[3]")]
+        );
+        assert_eq!(
+            texts(&call(
+                "set_difference",
+                &[a, b.clone()],
+                &[Dynamic, Dynamic]
+            )),
+            vec![s("[1,2]")]
+        );
+        assert_eq!(
+            texts(&call("set_union", &[lit_str("x"), b], &[String, Dynamic])),
+            vec![None]
         );
     }
 }

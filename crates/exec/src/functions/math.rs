@@ -44,6 +44,24 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("isnan", |a, c| real_test(a, c, f64::is_nan)),
     ("isinf", |a, c| real_test(a, c, f64::is_infinite)),
     ("isfinite", |a, c| real_test(a, c, f64::is_finite)),
+    ("binary_and", |a, c| bitwise(a, c, |x, y| Some(x & y))),
+    ("binary_or", |a, c| bitwise(a, c, |x, y| Some(x | y))),
+    ("binary_xor", |a, c| bitwise(a, c, |x, y| Some(x ^ y))),
+    ("binary_shift_left", |a, c| {
+        bitwise(a, c, |x, y| {
+            u32::try_from(y)
+                .ok()
+                .filter(|s| *s < 64)
+                .map(|s| x.wrapping_shl(s))
+        })
+    }),
+    ("binary_shift_right", |a, c| {
+        bitwise(a, c, |x, y| {
+            u32::try_from(y).ok().filter(|s| *s < 64).map(|s| x >> s)
+        })
+    }),
+    ("binary_not", binary_not),
+    ("rand", rand),
     ("min_of", |a, c| min_max(a, c, true)),
     ("max_of", |a, c| min_max(a, c, false)),
 ];
@@ -175,6 +193,61 @@ fn round(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         KType::Real | KType::Decimal => Ok(out),
         t => convert(&Datum::Array(out), KType::Real, t, ctx.rows),
     }
+}
+
+fn bitwise(
+    args: &[Datum],
+    ctx: &KernelContext,
+    f: fn(i64, i64) -> Option<i64>,
+) -> Result<ArrayRef> {
+    let (a, b) = (args::long(args, ctx, 0)?, args::long(args, ctx, 1)?);
+    let out: Int64Array = (0..ctx.rows).map(|i| f(a.get(i)?, b.get(i)?)).collect();
+    Ok(Arc::new(out))
+}
+
+fn binary_not(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let a = args::long(args, ctx, 0)?;
+    let out: Int64Array = (0..ctx.rows).map(|i| a.get(i).map(|v| !v)).collect();
+    Ok(Arc::new(out))
+}
+
+/// A process-random seed mixed with a counter: splitmix64, good enough for
+/// sampling (`where rand() < 0.01`), not for secrets.
+pub(crate) fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let mut s = STATE.load(Ordering::Relaxed);
+    if s == 0 {
+        s = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+            | 1;
+    }
+    let next = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    STATE.store(next, Ordering::Relaxed);
+    let mut z = next;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn rand(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    if args.is_empty() {
+        let out: Float64Array = (0..ctx.rows)
+            .map(|_| Some((random_u64() >> 11) as f64 / (1u64 << 53) as f64))
+            .collect();
+        return Ok(Arc::new(out));
+    }
+    let n = args::long(args, ctx, 0)?;
+    let out: Int64Array = (0..ctx.rows)
+        .map(|i| {
+            n.get(i)
+                .filter(|n| *n > 0)
+                .map(|n| (random_u64() % n as u64) as i64)
+        })
+        .collect();
+    Ok(Arc::new(out))
 }
 
 fn pow(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
@@ -333,6 +406,64 @@ mod tests {
         assert_eq!(
             ints(&call("abs", &[int_col(&[Some(-3)])], &[Int])),
             vec![Some(3)]
+        );
+    }
+
+    #[test]
+    fn bitwise_and_rand() {
+        let ab = [lit_long(0b1100), lit_long(0b1010)];
+        assert_eq!(
+            longs(&call("binary_and", &ab, &[Long, Long])),
+            vec![Some(8)]
+        );
+        assert_eq!(
+            longs(&call("binary_or", &ab, &[Long, Long])),
+            vec![Some(14)]
+        );
+        assert_eq!(
+            longs(&call("binary_xor", &ab, &[Long, Long])),
+            vec![Some(6)]
+        );
+        assert_eq!(
+            longs(&call("binary_not", &[lit_long(0)], &[Long])),
+            vec![Some(-1)]
+        );
+        assert_eq!(
+            longs(&call(
+                "binary_shift_left",
+                &[lit_long(1), lit_long(10)],
+                &[Long, Long]
+            )),
+            vec![Some(1024)]
+        );
+        assert_eq!(
+            longs(&call(
+                "binary_shift_right",
+                &[lit_long(-8), lit_long(1)],
+                &[Long, Long]
+            )),
+            vec![Some(-4)]
+        );
+        assert_eq!(
+            longs(&call(
+                "binary_shift_left",
+                &[lit_long(1), lit_long(64)],
+                &[Long, Long]
+            )),
+            vec![None]
+        );
+        let r = reals(&run("rand", &[], &[], Real));
+        assert!(r[0].is_some_and(|v| (0.0..1.0).contains(&v)));
+        let r = longs(&call(
+            "rand",
+            &[long_col(&[Some(10), Some(10), None])],
+            &[Long],
+        ));
+        assert!(
+            r[..2]
+                .iter()
+                .all(|v| v.is_some_and(|v| (0..10).contains(&v)))
+                && r[2].is_none()
         );
     }
 }

@@ -65,6 +65,8 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("parse_url", parse_url),
     ("strrep", strrep),
     ("has_ipv4", has_ipv4),
+    ("strcmp", strcmp),
+    ("new_guid", new_guid),
 ];
 
 /// A one-argument text → text function, evaluated once for a constant.
@@ -768,6 +770,31 @@ fn parse_url(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     map_text(args, ctx, parse_url_into)
 }
 
+fn strcmp(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let (a, b) = (args::text(args, ctx, 0)?, args::text(args, ctx, 1)?);
+    Ok(Arc::new(Int64Array::from_iter_values(
+        (0..ctx.rows).map(|i| a.get(i).cmp(b.get(i)) as i64),
+    )))
+}
+
+fn new_guid(_args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    Ok(strings(ctx.rows, ctx.rows * 36, |_, out| {
+        let (hi, lo) = (super::math::random_u64(), super::math::random_u64());
+        let hi = (hi & !0xf000) | 0x4000; // version 4
+        let lo = (lo & !(0xc << 60)) | (0x8 << 60); // RFC 4122 variant
+        let _ = write!(
+            out,
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            hi >> 32,
+            (hi >> 16) & 0xffff,
+            hi & 0xffff,
+            lo >> 48,
+            lo & 0xffff_ffff_ffff
+        );
+        true
+    }))
+}
+
 fn has_ipv4(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let t = args::text(args, ctx, 0)?;
     let ip = args::text(args, ctx, 1)?;
@@ -1030,6 +1057,20 @@ mod tests {
             &[String, Long],
         ))[0];
         assert_eq!(h, Some(51));
+        assert_eq!(
+            longs(&call(
+                "strcmp",
+                &[lit_str("a"), strs(&[Some("b"), Some("a"), Some("A")])],
+                &[String, String]
+            )),
+            vec![Some(-1), Some(0), Some(1)]
+        );
+        let g = texts(&run("new_guid", &[], &[], Guid));
+        assert!(
+            g[0].as_ref()
+                .is_some_and(|g| g.len() == 36 && g.as_bytes()[14] == b'4'),
+            "{g:?}"
+        );
         let ip = strs(&[Some("from 10.0.0.1 to"), Some("110.0.0.12")]);
         assert_eq!(
             bools_of(&call(

@@ -75,5 +75,8 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("array_sort_asc", &[], Arity::exact(1), dyn1_rt, "The array sorted ascending (numbers before strings, nulls last).", "array_sort_asc(set_sPort)"),
     f("array_sort_desc", &[], Arity::exact(1), dyn1_rt, "The array sorted descending (nulls last).", "array_sort_desc(set_sPort)"),
     f("array_reverse", &[], Arity::exact(1), dyn1_rt, "The array in reverse order.", "array_reverse(split(Computer, \".\"))"),
+    f("set_union", &[], Arity::at_least(1), dyn_var_rt, "The distinct values of all the arrays.", "set_union(set_a, set_b)"),
+    f("set_intersect", &[], Arity::at_least(1), dyn_var_rt, "The distinct values found in every array.", "set_intersect(set_a, set_b)"),
+    f("set_difference", &[], Arity::at_least(1), dyn_var_rt, "The distinct values of the first array found in none of the others.", "set_difference(set_a, set_b)"),
     f("dynamic_to_json", &[], Arity::exact(1), to_json_rt, "The JSON text of a value, property-bag keys sorted.", "dynamic_to_json(parse_url(csReferer))"),
 ];

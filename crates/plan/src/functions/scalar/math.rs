@@ -66,6 +66,17 @@ fn abs_rt(a: &[KType]) -> Result<KType, String> {
 }
 
 sig!(real1_rt, "this function", [Num] => Real);
+sig!(bin2_rt, "this bitwise function", [Int, Int] => Long);
+sig!(bin1_rt, "binary_not", [Int] => Long);
+
+fn rand_rt(a: &[KType]) -> Result<KType, String> {
+    check("rand", a, &[P::Int], None)?;
+    Ok(if a.is_empty() {
+        KType::Real
+    } else {
+        KType::Long
+    })
+}
 sig!(pow_rt, "pow", [Num, Num] => Real);
 sig!(isnan_rt, "this function", [Num] => Bool);
 
@@ -152,6 +163,35 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("isnan", &[], Arity::exact(1), isnan_rt, "True for NaN.", "isnan(ratio)"),
     f("isinf", &[], Arity::exact(1), isnan_rt, "True for ±infinity.", "isinf(ratio)"),
     f("isfinite", &[], Arity::exact(1), isnan_rt, "True for a number that is neither NaN nor infinite.", "isfinite(ratio)"),
+    f("binary_and", &[], Arity::exact(2), bin2_rt, "Bitwise and of two integers.", "binary_and(tolong(scWin32Status), 65535)"),
+    f("binary_or", &[], Arity::exact(2), bin2_rt, "Bitwise or of two integers.", "binary_or(flags, 4)"),
+    f("binary_xor", &[], Arity::exact(2), bin2_rt, "Bitwise exclusive or of two integers.", "binary_xor(a, b)"),
+    f("binary_not", &[], Arity::exact(1), bin1_rt, "Bitwise complement of an integer.", "binary_not(0)"),
+    f(
+        "binary_shift_left",
+        &[],
+        Arity::exact(2),
+        bin2_rt,
+        "Shifts the bits left (shift counts outside 0..63 give null).",
+        "binary_shift_left(1, 10)",
+    ),
+    f(
+        "binary_shift_right",
+        &[],
+        Arity::exact(2),
+        bin2_rt,
+        "Shifts the bits right, keeping the sign (counts outside 0..63 give null).",
+        "binary_shift_right(1024, 3)",
+    ),
+    ScalarFunction {
+        name: "rand",
+        aliases: &[],
+        arity: Arity::range(0, 1),
+        return_type: rand_rt,
+        volatile: true,
+        doc: "A pseudo-random real in [0, 1), or with an argument N a long in [0, N). Not cryptographic; differs between runs.",
+        example: "rand(100)",
+    },
     f(
         "min_of",
         &["least"],

@@ -110,7 +110,9 @@ pub(super) fn common_type(name: &str, types: &[KType]) -> Result<KType, String> 
                 KType::numeric_join(a, t).unwrap_or(KType::Real)
             }
             Some(a) if a.is_stringy() && t.is_stringy() => KType::String,
-            Some(KType::Dynamic) => KType::Dynamic,
+            // `null` without a type is dynamic: it adopts the other values' type
+            // (either order), as does a dynamic value next to a typed one.
+            Some(KType::Dynamic) => t,
             Some(a) if t == KType::Dynamic => a,
             Some(a) => {
                 return Err(format!(

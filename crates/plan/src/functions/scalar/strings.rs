@@ -30,6 +30,8 @@ sig!(parse_url_rt, "parse_url", [Text] => Dynamic);
 sig!(hash_rt, "hash", [Any, Num] => Long);
 sig!(strrep_rt, "strrep", [Text, Num, Text] => String);
 sig!(has_fn_rt, "this function", [Text, Text] => Bool);
+sig!(strcmp_rt, "strcmp", [Text, Text] => Long);
+sig!(guid_rt, "new_guid", [] => Guid);
 
 /// `extract(regex, group, text, typeof(long))` returns the requested type;
 /// iishunt supports the three-argument form returning a string.
@@ -218,6 +220,16 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     ),
     f("hash_sha256", &[], Arity::exact(1), str1_str_rt, "SHA-256 of the text's UTF-8 bytes, as lower-case hex.", "hash_sha256(csUserAgent)"),
     f("hash_md5", &[], Arity::exact(1), str1_str_rt, "MD5 of the text's UTF-8 bytes, as lower-case hex.", "hash_md5(csUserAgent)"),
+    f("strcmp", &[], Arity::exact(2), strcmp_rt, "-1, 0 or 1 comparing two strings by ordinal (byte) order.", "strcmp(csMethod, \"GET\")"),
+    ScalarFunction {
+        name: "new_guid",
+        aliases: &[],
+        arity: Arity::exact(0),
+        return_type: guid_rt,
+        volatile: true,
+        doc: "A random version-4 GUID (not cryptographic).",
+        example: "new_guid()",
+    },
     f(
         "has_ipv4",
         &[],

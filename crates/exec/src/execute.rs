@@ -53,7 +53,14 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                             table_with_keys_only(table, &pass1, ctx)?
                         }
                     };
-                    Some(Arc::new(SemiJoin { keys: keys_at_source(keys, &input.stages), groups }))
+                    let at_source = keys_at_source(keys, &input.stages);
+                    let units = match &input.source {
+                        PipelineSource::Scan { table, schema, partitions, .. } => Some(crate::ops::disjoint::partitions_holding(
+                            source, table, schema, partitions, &at_source, &groups.key_arrays(),
+                        )),
+                        _ => None,
+                    };
+                    Some(Arc::new(SemiJoin { keys: at_source, groups, units }))
                 }
                 None => None,
             };
@@ -173,6 +180,7 @@ fn pass1_by_component(
         .par_iter()
         .map(|units| {
             let mut table = GroupTable::new(keys, &pass1.calls)?;
+            table.reserve(units.iter().map(|&u| source.partition_rows(&input_table(input), partitions[u])).sum());
             for &u in units {
                 for b in unit_batches(input, &Unit::Partition(partitions[u]), source, ctx, None)? {
                     table.update(&b, keys, &pass1.calls, ctx)?;
@@ -192,9 +200,18 @@ fn pass1_by_component(
     Ok(total)
 }
 
+fn input_table(input: &Pipeline) -> String {
+    match &input.source {
+        PipelineSource::Scan { table, .. } => table.clone(),
+        _ => String::new(),
+    }
+}
+
 /// Pass 1's groups that meet the condition, as a key set.
 fn table_with_keys_only(mut table: GroupTable, pass1: &TwoPass, ctx: &ExecContext) -> Result<GroupTable> {
-    let out = plain_batch(&table.finish_keep_keys(&pass1.schema)?.0)?;
+    let mut needed = vec![false; pass1.schema.len()];
+    pass1.having.visit_columns(&mut |i| needed[i] = true);
+    let out = plain_batch(&table.finish_keep_keys(&pass1.schema, &needed)?)?;
     let keep = evaluate_predicate(&pass1.having, &out, ctx)?;
     Ok(table.into_keys().retain_keys(&keep))
 }
@@ -204,6 +221,8 @@ struct SemiJoin {
     /// The grouping keys, rewritten to read the pipeline source's columns.
     keys: Vec<BoundExpr>,
     groups: GroupTable,
+    /// Per scan partition: may it hold rows of these groups (from statistics)?
+    units: Option<Vec<bool>>,
 }
 
 /// The key expressions as the pipeline's source sees them (through its projections).
@@ -371,7 +390,16 @@ fn run_pipeline_with<T: Send>(
     fold: impl Fn(&mut T, RecordBatch) -> Result<()> + Sync,
 ) -> Result<Vec<T>> {
     let rows = child_rows(p, source, ctx)?;
-    let units = units(p, &rows);
+    let mut units = units(p, &rows);
+    if let Some(mask) = semi.and_then(|s| s.units.as_ref()) {
+        if mask.len() == units.len() {
+            let mut i = 0;
+            units.retain(|_| {
+                i += 1;
+                mask[i - 1]
+            });
+        }
+    }
     chunk_ranges(units.len())
         .into_par_iter()
         .map(|range| {

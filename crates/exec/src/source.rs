@@ -310,6 +310,17 @@ impl DataSource {
         self.tables.get(table).ok_or_else(|| ExecError::internal("DataSource", format!("no data for table {table}")))
     }
 
+    /// Rows in one partition (from the footer for Parquet).
+    pub fn partition_rows(&self, table: &str, partition: Partition) -> usize {
+        match (self.tables.get(table), partition) {
+            (Some(TableData::Parquet(files)), Partition::RowGroup { file, row_group }) => {
+                files.get(file).and_then(|f| f.row_groups.get(row_group)).map_or(0, |r| r.rows)
+            }
+            (Some(TableData::Memory(batches)), Partition::Memory { batch }) => batches.get(batch).map_or(0, |b| b.num_rows()),
+            _ => 0,
+        }
+    }
+
     /// `[min, max]` of a column in one partition, from statistics.
     pub fn column_range(&self, table: &str, partition: Partition, column: &str) -> Option<(StatValue, StatValue)> {
         match (self.tables.get(table)?, partition) {

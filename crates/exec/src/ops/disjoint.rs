@@ -114,3 +114,51 @@ pub fn components(
     }
     (groups.len() >= 2).then_some(groups)
 }
+
+/// A key value in the form statistics are compared in.
+fn stat_of(array: &arrow::array::ArrayRef, row: usize) -> Option<StatValue> {
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{DataType, Int32Type, Int64Type, TimeUnit, TimestampMicrosecondType};
+    if array.is_null(row) {
+        return None;
+    }
+    Some(match array.data_type() {
+        DataType::Utf8 => StatValue::Bytes(array.as_string::<i32>().value(row).as_bytes().to_vec()),
+        DataType::Int64 => StatValue::Int(array.as_primitive::<Int64Type>().value(row)),
+        DataType::Int32 => StatValue::Int(array.as_primitive::<Int32Type>().value(row) as i64),
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            StatValue::Int(array.as_primitive::<TimestampMicrosecondType>().value(row))
+        }
+        _ => return None,
+    })
+}
+
+/// For each partition: may it hold a row of one of the groups whose keys are
+/// `groups` (one array per key)? Used by pass 2 of a two-pass aggregate to
+/// skip row groups that hold none of the few passing groups.
+pub fn partitions_holding(
+    source: &DataSource,
+    table: &str,
+    schema: &Schema,
+    partitions: &[Partition],
+    keys: &[BoundExpr],
+    groups: &[arrow::array::ArrayRef],
+) -> Vec<bool> {
+    let shapes: Vec<Option<KeyShape>> = keys.iter().map(|k| shape(k, schema)).collect();
+    let n_groups = groups.first().map_or(0, |a| a.len());
+    let values: Vec<Vec<Option<StatValue>>> =
+        (0..n_groups).map(|g| groups.iter().map(|a| stat_of(a, g)).collect()).collect();
+    partitions
+        .iter()
+        .map(|p| {
+            let ranges: Vec<Option<(StatValue, StatValue)>> =
+                shapes.iter().map(|s| s.as_ref().and_then(|s| range(s, source, table, *p))).collect();
+            values.iter().any(|g| {
+                g.iter().zip(&ranges).all(|(v, r)| match (v, r) {
+                    (Some(v), Some((lo, hi))) => lo <= v && v <= hi,
+                    _ => true,
+                })
+            })
+        })
+        .collect()
+}

@@ -151,14 +151,37 @@ impl GroupTable {
     }
 
     /// The result batch, keeping the key part of the table for a second pass.
-    pub fn finish_keep_keys(&mut self, schema: &Schema) -> Result<(RecordBatch,)> {
+    /// Only the columns in `needed` are computed; the others are nulls.
+    pub fn finish_keep_keys(&mut self, schema: &Schema, needed: &[bool]) -> Result<RecordBatch> {
         let accumulators = std::mem::take(&mut self.accumulators);
         let n = self.num_groups;
-        let mut columns = self.key_columns();
+        let nkeys = self.coders.len();
+        let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.len());
+        for k in 0..nkeys {
+            columns.push(if needed.get(k).copied().unwrap_or(true) {
+                self.key_column(k)
+            } else {
+                arrow::array::new_null_array(&schema.columns[k].ty.arrow_type(), n)
+            });
+        }
         for acc in accumulators {
             columns.push(acc.finish(n)?);
         }
-        Ok((crate::ops::batch_with_schema(schema, columns, n)?,))
+        crate::ops::batch_with_schema(schema, columns, n)
+    }
+
+    /// Room for `rows` more groups without growing (an upper bound: capped).
+    pub fn reserve(&mut self, rows: usize) {
+        let rows = rows.min(1 << 20);
+        self.arena.reserve(rows * self.width);
+        self.hashes.reserve(rows);
+        let hashes = &self.hashes;
+        self.table.reserve(rows, |&g| hashes[g as usize]);
+    }
+
+    /// The key columns of the groups, as the engine's arrays (for ranges and output).
+    pub fn key_arrays(&self) -> Vec<ArrayRef> {
+        self.key_columns()
     }
 
     /// The table without its accumulators.
@@ -168,19 +191,16 @@ impl GroupTable {
     }
 
     fn key_columns(&self) -> Vec<ArrayRef> {
+        (0..self.coders.len()).map(|k| self.key_column(k)).collect()
+    }
+
+    fn key_column(&self, k: usize) -> ArrayRef {
         let width = self.width;
-        let n = self.num_groups;
-        self.coders
-            .iter()
-            .enumerate()
-            .map(|(k, coder)| {
-                let arena = &self.arena;
-                coder.decode((0..n).map(|g| {
-                    let row = &arena[g * width..(g + 1) * width];
-                    (row[width - 1] & (1 << k) == 0).then_some(row[k])
-                }))
-            })
-            .collect()
+        let arena = &self.arena;
+        self.coders[k].decode((0..self.num_groups).map(|g| {
+            let row = &arena[g * width..(g + 1) * width];
+            (row[width - 1] & (1 << k) == 0).then_some(row[k])
+        }))
     }
 
     /// The result: key columns then aggregate columns, one row per group.

@@ -54,6 +54,34 @@ fn a_query_then_ctrl_d() {
 }
 
 #[test]
+fn history_search_and_hints_bring_back_a_query() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut p = repl(&logs(), &dir.path().join("history"));
+    assert!(ask(&mut p, "W3CIISLog | where cIP == \"192.0.2.66\" | count").contains("1 row in"));
+    assert!(ask(&mut p, ".tables").contains("W3CIISLog ("));
+    // Ctrl-R, a few characters of the query, Enter: it runs again.
+    p.send_control('r').expect("Ctrl-R");
+    p.exp_string("reverse-i-search").expect("search prompt");
+    p.send("192.0.2.6").expect("send");
+    p.flush().expect("flush");
+    p.exp_string("192.0.2.66").expect("the match is shown");
+    p.send("\r").expect("Enter");
+    p.flush().expect("flush");
+    p.exp_string("1 row in")
+        .expect("the query found in history ran");
+    p.exp_string("\x1b[?2004h").expect("the REPL reads again");
+    // A hint from history, accepted with →, then Enter.
+    p.send("W3CIISLog | where cIP == \"192").expect("send");
+    p.flush().expect("flush");
+    p.send("\x1b[C").expect("right arrow");
+    p.flush().expect("flush");
+    p.send("\r").expect("Enter");
+    p.flush().expect("flush");
+    p.exp_string("1 row in").expect("the hinted query ran");
+    quit(p);
+}
+
+#[test]
 fn a_trailing_pipe_continues_on_the_next_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut p = repl(&logs(), &dir.path().join("history"));
@@ -92,9 +120,13 @@ fn tab_completes_operators_and_columns() {
     let mut p = repl(&logs(), &dir.path().join("history"));
     // `summ<Tab>` → `summarize`, `TimeGen<Tab>` → `TimeGenerated`.
     p.send("W3CIISLog | summ").expect("send");
+    p.flush().expect("flush");
     p.send("\t").expect("tab");
+    p.flush().expect("flush");
     p.send(" c = count() by bin(TimeGen").expect("send");
+    p.flush().expect("flush");
     p.send("\t").expect("tab");
+    p.flush().expect("flush");
     p.send_line(", 1d)").expect("send");
     p.exp_string("2026-03-08T00:00:00Z")
         .expect("the completed query ran");
@@ -107,9 +139,13 @@ fn tab_completes_esql_sources_and_ecs_fields() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut p = repl(&logs(), &dir.path().join("history"));
     p.send("FROM logs-iis.acc").expect("send");
+    p.flush().expect("flush");
     p.send("\t").expect("tab");
+    p.flush().expect("flush");
     p.send(" | STATS n = COUNT(*) BY source.i").expect("send");
+    p.flush().expect("flush");
     p.send("\t").expect("tab");
+    p.flush().expect("flush");
     p.send_line(" | SORT n DESC | LIMIT 1").expect("send");
     p.exp_regex(r"25 .*203\.0\.113\.5")
         .expect("the completed ES|QL query ran");

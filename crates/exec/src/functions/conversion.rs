@@ -312,7 +312,15 @@ fn parse_clock(t: &str) -> Option<i64> {
     for (i, c) in frac.chars().take(6).enumerate() {
         us += i64::from(c.to_digit(10)? as u8) * 10i64.pow(5 - i as u32);
     }
-    Some(((days * 24 + h) * 3600 + m * 60 + sec) * MICROS_PER_SEC + us)
+    if days < 0 || h < 0 || m < 0 || sec < 0 {
+        return None;
+    }
+    let secs = days
+        .checked_mul(24)?
+        .checked_add(h)?
+        .checked_mul(3600)?
+        .checked_add(m * 60 + sec)?;
+    secs.checked_mul(MICROS_PER_SEC)?.checked_add(us)
 }
 
 fn parse_unit_span(t: &str) -> Option<i64> {

@@ -162,7 +162,11 @@ fn index(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         let v = base.get(i);
         let found = match v {
             Value::Array(items) if by_position => pos.get(i).and_then(|n| {
-                let k = if n < 0 { items.len() as i64 + n } else { n };
+                let k = if n < 0 {
+                    (items.len() as i64).saturating_add(n)
+                } else {
+                    n
+                };
                 usize::try_from(k).ok().and_then(|k| items.get(k))
             }),
             Value::Object(map) if !by_position => map.get(key.get(i)),
@@ -213,9 +217,13 @@ fn array_index_of(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
             };
             let n = items.len() as i64;
             let s = get(&start, i, 0)?;
-            let s = if s < 0 { (n + s).max(0) } else { s };
+            let s = if s < 0 { n.saturating_add(s).max(0) } else { s };
             let len = get(&length, i, -1)?;
-            let end = if len < 0 { n } else { (s + len).min(n) };
+            let end = if len < 0 {
+                n
+            } else {
+                s.saturating_add(len).min(n)
+            };
             let want = get(&occ, i, 1)?;
             let mut seen = 0;
             for k in s..end {
@@ -329,7 +337,7 @@ fn array_slice(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
             return false;
         };
         let n = items.len() as i64;
-        let fix = |v: i64| if v < 0 { n + v } else { v };
+        let fix = |v: i64| if v < 0 { n.saturating_add(v) } else { v };
         let (Some(s), Some(e)) = (start.get(i), end.get(i)) else {
             return false;
         };

@@ -131,9 +131,9 @@ fn substring(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         let n = char_len(s) as i64;
         let Some(st) = start.get(i) else { return false };
         let from = if st < 0 {
-            (n + st).max(0)
+            n.saturating_add(st).max(0)
         } else {
-            (st - 1).max(0)
+            st.saturating_sub(1).max(0)
         };
         let rest = &s[byte_at(s, from as usize)..];
         match &len {
@@ -162,7 +162,7 @@ fn locate(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
             }
             let s = t.get(i);
             let from = match &start {
-                Some(st) => (st.get(i)? - 1).max(0) as usize,
+                Some(st) => st.get(i)?.saturating_sub(1).max(0) as usize,
                 None => 0,
             };
             let b = byte_at(s, from);
@@ -733,7 +733,7 @@ fn mv_map(args: &[Datum], ctx: &KernelContext, op: Mv) -> Result<ArrayRef> {
             }
             Mv::Slice => {
                 let n = v.len() as i64;
-                let fix = |x: i64| if x < 0 { n + x } else { x };
+                let fix = |x: i64| if x < 0 { n.saturating_add(x) } else { x };
                 let Some(s) = from.as_ref().and_then(|f| f.get(i)).map(fix) else {
                     return false;
                 };

@@ -217,7 +217,7 @@ fn substring(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
 fn indexof_one(s: &str, lookup: &str, start: i64, length: i64, occurrence: i64) -> Option<i64> {
     let total = char_len(s) as i64;
     let start = if start < 0 {
-        (total + start).max(0)
+        total.saturating_add(start).max(0)
     } else {
         start
     };
@@ -513,7 +513,7 @@ fn split(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
                         parts.nth(n as usize)
                     } else {
                         let all: Vec<&str> = parts.collect();
-                        usize::try_from(all.len() as i64 + n)
+                        usize::try_from((all.len() as i64).saturating_add(n))
                             .ok()
                             .and_then(|k| all.get(k).copied())
                     };
@@ -653,7 +653,7 @@ fn hash(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
             match &m {
                 Some(m) => {
                     let m = m.get(i)?;
-                    (m != 0).then(|| h.rem_euclid(m.abs()))
+                    (m != 0).then(|| i128::from(h).rem_euclid(i128::from(m.unsigned_abs())) as i64)
                 }
                 None => Some(h),
             }

@@ -206,7 +206,8 @@ fn regex_match(args: &[Datum], ctx: &KernelContext, kind: &'static str) -> Resul
         "rlike" => format!("^(?:{p})$"),
         _ => p.to_string(),
     };
-    let mut cache = RegexCache::new("(?s)");
+    // LIKE/RLIKE (Lucene): `*` and `.` match newlines too; `matches regex` is RE2 as Kusto.
+    let mut cache = RegexCache::new(if kind.is_empty() { "" } else { "(?s)" });
     if let Some(p) = pat.scalar() {
         let re = cache.get(&shape(p))?.clone();
         return Ok(bools(ctx.rows, |i| re.is_match(hay.get(i))));

@@ -167,7 +167,7 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         &[],
         Arity::exact(1),
         str1_str_rt,
-        "Decodes `%XX` escapes and `+` (a space) as .NET's `HttpUtility.UrlDecode`, which Kusto uses: invalid escapes are kept as written and invalid UTF-8 becomes U+FFFD.",
+        "Decodes `%XX` escapes (and `+` as a space) the way .NET's `HttpUtility.UrlDecode` does (Kusto runs on .NET): invalid escapes are kept as written and invalid UTF-8 becomes U+FFFD.",
         "url_decode(csUriQuery)",
     ),
     f(

@@ -23,6 +23,9 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("parse_ipv4", parse_ipv4),
     ("parse_ipv4_mask", parse_ipv4_mask),
     ("format_ipv4", format_ipv4),
+    ("ipv6_compare", |a, c| compare_v6(a, c, false)),
+    ("ipv6_is_match", |a, c| compare_v6(a, c, true)),
+    ("ipv6_is_in_range", |a, c| compare_v6(a, c, true)),
 ];
 
 /// An IPv4 address with its prefix (32 when absent).
@@ -161,6 +164,46 @@ fn compare(args: &[Datum], ctx: &KernelContext, is_match: bool) -> Result<ArrayR
     }
 }
 
+/// An address as 128 bits (IPv4 as an IPv4-mapped IPv6 address) and its prefix.
+fn parse_v6(s: &str) -> Option<(u128, u32)> {
+    let (ip, p) = parse_ip_net(s)?;
+    Some(match ip {
+        IpAddr::V4(v4) => (u128::from(v4.to_ipv6_mapped()), p + 96),
+        IpAddr::V6(v6) => (u128::from(v6), p),
+    })
+}
+
+fn compare_v6(args: &[Datum], ctx: &KernelContext, is_match: bool) -> Result<ArrayRef> {
+    let a = args::text(args, ctx, 0)?;
+    let b = args::text(args, ctx, 1)?;
+    let p = if args.len() > 2 {
+        Some(args::long(args, ctx, 2)?)
+    } else {
+        None
+    };
+    let cmp = |i: usize| -> Option<std::cmp::Ordering> {
+        let (x, px) = parse_v6(a.get(i))?;
+        let (y, py) = parse_v6(b.get(i))?;
+        let prefix = match &p {
+            Some(p) => u32::try_from(p.get(i)?).ok()?.min(128),
+            None => px.min(py),
+        };
+        let m = if prefix == 0 {
+            0
+        } else {
+            u128::MAX << (128 - prefix)
+        };
+        Some((x & m).cmp(&(y & m)))
+    };
+    if is_match {
+        let out: BooleanArray = (0..ctx.rows).map(|i| cmp(i).map(|o| o.is_eq())).collect();
+        Ok(Arc::new(out))
+    } else {
+        let out: Int64Array = (0..ctx.rows).map(|i| cmp(i).map(|o| o as i64)).collect();
+        Ok(Arc::new(out))
+    }
+}
+
 fn parse_ipv4(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let t = args::text(args, ctx, 0)?;
     let out: Int64Array = (0..ctx.rows)
@@ -281,5 +324,39 @@ mod tests {
             &[Long, Long],
         );
         assert_eq!(texts(&out), vec![Some("192.168.1.0".into())]);
+    }
+
+    #[test]
+    fn ipv6() {
+        let ips = strs(&[
+            Some("2001:db8::1"),
+            Some("fe80::1%3"),
+            Some("10.1.2.3"),
+            Some("bad"),
+        ]);
+        let out = call(
+            "ipv6_is_in_range",
+            &[ips.clone(), lit_str("2001:db8::/32")],
+            &[String, String],
+        );
+        assert_eq!(
+            bools_of(&out),
+            vec![Some(true), Some(false), Some(false), None]
+        );
+        let out = call(
+            "ipv6_is_match",
+            &[ips.clone(), lit_str("10.1.0.0/16")],
+            &[String, String],
+        );
+        assert_eq!(
+            bools_of(&out),
+            vec![Some(false), Some(false), Some(true), None]
+        );
+        let out = call(
+            "ipv6_compare",
+            &[ips, lit_str("fe80::"), lit_long(10)],
+            &[String, String, Long],
+        );
+        assert_eq!(longs(&out), vec![Some(-1), Some(0), Some(-1), None]);
     }
 }

@@ -20,6 +20,9 @@ sig!(parse_rt, "parse_ipv4", [Text] => Long);
 sig!(parse_mask_rt, "parse_ipv4_mask", [Text, Int] => Long);
 sig!(compare_rt, "ipv4_compare", [Text, Text, Int] => Long);
 sig!(format_rt, "format_ipv4", [Any, Int] => String);
+sig!(v6_match_rt, "ipv6_is_match", [Text, Text, Int] => Bool);
+sig!(v6_compare_rt, "ipv6_compare", [Text, Text, Int] => Long);
+sig!(v6_range_rt, "ipv6_is_in_range", [Text, Text] => Bool);
 
 const fn f(
     name: &'static str,
@@ -68,6 +71,30 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         compare_rt,
         "`ipv4_compare(ip1, ip2[, prefix])`: -1, 0 or 1 comparing the (masked) addresses.",
         "ipv4_compare(cIP, \"10.0.0.0\", 8) == 0",
+    ),
+    f(
+        "ipv6_compare",
+        &[],
+        Arity::range(2, 3),
+        v6_compare_rt,
+        "`ipv6_compare(ip1, ip2[, prefix])`: -1, 0 or 1 comparing IPv6 (or IPv4, as mapped addresses) in their first `prefix` bits (default 128, or the smaller `/n` written on either).",
+        "ipv6_compare(cIP, \"fe80::\", 10) == 0",
+    ),
+    f(
+        "ipv6_is_match",
+        &[],
+        Arity::range(2, 3),
+        v6_match_rt,
+        "`ipv6_is_match(ip1, ip2[, prefix])`: the addresses are equal in their first `prefix` bits.",
+        "ipv6_is_match(cIP, \"2001:db8::/32\")",
+    ),
+    f(
+        "ipv6_is_in_range",
+        &[],
+        Arity::exact(2),
+        v6_range_rt,
+        "`ipv6_is_in_range(ip, range)`: true when the address is in the IPv6 (or IPv4) range.",
+        "ipv6_is_in_range(cIP, \"2001:db8::/32\")",
     ),
     f(
         "format_ipv4",

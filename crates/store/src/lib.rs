@@ -9,15 +9,24 @@
 //! lines to [`rejects`]; [`publish`] moves the finished files into place
 //! atomically. [`dataset`] lists what is there; [`raw`] skips the disk.
 
-pub mod dataset;
+// In pipeline order (blank lines keep rustfmt from sorting them).
 pub mod error;
-pub mod ingest;
+
 pub mod inputs;
+
 pub mod manifest;
-pub mod publish;
-pub mod raw;
-pub mod rejects;
+
 pub mod writer;
+
+pub mod rejects;
+
+pub mod publish;
+
+pub mod ingest;
+
+pub mod dataset;
+
+pub mod raw;
 
 pub use dataset::Dataset;
 pub use error::StoreError;

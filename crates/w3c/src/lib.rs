@@ -5,19 +5,34 @@
 //! Modules in pipeline order: bytes come in through [`gz`] and are split
 //! into lines by [`line`]; [`directives`] reads the `#` header lines and
 //! decides the table; [`fields`] maps each `#Fields` name to a column of
-//! [`schema`]; [`timestamp`] turns `date` + `time` into UTC microseconds;
-//! [`batch`] builds the Arrow columns; [`reader`] drives all of it and hands
-//! out batches plus [`reject`]ed lines. `iishunt-store` consumes the batches.
+//! [`schema`] and [`section`] turns a `#Fields` line into the typing of the
+//! lines below it; [`split`] cuts a data line into values; [`timestamp`]
+//! turns `date` + `time` into UTC microseconds; [`batch`] builds the Arrow
+//! columns; [`reader`] drives all of it and hands out batches plus
+//! [`reject`]ed lines. `iishunt-store` consumes the batches.
+
+// In pipeline order (blank lines keep rustfmt from sorting them).
+pub mod schema;
+
+pub mod gz;
+
+pub mod line;
+
+pub mod directives;
+
+pub mod fields;
+
+pub mod section;
+
+pub mod split;
+
+pub mod timestamp;
 
 pub mod batch;
-pub mod directives;
-pub mod fields;
-pub mod gz;
-pub mod line;
-pub mod reader;
+
 pub mod reject;
-pub mod schema;
-pub mod timestamp;
+
+pub mod reader;
 
 pub use reader::{Chunk, FileContext, FileStats, LogReader, ReadError, ReaderOptions, ResumeState};
 pub use reject::{Reject, RejectReason};

@@ -17,12 +17,12 @@ use arrow::error::ArrowError;
 
 use crate::batch::BatchBuilder;
 use crate::directives::{self, Directive, Format};
-use crate::fields::{self, Slot, IIS_DEFAULT_FIELDS};
+use crate::fields::IIS_DEFAULT_FIELDS;
 use crate::line::{LineEvent, LineReader};
 use crate::reject::{Reject, RejectReason};
-use crate::schema::{
-    stored_columns, ColumnKind, Table, COMPUTER, TIME_GENERATED, W3C_S_COMPUTER_NAME,
-};
+use crate::schema::{stored_columns, Table, COMPUTER, TIME_GENERATED};
+use crate::section::Section;
+use crate::split::{looks_like_w3c_row, parse_number, split_fields};
 use crate::timestamp::{parse_date, parse_time, MICROS_PER_DAY};
 
 /// Errors that stop reading a file (bad lines are [`Reject`]s instead).
@@ -154,100 +154,6 @@ pub struct Chunk {
     pub rejects: Vec<Reject>,
     /// Source bytes consumed since the previous chunk (for progress).
     pub bytes: u64,
-}
-
-/// The typing of the lines under one `#Fields` directive.
-struct Section {
-    names: Vec<String>,
-    nfields: usize,
-    date: Option<usize>,
-    time: Option<usize>,
-    computer_name: Option<usize>,
-    strings: Vec<(usize, usize)>,
-    /// (field position, stored column, is Int32, field name)
-    numbers: Vec<(usize, usize, bool, String)>,
-    customs: Vec<(usize, usize)>,
-    missing: Vec<usize>,
-    missing_customs: Vec<usize>,
-}
-
-impl Section {
-    fn new(table: Table, names: Vec<String>, builder: &mut BatchBuilder) -> Section {
-        let stored = stored_columns(table);
-        let mut taken = vec![false; stored.len()];
-        let mut s = Section {
-            nfields: names.len(),
-            date: None,
-            time: None,
-            computer_name: None,
-            strings: Vec::new(),
-            numbers: Vec::new(),
-            customs: Vec::new(),
-            missing: Vec::new(),
-            missing_customs: Vec::new(),
-            names: Vec::new(),
-        };
-        let mut custom_used: Vec<usize> = Vec::new();
-        for (pos, name) in names.iter().enumerate() {
-            let slot = if name.eq_ignore_ascii_case("date") && s.date.is_none() {
-                Slot::Date
-            } else if name.eq_ignore_ascii_case("time") && s.time.is_none() {
-                Slot::Time
-            } else {
-                match fields::column_for(table, name) {
-                    Some(c) if !taken[c] => Slot::Column(c),
-                    _ => {
-                        let mut col = fields::custom_column_name(table, name);
-                        let base = col.clone();
-                        let mut n = 2;
-                        while custom_used
-                            .iter()
-                            .any(|&i| builder.custom_names()[i] == col)
-                        {
-                            col = format!("{base}_{n}");
-                            n += 1;
-                        }
-                        let idx = builder.custom(&col);
-                        custom_used.push(idx);
-                        Slot::Custom(idx)
-                    }
-                }
-            };
-            match slot {
-                Slot::Date => s.date = Some(pos),
-                Slot::Time => s.time = Some(pos),
-                Slot::Column(c) => {
-                    taken[c] = true;
-                    if table == Table::W3CIISLog && c == W3C_S_COMPUTER_NAME {
-                        s.computer_name = Some(pos);
-                    }
-                    match stored[c].kind {
-                        ColumnKind::Dict | ColumnKind::Utf8 => s.strings.push((pos, c)),
-                        kind => s
-                            .numbers
-                            .push((pos, c, kind == ColumnKind::Int32, name.clone())),
-                    }
-                }
-                Slot::Custom(i) => {
-                    // HTTP.sys logs s-computername in newer versions: it names
-                    // the Computer there too.
-                    if name.eq_ignore_ascii_case("s-computername") && s.computer_name.is_none() {
-                        s.computer_name = Some(pos);
-                    }
-                    s.customs.push((pos, i));
-                }
-            }
-        }
-        let always = [TIME_GENERATED, COMPUTER, stored.len() - 2, stored.len() - 1];
-        s.missing = (0..stored.len())
-            .filter(|c| !taken[*c] && !always.contains(c))
-            .collect();
-        s.missing_customs = (0..builder.custom_names().len())
-            .filter(|i| !custom_used.contains(i))
-            .collect();
-        s.names = names;
-        s
-    }
 }
 
 /// Everything but the line splitter, so a line borrowed from it can be
@@ -431,127 +337,6 @@ impl LogReader {
             bytes,
         })
     }
-}
-
-/// Splits on runs of spaces, eight bytes at a time: a SWAR mask marks the
-/// space bytes of each word exactly, and the set bits are walked in order.
-/// Much faster than a `memchr` call per field for IIS's short values. The
-/// same pass notices quotes (`None`: the caller must use the quote-aware
-/// splitter) and whether the line is pure ASCII (`Some(true)`: no UTF-8
-/// check needed).
-fn split_on_spaces(line: &[u8], out: &mut Vec<(usize, usize)>) -> Option<bool> {
-    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const SPACES: u64 = 0x2020_2020_2020_2020;
-    const QUOTES: u64 = 0x2222_2222_2222_2222;
-    // High bit set exactly in the bytes of `t` that are zero.
-    let zeros = |t: u64| !(((t & LO7).wrapping_add(LO7)) | t | LO7);
-    let mut start = 0;
-    let mut base = 0;
-    let mut seen = 0u64;
-    let mut words = line.chunks_exact(8);
-    for word in &mut words {
-        let w = u64::from_le_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        seen |= w | zeros(w ^ QUOTES);
-        let mut mask = zeros(w ^ SPACES);
-        while mask != 0 {
-            let i = base + (mask.trailing_zeros() / 8) as usize;
-            if i > start {
-                out.push((start, i));
-            }
-            start = i + 1;
-            mask &= mask - 1;
-        }
-        base += 8;
-    }
-    for (k, &b) in words.remainder().iter().enumerate() {
-        seen |= b as u64 | if b == b'"' { HIGH } else { 0 };
-        if b == b' ' {
-            let i = base + k;
-            if i > start {
-                out.push((start, i));
-            }
-            start = i + 1;
-        }
-    }
-    if start < line.len() {
-        out.push((start, line.len()));
-    }
-    // A quote sets a high bit through `zeros`; so does any non-ASCII byte.
-    if seen & HIGH == 0 {
-        return Some(true);
-    }
-    if line.contains(&b'"') {
-        return None;
-    }
-    Some(false)
-}
-
-/// Splits a data line on runs of spaces; a value starting with `"` runs to
-/// its closing quote (`""` is an escaped quote) and keeps its quotes.
-/// Returns true when the line is pure ASCII (so valid UTF-8).
-fn split_fields(line: &[u8], out: &mut Vec<(usize, usize)>) -> bool {
-    out.clear();
-    if let Some(ascii) = split_on_spaces(line, out) {
-        return ascii;
-    }
-    out.clear();
-    let mut i = 0;
-    while i < line.len() {
-        if line[i] == b' ' {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        if line[i] == b'"' {
-            i += 1;
-            while i < line.len() {
-                if line[i] == b'"' {
-                    if line.get(i + 1) == Some(&b'"') {
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                i += 1;
-            }
-        }
-        while i < line.len() && line[i] != b' ' {
-            i += 1;
-        }
-        out.push((start, i));
-    }
-    line.is_ascii()
-}
-
-/// `-` → `None`; ASCII digits → the value; anything else → `Err`.
-#[inline]
-fn parse_number(v: &[u8]) -> Result<Option<i64>, ()> {
-    if v == b"-" {
-        return Ok(None);
-    }
-    if v.is_empty() || v.len() > 18 {
-        return Err(());
-    }
-    let mut n = 0i64;
-    for &c in v {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return Err(());
-        }
-        n = n * 10 + d as i64;
-    }
-    Ok(Some(n))
-}
-
-/// Does this look like the start of a W3C data line (`YYYY-MM-DD ` or `HH:MM`)?
-fn looks_like_w3c_row(line: &[u8]) -> bool {
-    let date = line.len() > 10 && parse_date(&line[..10]).is_some() && line[10] == b' ';
-    let time = line.len() > 5 && parse_time(&line[..5]).is_some();
-    date || time
 }
 
 impl State {
@@ -780,56 +565,5 @@ impl State {
         b.push_int(stored - 1, Some(offset as i64));
         b.end_row();
         self.stats.rows += 1;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn spans(line: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        split_fields(line.as_bytes(), &mut out);
-        out.iter().map(|&(a, b)| &line[a..b]).collect()
-    }
-
-    #[test]
-    fn splitting_collapses_spaces_and_keeps_quoted_values_whole() {
-        assert_eq!(spans("a  b c "), ["a", "b", "c"]);
-        assert_eq!(
-            spans("2026-03-02 00:00:01 W3SVC1  WEB01 !\u{7f}x  "),
-            ["2026-03-02", "00:00:01", "W3SVC1", "WEB01", "!\u{7f}x"]
-        );
-        assert_eq!(spans(""), Vec::<&str>::new());
-        assert_eq!(spans("        "), Vec::<&str>::new());
-        assert_eq!(spans("abcdefgh ijklmnop"), ["abcdefgh", "ijklmnop"]);
-        assert_eq!(spans(r#"a "x y ""z""" b"#), ["a", r#""x y ""z""""#, "b"]);
-        assert_eq!(spans("a b\"c d"), ["a", "b\"c", "d"]);
-    }
-
-    #[test]
-    fn splitting_reports_pure_ascii_lines() {
-        let mut out = Vec::new();
-        assert!(split_fields(
-            b"2026-03-02 00:00:01 /index.html 200",
-            &mut out
-        ));
-        assert!(!split_fields(
-            "2026-03-02 00:00:01 /café 200".as_bytes(),
-            &mut out
-        ));
-        assert_eq!(out.len(), 4);
-        assert!(!split_fields("a \"é b\" c".as_bytes(), &mut out));
-        assert_eq!(out.len(), 3);
-        assert!(split_fields(b"a \"b c\" d", &mut out));
-        assert_eq!(out.len(), 3);
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(parse_number(b"-"), Ok(None));
-        assert_eq!(parse_number(b"443"), Ok(Some(443)));
-        assert_eq!(parse_number(b"4x"), Err(()));
-        assert_eq!(parse_number(b""), Err(()));
     }
 }

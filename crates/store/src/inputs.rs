@@ -2,7 +2,7 @@
 //! log files to read, and deciding each file's `Computer` fallback: the
 //! `--computer` flag, else the per-server folder (`ROOT/WEB01/…`), else the
 //! local host name. Rows with an `s-computername` value use that instead
-//! (decided per row by the reader). Feeds [`crate::ingest`] and [`crate::raw`].
+//! (decided per row by the reader). Feeds [`crate::ingest`](mod@crate::ingest) and [`crate::raw`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //!
 //! Modules in pipeline order: [`inputs`] finds the files and decides each
 //! one's `Computer` fallback; [`manifest`] says which are new, appended or
-//! unchanged; [`ingest`] reads them in parallel with `iishunt-w3c` and hands
+//! unchanged; [`ingest`](mod@ingest) reads them in parallel with `iishunt-w3c` and hands
 //! batches to [`writer`] (Parquet, hive `date=` partitions) and rejected
 //! lines to [`rejects`]; [`publish`] moves the finished files into place
 //! atomically. [`dataset`] lists what is there; [`raw`] skips the disk.

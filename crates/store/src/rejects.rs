@@ -1,7 +1,7 @@
 //! Rejected lines of one source file → `DIR/_rejects/<source>-r<run>.jsonl`,
 //! one JSON object per line: `{"file", "line", "reason", "detail", "text"}`.
 //! The file is created on the first reject only. Counts by reason and the
-//! first few rejects go back to [`crate::ingest`] for the summary.
+//! first few rejects go back to [`crate::ingest`](mod@crate::ingest) for the summary.
 
 use std::collections::BTreeMap;
 use std::fs::File;

@@ -3,7 +3,7 @@
 //! page statistics, row groups of at most `batch_rows` rows, each sorted by
 //! `TimeGenerated` and marked so in the footer (`sorting_columns`).
 //!
-//! Fed by [`crate::ingest`] with batches from `iishunt-w3c`; files are
+//! Fed by [`crate::ingest`](mod@crate::ingest) with batches from `iishunt-w3c`; files are
 //! written into the staging folder and moved into place by
 //! [`crate::publish`].
 

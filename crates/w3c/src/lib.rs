@@ -3,7 +3,7 @@
 //! `RecordBatch`es in the storage layout of the two tables.
 //!
 //! Modules in pipeline order: bytes come in through [`gz`] and are split
-//! into lines by [`line`]; [`directives`] reads the `#` header lines and
+//! into lines by [`line`](mod@line); [`directives`] reads the `#` header lines and
 //! decides the table; [`fields`] maps each `#Fields` name to a column of
 //! [`schema`] and [`section`] turns a `#Fields` line into the typing of the
 //! lines below it; [`split`] cuts a data line into values; [`timestamp`]

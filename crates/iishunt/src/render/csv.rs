@@ -45,7 +45,7 @@ pub fn write_csv(result: &QueryResult, options: CsvOptions, out: &mut dyn Write)
                 if let Some(text) = col.value(row).text() {
                     let textual =
                         matches!(col.ktype(), KType::String | KType::Dynamic | KType::Guid);
-                    line.push_str(&field(&text, textual && options.neutralise_formulas));
+                    push_field(&mut line, &text, textual && options.neutralise_formulas);
                 }
             }
             line.push('\n');
@@ -58,17 +58,31 @@ pub fn write_csv(result: &QueryResult, options: CsvOptions, out: &mut dyn Write)
 /// One CSV field: neutralised if asked and formula-like, then quoted when it
 /// holds a comma, quote, CR or LF (quotes doubled).
 pub fn field(text: &str, neutralise: bool) -> String {
-    let guarded;
-    let text = if neutralise && is_formula(text) {
-        guarded = format!("'{text}");
-        guarded.as_str()
+    let mut out = String::with_capacity(text.len() + 2);
+    push_field(&mut out, text, neutralise);
+    out
+}
+
+/// [`field`], appended to `out` (no allocation for plain cells).
+pub fn push_field(out: &mut String, text: &str, neutralise: bool) {
+    let guard = neutralise && is_formula(text);
+    let quote = text.contains([',', '"', '\n', '\r']);
+    if quote {
+        out.push('"');
+    }
+    if guard {
+        out.push('\'');
+    }
+    if quote {
+        for c in text.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
     } else {
-        text
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
+        out.push_str(text);
     }
 }
 

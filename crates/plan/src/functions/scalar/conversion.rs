@@ -118,7 +118,7 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     },
     conv(
         "gettype",
-        &["typeof"],
+        &[],
         gettype_rt,
         "The Kusto type name of a value: `string`, `long`, `datetime`…; for dynamic values the JSON kind (`array`, `dictionary`, `string`, `long`, `real`, `bool`, `null`).",
         "gettype(todynamic(\"[1]\"))",

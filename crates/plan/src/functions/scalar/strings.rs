@@ -22,7 +22,7 @@ sig!(substring_rt, "substring", [Text, Num, Num] => String);
 sig!(indexof_rt, "indexof", [Text, Text, Num, Num, Num] => Long);
 sig!(replace_string_rt, "replace_string", [Text, Text, Text] => String);
 sig!(replace_regex_rt, "replace_regex", [Text, Text, Text] => String);
-sig!(extract_rt, "extract", [Text, Int, Text, Any] => String);
+sig!(extract_rt, "extract", [Text, Int, Text] => String);
 sig!(extract_all_rt, "extract_all", [Text, Any, Text] => Dynamic);
 sig!(countof_rt, "countof", [Text, Text, Text] => Long);
 sig!(split_rt, "split", [Text, Text, Num] => Dynamic);
@@ -33,8 +33,8 @@ sig!(has_fn_rt, "this function", [Text, Text] => Bool);
 sig!(strcmp_rt, "strcmp", [Text, Text] => Long);
 sig!(guid_rt, "new_guid", [] => Guid);
 
-/// `extract(regex, group, text, typeof(long))` returns the requested type;
-/// iishunt supports the three-argument form returning a string.
+/// Kusto's `extract(regex, group, text, typeof(long))` needs the binder to
+/// read the type argument; iishunt has the three-argument form.
 fn extract_ret(a: &[KType]) -> Result<KType, String> {
     extract_rt(a)
 }
@@ -133,9 +133,9 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f(
         "extract",
         &[],
-        Arity::range(3, 4),
+        Arity::exact(3),
         extract_ret,
-        "`extract(regex, group, text)`: the capture group (0 = the whole match) of the first match, or the empty string.",
+        "`extract(regex, group, text)`: the capture group (0 = the whole match) of the first match, or the empty string. Kusto's fourth `typeof(T)` argument is not supported yet: convert the result instead (`tolong(extract(…))`).",
         "extract(@\"user=([^&]+)\", 1, csUriQuery)",
     ),
     f(

@@ -107,6 +107,17 @@ fn walk(dir: &Path, exclude: Option<&Path>, out: &mut Vec<PathBuf>) -> Result<()
     Ok(())
 }
 
+/// The per-server folder of `file` under the input root `root`: the first
+/// folder below the root, if the file is not directly in the root and the
+/// folder is not one IIS itself creates.
+fn server_folder(file: &Path, root: &Path) -> Option<String> {
+    let rel = file.strip_prefix(root).ok()?;
+    let mut parts = rel.components();
+    let first = parts.next()?.as_os_str().to_string_lossy().to_string();
+    parts.next()?;
+    (!is_iis_folder(&first)).then_some(first)
+}
+
 /// Expands `paths` into log files, sorted and without duplicates.
 /// Folders are walked recursively for `*.log` and `*.gz`; a path that does
 /// not exist but holds `*`, `?` or `[` is a glob. `exclude` (the output
@@ -121,21 +132,28 @@ pub fn discover(
     let mut found: Vec<(PathBuf, Option<String>)> = Vec::new();
     for given in paths {
         let text = given.to_string_lossy();
-        let roots: Vec<PathBuf> = if !given.exists() && text.contains(['*', '?', '[']) {
-            let matches = glob::glob(&text).map_err(|e| StoreError::BadGlob {
-                pattern: text.to_string(),
-                message: e.to_string(),
-            })?;
-            let list: Vec<PathBuf> = matches.filter_map(Result::ok).collect();
-            if list.is_empty() {
-                return Err(StoreError::InputNotFound {
-                    path: given.clone(),
-                });
-            }
-            list
-        } else {
-            vec![given.clone()]
-        };
+        // A glob's fixed leading folder (`/logs` in `/logs/*/u_ex*.log`) is
+        // the root its matches' server folders are counted from.
+        let (roots, glob_root): (Vec<PathBuf>, Option<PathBuf>) =
+            if !given.exists() && text.contains(['*', '?', '[']) {
+                let matches = glob::glob(&text).map_err(|e| StoreError::BadGlob {
+                    pattern: text.to_string(),
+                    message: e.to_string(),
+                })?;
+                let list: Vec<PathBuf> = matches.filter_map(Result::ok).collect();
+                if list.is_empty() {
+                    return Err(StoreError::InputNotFound {
+                        path: given.clone(),
+                    });
+                }
+                let fixed: PathBuf = given
+                    .components()
+                    .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+                    .collect();
+                (list, Some(fixed))
+            } else {
+                (vec![given.clone()], None)
+            };
         for root in roots {
             let meta = std::fs::metadata(&root).map_err(|source| match source.kind() {
                 std::io::ErrorKind::NotFound => StoreError::InputNotFound { path: root.clone() },
@@ -147,17 +165,16 @@ pub fn discover(
             if meta.is_dir() {
                 let mut files = Vec::new();
                 walk(&root, exclude, &mut files)?;
+                let base = glob_root.as_deref().unwrap_or(&root);
                 for file in files {
-                    let server = file.strip_prefix(&root).ok().and_then(|rel| {
-                        let mut parts = rel.components();
-                        let first = parts.next()?.as_os_str().to_string_lossy().to_string();
-                        parts.next()?;
-                        (!is_iis_folder(&first)).then_some(first)
-                    });
+                    let server = server_folder(&file, base);
                     found.push((file, server));
                 }
             } else {
-                found.push((root, None));
+                let server = glob_root
+                    .as_deref()
+                    .and_then(|base| server_folder(&root, base));
+                found.push((root, server));
             }
         }
     }
@@ -249,5 +266,9 @@ mod tests {
         ));
         let globbed = discover(&[root.join("WEB0*/*.log")], None, None).unwrap();
         assert_eq!(globbed.len(), 1);
+        assert_eq!(
+            (&*globbed[0].computer, globbed[0].rule),
+            ("WEB01", ComputerRule::Folder)
+        );
     }
 }

@@ -47,6 +47,7 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("esql_cidr_match", cidr_match),
     ("esql_ip_prefix", ip_prefix),
     ("esql_to_ip", to_ip),
+    ("esql_to_string", to_string),
     ("esql_mv_count", mv_count),
     ("esql_mv_dedupe", |a, c| mv_map(a, c, Mv::Dedupe)),
     ("esql_mv_first", |a, c| mv_map(a, c, Mv::First)),
@@ -628,6 +629,24 @@ fn ip_prefix(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     }))
 }
 
+fn to_string(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    if args::arg_type(ctx, 0) != KType::DateTime {
+        let t = args::text(args, ctx, 0)?;
+        return Ok(strings(ctx.rows, t.byte_len(ctx.rows), |i, out| {
+            out.push_str(t.get(i));
+            !t.is_null(i)
+        }));
+    }
+    let d = args::long(args, ctx, 0)?;
+    Ok(strings(ctx.rows, ctx.rows * 24, |i, out| {
+        let Some(n) = d.get(i).and_then(naive) else {
+            return false;
+        };
+        java_format(&n, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", out);
+        true
+    }))
+}
+
 fn to_ip(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let t = args::text(args, ctx, 0)?;
     Ok(strings(ctx.rows, t.byte_len(ctx.rows), |i, out| {
@@ -1135,6 +1154,23 @@ mod tests {
         assert_eq!(
             longs(&call("esql_mv_max", &[long_col(&[Some(4)])], &[Long])),
             vec![Some(4)]
+        );
+    }
+
+    #[test]
+    fn to_string_writes_dates_as_elasticsearch() {
+        let d = dt_col(&[Some(1_772_985_912_000_000), None]);
+        assert_eq!(
+            texts(&call("esql_to_string", &[d], &[DateTime])),
+            vec![s("2026-03-08T16:05:12.000Z"), None]
+        );
+        assert_eq!(
+            texts(&call(
+                "esql_to_string",
+                &[long_col(&[Some(7), None])],
+                &[Long]
+            )),
+            vec![s("7"), None]
         );
     }
 }

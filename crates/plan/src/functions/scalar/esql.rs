@@ -31,6 +31,7 @@ sig!(date_extract_rt, "date_extract", [Text, Date] => Long);
 sig!(cidr_rt, "cidr_match", [Text; Any] => Bool);
 sig!(ip_prefix_rt, "ip_prefix", [Text, Int, Int] => String);
 sig!(to_ip_rt, "to_ip", [Text] => String);
+sig!(to_string_rt, "to_string", [Any] => String);
 sig!(mv_count_rt, "mv_count", [Any] => Int);
 sig!(mv_concat_rt, "mv_concat", [Any, Text] => String);
 sig!(mv_contains_rt, "mv_contains", [Any, Any] => Bool);
@@ -144,6 +145,13 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("esql_date_parse", Arity::range(1, 2), date_parse_rt, "`DATE_PARSE([format], text)`: a date from text in a Java pattern (ISO 8601 by default); null when it does not parse.", "DATE_PARSE(\"yyyy-MM-dd\", \"2026-03-08\")"),
     f("esql_cidr_match", Arity::at_least(2), cidr_rt, "`CIDR_MATCH(ip, block, …)`: true when the IPv4 or IPv6 address is in one of the CIDR blocks.", "CIDR_MATCH(source.ip, \"10.0.0.0/8\", \"192.168.0.0/16\")"),
     f("esql_ip_prefix", Arity::exact(3), ip_prefix_rt, "`IP_PREFIX(ip, prefix_v4, prefix_v6)`: the address masked to its network prefix.", "IP_PREFIX(source.ip, 24, 64)"),
+    f(
+        "esql_to_string",
+        Arity::exact(1),
+        to_string_rt,
+        "Text of a value as Elasticsearch writes it: dates as `2026-03-08T16:05:12.000Z`, other values as KQL's `tostring`; null stays null.",
+        "TO_STRING(@timestamp)",
+    ),
     f("esql_to_ip", Arity::exact(1), to_ip_rt, "The address in canonical text, or null when the text is not an IP address.", "TO_IP(\"10.0.0.1\")"),
     f("esql_mv_count", Arity::exact(1), mv_count_rt, "The number of values (1 for a single value, null for null).", "MV_COUNT(related.ip)"),
     f("esql_mv_dedupe", Arity::exact(1), same_rt, "The distinct values, in first-seen order.", "MV_DEDUPE(related.ip)"),

@@ -114,11 +114,7 @@ pub(super) fn common_type(name: &str, types: &[KType]) -> Result<KType, String> 
             // (either order), as does a dynamic value next to a typed one.
             Some(KType::Dynamic) => t,
             Some(a) if t == KType::Dynamic => a,
-            Some(a) => {
-                return Err(format!(
-                    "{name}: all values must have the same type, got {a} and {t}"
-                ))
-            }
+            Some(a) => return Err(format!("{name} needs values of one type, got {a} and {t}")),
         });
     }
     Ok(acc.unwrap_or(KType::Dynamic))

@@ -15,7 +15,7 @@ use arrow::datatypes::{
     TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow::util::display::{ArrayFormatter, FormatOptions};
-use chrono::{DateTime, Timelike};
+use chrono::{DateTime, Datelike, Timelike};
 
 use crate::KType;
 
@@ -242,20 +242,29 @@ pub fn columns(batch: &arrow::record_batch::RecordBatch, types: &[(String, KType
 /// ISO 8601 in UTC with a `Z`: `2026-03-08T16:05:12Z`, with a fraction only
 /// when it is not zero (trailing zeros dropped): `2026-03-08T16:05:12.25Z`.
 pub fn format_datetime(micros: i64) -> String {
-    match DateTime::from_timestamp_micros(micros) {
-        Some(dt) => {
-            let mut s = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
-            let frac = dt.nanosecond() / 1000;
-            if frac != 0 {
-                let digits = format!("{frac:06}");
-                s.push('.');
-                s.push_str(digits.trim_end_matches('0'));
-            }
-            s.push('Z');
-            s
-        }
-        None => micros.to_string(),
+    let Some(dt) = DateTime::from_timestamp_micros(micros) else {
+        return micros.to_string();
+    };
+    // By hand rather than with `format`: this runs once per cell.
+    let mut s = String::with_capacity(28);
+    let _ = write!(
+        s,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    );
+    let frac = dt.nanosecond() / 1000;
+    if frac != 0 {
+        let digits = format!("{frac:06}");
+        s.push('.');
+        s.push_str(digits.trim_end_matches('0'));
     }
+    s.push('Z');
+    s
 }
 
 /// Kusto's timespan text: `[-][d.]hh:mm:ss[.fffffff]` (seven fractional

@@ -14,7 +14,7 @@ use crate::types::KType;
 
 pub(super) const FAMILY: ScalarFamily = ScalarFamily {
     title: "ES|QL functions",
-    intro: "Functions with ES|QL semantics, available in ES|QL queries under their ES|QL names (shown without the internal `esql_` prefix). ES|QL names shared with KQL functions (`to_lower`, `to_string`, `to_long`, `to_integer`, `to_double`, `to_boolean`, `to_datetime`, `length`, `split`, `coalesce`, `abs`, `round`, `greatest`, `least`, `now`) are listed as aliases of the KQL entries.",
+    intro: "Functions with ES|QL semantics, for ES|QL queries (names are case-insensitive there; internally each is `esql_<name>`). Other ES|QL functions share the KQL entry and are listed above as its aliases or under its name: `TO_LOWER`, `TO_UPPER`, `TO_LONG`, `TO_INTEGER`, `TO_DOUBLE`, `TO_BOOLEAN`, `TO_DATETIME`, `LENGTH`, `SPLIT`, `ABS`, `ROUND`, `POW`, `SQRT`, `LOG10`, `GREATEST`, `LEAST`, `NOW`.",
     functions: FUNCTIONS,
 };
 

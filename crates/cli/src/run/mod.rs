@@ -253,7 +253,7 @@ fn print_hunt(
                 .as_deref()
                 .map(|t| format!(": {t}"))
                 .unwrap_or_default();
-            let heading = format!("── {}{} ", h.name, title);
+            let heading = format!("── {}{}", h.name, title);
             writeln!(out, "{}", render::cell::escape_control(&heading))?;
             let mut options = options.clone();
             options.table = output::stdout_table_options(&format!(

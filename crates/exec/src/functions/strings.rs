@@ -298,6 +298,14 @@ fn trim(args: &[Datum], ctx: &KernelContext, start: bool, end: bool) -> Result<A
     let t = args::text(args, ctx, 1)?;
     let mut lead = RegexCache::new("^(?:");
     let mut trail = RegexCache::new("(?:");
+    // A constant pattern (the usual case) is compiled once.
+    let fixed = match pat.scalar() {
+        Some(p) if !p.is_empty() => Some((
+            lead.get(&format!("{p})+"))?.clone(),
+            trail.get(&format!("{p})+$"))?.clone(),
+        )),
+        _ => None,
+    };
     let mut out = StringBuilder::with_capacity(ctx.rows, t.byte_len(ctx.rows));
     for i in 0..ctx.rows {
         let p = pat.get(i);
@@ -306,15 +314,20 @@ fn trim(args: &[Datum], ctx: &KernelContext, start: bool, end: bool) -> Result<A
             out.append_value(s);
             continue;
         }
+        let (l, r) = match &fixed {
+            Some((l, r)) => (l.clone(), r.clone()),
+            None => (
+                lead.get(&format!("{p})+"))?.clone(),
+                trail.get(&format!("{p})+$"))?.clone(),
+            ),
+        };
         if start {
-            let re = lead.get(&format!("{p})+"))?;
-            if let Some(m) = re.find(s) {
+            if let Some(m) = l.find(s) {
                 s = &s[m.end()..];
             }
         }
         if end {
-            let re = trail.get(&format!("{p})+$"))?;
-            if let Some(m) = re.find(s) {
+            if let Some(m) = r.find(s) {
                 s = &s[..m.start()];
             }
         }

@@ -210,9 +210,12 @@ pub(crate) fn bad_regex(pattern: &str, e: regex::Error) -> ExecError {
     ExecError::Unsupported(format!("invalid regex `{pattern}`: {first}"))
 }
 
-/// Compiles a regex, once per distinct pattern within a call.
+/// Compiles a regex, once per distinct pattern within a call. The last
+/// pattern is checked first, so a constant pattern costs one string compare
+/// per row.
 pub(crate) struct RegexCache {
     map: std::collections::HashMap<String, regex::Regex>,
+    last: Option<(String, regex::Regex)>,
     prefix: &'static str,
 }
 
@@ -220,17 +223,27 @@ impl RegexCache {
     pub fn new(prefix: &'static str) -> Self {
         RegexCache {
             map: Default::default(),
+            last: None,
             prefix,
         }
     }
     pub fn get(&mut self, pattern: &str) -> Result<&regex::Regex> {
-        if !self.map.contains_key(pattern) {
-            let full = format!("{}{}", self.prefix, pattern);
-            let re = regex::Regex::new(&full).map_err(|e| bad_regex(pattern, e))?;
-            self.map.insert(pattern.to_string(), re);
+        let hit = self.last.as_ref().is_some_and(|(k, _)| k == pattern);
+        if !hit {
+            if !self.map.contains_key(pattern) {
+                let full = format!("{}{}", self.prefix, pattern);
+                let re = regex::Regex::new(&full).map_err(|e| bad_regex(pattern, e))?;
+                self.map.insert(pattern.to_string(), re);
+            }
+            let re = self
+                .map
+                .get(pattern)
+                .ok_or_else(|| ExecError::internal("regex cache", "lost entry"))?;
+            self.last = Some((pattern.to_string(), re.clone()));
         }
-        self.map
-            .get(pattern)
+        self.last
+            .as_ref()
+            .map(|(_, r)| r)
             .ok_or_else(|| ExecError::internal("regex cache", "lost entry"))
     }
 }

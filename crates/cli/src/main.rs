@@ -23,7 +23,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "iishunt", version, about = "Threat hunting in IIS logs with KQL and ES|QL")]
+#[command(
+    name = "iishunt",
+    version,
+    about = "Threat hunting in IIS logs with KQL and ES|QL"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

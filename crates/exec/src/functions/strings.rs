@@ -63,6 +63,7 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("countof", countof),
     ("split", split),
     ("parse_url", parse_url),
+    ("parse_path", |a, c| map_text(a, c, parse_path_into)),
     ("strrep", strrep),
     ("has_ipv4", has_ipv4),
     ("strcmp", strcmp),
@@ -779,6 +780,67 @@ pub(crate) fn parse_url_into(url: &str, out: &mut String) {
     out.push('}');
 }
 
+/// Kusto's parse_path bag.
+pub(crate) fn parse_path_into(path: &str, out: &mut String) {
+    let is_sep = |c: char| c == '/' || c == '\\';
+    let (scheme, rest) = match path.split_once("://") {
+        Some((s, r))
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.') =>
+        {
+            (s, r)
+        }
+        _ => ("", path),
+    };
+    let root = if !scheme.is_empty() {
+        rest.split(is_sep).next().unwrap_or("")
+    } else if rest.len() >= 2
+        && rest.as_bytes()[1] == b':'
+        && rest.as_bytes()[0].is_ascii_alphabetic()
+    {
+        &rest[..2]
+    } else {
+        ""
+    };
+    let (dir, file) = match path.rfind(is_sep) {
+        Some(k) if path.len() - k > 1 || k > scheme.len() + 3 => (&path[..k], &path[k + 1..]),
+        _ => ("", path),
+    };
+    let (file_name, stream) = match file.find(':') {
+        Some(k) if !(scheme.is_empty() && root.len() == 2 && dir.is_empty()) => {
+            (&file[..k], &file[k + 1..])
+        }
+        _ => (file, ""),
+    };
+    let dir_name = dir.rsplit(is_sep).next().unwrap_or("");
+    let ext = match file_name.rfind('.') {
+        Some(k) if k + 1 < file_name.len() => &file_name[k + 1..],
+        _ => "",
+    };
+    out.push('{');
+    for (k, (name, v)) in [
+        ("Scheme", scheme),
+        ("RootPath", root),
+        ("DirectoryPath", dir),
+        ("DirectoryName", dir_name),
+        ("Filename", file),
+        ("Extension", ext),
+        ("AlternateDataStreamName", stream),
+    ]
+    .iter()
+    .enumerate()
+    {
+        if k > 0 {
+            out.push(',');
+        }
+        write_json_str(out, name);
+        out.push(':');
+        write_json_str(out, v);
+    }
+    out.push('}');
+}
+
 fn parse_url(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     map_text(args, ctx, parse_url_into)
 }
@@ -1092,6 +1154,34 @@ mod tests {
                 &[String, String]
             )),
             vec![Some(true), Some(false)]
+        );
+    }
+
+    #[test]
+    fn parse_path_splits_paths() {
+        let p = strs(&[
+            Some("/app/admin/page.aspx"),
+            Some(r"C:\inetpub\wwwroot\web.config::$DATA"),
+            Some("https://host/a/b.tar.gz"),
+        ]);
+        let out = texts(&call("parse_path", &[p], &[String]));
+        assert_eq!(
+            out[0].as_deref(),
+            Some(
+                r#"{"Scheme":"","RootPath":"","DirectoryPath":"/app/admin","DirectoryName":"admin","Filename":"page.aspx","Extension":"aspx","AlternateDataStreamName":""}"#
+            )
+        );
+        assert_eq!(
+            out[1].as_deref(),
+            Some(
+                r#"{"Scheme":"","RootPath":"C:","DirectoryPath":"C:\\inetpub\\wwwroot","DirectoryName":"wwwroot","Filename":"web.config::$DATA","Extension":"config","AlternateDataStreamName":":$DATA"}"#
+            )
+        );
+        assert_eq!(
+            out[2].as_deref(),
+            Some(
+                r#"{"Scheme":"https","RootPath":"host","DirectoryPath":"https://host/a","DirectoryName":"a","Filename":"b.tar.gz","Extension":"gz","AlternateDataStreamName":""}"#
+            )
         );
     }
 }

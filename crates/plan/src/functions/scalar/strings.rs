@@ -203,6 +203,14 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         "parse_url(csReferer).Host",
     ),
     f(
+        "parse_path",
+        &[],
+        Arity::exact(1),
+        parse_url_rt,
+        "Splits a file path or URL path into a property bag as Kusto: `Scheme`, `RootPath`, `DirectoryPath`, `DirectoryName`, `Filename`, `Extension` and `AlternateDataStreamName` (the NTFS stream after `:` in the file name, as in `web.config::$DATA` probes). `/` and `\\` both separate.",
+        "parse_path(csUriStem).Extension",
+    ),
+    f(
         "strrep",
         &[],
         Arity::range(2, 3),

@@ -48,6 +48,9 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("esql_ip_prefix", ip_prefix),
     ("esql_to_ip", to_ip),
     ("esql_to_string", to_string),
+    ("esql_to_long", to_long),
+    ("esql_to_datetime", to_datetime),
+    ("esql_length", length),
     ("esql_mv_count", mv_count),
     ("esql_mv_dedupe", |a, c| mv_map(a, c, Mv::Dedupe)),
     ("esql_mv_first", |a, c| mv_map(a, c, Mv::First)),
@@ -647,6 +650,38 @@ fn to_string(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     }))
 }
 
+fn to_long(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let ms = args::arg_type(ctx, 0) == KType::DateTime;
+    let v = args::long(args, ctx, 0)?;
+    let out: Int64Array = (0..ctx.rows)
+        .map(|i| v.get(i).map(|x| if ms { x.div_euclid(1000) } else { x }))
+        .collect();
+    Ok(Arc::new(out))
+}
+
+fn to_datetime(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let ty = args::arg_type(ctx, 0);
+    if !ty.is_numeric() {
+        return super::convert(args::arg(args, 0)?, ty, KType::DateTime, ctx.rows);
+    }
+    let v = args::real(args, ctx, 0)?;
+    let out: TimestampMicrosecondArray = (0..ctx.rows)
+        .map(|i| {
+            let us = (v.get(i)? * 1000.0).round();
+            (us.is_finite() && us.abs() < 9.0e18).then_some(us as i64)
+        })
+        .collect();
+    Ok(Arc::new(out))
+}
+
+fn length(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    let out: Int32Array = (0..ctx.rows)
+        .map(|i| (!t.is_null(i)).then(|| char_len(t.get(i)) as i32))
+        .collect();
+    Ok(Arc::new(out))
+}
+
 fn to_ip(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let t = args::text(args, ctx, 0)?;
     Ok(strings(ctx.rows, t.byte_len(ctx.rows), |i, out| {
@@ -1171,6 +1206,31 @@ mod tests {
                 &[Long]
             )),
             vec![s("7"), None]
+        );
+    }
+
+    #[test]
+    fn conversions_in_milliseconds() {
+        let d = dt_col(&[Some(1_772_985_912_345_678), None]);
+        assert_eq!(
+            longs(&call("esql_to_long", &[d], &[DateTime])),
+            vec![Some(1_772_985_912_345), None]
+        );
+        let out = call("esql_to_datetime", &[lit_long(1_772_985_912_345)], &[Long]);
+        assert_eq!(dts(&out), vec![Some(1_772_985_912_345_000)]);
+        let out = call(
+            "esql_to_datetime",
+            &[lit_str("2026-03-08T16:05:12Z")],
+            &[String],
+        );
+        assert_eq!(dts(&out), vec![Some(1_772_985_912_000_000)]);
+        assert_eq!(
+            ints(&call(
+                "esql_length",
+                &[strs(&[Some("héllo"), None])],
+                &[String]
+            )),
+            vec![Some(5), None]
         );
     }
 }

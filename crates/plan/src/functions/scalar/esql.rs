@@ -14,7 +14,7 @@ use crate::types::KType;
 
 pub(super) const FAMILY: ScalarFamily = ScalarFamily {
     title: "ES|QL functions",
-    intro: "Functions with ES|QL semantics, for ES|QL queries (names are case-insensitive there; internally each is `esql_<name>`). Other ES|QL functions share the KQL entry and are listed above as its aliases or under its name: `TO_LOWER`, `TO_UPPER`, `TO_LONG`, `TO_INTEGER`, `TO_DOUBLE`, `TO_BOOLEAN`, `TO_DATETIME`, `LENGTH`, `SPLIT`, `ABS`, `ROUND`, `POW`, `SQRT`, `LOG10`, `GREATEST`, `LEAST`, `NOW`.",
+    intro: "Functions with ES|QL semantics, for ES|QL queries (names are case-insensitive there; internally each is `esql_<name>`). Other ES|QL functions share the KQL entry and are listed above as its aliases or under its name: `TO_LOWER`, `TO_UPPER`, `TO_INTEGER`, `TO_DOUBLE`, `TO_BOOLEAN`, `SPLIT`, `ABS`, `ROUND`, `POW`, `SQRT`, `LOG10`, `GREATEST`, `LEAST`, `NOW`.",
     functions: FUNCTIONS,
 };
 
@@ -32,6 +32,9 @@ sig!(cidr_rt, "cidr_match", [Text; Any] => Bool);
 sig!(ip_prefix_rt, "ip_prefix", [Text, Int, Int] => String);
 sig!(to_ip_rt, "to_ip", [Text] => String);
 sig!(to_string_rt, "to_string", [Any] => String);
+sig!(to_long_rt, "to_long", [Any] => Long);
+sig!(to_datetime_rt, "to_datetime", [Any] => DateTime);
+sig!(length_rt, "length", [Text] => Int);
 sig!(mv_count_rt, "mv_count", [Any] => Int);
 sig!(mv_concat_rt, "mv_concat", [Any, Text] => String);
 sig!(mv_contains_rt, "mv_contains", [Any, Any] => Bool);
@@ -152,6 +155,21 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         "Text of a value as Elasticsearch writes it: dates as `2026-03-08T16:05:12.000Z`, other values as KQL's `tostring`; null stays null.",
         "TO_STRING(@timestamp)",
     ),
+    f(
+        "esql_to_long",
+        Arity::exact(1),
+        to_long_rt,
+        "As KQL's `tolong`, except that a date gives milliseconds since 1970-01-01, as in Elasticsearch.",
+        "TO_LONG(@timestamp)",
+    ),
+    f(
+        "esql_to_datetime",
+        Arity::exact(1),
+        to_datetime_rt,
+        "A date from ISO 8601 text, or from a number of milliseconds since 1970-01-01.",
+        "TO_DATETIME(\"2026-03-08T16:05:12Z\")",
+    ),
+    f("esql_length", Arity::exact(1), length_rt, "The number of characters; null for null.", "LENGTH(url.path)"),
     f("esql_to_ip", Arity::exact(1), to_ip_rt, "The address in canonical text, or null when the text is not an IP address.", "TO_IP(\"10.0.0.1\")"),
     f("esql_mv_count", Arity::exact(1), mv_count_rt, "The number of values (1 for a single value, null for null).", "MV_COUNT(related.ip)"),
     f("esql_mv_dedupe", Arity::exact(1), same_rt, "The distinct values, in first-seen order.", "MV_DEDUPE(related.ip)"),

@@ -37,6 +37,8 @@ struct Case {
     expected: String,
     /// Line of the directive in the file, for messages.
     line: usize,
+    /// Lines `[start, end)` of the expected block, for blessing.
+    expected_lines: (usize, usize),
 }
 
 #[derive(PartialEq)]
@@ -71,7 +73,8 @@ fn parse_cases(text: &str) -> Vec<Case> {
             k += 1;
         }
         let expected = lines[(j + 1).min(lines.len())..k].join("\n").trim_end().to_string();
-        cases.push(Case { kind, name: name.trim().to_string(), query, expected, line: i + 1 });
+        let expected_lines = ((j + 1).min(lines.len()), k);
+        cases.push(Case { kind, name: name.trim().to_string(), query, expected, line: i + 1, expected_lines });
         i = k;
     }
     cases
@@ -139,7 +142,7 @@ fn run_dir(dir: &str) {
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read .slt");
         let cases = parse_cases(&text);
-        let mut blessed = text.clone();
+        let mut blessed: Vec<(usize, usize, String)> = Vec::new();
         for case in &cases {
             count += 1;
             let outputs: Vec<(&str, String)> = engines().iter().map(|(n, e)| (*n, render_case(e, case))).collect();
@@ -154,9 +157,7 @@ fn run_dir(dir: &str) {
             }
             if *actual != case.expected {
                 if bless {
-                    let old = format!("{}\n----\n{}", case.query, case.expected);
-                    let new = format!("{}\n----\n{}", case.query, actual);
-                    blessed = blessed.replacen(&old, &new, 1);
+                    blessed.push((case.expected_lines.0, case.expected_lines.1, actual.clone()));
                 } else {
                     failures.push(format!(
                         "{}:{} `{}`\n--- expected\n{}\n--- actual\n{actual}",
@@ -165,8 +166,12 @@ fn run_dir(dir: &str) {
                 }
             }
         }
-        if bless && blessed != text {
-            std::fs::write(&file, blessed).expect("write blessed .slt");
+        if bless && !blessed.is_empty() {
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            for (start, end, actual) in blessed.into_iter().rev() {
+                lines.splice(start..end, actual.lines().map(str::to_string));
+            }
+            std::fs::write(&file, lines.join("\n") + "\n").expect("write blessed .slt");
         }
     }
     assert!(count > 0, "no cases found under {dir}");

@@ -147,7 +147,12 @@ impl Engine {
         ctx.cancel = options.cancel.clone();
         let fold_ctx = ctx.clone();
         let fold = move |e: &iishunt_plan::expr::BoundExpr| iishunt_exec::expr::evaluate_constant(e, &fold_ctx).ok();
-        let bound = iishunt_plan::bind::bind_query(&query, &self.catalog, &fold)?;
+        let sub_ctx = ctx.clone();
+        let source = &self.source;
+        let subquery = move |plan: iishunt_plan::logical::LogicalPlan| -> Result<Vec<iishunt_plan::types::ScalarValue>, String> {
+            run_subquery(plan, source, &sub_ctx).map_err(|e| e.to_string())
+        };
+        let bound = iishunt_plan::bind::bind_query_with(&query, &self.catalog, &fold, Some(&subquery))?;
         let unoptimized = bound.plan.clone();
         let bound = BoundQuery { plan: optimize(bound.plan), ..bound };
         let physical = iishunt_exec::create_physical_plan(&bound.plan, &self.source)?;
@@ -220,6 +225,28 @@ struct Prepared {
     unoptimized: iishunt_plan::logical::LogicalPlan,
     physical: iishunt_exec::PhysicalPlan,
     ctx: ExecContext,
+}
+
+/// The values of a subquery's first column (`x in (T)`), at most 1,000,000.
+fn run_subquery(
+    plan: iishunt_plan::logical::LogicalPlan,
+    source: &DataSource,
+    ctx: &ExecContext,
+) -> Result<Vec<iishunt_plan::types::ScalarValue>, Error> {
+    const MAX_VALUES: usize = 1_000_000;
+    let plan = optimize(plan);
+    let Some(first) = plan.schema().columns.first().cloned() else { return Ok(Vec::new()) };
+    let physical = iishunt_exec::create_physical_plan(&plan, source)?;
+    let mut values = Vec::new();
+    for batch in iishunt_exec::execute(&physical, source, ctx)? {
+        for row in 0..batch.num_rows() {
+            if values.len() >= MAX_VALUES {
+                return Err(Error::Data(format!("the subquery returned more than {MAX_VALUES} values")));
+            }
+            values.push(iishunt_exec::scalar::array_cell(batch.column(0).as_ref(), row, first.ty)?);
+        }
+    }
+    Ok(values)
 }
 
 fn indent(text: &str) -> String {

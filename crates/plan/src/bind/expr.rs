@@ -50,6 +50,10 @@ impl<'a> Binder<'a> {
                 let x = self.bind_expr(expr, schema, agg.as_deref_mut())?;
                 let mut args = vec![x];
                 for item in list {
+                    if let Some(values) = self.tabular_values(item, schema)? {
+                        args.push(values);
+                        continue;
+                    }
                     let b = self.bind_expr(item, schema, agg.as_deref_mut())?;
                     args.push(self.fold_or_keep(b));
                 }
@@ -107,6 +111,27 @@ impl<'a> Binder<'a> {
                 self.call_op("__member", vec![x, key], span)
             }
         }
+    }
+
+    /// `x in (T)` with `T` a table or tabular `let`: the values of T's first
+    /// column, computed now, as one dynamic array.
+    fn tabular_values(&mut self, item: &ast::Expr, schema: &Schema) -> Result<Option<BoundExpr>> {
+        let ExprKind::Name(ident) = &item.kind else { return Ok(None) };
+        if schema.index_of(&ident.name).is_some() {
+            return Ok(None);
+        }
+        let is_tabular = matches!(self.lookup(&ident.name), Some(Binding::Tabular(_)))
+            || (self.lookup(&ident.name).is_none() && self.catalog.table(&ident.name).is_some());
+        if !is_tabular {
+            return Ok(None);
+        }
+        let plan = self.bind_table_name(ident)?;
+        let Some(run) = self.subquery else {
+            return Err(PlanError::new("plan::subquery", item.span, "subqueries cannot run here", "tabular value"));
+        };
+        let values = run(plan).map_err(|m| PlanError::new("plan::subquery", item.span, m, "while running this subquery"))?;
+        let json: Vec<serde_json::Value> = values.iter().map(scalar_to_json).collect();
+        Ok(Some(BoundExpr::Literal(ScalarValue::Dynamic(serde_json::Value::Array(json)))))
     }
 
     fn fold_or_keep(&self, b: BoundExpr) -> BoundExpr {
@@ -226,7 +251,8 @@ impl<'a> Binder<'a> {
         let types: Vec<KType> = args.iter().map(BoundExpr::ty).collect();
         let ty = (func.return_type)(&types).map_err(|m| {
             let shown = func.name.trim_start_matches("__");
-            PlanError::new("plan::argument_type", span, format!("`{shown}`: {m}"), "wrong argument types")
+            let message = if m.starts_with(shown) { m } else { format!("`{shown}`: {m}") };
+            PlanError::new("plan::argument_type", span, message, "wrong argument types")
         })?;
         let call = BoundExpr::Call { func, args, ty };
         if !func.volatile && call_args_constant(&call) {
@@ -339,6 +365,23 @@ fn call_args_constant(call: &BoundExpr) -> bool {
     match call {
         BoundExpr::Call { args, .. } => args.iter().all(|a| matches!(a, BoundExpr::Literal(_))),
         _ => false,
+    }
+}
+
+/// A constant as a dynamic (JSON) value.
+fn scalar_to_json(v: &ScalarValue) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        ScalarValue::Null(_) => Value::Null,
+        ScalarValue::Bool(b) => Value::Bool(*b),
+        ScalarValue::Int(i) => Value::from(*i),
+        ScalarValue::Long(i) => Value::from(*i),
+        ScalarValue::Real(r) => serde_json::Number::from_f64(*r).map_or(Value::Null, Value::Number),
+        ScalarValue::String(s) | ScalarValue::Guid(s) => Value::String(s.clone()),
+        ScalarValue::DateTime(t) => chrono::DateTime::from_timestamp_micros(*t)
+            .map_or(Value::Null, |d| Value::String(d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string())),
+        ScalarValue::TimeSpan(t) => Value::from(*t),
+        ScalarValue::Dynamic(j) => j.clone(),
     }
 }
 

@@ -26,6 +26,10 @@ use crate::types::ScalarValue;
 /// by the executor so `let` values and literal arguments fold at bind time.
 pub type Folder<'a> = &'a dyn Fn(&BoundExpr) -> Option<ScalarValue>;
 
+/// Runs a tabular subquery (`x in (T)`) and gives its first column's values;
+/// given by the executor. `Err` carries a message for the user.
+pub type Subquery<'a> = &'a dyn Fn(LogicalPlan) -> Result<Vec<ScalarValue>, String>;
+
 /// A chart requested with `render`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderRequest {
@@ -54,6 +58,7 @@ pub(crate) struct Binder<'a> {
     catalog: &'a Catalog,
     dialect: Dialect,
     fold: Folder<'a>,
+    subquery: Option<Subquery<'a>>,
     scopes: Vec<HashMap<String, Binding>>,
     notes: Vec<String>,
     render: Option<RenderRequest>,
@@ -62,10 +67,21 @@ pub(crate) struct Binder<'a> {
 
 /// Binds a parsed query: the last tabular statement is the result.
 pub fn bind_query(query: &ast::Query, catalog: &Catalog, fold: Folder) -> Result<BoundQuery> {
+    bind_query_with(query, catalog, fold, None)
+}
+
+/// Like [`bind_query`], with a way to run subqueries (`x in (T)`).
+pub fn bind_query_with<'a>(
+    query: &ast::Query,
+    catalog: &'a Catalog,
+    fold: Folder<'a>,
+    subquery: Option<Subquery<'a>>,
+) -> Result<BoundQuery> {
     let mut binder = Binder {
         catalog,
         dialect: query.dialect,
         fold,
+        subquery,
         scopes: vec![HashMap::new()],
         notes: Vec::new(),
         render: None,
@@ -122,6 +138,17 @@ impl<'a> Binder<'a> {
 
     fn bind_let(&mut self, l: &ast::LetStatement) -> Result<()> {
         let binding = match &l.value {
+            // `let T = W3CIISLog;` reads like a scalar: a name that is a table is tabular.
+            LetValue::Scalar(ast::Expr { kind: ast::ExprKind::Name(n), span })
+                if self.catalog.table(&n.name).is_some()
+                    || matches!(self.lookup(&n.name), Some(Binding::Tabular(_) | Binding::Function(_))) =>
+            {
+                Binding::Tabular(TabularExpr {
+                    source: ast::Source { kind: SourceKind::Table(vec![n.clone()]), span: *span },
+                    operators: vec![],
+                    span: *span,
+                })
+            }
             LetValue::Scalar(e) => {
                 let bound = self.bind_expr(e, &Schema::default(), None)?;
                 let bound = match self.try_fold(&bound) {

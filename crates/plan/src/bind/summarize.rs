@@ -84,6 +84,23 @@ impl AggCollector {
     }
 }
 
+/// Whether an expression calls an aggregate function somewhere.
+fn contains_aggregate(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call(c) => lookup_aggregate(&c.name.name).is_some() || c.args.iter().any(contains_aggregate),
+        ExprKind::Unary { expr, .. } | ExprKind::Index { expr, .. } | ExprKind::Member { expr, .. } => contains_aggregate(expr),
+        ExprKind::Binary { left, right, .. } => contains_aggregate(left) || contains_aggregate(right),
+        ExprKind::In { expr, list, .. } | ExprKind::HasAny { expr, list, .. } => {
+            contains_aggregate(expr) || list.iter().any(contains_aggregate)
+        }
+        ExprKind::Between { expr, low, high, .. } => {
+            contains_aggregate(expr) || contains_aggregate(low) || contains_aggregate(high)
+        }
+        ExprKind::IsNull { expr, .. } => contains_aggregate(expr),
+        _ => false,
+    }
+}
+
 fn default_name(func: &AggregateFunction, call: &ast::Call, dialect: Dialect) -> String {
     if dialect == Dialect::Esql {
         return naming::expr_text(&ast::Expr::new(ExprKind::Call(call.clone()), call.span));
@@ -117,6 +134,15 @@ impl<'a> Binder<'a> {
                     finals.push((Some(name), e, None));
                 }
                 continue;
+            }
+            if !contains_aggregate(&item.expr) {
+                return Err(PlanError::new(
+                    "plan::no_aggregate",
+                    item.expr.span,
+                    "each `summarize` item needs an aggregate function such as count() or make_set(x)",
+                    "no aggregate here",
+                )
+                .with_help("to group by this expression, put it after `by`"));
             }
             // Names and placeholder columns refer to keys by name, then aggregates by index.
             let placeholder = Schema::new(key_columns.clone());

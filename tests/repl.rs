@@ -193,6 +193,19 @@ fn commands_work() {
         "W3CIISLog | where cIP == \"192.0.2.66\" | project cIP",
     );
     assert!(written.contains("4 rows written"), "{written:?}");
+    let hunt = dir.path().join("typo.kql");
+    std::fs::write(&hunt, "W3CIISLog\n| wher cIP == \"x\"\n").expect("write");
+    let read = ask(&mut p, &format!(".read {}", hunt.display()));
+    assert!(
+        read.contains("typo.kql"),
+        "the diagnostic names the file: {read:?}"
+    );
+    let parquet = dir.path().join("hits.parquet");
+    ask(&mut p, &format!(".output {}", parquet.display()));
+    assert!(ask(&mut p, "W3CIISLog | take 3").contains("3 rows written"));
+    assert!(std::fs::read(&parquet)
+        .expect("parquet")
+        .starts_with(b"PAR1"));
     ask(&mut p, ".timing on");
     assert!(ask(&mut p, "W3CIISLog | count").contains("time: "));
     p.send_line(".quit").expect("send");

@@ -232,9 +232,12 @@ fn candidates_for(before: &str, start: usize, dialect: Dialect, vocab: &Vocabula
     let segment = &head[segment_start.map_or(0, |p| p + 1)..];
     let first_token = segment.trim().is_empty();
     let columns = || -> Vec<String> {
-        let mut out: Vec<String> = query_table(before, vocab)
-            .map(|(_, cols)| cols.clone())
-            .unwrap_or_else(|| vocab.tables.iter().flat_map(|(_, c)| c.clone()).collect());
+        // After a `project` or `summarize`, only its output columns exist.
+        let mut out: Vec<String> = reshaped_columns(head).unwrap_or_else(|| {
+            query_table(before, vocab)
+                .map(|(_, cols)| cols.clone())
+                .unwrap_or_else(|| vocab.tables.iter().flat_map(|(_, c)| c.clone()).collect())
+        });
         out.extend(defined_names(before));
         out.extend(vocab.words.iter().cloned());
         out.extend(owned(KQL_KEYWORDS));
@@ -272,6 +275,126 @@ fn candidates_for(before: &str, start: usize, dialect: Dialect, vocab: &Vocabula
 
 fn owned(words: &[&str]) -> Vec<String> {
     words.iter().map(|w| (*w).to_string()).collect()
+}
+
+/// The text split at `|` outside strings.
+fn pipe_segments(text: &str) -> Vec<&str> {
+    let mut quote: Option<char> = None;
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '|' => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            None => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// Top-level comma-separated items of an operator's arguments.
+fn items(text: &str) -> Vec<&str> {
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(text[start..i].trim());
+                    start = i + 1;
+                }
+                _ => {}
+            },
+        }
+    }
+    out.push(text[start..].trim());
+    out.into_iter().filter(|s| !s.is_empty()).collect()
+}
+
+/// The name Kusto gives one `project`/`summarize` item: `Name = …` → `Name`;
+/// a column → itself; `bin(X, 1h)` → `X`; `count()` → `count_`;
+/// `make_set(x)` / `makeset(x)` → `set_x`; `f(x)` → `f_x`.
+fn item_name(item: &str) -> Option<String> {
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    };
+    if let Some((name, rest)) = item.split_once('=') {
+        if !rest.starts_with('=') && ident(name.trim()) {
+            return Some(name.trim().to_string());
+        }
+    }
+    if ident(item) {
+        return Some(item.to_string());
+    }
+    let (func, args) = item.split_once('(')?;
+    let func = func.trim().to_ascii_lowercase();
+    let arg = args.split([',', ')']).next().unwrap_or("").trim();
+    Some(match func.as_str() {
+        "bin" | "floor" | "bin_at" => arg.to_string(),
+        "count" if arg.is_empty() => "count_".to_string(),
+        "make_set" | "makeset" => format!("set_{arg}"),
+        "make_list" | "makelist" => format!("list_{arg}"),
+        _ if arg.is_empty() => format!("{func}_"),
+        _ => format!("{func}_{arg}"),
+    })
+}
+
+/// The columns the last `project` or `summarize` before the cursor leaves,
+/// or `None` when there is none (the table's columns still apply).
+fn reshaped_columns(head: &str) -> Option<Vec<String>> {
+    let segments = pipe_segments(head);
+    let done = &segments[..segments.len().saturating_sub(1)];
+    for seg in done.iter().rev() {
+        let t = seg.trim();
+        let (word, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
+        match word {
+            "project" => return Some(items(rest).into_iter().filter_map(item_name).collect()),
+            "summarize" => {
+                let (aggs, by) = split_by(rest);
+                let mut out: Vec<String> = items(by).into_iter().filter_map(item_name).collect();
+                out.extend(items(aggs).into_iter().filter_map(item_name));
+                return Some(out);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `aggregates by groups` split at the top-level keyword `by`.
+fn split_by(text: &str) -> (&str, &str) {
+    let mut depth = 0i32;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            'b' if depth == 0
+                && text[i..].starts_with("by")
+                && (i == 0 || bytes[i - 1].is_ascii_whitespace())
+                && bytes.get(i + 2).is_none_or(|b| b.is_ascii_whitespace()) =>
+            {
+                return (&text[..i], &text[i + 2..]);
+            }
+            _ => {}
+        }
+    }
+    (text, "")
 }
 
 /// The byte index of the last `|` outside strings, if any.
@@ -389,6 +512,31 @@ mod tests {
         // The word being completed starts after the pipe's space.
         let (start, _) = complete("W3CIISLog | where cs", 20, Dialect::Kql, &vocab());
         assert_eq!(start, 18);
+    }
+
+    #[test]
+    fn after_summarize_or_project_only_their_columns() {
+        let q = "W3CIISLog | summarize Failed = count(), make_set(csUriStem) by cIP, bin(TimeGenerated, 1m) | where ";
+        let got = names(q, Dialect::Kql);
+        for c in ["Failed", "set_csUriStem", "cIP", "TimeGenerated"] {
+            assert!(got.contains(&c.to_string()), "{c} missing from {got:?}");
+        }
+        assert!(!got.contains(&"csUserAgent".to_string()), "{got:?}");
+        let got = names(
+            "W3CIISLog | project cIP, Path = csUriStem | where ",
+            Dialect::Kql,
+        );
+        assert!(
+            got.contains(&"Path".to_string()) && got.contains(&"cIP".to_string()),
+            "{got:?}"
+        );
+        assert!(!got.contains(&"scStatus".to_string()), "{got:?}");
+        // A where before them does not reshape.
+        let got = names(
+            "W3CIISLog | where cIP == \"x\" | extend y = 1 | project-away ",
+            Dialect::Kql,
+        );
+        assert!(got.contains(&"scStatus".to_string()), "{got:?}");
     }
 
     #[test]

@@ -5,3 +5,4 @@ mod ingest;
 mod cli;
 mod repl;
 mod run;
+mod engine;

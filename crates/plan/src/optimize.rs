@@ -20,6 +20,7 @@ pub fn optimize(plan: LogicalPlan) -> LogicalPlan {
     let plan = push_down_filters(plan);
     let width = plan.schema().len();
     let (plan, _) = prune(plan, &vec![true; width]);
+    let plan = merge_projects(plan);
     remove_identity_projects(plan)
 }
 
@@ -295,6 +296,33 @@ fn positions(keep: &[bool]) -> Vec<Option<usize>> {
             }
         })
         .collect()
+}
+
+/// A projection of a projection becomes one, unless that would compute an
+/// expression more than once.
+fn merge_projects(plan: LogicalPlan) -> LogicalPlan {
+    map_inputs(plan, merge_projects, |plan| match plan {
+        LogicalPlan::Project(outer) => match *outer.input {
+            LogicalPlan::Project(inner) if mergeable(&outer.exprs, &inner.exprs) => {
+                let exprs = outer.exprs.iter().map(|e| e.substitute(&inner.exprs)).collect();
+                LogicalPlan::Project(Project { input: inner.input, exprs, schema: outer.schema })
+            }
+            input => LogicalPlan::Project(Project { input: Box::new(input), ..outer }),
+        },
+        other => other,
+    })
+}
+
+fn mergeable(outer: &[BoundExpr], inner: &[BoundExpr]) -> bool {
+    let mut uses = vec![0usize; inner.len()];
+    for e in outer {
+        e.visit_columns(&mut |i| {
+            if let Some(u) = uses.get_mut(i) {
+                *u += 1;
+            }
+        });
+    }
+    inner.iter().zip(&uses).all(|(e, u)| matches!(e, BoundExpr::Column { .. } | BoundExpr::Literal(_)) || *u <= 1)
 }
 
 fn remove_identity_projects(plan: LogicalPlan) -> LogicalPlan {

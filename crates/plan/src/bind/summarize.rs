@@ -50,7 +50,14 @@ impl AggCollector {
             }
             args.push(binder.bind_expr(a, &input, None)?);
         }
-        let filter = if func.has_predicate { args.pop() } else { None };
+        // Kusto puts the predicate second (`make_set_if(x, p [, max])`), or first for countif.
+        let filter = match func.has_predicate {
+            true => {
+                let at = if func.name == "countif" { 0 } else { 1 };
+                (at < args.len()).then(|| args.remove(at))
+            }
+            false => None,
+        };
         if let Some(p) = &filter {
             if p.ty() != KType::Bool {
                 return Err(PlanError::new(
@@ -78,9 +85,11 @@ impl AggCollector {
     fn push(&mut self, call: AggregateCall, name: String) -> Result<BoundExpr> {
         let index = self.key_count + self.calls.len();
         let ty = call.ty;
+        // The reference shows the call (`count()`) in plans, whatever the dialect names it.
+        let shown = format!("{call:?}");
         self.calls.push(call);
-        self.names.push(name.clone());
-        Ok(BoundExpr::Column { index, name, ty })
+        self.names.push(name);
+        Ok(BoundExpr::Column { index, name: shown, ty })
     }
 }
 

@@ -195,7 +195,7 @@ impl Engine {
             words.extend(t.schema.columns.iter().map(|c| c.name.clone()));
         }
         for f in iishunt_plan::functions::scalar_functions() {
-            if !f.name.starts_with("__") {
+            if !f.name.starts_with("__") && !f.name.starts_with("esql_") {
                 words.push(f.name.to_string());
                 words.extend(f.aliases.iter().map(|a| a.to_string()));
             }

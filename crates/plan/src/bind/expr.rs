@@ -339,7 +339,7 @@ impl<'a> Binder<'a> {
             .iter()
             .flat_map(|f| std::iter::once(f.name).chain(f.aliases.iter().copied()))
             .chain(crate::functions::aggregate_functions().iter().map(|f| f.name))
-            .filter(|n| !n.starts_with("__"));
+            .filter(|n| !n.starts_with("__") && !n.starts_with("esql_"));
         if let Some(s) = did_you_mean(name, names) {
             err = err.with_help(format!("did you mean `{s}`?"));
         }

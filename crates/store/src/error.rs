@@ -70,6 +70,14 @@ pub enum StoreError {
         /// Each failure.
         errors: Vec<StoreError>,
     },
+    /// Another ingest holds the dataset's lock.
+    #[error("another ingest (pid {pid}) is writing this dataset; wait for it, or remove {path} if no ingest is running")]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// The process holding it (0 if unknown).
+        pid: u32,
+    },
     /// Test hook: the run was stopped before publishing.
     #[error(
         "ingest stopped before publishing (failure injection); the dataset was left as it was"

@@ -212,10 +212,11 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
     let out = absolute(&opts.out);
     let exclude = out.canonicalize().unwrap_or_else(|_| out.clone());
     let inputs = inputs::discover(paths, opts.computer.as_deref(), Some(&exclude))?;
+    // Held until this function returns: recovery below deletes what a
+    // concurrent run would still be publishing.
+    let _lock = publish::Lock::acquire(&out)?;
     let manifest = Manifest::load(&out)?;
-    if out.is_dir() {
-        publish::recover(&out, &manifest);
-    }
+    publish::recover(&out, &manifest);
     let mut summary = IngestSummary {
         out: out.clone(),
         files_found: inputs.len(),

@@ -17,6 +17,67 @@ use crate::manifest::Manifest;
 
 const STAGING_PREFIX: &str = "_staging-";
 
+/// The lock file that keeps two ingests out of one dataset.
+pub const LOCK: &str = "_ingest.lock";
+
+/// Held while an ingest works on a dataset folder; removed on drop.
+/// A lock left by a process that no longer runs (checked through `/proc`
+/// where there is one) is taken over.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Creates `out` if needed and takes its lock.
+    pub fn acquire(out: &Path) -> Result<Lock, StoreError> {
+        std::fs::create_dir_all(out).map_err(|source| StoreError::Write {
+            path: out.into(),
+            source,
+        })?;
+        let path = out.join(LOCK);
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    let _ = write!(file, "{}", std::process::id());
+                    return Ok(Lock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|s| s.trim().parse::<u32>().ok());
+                    let proc_fs = Path::new("/proc/self").exists();
+                    let alive = match holder {
+                        Some(pid) if proc_fs => Path::new(&format!("/proc/{pid}")).exists(),
+                        Some(_) => true,
+                        None => false,
+                    };
+                    if alive {
+                        return Err(StoreError::Locked {
+                            path,
+                            pid: holder.unwrap_or(0),
+                        });
+                    }
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(source) => return Err(StoreError::Write { path, source }),
+            }
+        }
+        Err(StoreError::Locked { path, pid: 0 })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// A run's private staging folder.
 pub struct Staging {
     root: PathBuf,
@@ -155,6 +216,23 @@ fn is_ours(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_ingest_at_a_time_and_stale_locks_are_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = Lock::acquire(dir.path()).unwrap();
+        assert!(matches!(
+            Lock::acquire(dir.path()),
+            Err(StoreError::Locked { .. })
+        ));
+        drop(lock);
+        assert!(!dir.path().join(LOCK).exists());
+        // A lock naming a process that does not exist (pid beyond pid_max).
+        std::fs::write(dir.path().join(LOCK), "4294967294").unwrap();
+        if Path::new("/proc/self").exists() {
+            assert!(Lock::acquire(dir.path()).is_ok());
+        }
+    }
 
     #[test]
     fn recognises_its_own_file_names() {

@@ -8,13 +8,25 @@ use iishunt::render::csv::{write_csv, CsvOptions};
 use iishunt::{Engine, NowSetting, QueryOptions};
 
 fn options() -> QueryOptions {
-    QueryOptions { now: NowSetting::Fixed(1_773_014_400_000_000), ..Default::default() }
+    QueryOptions {
+        now: NowSetting::Fixed(1_773_014_400_000_000),
+        ..Default::default()
+    }
 }
 
 fn csv(engine: &Engine, query: &str) -> String {
-    let result = engine.query(query, &options()).unwrap_or_else(|e| panic!("{query}: {e}"));
+    let result = engine
+        .query(query, &options())
+        .unwrap_or_else(|e| panic!("{query}: {e}"));
     let mut out = Vec::new();
-    write_csv(&result, CsvOptions { neutralise_formulas: false }, &mut out).expect("csv to memory");
+    write_csv(
+        &result,
+        CsvOptions {
+            neutralise_formulas: false,
+        },
+        &mut out,
+    )
+    .expect("csv to memory");
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -43,9 +55,15 @@ fn write_logs(root: &Path) {
                     0..=4 => ("203.0.113.9".to_string(), 443, 401, "admin"),
                     5..=7 => ("192.0.2.77".to_string(), 1000 + next(500), 400, "-"),
                     8..=11 => ("198.51.100.3".to_string(), 443, 404, "-"),
-                    _ => (format!("10.0.{}.{}", next(4), next(60)), [80, 443][next(2) as usize], [200, 200, 304, 500][next(4) as usize], "-"),
+                    _ => (
+                        format!("10.0.{}.{}", next(4), next(60)),
+                        [80, 443][next(2) as usize],
+                        [200, 200, 304, 500][next(4) as usize],
+                        "-",
+                    ),
                 };
-                let stem = ["/", "/login", "/api/v1/items", "/.env", "/wp-login.php"][next(5) as usize];
+                let stem =
+                    ["/", "/login", "/api/v1/items", "/.env", "/wp-login.php"][next(5) as usize];
                 let _ = writeln!(
                     text,
                     "2026-03-{day:02} {h:02}:{m:02}:{s:02} W3SVC{} {server} 10.0.1.50 GET {stem} - {port} {user} {ip} Mozilla/5.0 {status} {} {} {} {}",
@@ -77,22 +95,47 @@ fn results_do_not_depend_on_the_thread_count() {
     let logs = dir.path().join("logs");
     write_logs(&logs);
     let ds = dir.path().join("ds");
-    iishunt::ingest::ingest(&[logs.clone()], &iishunt::ingest::IngestOptions::new(&ds)).expect("ingest");
+    iishunt::ingest::ingest(
+        std::slice::from_ref(&logs),
+        &iishunt::ingest::IngestOptions::new(&ds),
+    )
+    .expect("ingest");
     for data in [&ds, &logs] {
         let engine = Engine::open(&[data.to_path_buf()]).expect("open");
         for q in QUERIES {
-            let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool").install(|| csv(&engine, q));
-            let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().expect("pool").install(|| csv(&engine, q));
-            assert_eq!(one, three, "{q} over {} differs between 1 and 3 threads", data.display());
-            assert!(one.lines().count() > 1, "{q} returned no rows: the test data should make it fire");
+            let one = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .expect("pool")
+                .install(|| csv(&engine, q));
+            let three = rayon::ThreadPoolBuilder::new()
+                .num_threads(3)
+                .build()
+                .expect("pool")
+                .install(|| csv(&engine, q));
+            assert_eq!(
+                one,
+                three,
+                "{q} over {} differs between 1 and 3 threads",
+                data.display()
+            );
+            assert!(
+                one.lines().count() > 1,
+                "{q} returned no rows: the test data should make it fire"
+            );
         }
     }
 }
 
 /// The physical plan section of `explain`.
 fn physical(engine: &Engine, query: &str) -> String {
-    let text = engine.explain(query, &options()).unwrap_or_else(|e| panic!("{query}: {e}"));
-    text.split("Physical plan:").nth(1).unwrap_or_default().to_string()
+    let text = engine
+        .explain(query, &options())
+        .unwrap_or_else(|e| panic!("{query}: {e}"));
+    text.split("Physical plan:")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]

@@ -72,22 +72,47 @@ fn parse_cases(text: &str) -> Vec<Case> {
         while k < lines.len() && !lines[k].trim().is_empty() {
             k += 1;
         }
-        let expected = lines[(j + 1).min(lines.len())..k].join("\n").trim_end().to_string();
+        let expected = lines[(j + 1).min(lines.len())..k]
+            .join("\n")
+            .trim_end()
+            .to_string();
         let expected_lines = ((j + 1).min(lines.len()), k);
-        cases.push(Case { kind, name: name.trim().to_string(), query, expected, line: i + 1, expected_lines });
+        cases.push(Case {
+            kind,
+            name: name.trim().to_string(),
+            query,
+            expected,
+            line: i + 1,
+            expected_lines,
+        });
         i = k;
     }
     cases
 }
 
 fn render_case(engine: &Engine, case: &Case) -> String {
-    let now = chrono::DateTime::parse_from_rfc3339(NOW).map(|d| d.timestamp_micros()).unwrap_or(0);
-    let options = QueryOptions { now: NowSetting::Fixed(now), ..Default::default() };
+    let now = chrono::DateTime::parse_from_rfc3339(NOW)
+        .map(|d| d.timestamp_micros())
+        .unwrap_or(0);
+    let options = QueryOptions {
+        now: NowSetting::Fixed(now),
+        ..Default::default()
+    };
     match engine.query(&case.query, &options) {
         Ok(result) => {
             let mut out = Vec::new();
-            write_csv(&result, CsvOptions { neutralise_formulas: false }, &mut out).expect("writing CSV to memory");
-            let text = String::from_utf8_lossy(&out).replace("\r\n", "\n").trim_end().to_string();
+            write_csv(
+                &result,
+                CsvOptions {
+                    neutralise_formulas: false,
+                },
+                &mut out,
+            )
+            .expect("writing CSV to memory");
+            let text = String::from_utf8_lossy(&out)
+                .replace("\r\n", "\n")
+                .trim_end()
+                .to_string();
             if case.kind == Kind::Error {
                 format!("expected an error, got rows:\n{text}")
             } else {
@@ -104,7 +129,10 @@ fn render_case(engine: &Engine, case: &Case) -> String {
                 }
                 None => String::new(),
             };
-            let help = err.help().map(|h| format!(" (help: {h})")).unwrap_or_default();
+            let help = err
+                .help()
+                .map(|h| format!(" (help: {h})"))
+                .unwrap_or_default();
             format!("{}{at}: {err}{help}", err.code())
         }
     }
@@ -121,7 +149,11 @@ fn engines() -> &'static Vec<(&'static str, Engine)> {
         let raw = Engine::open(&[fixture_logs()]).expect("open the raw fixture logs");
         let dir = tempfile::tempdir().expect("temp dir").keep();
         let out = dir.join("ds");
-        iishunt::ingest::ingest(&[fixture_logs()], &iishunt::ingest::IngestOptions::new(&out)).expect("ingest fixtures");
+        iishunt::ingest::ingest(
+            &[fixture_logs()],
+            &iishunt::ingest::IngestOptions::new(&out),
+        )
+        .expect("ingest fixtures");
         let dataset = Engine::open(&[out]).expect("open the ingested dataset");
         vec![("raw logs", raw), ("parquet dataset", dataset)]
     })
@@ -145,13 +177,21 @@ fn run_dir(dir: &str) {
         let mut blessed: Vec<(usize, usize, String)> = Vec::new();
         for case in &cases {
             count += 1;
-            let outputs: Vec<(&str, String)> = engines().iter().map(|(n, e)| (*n, render_case(e, case))).collect();
+            let outputs: Vec<(&str, String)> = engines()
+                .iter()
+                .map(|(n, e)| (*n, render_case(e, case)))
+                .collect();
             let actual = &outputs[0].1;
             for (source, out) in &outputs[1..] {
                 if out != actual {
                     failures.push(format!(
                         "{}:{} `{}`: {} and {} differ\n--- {}\n{actual}\n--- {source}\n{out}",
-                        file.display(), case.line, case.name, outputs[0].0, source, outputs[0].0
+                        file.display(),
+                        case.line,
+                        case.name,
+                        outputs[0].0,
+                        source,
+                        outputs[0].0
                     ));
                 }
             }
@@ -161,7 +201,10 @@ fn run_dir(dir: &str) {
                 } else {
                     failures.push(format!(
                         "{}:{} `{}`\n--- expected\n{}\n--- actual\n{actual}",
-                        file.display(), case.line, case.name, case.expected
+                        file.display(),
+                        case.line,
+                        case.name,
+                        case.expected
                     ));
                 }
             }
@@ -175,7 +218,12 @@ fn run_dir(dir: &str) {
         }
     }
     assert!(count > 0, "no cases found under {dir}");
-    assert!(failures.is_empty(), "{} of {count} golden cases failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} golden cases failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

@@ -13,12 +13,18 @@ pub enum ExecError {
     #[error("{0}")]
     Unsupported(String),
     #[error("internal error in {context}: {message} (this is a bug in iishunt)")]
-    Internal { context: &'static str, message: String },
+    Internal {
+        context: &'static str,
+        message: String,
+    },
 }
 
 impl ExecError {
     pub fn internal(context: &'static str, message: impl std::fmt::Display) -> Self {
-        ExecError::Internal { context, message: message.to_string() }
+        ExecError::Internal {
+            context,
+            message: message.to_string(),
+        }
     }
 }
 

@@ -21,25 +21,45 @@ use crate::ops::having::{plan_two_pass, TwoPass};
 use crate::ops::sort::plain_batch;
 use crate::ops::sort::{concat_all, sort_batch};
 use crate::ops::{batch_with_schema, filter::filter, normalize, project::project};
-use crate::physical::{Pipeline, PipelineSource, PhysicalPlan, Stage};
+use crate::physical::{PhysicalPlan, Pipeline, PipelineSource, Stage};
 use crate::source::{DataSource, RowPredicate};
 
 /// Runs `plan` and returns its rows as plain batches of the plan's Kusto types.
-pub fn execute(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+pub fn execute(
+    plan: &PhysicalPlan,
+    source: &DataSource,
+    ctx: &ExecContext,
+) -> Result<Vec<RecordBatch>> {
     let schema = plan.schema().clone();
-    run(plan, source, ctx)?.iter().filter(|b| b.num_rows() > 0).map(|b| normalize(b, &schema)).collect()
+    run(plan, source, ctx)?
+        .iter()
+        .filter(|b| b.num_rows() > 0)
+        .map(|b| normalize(b, &schema))
+        .collect()
 }
 
 fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
     match plan {
         PhysicalPlan::Collect(p) => {
-            let chunks = run_pipeline(p, source, ctx, Vec::new, |rows: &mut Vec<RecordBatch>, b| {
-                rows.push(b);
-                Ok(())
-            })?;
+            let chunks = run_pipeline(
+                p,
+                source,
+                ctx,
+                Vec::new,
+                |rows: &mut Vec<RecordBatch>, b| {
+                    rows.push(b);
+                    Ok(())
+                },
+            )?;
             Ok(chunks.into_iter().flatten().collect())
         }
-        PhysicalPlan::HashAggregate { input, keys, aggregates, having, schema } => {
+        PhysicalPlan::HashAggregate {
+            input,
+            keys,
+            aggregates,
+            having,
+            schema,
+        } => {
             let Some(having) = having else {
                 let table = aggregate(input, keys, aggregates, None, source, ctx)?;
                 return Ok(vec![table.finish(schema)?]);
@@ -47,7 +67,9 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             let semi = match plan_two_pass(keys, aggregates, having, schema) {
                 Some(pass1) => {
                     let groups = match scan_components(input, keys, source) {
-                        Some(components) => pass1_by_component(input, keys, &pass1, &components, source, ctx)?,
+                        Some(components) => {
+                            pass1_by_component(input, keys, &pass1, &components, source, ctx)?
+                        }
                         None => {
                             let table = aggregate(input, keys, &pass1.calls, None, source, ctx)?;
                             table_with_keys_only(table, &pass1, ctx)?
@@ -55,12 +77,26 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                     };
                     let at_source = keys_at_source(keys, &input.stages);
                     let units = match &input.source {
-                        PipelineSource::Scan { table, schema, partitions, .. } => Some(crate::ops::disjoint::partitions_holding(
-                            source, table, schema, partitions, &at_source, &groups.key_arrays(),
+                        PipelineSource::Scan {
+                            table,
+                            schema,
+                            partitions,
+                            ..
+                        } => Some(crate::ops::disjoint::partitions_holding(
+                            source,
+                            table,
+                            schema,
+                            partitions,
+                            &at_source,
+                            &groups.key_arrays(),
                         )),
                         _ => None,
                     };
-                    Some(Arc::new(SemiJoin { keys: at_source, groups, units }))
+                    Some(Arc::new(SemiJoin {
+                        keys: at_source,
+                        groups,
+                        units,
+                    }))
                 }
                 None => None,
             };
@@ -72,10 +108,16 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             Ok(vec![filter(&out, having, ctx)?])
         }
         PhysicalPlan::Sort { input, keys } => {
-            let batches: Vec<RecordBatch> = run_pipeline(input, source, ctx, Vec::new, |rows: &mut Vec<RecordBatch>, b| {
-                rows.push(b);
-                Ok(())
-            })?
+            let batches: Vec<RecordBatch> = run_pipeline(
+                input,
+                source,
+                ctx,
+                Vec::new,
+                |rows: &mut Vec<RecordBatch>, b| {
+                    rows.push(b);
+                    Ok(())
+                },
+            )?
             .into_iter()
             .flatten()
             .collect();
@@ -92,13 +134,19 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 }
                 Ok(())
             };
-            let chunks = run_pipeline(input, source, ctx, Vec::new, |rows: &mut Vec<RecordBatch>, b| {
-                rows.push(b);
-                if rows.iter().map(|r| r.num_rows()).sum::<usize>() > (2 * n).max(65_536) {
-                    keep(rows)?;
-                }
-                Ok(())
-            })?;
+            let chunks = run_pipeline(
+                input,
+                source,
+                ctx,
+                Vec::new,
+                |rows: &mut Vec<RecordBatch>, b| {
+                    rows.push(b);
+                    if rows.iter().map(|r| r.num_rows()).sum::<usize>() > (2 * n).max(65_536) {
+                        keep(rows)?;
+                    }
+                    Ok(())
+                },
+            )?;
             let all: Vec<RecordBatch> = chunks.into_iter().flatten().collect();
             match concat_all(&all)? {
                 Some(all) => Ok(vec![sort_batch(&all, keys, Some(n), ctx)?]),
@@ -106,7 +154,11 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             }
         }
         PhysicalPlan::Limit { input, n } => run_limit(input, *n, source, ctx),
-        PhysicalPlan::Union { inputs, mappings, schema } => {
+        PhysicalPlan::Union {
+            inputs,
+            mappings,
+            schema,
+        } => {
             let mut out = Vec::new();
             for (input, mapping) in inputs.iter().zip(mappings) {
                 for b in run(input, source, ctx)? {
@@ -156,8 +208,20 @@ fn aggregate(
 }
 
 /// The scan's partitions in key-disjoint components, when statistics show some.
-fn scan_components(input: &Pipeline, keys: &[BoundExpr], source: &DataSource) -> Option<Vec<Vec<usize>>> {
-    let PipelineSource::Scan { table, schema, partitions, .. } = &input.source else { return None };
+fn scan_components(
+    input: &Pipeline,
+    keys: &[BoundExpr],
+    source: &DataSource,
+) -> Option<Vec<Vec<usize>>> {
+    let PipelineSource::Scan {
+        table,
+        schema,
+        partitions,
+        ..
+    } = &input.source
+    else {
+        return None;
+    };
     let at_source = keys_at_source(keys, &input.stages);
     crate::ops::disjoint::components(source, table, schema, partitions, &at_source)
 }
@@ -174,13 +238,21 @@ fn pass1_by_component(
     ctx: &ExecContext,
 ) -> Result<GroupTable> {
     let PipelineSource::Scan { partitions, .. } = &input.source else {
-        return Err(crate::error::ExecError::internal("pass1_by_component", "not a scan"));
+        return Err(crate::error::ExecError::internal(
+            "pass1_by_component",
+            "not a scan",
+        ));
     };
     let tables: Vec<GroupTable> = components
         .par_iter()
         .map(|units| {
             let mut table = GroupTable::new(keys, &pass1.calls)?;
-            table.reserve(units.iter().map(|&u| source.partition_rows(&input_table(input), partitions[u])).sum());
+            table.reserve(
+                units
+                    .iter()
+                    .map(|&u| source.partition_rows(&input_table(input), partitions[u]))
+                    .sum(),
+            );
             for &u in units {
                 for b in unit_batches(input, &Unit::Partition(partitions[u]), source, ctx, None)? {
                     table.update(&b, keys, &pass1.calls, ctx)?;
@@ -208,7 +280,11 @@ fn input_table(input: &Pipeline) -> String {
 }
 
 /// Pass 1's groups that meet the condition, as a key set.
-fn table_with_keys_only(mut table: GroupTable, pass1: &TwoPass, ctx: &ExecContext) -> Result<GroupTable> {
+fn table_with_keys_only(
+    mut table: GroupTable,
+    pass1: &TwoPass,
+    ctx: &ExecContext,
+) -> Result<GroupTable> {
     let mut needed = vec![false; pass1.schema.len()];
     pass1.having.visit_columns(&mut |i| needed[i] = true);
     let out = plain_batch(&table.finish_keep_keys(&pass1.schema, &needed)?)?;
@@ -237,7 +313,12 @@ fn keys_at_source(keys: &[BoundExpr], stages: &[Stage]) -> Vec<BoundExpr> {
 }
 
 /// Takes rows in partition order until `n` are found; later partitions are not read.
-fn run_limit(input: &Pipeline, n: usize, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+fn run_limit(
+    input: &Pipeline,
+    n: usize,
+    source: &DataSource,
+    ctx: &ExecContext,
+) -> Result<Vec<RecordBatch>> {
     let found = AtomicUsize::new(0);
     let chunks = run_units(input, source, ctx, n, &found)?;
     let mut out = Vec::new();
@@ -261,17 +342,33 @@ enum Unit<'a> {
 
 fn units<'a>(p: &'a Pipeline, child_rows: &'a [RecordBatch]) -> Vec<Unit<'a>> {
     match &p.source {
-        PipelineSource::Scan { partitions, .. } => partitions.iter().map(|x| Unit::Partition(*x)).collect(),
+        PipelineSource::Scan { partitions, .. } => {
+            partitions.iter().map(|x| Unit::Partition(*x)).collect()
+        }
         PipelineSource::Values(b) => vec![Unit::Batch(b)],
         PipelineSource::Child(_) => child_rows.iter().map(Unit::Batch).collect(),
     }
 }
 
 /// Reads one unit and runs the stages on it.
-fn unit_batches(p: &Pipeline, unit: &Unit, source: &DataSource, ctx: &ExecContext, semi: Option<&Arc<SemiJoin>>) -> Result<Vec<RecordBatch>> {
+fn unit_batches(
+    p: &Pipeline,
+    unit: &Unit,
+    source: &DataSource,
+    ctx: &ExecContext,
+    semi: Option<&Arc<SemiJoin>>,
+) -> Result<Vec<RecordBatch>> {
     ctx.check_cancelled()?;
     let batches = match (unit, &p.source) {
-        (Unit::Partition(part), PipelineSource::Scan { table, schema, filter, .. }) => {
+        (
+            Unit::Partition(part),
+            PipelineSource::Scan {
+                table,
+                schema,
+                filter,
+                ..
+            },
+        ) => {
             let predicate = row_predicate(schema, filter.as_ref(), semi, ctx);
             source.read(table, *part, schema, predicate.as_ref())?
         }
@@ -327,7 +424,15 @@ fn row_predicate(
     let columns: Vec<usize> = (0..schema.len()).filter(|i| used[*i]).collect();
     let position = |i: usize| columns.iter().position(|c| *c == i).unwrap_or(i);
     let filter = filter.map(|f| f.remap_columns(&position));
-    let semi = semi.map(|s| (s.clone(), s.keys.iter().map(|k| k.remap_columns(&position)).collect::<Vec<_>>()));
+    let semi = semi.map(|s| {
+        (
+            s.clone(),
+            s.keys
+                .iter()
+                .map(|k| k.remap_columns(&position))
+                .collect::<Vec<_>>(),
+        )
+    });
     let ctx = ctx.clone();
     let eval = move |batch: &RecordBatch| -> Result<BooleanArray> {
         let mut mask: Option<BooleanArray> = None;
@@ -343,7 +448,10 @@ fn row_predicate(
         }
         Ok(mask.unwrap_or_else(|| BooleanArray::from(vec![true; batch.num_rows()])))
     };
-    Some(RowPredicate { columns, eval: Arc::new(eval) })
+    Some(RowPredicate {
+        columns,
+        eval: Arc::new(eval),
+    })
 }
 
 fn child_rows(p: &Pipeline, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
@@ -358,7 +466,10 @@ fn chunk_ranges(units: usize) -> Vec<std::ops::Range<usize>> {
     let threads = rayon::current_num_threads().max(1);
     let chunks = units.min(threads * 2).max(1);
     let size = units.div_ceil(chunks).max(1);
-    (0..units).step_by(size).map(|s| s..(s + size).min(units)).collect()
+    (0..units)
+        .step_by(size)
+        .map(|s| s..(s + size).min(units))
+        .collect()
 }
 
 fn run_pipeline<T: Send>(
@@ -434,8 +545,10 @@ fn run_units(
         if found.load(Ordering::Relaxed) >= limit {
             break;
         }
-        let results: Vec<Result<Vec<RecordBatch>>> =
-            wave.par_iter().map(|u| unit_batches(p, u, source, ctx, None)).collect();
+        let results: Vec<Result<Vec<RecordBatch>>> = wave
+            .par_iter()
+            .map(|u| unit_batches(p, u, source, ctx, None))
+            .collect();
         for r in results {
             let r = r?;
             found.fetch_add(r.iter().map(|b| b.num_rows()).sum(), Ordering::Relaxed);

@@ -27,10 +27,24 @@ pub enum PhysicalPlan {
         having: Option<BoundExpr>,
         schema: Schema,
     },
-    Sort { input: Pipeline, keys: Vec<SortExpr> },
-    TopN { input: Pipeline, keys: Vec<SortExpr>, n: usize },
-    Limit { input: Pipeline, n: usize },
-    Union { inputs: Vec<PhysicalPlan>, mappings: Vec<Vec<Option<usize>>>, schema: Schema },
+    Sort {
+        input: Pipeline,
+        keys: Vec<SortExpr>,
+    },
+    TopN {
+        input: Pipeline,
+        keys: Vec<SortExpr>,
+        n: usize,
+    },
+    Limit {
+        input: Pipeline,
+        n: usize,
+    },
+    Union {
+        inputs: Vec<PhysicalPlan>,
+        mappings: Vec<Vec<Option<usize>>>,
+        schema: Schema,
+    },
 }
 
 pub struct Pipeline {
@@ -55,7 +69,10 @@ pub enum PipelineSource {
 
 pub enum Stage {
     Filter(BoundExpr),
-    Project { exprs: Vec<BoundExpr>, schema: Schema },
+    Project {
+        exprs: Vec<BoundExpr>,
+        schema: Schema,
+    },
 }
 
 impl PhysicalPlan {
@@ -63,7 +80,9 @@ impl PhysicalPlan {
         match self {
             PhysicalPlan::Collect(p) | PhysicalPlan::Sort { input: p, .. } => &p.schema,
             PhysicalPlan::TopN { input, .. } | PhysicalPlan::Limit { input, .. } => &input.schema,
-            PhysicalPlan::HashAggregate { schema, .. } | PhysicalPlan::Union { schema, .. } => schema,
+            PhysicalPlan::HashAggregate { schema, .. } | PhysicalPlan::Union { schema, .. } => {
+                schema
+            }
         }
     }
 }
@@ -78,17 +97,32 @@ pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<P
             having: a.having.clone(),
             schema: a.schema.clone(),
         },
-        LogicalPlan::Sort(s) => PhysicalPlan::Sort { input: pipeline(&s.input, source)?, keys: s.keys.clone() },
-        LogicalPlan::TopN(t) => PhysicalPlan::TopN { input: pipeline(&t.input, source)?, keys: t.keys.clone(), n: t.n },
-        LogicalPlan::Limit(l) => PhysicalPlan::Limit { input: pipeline(&l.input, source)?, n: l.n },
+        LogicalPlan::Sort(s) => PhysicalPlan::Sort {
+            input: pipeline(&s.input, source)?,
+            keys: s.keys.clone(),
+        },
+        LogicalPlan::TopN(t) => PhysicalPlan::TopN {
+            input: pipeline(&t.input, source)?,
+            keys: t.keys.clone(),
+            n: t.n,
+        },
+        LogicalPlan::Limit(l) => PhysicalPlan::Limit {
+            input: pipeline(&l.input, source)?,
+            n: l.n,
+        },
         LogicalPlan::Union(u) => PhysicalPlan::Union {
-            inputs: u.inputs.iter().map(|i| create_physical_plan(i, source)).collect::<Result<_>>()?,
+            inputs: u
+                .inputs
+                .iter()
+                .map(|i| create_physical_plan(i, source))
+                .collect::<Result<_>>()?,
             mappings: u.mappings.clone(),
             schema: u.schema.clone(),
         },
-        LogicalPlan::Scan(_) | LogicalPlan::Values(_) | LogicalPlan::Filter(_) | LogicalPlan::Project(_) => {
-            PhysicalPlan::Collect(pipeline(plan, source)?)
-        }
+        LogicalPlan::Scan(_)
+        | LogicalPlan::Values(_)
+        | LogicalPlan::Filter(_)
+        | LogicalPlan::Project(_) => PhysicalPlan::Collect(pipeline(plan, source)?),
     })
 }
 
@@ -120,14 +154,21 @@ fn pipeline(plan: &LogicalPlan, source: &DataSource) -> Result<Pipeline> {
         }
         LogicalPlan::Project(pr) => {
             let mut p = pipeline(&pr.input, source)?;
-            p.stages.push(Stage::Project { exprs: pr.exprs.clone(), schema: pr.schema.clone() });
+            p.stages.push(Stage::Project {
+                exprs: pr.exprs.clone(),
+                schema: pr.schema.clone(),
+            });
             p.schema = pr.schema.clone();
             p
         }
         other => {
             let child = create_physical_plan(other, source)?;
             let schema = child.schema().clone();
-            Pipeline { source: PipelineSource::Child(Box::new(child)), stages: Vec::new(), schema }
+            Pipeline {
+                source: PipelineSource::Child(Box::new(child)),
+                stages: Vec::new(),
+                schema,
+            }
         }
     })
 }
@@ -146,7 +187,13 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
             let _ = writeln!(out, "{pad}Collect");
             write_pipeline(p, depth + 1, out);
         }
-        PhysicalPlan::HashAggregate { input, keys, aggregates, having, schema } => {
+        PhysicalPlan::HashAggregate {
+            input,
+            keys,
+            aggregates,
+            having,
+            schema,
+        } => {
             if let Some(h) = having {
                 match crate::ops::having::plan_two_pass(keys, aggregates, h, schema) {
                     Some(p) => {
@@ -160,20 +207,45 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
             }
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
             let aggs: Vec<String> = aggregates.iter().map(|a| format!("{a:?}")).collect();
-            let _ = writeln!(out, "{pad}HashAggregate: final merge in partition order, by=[{}] aggregates=[{}]", keys.join(", "), aggs.join(", "));
-            let _ = writeln!(out, "{pad}  PartialHashAggregate: one table per partition chunk (parallel)");
+            let _ = writeln!(
+                out,
+                "{pad}HashAggregate: final merge in partition order, by=[{}] aggregates=[{}]",
+                keys.join(", "),
+                aggs.join(", ")
+            );
+            let _ = writeln!(
+                out,
+                "{pad}  PartialHashAggregate: one table per partition chunk (parallel)"
+            );
             write_pipeline(input, depth + 2, out);
         }
         PhysicalPlan::Sort { input, keys } => {
-            let _ = writeln!(out, "{pad}Sort: {}", keys.iter().map(|k| format!("{} {}", k.expr, if k.descending { "desc" } else { "asc" })).collect::<Vec<_>>().join(", "));
+            let _ = writeln!(
+                out,
+                "{pad}Sort: {}",
+                keys.iter()
+                    .map(|k| format!("{} {}", k.expr, if k.descending { "desc" } else { "asc" }))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
             write_pipeline(input, depth + 1, out);
         }
         PhysicalPlan::TopN { input, keys, n } => {
-            let _ = writeln!(out, "{pad}TopN: {n} by {} (per-partition top {n}, then merged)", keys.iter().map(|k| format!("{} {}", k.expr, if k.descending { "desc" } else { "asc" })).collect::<Vec<_>>().join(", "));
+            let _ = writeln!(
+                out,
+                "{pad}TopN: {n} by {} (per-partition top {n}, then merged)",
+                keys.iter()
+                    .map(|k| format!("{} {}", k.expr, if k.descending { "desc" } else { "asc" }))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
             write_pipeline(input, depth + 1, out);
         }
         PhysicalPlan::Limit { input, n } => {
-            let _ = writeln!(out, "{pad}Limit: {n} (stops reading once {n} rows are found)");
+            let _ = writeln!(
+                out,
+                "{pad}Limit: {n} (stops reading once {n} rows are found)"
+            );
             write_pipeline(input, depth + 1, out);
         }
         PhysicalPlan::Union { inputs, .. } => {
@@ -206,9 +278,16 @@ fn write_pipeline(p: &Pipeline, depth: usize, out: &mut String) {
         }
     }
     match &p.source {
-        PipelineSource::Scan { table, schema, filter, partitions, pruned } => {
+        PipelineSource::Scan {
+            table,
+            schema,
+            filter,
+            partitions,
+            pruned,
+        } => {
             let cols: Vec<&str> = schema.names().collect();
-            let _ = writeln!(
+            let _ =
+                writeln!(
                 out,
                 "{pad}ParquetScan: {table} columns=[{}] partitions={} row_groups_pruned={pruned}{}",
                 cols.join(", "),

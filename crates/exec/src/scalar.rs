@@ -17,14 +17,17 @@ pub fn scalar_to_array(value: &ScalarValue, rows: usize) -> Result<ArrayRef> {
         ScalarValue::Int(v) => Arc::new(Int32Array::from_value(*v, rows)),
         ScalarValue::Long(v) => Arc::new(Int64Array::from_value(*v, rows)),
         ScalarValue::Real(v) => Arc::new(Float64Array::from_value(*v, rows)),
-        ScalarValue::String(s) | ScalarValue::Guid(s) => {
-            Arc::new(StringArray::from_iter_values(std::iter::repeat_n(s.as_str(), rows)))
-        }
+        ScalarValue::String(s) | ScalarValue::Guid(s) => Arc::new(StringArray::from_iter_values(
+            std::iter::repeat_n(s.as_str(), rows),
+        )),
         ScalarValue::DateTime(v) => Arc::new(TimestampMicrosecondArray::from_value(*v, rows)),
         ScalarValue::TimeSpan(v) => Arc::new(DurationMicrosecondArray::from_value(*v, rows)),
         ScalarValue::Dynamic(j) => {
             let text = j.to_string();
-            Arc::new(StringArray::from_iter_values(std::iter::repeat_n(text.as_str(), rows)))
+            Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
+                text.as_str(),
+                rows,
+            )))
         }
     })
 }
@@ -37,22 +40,40 @@ pub fn array_cell(array: &dyn Array, row: usize, ty: KType) -> Result<ScalarValu
     let wrong = || ExecError::internal("array_cell", format!("{ty} held as {}", array.data_type()));
     Ok(match (ty, array.data_type()) {
         (KType::Bool, DataType::Boolean) => ScalarValue::Bool(array.as_boolean().value(row)),
-        (KType::Int, DataType::Int32) => ScalarValue::Int(array.as_primitive::<arrow::datatypes::Int32Type>().value(row)),
-        (KType::Long, DataType::Int64) => ScalarValue::Long(array.as_primitive::<arrow::datatypes::Int64Type>().value(row)),
-        (KType::Real | KType::Decimal, DataType::Float64) => {
-            ScalarValue::Real(array.as_primitive::<arrow::datatypes::Float64Type>().value(row))
+        (KType::Int, DataType::Int32) => ScalarValue::Int(
+            array
+                .as_primitive::<arrow::datatypes::Int32Type>()
+                .value(row),
+        ),
+        (KType::Long, DataType::Int64) => ScalarValue::Long(
+            array
+                .as_primitive::<arrow::datatypes::Int64Type>()
+                .value(row),
+        ),
+        (KType::Real | KType::Decimal, DataType::Float64) => ScalarValue::Real(
+            array
+                .as_primitive::<arrow::datatypes::Float64Type>()
+                .value(row),
+        ),
+        (KType::String, DataType::Utf8) => {
+            ScalarValue::String(array.as_string::<i32>().value(row).to_string())
         }
-        (KType::String, DataType::Utf8) => ScalarValue::String(array.as_string::<i32>().value(row).to_string()),
-        (KType::Guid, DataType::Utf8) => ScalarValue::Guid(array.as_string::<i32>().value(row).to_string()),
+        (KType::Guid, DataType::Utf8) => {
+            ScalarValue::Guid(array.as_string::<i32>().value(row).to_string())
+        }
         (KType::Dynamic, DataType::Utf8) => {
             let text = array.as_string::<i32>().value(row);
             ScalarValue::Dynamic(serde_json::from_str(text).unwrap_or(serde_json::Value::Null))
         }
         (KType::DateTime, DataType::Timestamp(TimeUnit::Microsecond, _)) => ScalarValue::DateTime(
-            array.as_primitive::<arrow::datatypes::TimestampMicrosecondType>().value(row),
+            array
+                .as_primitive::<arrow::datatypes::TimestampMicrosecondType>()
+                .value(row),
         ),
         (KType::TimeSpan, DataType::Duration(TimeUnit::Microsecond)) => ScalarValue::TimeSpan(
-            array.as_primitive::<arrow::datatypes::DurationMicrosecondType>().value(row),
+            array
+                .as_primitive::<arrow::datatypes::DurationMicrosecondType>()
+                .value(row),
         ),
         _ => return Err(wrong()),
     })

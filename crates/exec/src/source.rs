@@ -16,7 +16,8 @@ use arrow::datatypes::DataType;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use iishunt_plan::schema::Schema;
 use parquet::arrow::arrow_reader::{
-    ArrowPredicateFn, ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowFilter,
+    ArrowPredicateFn, ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    RowFilter,
 };
 use parquet::arrow::ProjectionMask;
 use parquet::file::statistics::Statistics;
@@ -36,12 +37,20 @@ pub struct RowPredicate {
     /// The scan-schema columns it reads, in the order `eval` gets them.
     pub columns: Vec<usize>,
     /// Given a batch of exactly those columns, which rows to keep.
-    pub eval: Arc<dyn Fn(&RecordBatch) -> Result<BooleanArray> + Send + Sync>,
+    pub eval: RowMask,
 }
+
+/// Which rows of a batch to keep.
+pub type RowMask = Arc<dyn Fn(&RecordBatch) -> Result<BooleanArray> + Send + Sync>;
 
 impl RowPredicate {
     fn sub_schema(&self, schema: &Schema) -> Schema {
-        Schema::new(self.columns.iter().map(|c| schema.columns[*c].clone()).collect())
+        Schema::new(
+            self.columns
+                .iter()
+                .map(|c| schema.columns[*c].clone())
+                .collect(),
+        )
     }
 
     /// Applies the predicate to a batch of the full scan schema.
@@ -95,11 +104,16 @@ pub struct DataSource {
 
 impl ParquetFile {
     pub fn open(path: &Path) -> Result<ParquetFile> {
-        let read_err = |e: &dyn std::fmt::Display| ExecError::Read { path: path.to_path_buf(), message: e.to_string() };
+        let read_err = |e: &dyn std::fmt::Display| ExecError::Read {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
         let file = File::open(path).map_err(|e| read_err(&e))?;
-        let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| read_err(&e))?;
+        let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+            .map_err(|e| read_err(&e))?;
         let parquet_schema = metadata.metadata().file_metadata().schema_descr();
-        let time_col = (0..parquet_schema.num_columns()).find(|i| parquet_schema.column(*i).name() == "TimeGenerated");
+        let time_col = (0..parquet_schema.num_columns())
+            .find(|i| parquet_schema.column(*i).name() == "TimeGenerated");
         let row_groups = metadata
             .metadata()
             .row_groups()
@@ -109,10 +123,18 @@ impl ParquetFile {
                     Some(Statistics::Int64(s)) => (s.min_opt().copied(), s.max_opt().copied()),
                     _ => (None, None),
                 };
-                RowGroupInfo { rows: rg.num_rows() as usize, time_min, time_max }
+                RowGroupInfo {
+                    rows: rg.num_rows() as usize,
+                    time_min,
+                    time_max,
+                }
             })
             .collect();
-        Ok(ParquetFile { path: path.to_path_buf(), metadata, row_groups })
+        Ok(ParquetFile {
+            path: path.to_path_buf(),
+            metadata,
+            row_groups,
+        })
     }
 
     /// `[min, max]` of a column in a row group, when the statistics say so
@@ -120,13 +142,24 @@ impl ParquetFile {
     pub fn column_range(&self, row_group: usize, column: &str) -> Option<(StatValue, StatValue)> {
         let descr = self.metadata.metadata().file_metadata().schema_descr();
         let c = (0..descr.num_columns()).find(|i| descr.column(*i).name() == column)?;
-        let stats = self.metadata.metadata().row_groups().get(row_group)?.column(c).statistics()?;
+        let stats = self
+            .metadata
+            .metadata()
+            .row_groups()
+            .get(row_group)?
+            .column(c)
+            .statistics()?;
         if stats.null_count_opt() != Some(0) {
             return None;
         }
         match stats {
-            Statistics::Int64(s) => Some((StatValue::Int(*s.min_opt()?), StatValue::Int(*s.max_opt()?))),
-            Statistics::Int32(s) => Some((StatValue::Int(*s.min_opt()? as i64), StatValue::Int(*s.max_opt()? as i64))),
+            Statistics::Int64(s) => {
+                Some((StatValue::Int(*s.min_opt()?), StatValue::Int(*s.max_opt()?)))
+            }
+            Statistics::Int32(s) => Some((
+                StatValue::Int(*s.min_opt()? as i64),
+                StatValue::Int(*s.max_opt()? as i64),
+            )),
             Statistics::ByteArray(s) => Some((
                 StatValue::Bytes(s.min_bytes_opt()?.to_vec()),
                 StatValue::Bytes(s.max_bytes_opt()?.to_vec()),
@@ -137,7 +170,12 @@ impl ParquetFile {
 
     /// Column names stored in this file.
     pub fn column_names(&self) -> Vec<String> {
-        self.metadata.schema().fields().iter().map(|f| f.name().clone()).collect()
+        self.metadata
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 
     /// Reads one row group's `columns` (by name, in `schema` order); columns the
@@ -150,12 +188,18 @@ impl ParquetFile {
         predicate: Option<&RowPredicate>,
     ) -> Result<Vec<RecordBatch>> {
         let file_schema = self.metadata.schema().clone();
-        let wanted: Vec<Option<usize>> =
-            schema.columns.iter().map(|c| file_schema.index_of(&c.name).ok()).collect();
+        let wanted: Vec<Option<usize>> = schema
+            .columns
+            .iter()
+            .map(|c| file_schema.index_of(&c.name).ok())
+            .collect();
         let mut roots: Vec<usize> = wanted.iter().flatten().copied().collect();
         roots.sort_unstable();
         roots.dedup();
-        let read_err = |e: &dyn std::fmt::Display| ExecError::Read { path: self.path.clone(), message: e.to_string() };
+        let read_err = |e: &dyn std::fmt::Display| ExecError::Read {
+            path: self.path.clone(),
+            message: e.to_string(),
+        };
         let rows_in_group = self.row_groups.get(row_group).map_or(0, |r| r.rows);
         if roots.is_empty() {
             // Only missing/virtual columns (or `count()` alone): no bytes to read.
@@ -168,22 +212,29 @@ impl ParquetFile {
         let file = File::open(&self.path).map_err(|e| read_err(&e))?;
         let descr = self.metadata.metadata().file_metadata().schema_descr();
         let mask = ProjectionMask::roots(descr, roots.iter().copied());
-        let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata.clone())
-            .with_projection(mask)
-            .with_row_groups(vec![row_group])
-            .with_batch_size(BATCH_ROWS);
+        let mut builder =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata.clone())
+                .with_projection(mask)
+                .with_row_groups(vec![row_group])
+                .with_batch_size(BATCH_ROWS);
         let mut filter_after = None;
         if let Some(p) = predicate {
             let sub = p.sub_schema(schema);
-            let sub_wanted: Vec<Option<usize>> = sub.columns.iter().map(|c| file_schema.index_of(&c.name).ok()).collect();
+            let sub_wanted: Vec<Option<usize>> = sub
+                .columns
+                .iter()
+                .map(|c| file_schema.index_of(&c.name).ok())
+                .collect();
             let mut sub_roots: Vec<usize> = sub_wanted.iter().flatten().copied().collect();
             sub_roots.sort_unstable();
             sub_roots.dedup();
             if sub_roots.is_empty() {
                 filter_after = Some(p.clone());
             } else {
-                let positions: Vec<Option<usize>> =
-                    sub_wanted.iter().map(|w| w.and_then(|fi| sub_roots.iter().position(|r| *r == fi))).collect();
+                let positions: Vec<Option<usize>> = sub_wanted
+                    .iter()
+                    .map(|w| w.and_then(|fi| sub_roots.iter().position(|r| *r == fi)))
+                    .collect();
                 let eval = p.eval.clone();
                 let table = table.to_string();
                 let closure = move |batch: RecordBatch| {
@@ -193,7 +244,9 @@ impl ParquetFile {
                     eval(&input).map_err(|e| arrow::error::ArrowError::ComputeError(e.to_string()))
                 };
                 let pmask = ProjectionMask::roots(descr, sub_roots.iter().copied());
-                builder = builder.with_row_filter(RowFilter::new(vec![Box::new(ArrowPredicateFn::new(pmask, closure))]));
+                builder = builder.with_row_filter(RowFilter::new(vec![Box::new(
+                    ArrowPredicateFn::new(pmask, closure),
+                )]));
             }
         }
         let reader = builder.build().map_err(|e| read_err(&e))?;
@@ -201,8 +254,10 @@ impl ParquetFile {
         for batch in reader {
             let batch = batch.map_err(|e| read_err(&e))?;
             // The reader returns the projected columns in file order.
-            let positions: Vec<Option<usize>> =
-                wanted.iter().map(|w| w.and_then(|fi| roots.iter().position(|r| *r == fi))).collect();
+            let positions: Vec<Option<usize>> = wanted
+                .iter()
+                .map(|w| w.and_then(|fi| roots.iter().position(|r| *r == fi)))
+                .collect();
             let filled = fill_batch(schema, batch.columns(), &positions, batch.num_rows(), table)?;
             out.push(match &filter_after {
                 Some(p) => p.filter(&filled)?,
@@ -225,14 +280,23 @@ fn fill_batch(
     let mut fields = Vec::with_capacity(schema.len());
     for (i, c) in schema.columns.iter().enumerate() {
         let want = c.ty.arrow_type();
-        let array = match positions.get(i).copied().flatten().and_then(|p| read.get(p)) {
+        let array = match positions
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|p| read.get(p))
+        {
             Some(a) => conform(a, &want)?,
-            None if c.name == "Type" => {
-                Arc::new(StringArray::from_iter_values(std::iter::repeat_n(table, rows))) as ArrayRef
-            }
+            None if c.name == "Type" => Arc::new(StringArray::from_iter_values(
+                std::iter::repeat_n(table, rows),
+            )) as ArrayRef,
             None => new_null_array(&want, rows),
         };
-        fields.push(arrow::datatypes::Field::new(&c.name, array.data_type().clone(), true));
+        fields.push(arrow::datatypes::Field::new(
+            &c.name,
+            array.data_type().clone(),
+            true,
+        ));
         columns.push(array);
     }
     Ok(RecordBatch::try_new_with_options(
@@ -254,7 +318,11 @@ pub fn conform(array: &ArrayRef, want: &DataType) -> Result<ArrayRef> {
 
 impl DataSource {
     /// The partitions of `table` that may hold rows in `time_range` (inclusive µs bounds).
-    pub fn partitions(&self, table: &str, time_range: (Option<i64>, Option<i64>)) -> Result<(Vec<Partition>, usize)> {
+    pub fn partitions(
+        &self,
+        table: &str,
+        time_range: (Option<i64>, Option<i64>),
+    ) -> Result<(Vec<Partition>, usize)> {
         let data = self.table(table)?;
         let mut out = Vec::new();
         let mut pruned = 0;
@@ -267,12 +335,17 @@ impl DataSource {
                         if outside || rg.rows == 0 {
                             pruned += 1;
                         } else {
-                            out.push(Partition::RowGroup { file: f, row_group: g });
+                            out.push(Partition::RowGroup {
+                                file: f,
+                                row_group: g,
+                            });
                         }
                     }
                 }
             }
-            TableData::Memory(batches) => out.extend((0..batches.len()).map(|b| Partition::Memory { batch: b })),
+            TableData::Memory(batches) => {
+                out.extend((0..batches.len()).map(|b| Partition::Memory { batch: b }))
+            }
         }
         Ok((out, pruned))
     }
@@ -292,37 +365,55 @@ impl DataSource {
                 .ok_or_else(|| ExecError::internal("DataSource::read", "no such file"))?
                 .read_row_group(row_group, schema, table, predicate),
             (TableData::Memory(batches), Partition::Memory { batch }) => {
-                let b = batches.get(batch).ok_or_else(|| ExecError::internal("DataSource::read", "no such batch"))?;
+                let b = batches
+                    .get(batch)
+                    .ok_or_else(|| ExecError::internal("DataSource::read", "no such batch"))?;
                 let arrow_schema = b.schema();
-                let positions: Vec<Option<usize>> =
-                    schema.columns.iter().map(|c| arrow_schema.index_of(&c.name).ok()).collect();
+                let positions: Vec<Option<usize>> = schema
+                    .columns
+                    .iter()
+                    .map(|c| arrow_schema.index_of(&c.name).ok())
+                    .collect();
                 let batch = fill_batch(schema, b.columns(), &positions, b.num_rows(), table)?;
                 match predicate {
                     Some(p) => Ok(vec![p.filter(&batch)?]),
                     None => Ok(vec![batch]),
                 }
             }
-            _ => Err(ExecError::internal("DataSource::read", "partition of another kind")),
+            _ => Err(ExecError::internal(
+                "DataSource::read",
+                "partition of another kind",
+            )),
         }
     }
 
     fn table(&self, table: &str) -> Result<&TableData> {
-        self.tables.get(table).ok_or_else(|| ExecError::internal("DataSource", format!("no data for table {table}")))
+        self.tables
+            .get(table)
+            .ok_or_else(|| ExecError::internal("DataSource", format!("no data for table {table}")))
     }
 
     /// Rows in one partition (from the footer for Parquet).
     pub fn partition_rows(&self, table: &str, partition: Partition) -> usize {
         match (self.tables.get(table), partition) {
-            (Some(TableData::Parquet(files)), Partition::RowGroup { file, row_group }) => {
-                files.get(file).and_then(|f| f.row_groups.get(row_group)).map_or(0, |r| r.rows)
+            (Some(TableData::Parquet(files)), Partition::RowGroup { file, row_group }) => files
+                .get(file)
+                .and_then(|f| f.row_groups.get(row_group))
+                .map_or(0, |r| r.rows),
+            (Some(TableData::Memory(batches)), Partition::Memory { batch }) => {
+                batches.get(batch).map_or(0, |b| b.num_rows())
             }
-            (Some(TableData::Memory(batches)), Partition::Memory { batch }) => batches.get(batch).map_or(0, |b| b.num_rows()),
             _ => 0,
         }
     }
 
     /// `[min, max]` of a column in one partition, from statistics.
-    pub fn column_range(&self, table: &str, partition: Partition, column: &str) -> Option<(StatValue, StatValue)> {
+    pub fn column_range(
+        &self,
+        table: &str,
+        partition: Partition,
+        column: &str,
+    ) -> Option<(StatValue, StatValue)> {
         match (self.tables.get(table)?, partition) {
             (TableData::Parquet(files), Partition::RowGroup { file, row_group }) => {
                 files.get(file)?.column_range(row_group, column)
@@ -335,12 +426,26 @@ impl DataSource {
     pub fn stats(&self, table: &str) -> (u64, Option<(i64, i64)>) {
         match self.tables.get(table) {
             Some(TableData::Parquet(files)) => {
-                let rows = files.iter().flat_map(|f| &f.row_groups).map(|r| r.rows as u64).sum();
-                let lo = files.iter().flat_map(|f| &f.row_groups).filter_map(|r| r.time_min).min();
-                let hi = files.iter().flat_map(|f| &f.row_groups).filter_map(|r| r.time_max).max();
+                let rows = files
+                    .iter()
+                    .flat_map(|f| &f.row_groups)
+                    .map(|r| r.rows as u64)
+                    .sum();
+                let lo = files
+                    .iter()
+                    .flat_map(|f| &f.row_groups)
+                    .filter_map(|r| r.time_min)
+                    .min();
+                let hi = files
+                    .iter()
+                    .flat_map(|f| &f.row_groups)
+                    .filter_map(|r| r.time_max)
+                    .max();
                 (rows, lo.zip(hi))
             }
-            Some(TableData::Memory(batches)) => (batches.iter().map(|b| b.num_rows() as u64).sum(), None),
+            Some(TableData::Memory(batches)) => {
+                (batches.iter().map(|b| b.num_rows() as u64).sum(), None)
+            }
             None => (0, None),
         }
     }

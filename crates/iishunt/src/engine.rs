@@ -90,11 +90,17 @@ impl Engine {
     /// folders (parsed in memory).
     pub fn open(data: &[PathBuf]) -> Result<Engine, Error> {
         if data.is_empty() {
-            return Err(Error::Data("no data given: pass --data DIR (a dataset from `iishunt ingest`) or log files".into()));
+            return Err(Error::Data(
+                "no data given: pass --data DIR (a dataset from `iishunt ingest`) or log files"
+                    .into(),
+            ));
         }
         for p in data {
             if !p.exists() && !p.to_string_lossy().contains('*') {
-                return Err(Error::Data(format!("{}: no such file or folder", p.display())));
+                return Err(Error::Data(format!(
+                    "{}: no such file or folder",
+                    p.display()
+                )));
             }
         }
         let source = match data {
@@ -110,12 +116,25 @@ impl Engine {
         let started = Instant::now();
         let prepared = self.prepare(text, options)?;
         let batches = iishunt_exec::execute(&prepared.physical, &self.source, &prepared.ctx)?;
-        let columns = prepared.bound.plan.schema().columns.iter().map(|c| (c.name.clone(), c.ty)).collect();
-        let render = prepared
+        let columns = prepared
             .bound
-            .render
-            .map(|r| RenderSpec { chart: r.chart, properties: r.properties });
-        Ok(QueryResult { columns, batches, render, elapsed: started.elapsed(), notes: prepared.bound.notes })
+            .plan
+            .schema()
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), c.ty))
+            .collect();
+        let render = prepared.bound.render.map(|r| RenderSpec {
+            chart: r.chart,
+            properties: r.properties,
+        });
+        Ok(QueryResult {
+            columns,
+            batches,
+            render,
+            elapsed: started.elapsed(),
+            notes: prepared.bound.notes,
+        })
     }
 
     /// The logical and physical plans, the columns read, filters pushed down and
@@ -141,34 +160,63 @@ impl Engine {
         let now = match options.now {
             NowSetting::Wall => chrono::Utc::now().timestamp_micros(),
             NowSetting::Fixed(t) => t,
-            NowSetting::Latest => self.latest_time().unwrap_or_else(|| chrono::Utc::now().timestamp_micros()),
+            NowSetting::Latest => self
+                .latest_time()
+                .unwrap_or_else(|| chrono::Utc::now().timestamp_micros()),
         };
         let mut ctx = ExecContext::new(now);
         ctx.cancel = options.cancel.clone();
         let fold_ctx = ctx.clone();
-        let fold = move |e: &iishunt_plan::expr::BoundExpr| iishunt_exec::expr::evaluate_constant(e, &fold_ctx).ok();
+        let fold = move |e: &iishunt_plan::expr::BoundExpr| {
+            iishunt_exec::expr::evaluate_constant(e, &fold_ctx).ok()
+        };
         let sub_ctx = ctx.clone();
         let source = &self.source;
         let subquery = move |plan: iishunt_plan::logical::LogicalPlan| -> Result<Vec<iishunt_plan::types::ScalarValue>, String> {
             run_subquery(plan, source, &sub_ctx).map_err(|e| e.to_string())
         };
-        let bound = iishunt_plan::bind::bind_query_with(&query, &self.catalog, &fold, Some(&subquery))?;
+        let bound =
+            iishunt_plan::bind::bind_query_with(&query, &self.catalog, &fold, Some(&subquery))?;
         let unoptimized = bound.plan.clone();
-        let bound = BoundQuery { plan: optimize(bound.plan), ..bound };
+        let bound = BoundQuery {
+            plan: optimize(bound.plan),
+            ..bound
+        };
         let physical = iishunt_exec::create_physical_plan(&bound.plan, &self.source)?;
-        Ok(Prepared { bound, unoptimized, physical, ctx })
+        Ok(Prepared {
+            bound,
+            unoptimized,
+            physical,
+            ctx,
+        })
     }
 
     /// The newest `TimeGenerated` in any table (for `--now latest`).
     pub fn latest_time(&self) -> Option<i64> {
-        self.catalog.tables.iter().filter_map(|t| self.source.stats(&t.name).1.map(|r| r.1)).max().or_else(|| {
-            // Raw logs carry no statistics: ask the data.
-            let q = "W3CIISLog | summarize max(TimeGenerated)";
-            let r = self.query(q, &QueryOptions { now: NowSetting::Fixed(0), ..Default::default() }).ok()?;
-            let b = r.batches.first()?;
-            let a = b.column(0).as_any().downcast_ref::<arrow::array::TimestampMicrosecondArray>()?;
-            (!a.is_empty() && a.is_valid(0)).then(|| a.value(0))
-        })
+        self.catalog
+            .tables
+            .iter()
+            .filter_map(|t| self.source.stats(&t.name).1.map(|r| r.1))
+            .max()
+            .or_else(|| {
+                // Raw logs carry no statistics: ask the data.
+                let q = "W3CIISLog | summarize max(TimeGenerated)";
+                let r = self
+                    .query(
+                        q,
+                        &QueryOptions {
+                            now: NowSetting::Fixed(0),
+                            ..Default::default()
+                        },
+                    )
+                    .ok()?;
+                let b = r.batches.first()?;
+                let a = b
+                    .column(0)
+                    .as_any()
+                    .downcast_ref::<arrow::array::TimestampMicrosecondArray>()?;
+                (!a.is_empty() && a.is_valid(0)).then(|| a.value(0))
+            })
     }
 
     pub fn tables(&self) -> Vec<TableInfo> {
@@ -179,7 +227,12 @@ impl Engine {
                 let (rows, time_range) = self.source.stats(&t.name);
                 TableInfo {
                     name: t.name.clone(),
-                    columns: t.schema.columns.iter().map(|c| (c.name.clone(), c.ty)).collect(),
+                    columns: t
+                        .schema
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty))
+                        .collect(),
                     rows,
                     time_range,
                 }
@@ -215,9 +268,29 @@ impl Engine {
 
 /// Tabular operators the engine runs, for completion.
 const OPERATORS: &[&str] = &[
-    "where", "extend", "project", "project-away", "project-keep", "project-rename", "project-reorder",
-    "summarize", "order by", "sort by", "top", "take", "limit", "distinct", "count", "union", "render",
-    "getschema", "as", "print", "datatable", "range", "let",
+    "where",
+    "extend",
+    "project",
+    "project-away",
+    "project-keep",
+    "project-rename",
+    "project-reorder",
+    "summarize",
+    "order by",
+    "sort by",
+    "top",
+    "take",
+    "limit",
+    "distinct",
+    "count",
+    "union",
+    "render",
+    "getschema",
+    "as",
+    "print",
+    "datatable",
+    "range",
+    "let",
 ];
 
 struct Prepared {
@@ -235,15 +308,23 @@ fn run_subquery(
 ) -> Result<Vec<iishunt_plan::types::ScalarValue>, Error> {
     const MAX_VALUES: usize = 1_000_000;
     let plan = optimize(plan);
-    let Some(first) = plan.schema().columns.first().cloned() else { return Ok(Vec::new()) };
+    let Some(first) = plan.schema().columns.first().cloned() else {
+        return Ok(Vec::new());
+    };
     let physical = iishunt_exec::create_physical_plan(&plan, source)?;
     let mut values = Vec::new();
     for batch in iishunt_exec::execute(&physical, source, ctx)? {
         for row in 0..batch.num_rows() {
             if values.len() >= MAX_VALUES {
-                return Err(Error::Data(format!("the subquery returned more than {MAX_VALUES} values")));
+                return Err(Error::Data(format!(
+                    "the subquery returned more than {MAX_VALUES} values"
+                )));
             }
-            values.push(iishunt_exec::scalar::array_cell(batch.column(0).as_ref(), row, first.ty)?);
+            values.push(iishunt_exec::scalar::array_cell(
+                batch.column(0).as_ref(),
+                row,
+                first.ty,
+            )?);
         }
     }
     Ok(values)
@@ -269,16 +350,22 @@ fn open_dataset(dir: &Path) -> Result<DataSource, Error> {
             .par_iter()
             .map(|p| ParquetFile::open(p))
             .collect::<Result<_, _>>()?;
-        source.tables.insert(t.name().to_string(), TableData::Parquet(files));
+        source
+            .tables
+            .insert(t.name().to_string(), TableData::Parquet(files));
     }
     Ok(source)
 }
 
 fn open_raw(paths: &[PathBuf]) -> Result<DataSource, Error> {
-    let raw = iishunt_store::read_raw(paths, &iishunt_store::RawOptions::default()).map_err(|e| Error::Data(e.to_string()))?;
+    let raw = iishunt_store::read_raw(paths, &iishunt_store::RawOptions::default())
+        .map_err(|e| Error::Data(e.to_string()))?;
     let mut source = DataSource::default();
     for t in Table::all() {
-        source.tables.insert(t.name().to_string(), TableData::Memory(raw.batches(t).to_vec()));
+        source.tables.insert(
+            t.name().to_string(),
+            TableData::Memory(raw.batches(t).to_vec()),
+        );
     }
     Ok(source)
 }
@@ -292,21 +379,41 @@ fn catalog_for(source: &DataSource) -> Catalog {
         let mut columns: Vec<Column> = base
             .fields()
             .iter()
-            .filter_map(|f| KType::from_field(f).map(|ty| Column { name: f.name().clone(), ty }))
+            .filter_map(|f| {
+                KType::from_field(f).map(|ty| Column {
+                    name: f.name().clone(),
+                    ty,
+                })
+            })
             .collect();
         let extra: Vec<String> = match source.tables.get(t.name()) {
-            Some(TableData::Parquet(files)) => files.iter().flat_map(|f| f.column_names()).collect(),
-            Some(TableData::Memory(batches)) => {
-                batches.iter().flat_map(|b| b.schema().fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>()).collect()
+            Some(TableData::Parquet(files)) => {
+                files.iter().flat_map(|f| f.column_names()).collect()
             }
+            Some(TableData::Memory(batches)) => batches
+                .iter()
+                .flat_map(|b| {
+                    b.schema()
+                        .fields()
+                        .iter()
+                        .map(|f| f.name().clone())
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
             None => Vec::new(),
         };
         for name in extra {
             if !columns.iter().any(|c| c.name == name) {
-                columns.push(Column { name, ty: KType::String });
+                columns.push(Column {
+                    name,
+                    ty: KType::String,
+                });
             }
         }
-        tables.push(TableDef { name: t.name().to_string(), schema: Schema::new(columns) });
+        tables.push(TableDef {
+            name: t.name().to_string(),
+            schema: Schema::new(columns),
+        });
     }
     Catalog { tables }
 }

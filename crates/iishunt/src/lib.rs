@@ -4,12 +4,14 @@
 //! `iishunt-exec` for queries; `render` for what the user sees.
 
 pub mod error;
-pub mod engine;
 pub mod ingest;
+pub mod engine;
+pub mod render;
+pub mod chart;
 
-pub use engine::{detect_dialect, Engine, NowSetting, QueryOptions, QueryResult, RenderSpec, TableInfo};
+pub use engine::{
+    detect_dialect, Engine, NowSetting, QueryOptions, QueryResult, RenderSpec, TableInfo,
+};
 pub use error::Error;
 pub use iishunt_plan::types::KType;
 pub use iishunt_syntax::Dialect;
-pub mod render;
-pub mod chart;

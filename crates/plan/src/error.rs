@@ -17,8 +17,19 @@ pub struct PlanError {
 }
 
 impl PlanError {
-    pub fn new(code: &'static str, span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
-        PlanError { code, message: message.into(), span, label: label.into(), help: None }
+    pub fn new(
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        PlanError {
+            code,
+            message: message.into(),
+            span,
+            label: label.into(),
+            help: None,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

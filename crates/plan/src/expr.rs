@@ -9,10 +9,18 @@ use crate::types::{KType, ScalarValue};
 #[derive(Clone)]
 pub enum BoundExpr {
     /// A column of the input, by index.
-    Column { index: usize, name: String, ty: KType },
+    Column {
+        index: usize,
+        name: String,
+        ty: KType,
+    },
     Literal(ScalarValue),
     /// A scalar function or operator (`__eq`, `__add`, …) applied to arguments.
-    Call { func: &'static ScalarFunction, args: Vec<BoundExpr>, ty: KType },
+    Call {
+        func: &'static ScalarFunction,
+        args: Vec<BoundExpr>,
+        ty: KType,
+    },
 }
 
 impl BoundExpr {
@@ -50,9 +58,11 @@ impl BoundExpr {
     /// The same expression with every column index mapped through `map`.
     pub fn remap_columns(&self, map: &impl Fn(usize) -> usize) -> BoundExpr {
         match self {
-            BoundExpr::Column { index, name, ty } => {
-                BoundExpr::Column { index: map(*index), name: name.clone(), ty: *ty }
-            }
+            BoundExpr::Column { index, name, ty } => BoundExpr::Column {
+                index: map(*index),
+                name: name.clone(),
+                ty: *ty,
+            },
             BoundExpr::Literal(v) => BoundExpr::Literal(v.clone()),
             BoundExpr::Call { func, args, ty } => BoundExpr::Call {
                 func,
@@ -77,7 +87,9 @@ impl BoundExpr {
 
     pub fn is_volatile(&self) -> bool {
         match self {
-            BoundExpr::Call { func, args, .. } => func.volatile || args.iter().any(|a| a.is_volatile()),
+            BoundExpr::Call { func, args, .. } => {
+                func.volatile || args.iter().any(|a| a.is_volatile())
+            }
             _ => false,
         }
     }

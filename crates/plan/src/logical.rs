@@ -182,8 +182,17 @@ impl LogicalPlan {
             LogicalPlan::Aggregate(a) => {
                 let keys: Vec<String> = a.keys.iter().map(|k| k.to_string()).collect();
                 let aggs: Vec<String> = a.aggregates.iter().map(|g| format!("{g:?}")).collect();
-                let having = a.having.as_ref().map(|h| format!(" having={h}")).unwrap_or_default();
-                writeln!(out, "{pad}Aggregate: by=[{}] aggregates=[{}]{having}", keys.join(", "), aggs.join(", "))
+                let having = a
+                    .having
+                    .as_ref()
+                    .map(|h| format!(" having={h}"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{pad}Aggregate: by=[{}] aggregates=[{}]{having}",
+                    keys.join(", "),
+                    aggs.join(", ")
+                )
             }
             LogicalPlan::Sort(s) => writeln!(out, "{pad}Sort: {}", fmt_keys(&s.keys)),
             LogicalPlan::TopN(t) => writeln!(out, "{pad}TopN: {} by {}", t.n, fmt_keys(&t.keys)),

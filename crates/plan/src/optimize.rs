@@ -26,7 +26,11 @@ pub fn optimize(plan: LogicalPlan) -> LogicalPlan {
 
 fn and(a: BoundExpr, b: BoundExpr) -> BoundExpr {
     match crate::functions::lookup_scalar("__and") {
-        Some(f) => BoundExpr::Call { func: f, args: vec![a, b], ty: KType::Bool },
+        Some(f) => BoundExpr::Call {
+            func: f,
+            args: vec![a, b],
+            ty: KType::Bool,
+        },
         None => a,
     }
 }
@@ -53,7 +57,11 @@ fn push_filter(input: LogicalPlan, predicate: BoundExpr) -> LogicalPlan {
         // columns are replaced by the expressions that computed them.
         LogicalPlan::Project(p) if !predicate.is_volatile() => {
             let below = predicate.substitute(&p.exprs);
-            LogicalPlan::Project(Project { input: Box::new(push_filter(*p.input, below)), exprs: p.exprs, schema: p.schema })
+            LogicalPlan::Project(Project {
+                input: Box::new(push_filter(*p.input, below)),
+                exprs: p.exprs,
+                schema: p.schema,
+            })
         }
         LogicalPlan::Aggregate(mut a) => {
             a.having = Some(match a.having.take() {
@@ -66,28 +74,41 @@ fn push_filter(input: LogicalPlan, predicate: BoundExpr) -> LogicalPlan {
             // Two filters in a row: combine, then push the pair.
             push_filter(*f.input, and(f.predicate, predicate))
         }
-        other => LogicalPlan::Filter(Filter { input: Box::new(other), predicate }),
+        other => LogicalPlan::Filter(Filter {
+            input: Box::new(other),
+            predicate,
+        }),
     }
 }
 
 /// `TimeGenerated` bounds (inclusive, µs) implied by the conjuncts of `filter`.
 fn time_range(filter: Option<&BoundExpr>, schema: &Schema) -> (Option<i64>, Option<i64>) {
-    let Some(time_col) = schema.index_of("TimeGenerated") else { return (None, None) };
+    let Some(time_col) = schema.index_of("TimeGenerated") else {
+        return (None, None);
+    };
     let mut range = (None, None);
     let mut conjuncts = Vec::new();
     if let Some(f) = filter {
         collect_conjuncts(f, &mut conjuncts);
     }
-    let tighten_lo = |r: &mut (Option<i64>, Option<i64>), v: i64| r.0 = Some(r.0.map_or(v, |x: i64| x.max(v)));
-    let tighten_hi = |r: &mut (Option<i64>, Option<i64>), v: i64| r.1 = Some(r.1.map_or(v, |x: i64| x.min(v)));
+    let tighten_lo =
+        |r: &mut (Option<i64>, Option<i64>), v: i64| r.0 = Some(r.0.map_or(v, |x: i64| x.max(v)));
+    let tighten_hi =
+        |r: &mut (Option<i64>, Option<i64>), v: i64| r.1 = Some(r.1.map_or(v, |x: i64| x.min(v)));
     for c in conjuncts {
-        let BoundExpr::Call { func, args, .. } = c else { continue };
+        let BoundExpr::Call { func, args, .. } = c else {
+            continue;
+        };
         let [l, r] = args.as_slice() else { continue };
         let (op, value) = match (l, r) {
-            (BoundExpr::Column { index, .. }, BoundExpr::Literal(ScalarValue::DateTime(v))) if *index == time_col => {
+            (BoundExpr::Column { index, .. }, BoundExpr::Literal(ScalarValue::DateTime(v)))
+                if *index == time_col =>
+            {
                 (func.name, *v)
             }
-            (BoundExpr::Literal(ScalarValue::DateTime(v)), BoundExpr::Column { index, .. }) if *index == time_col => {
+            (BoundExpr::Literal(ScalarValue::DateTime(v)), BoundExpr::Column { index, .. })
+                if *index == time_col =>
+            {
                 (flip(func.name), *v)
             }
             _ => continue,
@@ -151,13 +172,32 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
                 columns_of(f, &mut keep);
             }
             let mapping = positions(&keep);
-            let projection: Vec<usize> =
-                scan.projection.iter().zip(&keep).filter(|(_, k)| **k).map(|(p, _)| *p).collect();
+            let projection: Vec<usize> = scan
+                .projection
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(p, _)| *p)
+                .collect();
             let schema = Schema::new(
-                scan.schema.columns.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.clone()).collect(),
+                scan.schema
+                    .columns
+                    .iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(c, _)| c.clone())
+                    .collect(),
             );
             let filter = scan.filter.as_ref().map(|f| remap(f, &mapping));
-            (LogicalPlan::Scan(Scan { projection, filter, schema, ..scan }), mapping)
+            (
+                LogicalPlan::Scan(Scan {
+                    projection,
+                    filter,
+                    schema,
+                    ..scan
+                }),
+                mapping,
+            )
         }
         LogicalPlan::Values(v) => {
             let n = v.schema.len();
@@ -169,7 +209,13 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
             columns_of(&f.predicate, &mut need);
             let (input, mapping) = prune(*f.input, &need);
             let predicate = remap(&f.predicate, &mapping);
-            (LogicalPlan::Filter(Filter { input: Box::new(input), predicate }), mapping)
+            (
+                LogicalPlan::Filter(Filter {
+                    input: Box::new(input),
+                    predicate,
+                }),
+                mapping,
+            )
         }
         LogicalPlan::Project(p) => {
             let mut need = vec![false; p.input.schema().len()];
@@ -191,7 +237,14 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
                     mapping.push(None);
                 }
             }
-            (LogicalPlan::Project(Project { input: Box::new(input), exprs, schema: Schema::new(columns) }), mapping)
+            (
+                LogicalPlan::Project(Project {
+                    input: Box::new(input),
+                    exprs,
+                    schema: Schema::new(columns),
+                }),
+                mapping,
+            )
         }
         LogicalPlan::Aggregate(a) => {
             let nkeys = a.keys.len();
@@ -204,7 +257,9 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
             if let Some(h) = &a.having {
                 columns_of(h, &mut out_required);
             }
-            let kept: Vec<bool> = (0..a.aggregates.len()).map(|i| out_required[nkeys + i]).collect();
+            let kept: Vec<bool> = (0..a.aggregates.len())
+                .map(|i| out_required[nkeys + i])
+                .collect();
             for (call, k) in a.aggregates.iter().zip(&kept) {
                 if *k {
                     call.args.iter().for_each(|e| columns_of(e, &mut need));
@@ -232,7 +287,13 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
             }
             let having = a.having.as_ref().map(|h| remap(h, &mapping));
             (
-                LogicalPlan::Aggregate(Aggregate { input: Box::new(input), keys, aggregates, having, schema: Schema::new(columns) }),
+                LogicalPlan::Aggregate(Aggregate {
+                    input: Box::new(input),
+                    keys,
+                    aggregates,
+                    having,
+                    schema: Schema::new(columns),
+                }),
                 mapping,
             )
         }
@@ -240,19 +301,52 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
             let mut need = required.to_vec();
             s.keys.iter().for_each(|k| columns_of(&k.expr, &mut need));
             let (input, mapping) = prune(*s.input, &need);
-            let keys = s.keys.iter().map(|k| crate::expr::SortExpr { expr: remap(&k.expr, &mapping), ..k.clone() }).collect();
-            (LogicalPlan::Sort(Sort { input: Box::new(input), keys }), mapping)
+            let keys = s
+                .keys
+                .iter()
+                .map(|k| crate::expr::SortExpr {
+                    expr: remap(&k.expr, &mapping),
+                    ..k.clone()
+                })
+                .collect();
+            (
+                LogicalPlan::Sort(Sort {
+                    input: Box::new(input),
+                    keys,
+                }),
+                mapping,
+            )
         }
         LogicalPlan::TopN(t) => {
             let mut need = required.to_vec();
             t.keys.iter().for_each(|k| columns_of(&k.expr, &mut need));
             let (input, mapping) = prune(*t.input, &need);
-            let keys = t.keys.iter().map(|k| crate::expr::SortExpr { expr: remap(&k.expr, &mapping), ..k.clone() }).collect();
-            (LogicalPlan::TopN(TopN { input: Box::new(input), keys, n: t.n }), mapping)
+            let keys = t
+                .keys
+                .iter()
+                .map(|k| crate::expr::SortExpr {
+                    expr: remap(&k.expr, &mapping),
+                    ..k.clone()
+                })
+                .collect();
+            (
+                LogicalPlan::TopN(TopN {
+                    input: Box::new(input),
+                    keys,
+                    n: t.n,
+                }),
+                mapping,
+            )
         }
         LogicalPlan::Limit(l) => {
             let (input, mapping) = prune(*l.input, required);
-            (LogicalPlan::Limit(Limit { input: Box::new(input), n: l.n }), mapping)
+            (
+                LogicalPlan::Limit(Limit {
+                    input: Box::new(input),
+                    n: l.n,
+                }),
+                mapping,
+            )
         }
         LogicalPlan::Union(u) => {
             let mut inputs = Vec::new();
@@ -276,9 +370,22 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
             }
             let mapping = positions(required);
             let schema = Schema::new(
-                u.schema.columns.iter().zip(required).filter(|(_, r)| **r).map(|(c, _)| c.clone()).collect(),
+                u.schema
+                    .columns
+                    .iter()
+                    .zip(required)
+                    .filter(|(_, r)| **r)
+                    .map(|(c, _)| c.clone())
+                    .collect(),
             );
-            (LogicalPlan::Union(Union { inputs, mappings, schema }), mapping)
+            (
+                LogicalPlan::Union(Union {
+                    inputs,
+                    mappings,
+                    schema,
+                }),
+                mapping,
+            )
         }
     }
 }
@@ -304,10 +411,21 @@ fn merge_projects(plan: LogicalPlan) -> LogicalPlan {
     map_inputs(plan, merge_projects, |plan| match plan {
         LogicalPlan::Project(outer) => match *outer.input {
             LogicalPlan::Project(inner) if mergeable(&outer.exprs, &inner.exprs) => {
-                let exprs = outer.exprs.iter().map(|e| e.substitute(&inner.exprs)).collect();
-                LogicalPlan::Project(Project { input: inner.input, exprs, schema: outer.schema })
+                let exprs = outer
+                    .exprs
+                    .iter()
+                    .map(|e| e.substitute(&inner.exprs))
+                    .collect();
+                LogicalPlan::Project(Project {
+                    input: inner.input,
+                    exprs,
+                    schema: outer.schema,
+                })
             }
-            input => LogicalPlan::Project(Project { input: Box::new(input), ..outer }),
+            input => LogicalPlan::Project(Project {
+                input: Box::new(input),
+                ..outer
+            }),
         },
         other => other,
     })
@@ -322,7 +440,10 @@ fn mergeable(outer: &[BoundExpr], inner: &[BoundExpr]) -> bool {
             }
         });
     }
-    inner.iter().zip(&uses).all(|(e, u)| matches!(e, BoundExpr::Column { .. } | BoundExpr::Literal(_)) || *u <= 1)
+    inner
+        .iter()
+        .zip(&uses)
+        .all(|(e, u)| matches!(e, BoundExpr::Column { .. } | BoundExpr::Literal(_)) || *u <= 1)
 }
 
 fn remove_identity_projects(plan: LogicalPlan) -> LogicalPlan {
@@ -335,8 +456,15 @@ fn remove_identity_projects(plan: LogicalPlan) -> LogicalPlan {
 fn is_identity(p: &Project) -> bool {
     let input = p.input.schema();
     p.exprs.len() == input.len()
-        && p.exprs.iter().enumerate().all(|(i, e)| e.as_column() == Some(i))
-        && p.schema.columns.iter().zip(&input.columns).all(|(a, b)| a == b)
+        && p.exprs
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.as_column() == Some(i))
+        && p.schema
+            .columns
+            .iter()
+            .zip(&input.columns)
+            .all(|(a, b)| a == b)
 }
 
 /// Applies `recurse` to every input, then `this` to the node.
@@ -346,15 +474,36 @@ fn map_inputs(
     this: impl FnOnce(LogicalPlan) -> LogicalPlan,
 ) -> LogicalPlan {
     let rebuilt = match plan {
-        LogicalPlan::Filter(f) => LogicalPlan::Filter(Filter { input: Box::new(recurse(*f.input)), predicate: f.predicate }),
-        LogicalPlan::Project(p) => {
-            LogicalPlan::Project(Project { input: Box::new(recurse(*p.input)), exprs: p.exprs, schema: p.schema })
-        }
-        LogicalPlan::Aggregate(a) => LogicalPlan::Aggregate(Aggregate { input: Box::new(recurse(*a.input)), ..a }),
-        LogicalPlan::Sort(s) => LogicalPlan::Sort(Sort { input: Box::new(recurse(*s.input)), keys: s.keys }),
-        LogicalPlan::TopN(t) => LogicalPlan::TopN(TopN { input: Box::new(recurse(*t.input)), keys: t.keys, n: t.n }),
-        LogicalPlan::Limit(l) => LogicalPlan::Limit(Limit { input: Box::new(recurse(*l.input)), n: l.n }),
-        LogicalPlan::Union(u) => LogicalPlan::Union(Union { inputs: u.inputs.into_iter().map(recurse).collect(), ..u }),
+        LogicalPlan::Filter(f) => LogicalPlan::Filter(Filter {
+            input: Box::new(recurse(*f.input)),
+            predicate: f.predicate,
+        }),
+        LogicalPlan::Project(p) => LogicalPlan::Project(Project {
+            input: Box::new(recurse(*p.input)),
+            exprs: p.exprs,
+            schema: p.schema,
+        }),
+        LogicalPlan::Aggregate(a) => LogicalPlan::Aggregate(Aggregate {
+            input: Box::new(recurse(*a.input)),
+            ..a
+        }),
+        LogicalPlan::Sort(s) => LogicalPlan::Sort(Sort {
+            input: Box::new(recurse(*s.input)),
+            keys: s.keys,
+        }),
+        LogicalPlan::TopN(t) => LogicalPlan::TopN(TopN {
+            input: Box::new(recurse(*t.input)),
+            keys: t.keys,
+            n: t.n,
+        }),
+        LogicalPlan::Limit(l) => LogicalPlan::Limit(Limit {
+            input: Box::new(recurse(*l.input)),
+            n: l.n,
+        }),
+        LogicalPlan::Union(u) => LogicalPlan::Union(Union {
+            inputs: u.inputs.into_iter().map(recurse).collect(),
+            ..u
+        }),
         leaf => leaf,
     };
     this(rebuilt)

@@ -38,7 +38,10 @@ impl Schema {
     /// The Arrow schema of batches with these columns.
     pub fn to_arrow(&self) -> arrow::datatypes::SchemaRef {
         std::sync::Arc::new(arrow::datatypes::Schema::new(
-            self.columns.iter().map(|c| c.ty.field(&c.name)).collect::<Vec<_>>(),
+            self.columns
+                .iter()
+                .map(|c| c.ty.field(&c.name))
+                .collect::<Vec<_>>(),
         ))
     }
 }

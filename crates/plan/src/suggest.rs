@@ -18,7 +18,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The best candidate within a distance that scales with the name's length.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).clamp(1, 3);
     candidates
         .into_iter()

@@ -88,15 +88,21 @@ impl KType {
     pub fn field(self, name: &str) -> Field {
         let field = Field::new(name, self.arrow_type(), true);
         match self {
-            KType::Dynamic | KType::Guid | KType::Decimal => field.with_metadata(
-                std::collections::HashMap::from([(KUSTO_TYPE_KEY.to_string(), self.name().to_string())]),
-            ),
+            KType::Dynamic | KType::Guid | KType::Decimal => {
+                field.with_metadata(std::collections::HashMap::from([(
+                    KUSTO_TYPE_KEY.to_string(),
+                    self.name().to_string(),
+                )]))
+            }
             _ => field,
         }
     }
 
     pub fn is_numeric(self) -> bool {
-        matches!(self, KType::Int | KType::Long | KType::Real | KType::Decimal)
+        matches!(
+            self,
+            KType::Int | KType::Long | KType::Real | KType::Decimal
+        )
     }
 
     pub fn is_integer(self) -> bool {
@@ -113,13 +119,17 @@ impl KType {
         if !a.is_numeric() || !b.is_numeric() {
             return None;
         }
-        Some(if matches!(a, KType::Real | KType::Decimal) || matches!(b, KType::Real | KType::Decimal) {
-            KType::Real
-        } else if a == KType::Int && b == KType::Int {
-            KType::Int
-        } else {
-            KType::Long
-        })
+        Some(
+            if matches!(a, KType::Real | KType::Decimal)
+                || matches!(b, KType::Real | KType::Decimal)
+            {
+                KType::Real
+            } else if a == KType::Int && b == KType::Int {
+                KType::Int
+            } else {
+                KType::Long
+            },
+        )
     }
 }
 

@@ -19,7 +19,10 @@ pub enum ValueCoder {
 impl ValueCoder {
     pub fn new(ty: KType) -> Self {
         match ty {
-            KType::String | KType::Dynamic | KType::Guid => ValueCoder::Strings { ty, interner: Interner::new() },
+            KType::String | KType::Dynamic | KType::Guid => ValueCoder::Strings {
+                ty,
+                interner: Interner::new(),
+            },
             _ => ValueCoder::Bits { ty },
         }
     }
@@ -31,7 +34,12 @@ impl ValueCoder {
     }
 
     /// One code per row into `codes`, and whether the row is null into `nulls`.
-    pub fn encode(&mut self, array: &ArrayRef, codes: &mut Vec<u64>, nulls: &mut Vec<bool>) -> Result<()> {
+    pub fn encode(
+        &mut self,
+        array: &ArrayRef,
+        codes: &mut Vec<u64>,
+        nulls: &mut Vec<bool>,
+    ) -> Result<()> {
         codes.clear();
         nulls.clear();
         match self {
@@ -47,20 +55,51 @@ impl ValueCoder {
                 let logical = array.logical_nulls();
                 nulls.extend((0..n).map(|i| logical.as_ref().is_some_and(|b| b.is_null(i))));
                 match array.data_type() {
-                    DataType::Int32 => codes.extend(array.as_primitive::<Int32Type>().values().iter().map(|v| *v as i64 as u64)),
-                    DataType::Int64 => codes.extend(array.as_primitive::<Int64Type>().values().iter().map(|v| *v as u64)),
-                    DataType::Float64 => codes.extend(array.as_primitive::<Float64Type>().values().iter().map(|v| float_bits(*v))),
-                    DataType::Timestamp(TimeUnit::Microsecond, _) => codes
-                        .extend(array.as_primitive::<TimestampMicrosecondType>().values().iter().map(|v| *v as u64)),
-                    DataType::Duration(TimeUnit::Microsecond) => codes
-                        .extend(array.as_primitive::<DurationMicrosecondType>().values().iter().map(|v| *v as u64)),
+                    DataType::Int32 => codes.extend(
+                        array
+                            .as_primitive::<Int32Type>()
+                            .values()
+                            .iter()
+                            .map(|v| *v as i64 as u64),
+                    ),
+                    DataType::Int64 => codes.extend(
+                        array
+                            .as_primitive::<Int64Type>()
+                            .values()
+                            .iter()
+                            .map(|v| *v as u64),
+                    ),
+                    DataType::Float64 => codes.extend(
+                        array
+                            .as_primitive::<Float64Type>()
+                            .values()
+                            .iter()
+                            .map(|v| float_bits(*v)),
+                    ),
+                    DataType::Timestamp(TimeUnit::Microsecond, _) => codes.extend(
+                        array
+                            .as_primitive::<TimestampMicrosecondType>()
+                            .values()
+                            .iter()
+                            .map(|v| *v as u64),
+                    ),
+                    DataType::Duration(TimeUnit::Microsecond) => codes.extend(
+                        array
+                            .as_primitive::<DurationMicrosecondType>()
+                            .values()
+                            .iter()
+                            .map(|v| *v as u64),
+                    ),
                     DataType::Boolean => {
                         let b = array.as_boolean();
                         codes.extend((0..n).map(|i| b.value(i) as u64));
                     }
                     DataType::Null => codes.extend(std::iter::repeat_n(0, n)),
                     other => {
-                        return Err(ExecError::internal("ValueCoder::encode", format!("{ty} held as {other}")))
+                        return Err(ExecError::internal(
+                            "ValueCoder::encode",
+                            format!("{ty} held as {other}"),
+                        ))
                     }
                 }
             }
@@ -70,7 +109,13 @@ impl ValueCoder {
 
     /// Like `encode`, but never adds a string: rows whose string was never
     /// seen are marked in `unseen` (they cannot match any stored key).
-    pub fn encode_lookup(&self, array: &ArrayRef, codes: &mut Vec<u64>, nulls: &mut Vec<bool>, unseen: &mut [bool]) -> Result<()> {
+    pub fn encode_lookup(
+        &self,
+        array: &ArrayRef,
+        codes: &mut Vec<u64>,
+        nulls: &mut Vec<bool>,
+        unseen: &mut [bool],
+    ) -> Result<()> {
         match self {
             ValueCoder::Strings { interner, .. } => {
                 codes.clear();
@@ -80,7 +125,13 @@ impl ValueCoder {
                     let values = crate::expr::decode_array(dict.values())?;
                     let strings = values.as_string::<i32>();
                     let ids: Vec<Option<u32>> = (0..strings.len())
-                        .map(|i| if strings.is_null(i) { None } else { interner.lookup(strings.value(i)) })
+                        .map(|i| {
+                            if strings.is_null(i) {
+                                None
+                            } else {
+                                interner.lookup(strings.value(i))
+                            }
+                        })
                         .collect();
                     for (row, key) in dict.keys().iter().enumerate() {
                         match key.map(|k| (k, strings.is_null(k as usize))) {
@@ -104,7 +155,7 @@ impl ValueCoder {
                 }
                 let plain = crate::expr::decode_array(array)?;
                 let strings = plain.as_string::<i32>();
-                for i in 0..strings.len() {
+                for (i, unseen) in unseen.iter_mut().enumerate().take(strings.len()) {
                     if strings.is_null(i) {
                         codes.push(0);
                         nulls.push(true);
@@ -113,7 +164,7 @@ impl ValueCoder {
                             Some(id) => codes.push(id as u64),
                             None => {
                                 codes.push(0);
-                                unseen[i] = true;
+                                *unseen = true;
                             }
                         }
                         nulls.push(false);
@@ -131,12 +182,15 @@ impl ValueCoder {
     /// The code in `self` of a code from `other` (same type): used when merging partitions.
     pub fn translate(&mut self, other: &ValueCoder, code: u64) -> u64 {
         match (self, other) {
-            (ValueCoder::Strings { interner, .. }, ValueCoder::Strings { interner: theirs, .. }) => {
-                match theirs.get(code as u32) {
-                    Some(s) => interner.intern(s) as u64,
-                    None => code,
-                }
-            }
+            (
+                ValueCoder::Strings { interner, .. },
+                ValueCoder::Strings {
+                    interner: theirs, ..
+                },
+            ) => match theirs.get(code as u32) {
+                Some(s) => interner.intern(s) as u64,
+                None => code,
+            },
             _ => code,
         }
     }
@@ -169,13 +223,18 @@ impl ValueCoder {
     /// A value as JSON for dynamic arrays (`make_set` output).
     pub fn to_json(&self, code: u64) -> serde_json::Value {
         match self {
-            ValueCoder::Strings { ty: KType::Dynamic, interner } => interner
+            ValueCoder::Strings {
+                ty: KType::Dynamic,
+                interner,
+            } => interner
                 .get(code as u32)
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or(serde_json::Value::Null),
-            ValueCoder::Strings { interner, .. } => {
-                interner.get(code as u32).map_or(serde_json::Value::Null, |s| serde_json::Value::String(s.into()))
-            }
+            ValueCoder::Strings { interner, .. } => interner
+                .get(code as u32)
+                .map_or(serde_json::Value::Null, |s| {
+                    serde_json::Value::String(s.into())
+                }),
             ValueCoder::Bits { ty } => bits_to_json(*ty, code),
         }
     }
@@ -193,15 +252,33 @@ fn float_bits(v: f64) -> u64 {
 
 fn decode_bits(ty: KType, codes: impl Iterator<Item = Option<u64>>) -> ArrayRef {
     match ty {
-        KType::Int => Arc::new(codes.map(|c| c.map(|c| c as i64 as i32)).collect::<Int32Array>()),
+        KType::Int => Arc::new(
+            codes
+                .map(|c| c.map(|c| c as i64 as i32))
+                .collect::<Int32Array>(),
+        ),
         KType::Long => Arc::new(codes.map(|c| c.map(|c| c as i64)).collect::<Int64Array>()),
-        KType::Real | KType::Decimal => Arc::new(codes.map(|c| c.map(f64::from_bits)).collect::<Float64Array>()),
-        KType::DateTime => Arc::new(codes.map(|c| c.map(|c| c as i64)).collect::<TimestampMicrosecondArray>()),
-        KType::TimeSpan => Arc::new(codes.map(|c| c.map(|c| c as i64)).collect::<DurationMicrosecondArray>()),
+        KType::Real | KType::Decimal => Arc::new(
+            codes
+                .map(|c| c.map(f64::from_bits))
+                .collect::<Float64Array>(),
+        ),
+        KType::DateTime => Arc::new(
+            codes
+                .map(|c| c.map(|c| c as i64))
+                .collect::<TimestampMicrosecondArray>(),
+        ),
+        KType::TimeSpan => Arc::new(
+            codes
+                .map(|c| c.map(|c| c as i64))
+                .collect::<DurationMicrosecondArray>(),
+        ),
         KType::Bool => Arc::new(codes.map(|c| c.map(|c| c != 0)).collect::<BooleanArray>()),
-        KType::String | KType::Dynamic | KType::Guid => {
-            Arc::new(codes.map(|c| c.map(|c| c.to_string())).collect::<StringArray>())
-        }
+        KType::String | KType::Dynamic | KType::Guid => Arc::new(
+            codes
+                .map(|c| c.map(|c| c.to_string()))
+                .collect::<StringArray>(),
+        ),
     }
 }
 
@@ -215,7 +292,9 @@ pub fn bits_to_json(ty: KType, code: u64) -> serde_json::Value {
         }
         KType::Bool => Value::Bool(code != 0),
         KType::DateTime => chrono::DateTime::from_timestamp_micros(code as i64)
-            .map_or(Value::Null, |d| Value::String(d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string())),
+            .map_or(Value::Null, |d| {
+                Value::String(d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string())
+            }),
         KType::TimeSpan => Value::String(format_timespan(code as i64)),
         KType::String | KType::Dynamic | KType::Guid => Value::Null,
     }

@@ -16,14 +16,27 @@ pub struct Count {
 
 impl Count {
     pub fn new(non_null: bool) -> Self {
-        Count { counts: Vec::new(), non_null }
+        Count {
+            counts: Vec::new(),
+            non_null,
+        }
     }
 }
 
 impl Accumulator for Count {
-    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
         grow(&mut self.counts, num_groups, 0);
-        let nulls = if self.non_null { args.first().and_then(|a| a.logical_nulls()) } else { None };
+        let nulls = if self.non_null {
+            args.first().and_then(|a| a.logical_nulls())
+        } else {
+            None
+        };
         match (filter, &nulls) {
             (None, None) => {
                 for &g in groups {
@@ -41,7 +54,12 @@ impl Accumulator for Count {
         Ok(())
     }
 
-    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
         let other = downcast::<Count>(other)?;
         grow(&mut self.counts, num_groups, 0);
         for (g, c) in other.counts.iter().enumerate() {

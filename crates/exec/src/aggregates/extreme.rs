@@ -37,7 +37,13 @@ pub struct Extreme {
 
 impl Extreme {
     pub fn new(mode: Mode, ty: KType) -> Self {
-        Extreme { mode, coder: ValueCoder::new(ty), best: Vec::new(), codes: Vec::new(), nulls: Vec::new() }
+        Extreme {
+            mode,
+            coder: ValueCoder::new(ty),
+            best: Vec::new(),
+            codes: Vec::new(),
+            nulls: Vec::new(),
+        }
     }
 
     fn offer(&mut self, g: usize, code: u64) {
@@ -54,10 +60,21 @@ impl Extreme {
 }
 
 impl Accumulator for Extreme {
-    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
         grow(&mut self.best, num_groups, None);
-        let Some(arg) = args.first() else { return Ok(()) };
-        let (mut codes, mut nulls) = (std::mem::take(&mut self.codes), std::mem::take(&mut self.nulls));
+        let Some(arg) = args.first() else {
+            return Ok(());
+        };
+        let (mut codes, mut nulls) = (
+            std::mem::take(&mut self.codes),
+            std::mem::take(&mut self.nulls),
+        );
         self.coder.encode(arg, &mut codes, &mut nulls)?;
         for (i, &g) in groups.iter().enumerate() {
             if !nulls[i] && selected(filter, i) {
@@ -68,7 +85,12 @@ impl Accumulator for Extreme {
         Ok(())
     }
 
-    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
         let other = downcast::<Extreme>(other)?;
         grow(&mut self.best, num_groups, None);
         for (g, v) in other.best.iter().enumerate() {
@@ -101,7 +123,12 @@ pub struct ArgExtreme {
 
 impl ArgExtreme {
     pub fn new(max: bool, key_ty: KType, value_ty: KType) -> Self {
-        ArgExtreme { max, key: ValueCoder::new(key_ty), value: ValueCoder::new(value_ty), best: Vec::new() }
+        ArgExtreme {
+            max,
+            key: ValueCoder::new(key_ty),
+            value: ValueCoder::new(value_ty),
+            best: Vec::new(),
+        }
     }
 
     fn offer(&mut self, g: usize, key: u64, value: Option<u64>) {
@@ -123,9 +150,17 @@ impl ArgExtreme {
 }
 
 impl Accumulator for ArgExtreme {
-    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
         grow(&mut self.best, num_groups, None);
-        let (Some(x), Some(v)) = (args.first(), args.get(1)) else { return Ok(()) };
+        let (Some(x), Some(v)) = (args.first(), args.get(1)) else {
+            return Ok(());
+        };
         let (mut kc, mut kn, mut vc, mut vn) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         self.key.encode(x, &mut kc, &mut kn)?;
         self.value.encode(v, &mut vc, &mut vn)?;
@@ -137,7 +172,12 @@ impl Accumulator for ArgExtreme {
         Ok(())
     }
 
-    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
         let other = downcast::<ArgExtreme>(other)?;
         grow(&mut self.best, num_groups, None);
         for (g, b) in other.best.iter().enumerate() {
@@ -152,7 +192,9 @@ impl Accumulator for ArgExtreme {
 
     fn finish(mut self: Box<Self>, num_groups: usize) -> Result<ArrayRef> {
         grow(&mut self.best, num_groups, None);
-        Ok(self.value.decode(self.best.iter().map(|b| b.and_then(|(_, v)| v))))
+        Ok(self
+            .value
+            .decode(self.best.iter().map(|b| b.and_then(|(_, v)| v))))
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

@@ -24,7 +24,10 @@ pub struct Interner {
 
 impl Interner {
     pub fn new() -> Self {
-        Interner { map: HashMap::with_hasher(RandomState::with_seeds(7, 11, 13, 17)), values: Vec::new() }
+        Interner {
+            map: HashMap::with_hasher(RandomState::with_seeds(7, 11, 13, 17)),
+            values: Vec::new(),
+        }
     }
 
     pub fn intern(&mut self, s: &str) -> u32 {
@@ -62,30 +65,50 @@ impl Interner {
             DataType::Utf8 => {
                 let strings = array.as_string::<i32>();
                 for i in 0..strings.len() {
-                    out.push(if strings.is_null(i) { NULL_ID } else { self.intern(strings.value(i)) });
+                    out.push(if strings.is_null(i) {
+                        NULL_ID
+                    } else {
+                        self.intern(strings.value(i))
+                    });
                 }
             }
-            DataType::Dictionary(key, value) if **key == DataType::Int32 && **value == DataType::Utf8 => {
+            DataType::Dictionary(key, value)
+                if **key == DataType::Int32 && **value == DataType::Utf8 =>
+            {
                 let dict = array
                     .as_any()
                     .downcast_ref::<DictionaryArray<Int32Type>>()
                     .ok_or_else(|| ExecError::internal("intern_array", "dictionary downcast"))?;
                 let values = dict.values().as_string::<i32>();
                 let mapped: Vec<u32> = (0..values.len())
-                    .map(|i| if values.is_null(i) { NULL_ID } else { self.intern(values.value(i)) })
+                    .map(|i| {
+                        if values.is_null(i) {
+                            NULL_ID
+                        } else {
+                            self.intern(values.value(i))
+                        }
+                    })
                     .collect();
                 let keys = dict.keys();
                 if keys.null_count() == 0 {
                     out.extend(keys.values().iter().map(|k| mapped[*k as usize]));
                 } else {
-                    out.extend(keys.iter().map(|k| k.map_or(NULL_ID, |k| mapped[k as usize])));
+                    out.extend(
+                        keys.iter()
+                            .map(|k| k.map_or(NULL_ID, |k| mapped[k as usize])),
+                    );
                 }
             }
             DataType::Dictionary(_, _) => {
                 let plain = arrow::compute::cast(array, &DataType::Utf8)?;
                 return self.intern_array(&plain, out);
             }
-            other => return Err(ExecError::internal("intern_array", format!("not a string array: {other}"))),
+            other => {
+                return Err(ExecError::internal(
+                    "intern_array",
+                    format!("not a string array: {other}"),
+                ))
+            }
         }
         Ok(())
     }

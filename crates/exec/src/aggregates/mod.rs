@@ -4,9 +4,9 @@
 //! any number of threads); `finish` gives one value per group.
 
 pub mod coder;
-pub mod interner;
 mod count;
 mod extreme;
+pub mod interner;
 mod numeric;
 mod set;
 mod stats;
@@ -22,10 +22,21 @@ pub trait Accumulator: Send + Sync {
     /// Adds rows: `groups[i]` is row i's group (`< num_groups`); `args` are the
     /// evaluated arguments (plain or dictionary arrays); `filter` the `*if`
     /// predicate (rows where it is not true are skipped).
-    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()>;
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()>;
 
     /// Folds `other` (the same kind of accumulator) in: its group g becomes `mapping[g]`.
-    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()>;
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()>;
 
     /// One value per group, as an array of the call's type.
     fn finish(self: Box<Self>, num_groups: usize) -> Result<ArrayRef>;
@@ -36,14 +47,26 @@ pub trait Accumulator: Send + Sync {
 /// A fresh accumulator for one aggregate call.
 pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
     let arg_ty = call.args.first().map(|a| a.ty());
-    let literal_i64 = |i: usize| call.args.get(i).and_then(|a| a.as_literal()).and_then(|v| v.as_i64());
-    let literal_f64 = |i: usize| {
-        call.args.get(i).and_then(|a| a.as_literal()).and_then(|v| match v {
-            iishunt_plan::types::ScalarValue::Real(r) => Some(*r),
-            other => other.as_i64().map(|x| x as f64),
-        })
+    let literal_i64 = |i: usize| {
+        call.args
+            .get(i)
+            .and_then(|a| a.as_literal())
+            .and_then(|v| v.as_i64())
     };
-    let cap = |i: usize| literal_i64(i).filter(|n| *n > 0).map_or(set::DEFAULT_CAP, |n| (n as usize).min(set::DEFAULT_CAP));
+    let literal_f64 = |i: usize| {
+        call.args
+            .get(i)
+            .and_then(|a| a.as_literal())
+            .and_then(|v| match v {
+                iishunt_plan::types::ScalarValue::Real(r) => Some(*r),
+                other => other.as_i64().map(|x| x as f64),
+            })
+    };
+    let cap = |i: usize| {
+        literal_i64(i)
+            .filter(|n| *n > 0)
+            .map_or(set::DEFAULT_CAP, |n| (n as usize).min(set::DEFAULT_CAP))
+    };
     Ok(match call.func.name {
         "count" | "countif" => Box::new(count::Count::new(!call.args.is_empty())),
         "sum" | "sumif" => numeric::sum(call.ty),
@@ -51,26 +74,59 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
         "min" | "minif" => Box::new(extreme::Extreme::new(extreme::Mode::Min, call.ty)),
         "max" | "maxif" => Box::new(extreme::Extreme::new(extreme::Mode::Max, call.ty)),
         "take_any" => Box::new(extreme::Extreme::new(extreme::Mode::First, call.ty)),
-        "__arg_max_of" => Box::new(extreme::ArgExtreme::new(true, arg_ty.unwrap_or(call.ty), call.ty)),
-        "__arg_min_of" => Box::new(extreme::ArgExtreme::new(false, arg_ty.unwrap_or(call.ty), call.ty)),
-        "make_set" | "make_set_if" => Box::new(set::SetAcc::new(set::Output::Set, arg_ty.unwrap_or(call.ty), cap(1))),
-        "make_list" | "make_list_if" => Box::new(set::SetAcc::new(set::Output::List, arg_ty.unwrap_or(call.ty), cap(1))),
-        "__set_size" => Box::new(set::SetAcc::new(set::Output::Count, arg_ty.unwrap_or(call.ty), cap(1))),
-        "dcount" | "dcountif" => Box::new(set::SetAcc::new(set::Output::Count, arg_ty.unwrap_or(call.ty), usize::MAX)),
-        "percentile" => Box::new(stats::Percentile::new(literal_f64(1).unwrap_or(50.0), call.ty)),
+        "__arg_max_of" => Box::new(extreme::ArgExtreme::new(
+            true,
+            arg_ty.unwrap_or(call.ty),
+            call.ty,
+        )),
+        "__arg_min_of" => Box::new(extreme::ArgExtreme::new(
+            false,
+            arg_ty.unwrap_or(call.ty),
+            call.ty,
+        )),
+        "make_set" | "make_set_if" => Box::new(set::SetAcc::new(
+            set::Output::Set,
+            arg_ty.unwrap_or(call.ty),
+            cap(1),
+        )),
+        "make_list" | "make_list_if" => Box::new(set::SetAcc::new(
+            set::Output::List,
+            arg_ty.unwrap_or(call.ty),
+            cap(1),
+        )),
+        "__set_size" => Box::new(set::SetAcc::new(
+            set::Output::Count,
+            arg_ty.unwrap_or(call.ty),
+            cap(1),
+        )),
+        "dcount" | "dcountif" => Box::new(set::SetAcc::new(
+            set::Output::Count,
+            arg_ty.unwrap_or(call.ty),
+            usize::MAX,
+        )),
+        "percentile" => Box::new(stats::Percentile::new(
+            literal_f64(1).unwrap_or(50.0),
+            call.ty,
+        )),
         "median" => Box::new(stats::Percentile::new(50.0, call.ty)),
         "stdev" => Box::new(stats::Moments::new(stats::MomentKind::Stdev)),
         "variance" => Box::new(stats::Moments::new(stats::MomentKind::Variance)),
-        other => return Err(ExecError::Unsupported(format!("the aggregate `{other}` is not implemented"))),
+        other => {
+            return Err(ExecError::Unsupported(format!(
+                "the aggregate `{other}` is not implemented"
+            )))
+        }
     })
 }
 
 /// Downcasts a merged partner to the concrete accumulator type.
 pub(crate) fn downcast<T: 'static>(other: Box<dyn Accumulator>) -> Result<Box<T>> {
-    other
-        .into_any()
-        .downcast::<T>()
-        .map_err(|_| ExecError::internal("Accumulator::merge", "merging accumulators of different kinds"))
+    other.into_any().downcast::<T>().map_err(|_| {
+        ExecError::internal(
+            "Accumulator::merge",
+            "merging accumulators of different kinds",
+        )
+    })
 }
 
 /// Whether row `i` passes the `*if` predicate.

@@ -14,14 +14,27 @@ use crate::error::Result;
 
 pub fn sum(ty: KType) -> Box<dyn Accumulator> {
     if matches!(ty, KType::Real | KType::Decimal) {
-        Box::new(FloatSum { sums: Vec::new(), counts: Vec::new(), avg: false, ty })
+        Box::new(FloatSum {
+            sums: Vec::new(),
+            counts: Vec::new(),
+            avg: false,
+            ty,
+        })
     } else {
-        Box::new(IntSum { sums: Vec::new(), ty })
+        Box::new(IntSum {
+            sums: Vec::new(),
+            ty,
+        })
     }
 }
 
 pub fn avg(ty: KType) -> Box<dyn Accumulator> {
-    Box::new(FloatSum { sums: Vec::new(), counts: Vec::new(), avg: true, ty })
+    Box::new(FloatSum {
+        sums: Vec::new(),
+        counts: Vec::new(),
+        avg: true,
+        ty,
+    })
 }
 
 fn as_i64(array: &ArrayRef) -> Result<ArrayRef> {
@@ -29,7 +42,9 @@ fn as_i64(array: &ArrayRef) -> Result<ArrayRef> {
     Ok(match plain.data_type() {
         DataType::Int64 => plain,
         DataType::Utf8 => cast(&cast(&plain, &DataType::Float64)?, &DataType::Int64)?,
-        DataType::Duration(_) | DataType::Timestamp(_, _) => cast(&cast(&plain, &DataType::Int64)?, &DataType::Int64)?,
+        DataType::Duration(_) | DataType::Timestamp(_, _) => {
+            cast(&cast(&plain, &DataType::Int64)?, &DataType::Int64)?
+        }
         _ => cast(&plain, &DataType::Int64)?,
     })
 }
@@ -38,7 +53,9 @@ fn as_f64(array: &ArrayRef) -> Result<ArrayRef> {
     let plain = crate::expr::decode_array(array)?;
     Ok(match plain.data_type() {
         DataType::Float64 => plain,
-        DataType::Duration(_) | DataType::Timestamp(_, _) => cast(&cast(&plain, &DataType::Int64)?, &DataType::Float64)?,
+        DataType::Duration(_) | DataType::Timestamp(_, _) => {
+            cast(&cast(&plain, &DataType::Int64)?, &DataType::Float64)?
+        }
         _ => cast(&plain, &DataType::Float64)?,
     })
 }
@@ -49,9 +66,17 @@ pub struct IntSum {
 }
 
 impl Accumulator for IntSum {
-    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
         grow(&mut self.sums, num_groups, 0);
-        let Some(arg) = args.first() else { return Ok(()) };
+        let Some(arg) = args.first() else {
+            return Ok(());
+        };
         let values = as_i64(arg)?;
         let values = values.as_primitive::<Int64Type>();
         for (i, &g) in groups.iter().enumerate() {
@@ -63,7 +88,12 @@ impl Accumulator for IntSum {
         Ok(())
     }
 
-    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
         let other = downcast::<IntSum>(other)?;
         grow(&mut self.sums, num_groups, 0);
         for (g, s) in other.sums.iter().enumerate() {
@@ -92,10 +122,18 @@ pub struct FloatSum {
 }
 
 impl Accumulator for FloatSum {
-    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
         grow(&mut self.sums, num_groups, 0.0);
         grow(&mut self.counts, num_groups, 0);
-        let Some(arg) = args.first() else { return Ok(()) };
+        let Some(arg) = args.first() else {
+            return Ok(());
+        };
         let values = as_f64(arg)?;
         let values = values.as_primitive::<Float64Type>();
         for (i, &g) in groups.iter().enumerate() {
@@ -107,14 +145,18 @@ impl Accumulator for FloatSum {
         Ok(())
     }
 
-    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
         let other = downcast::<FloatSum>(other)?;
         grow(&mut self.sums, num_groups, 0.0);
         grow(&mut self.counts, num_groups, 0);
-        for g in 0..other.sums.len() {
-            let t = mapping[g] as usize;
-            self.sums[t] += other.sums[g];
-            self.counts[t] += other.counts[g];
+        for ((s, c), t) in other.sums.iter().zip(&other.counts).zip(mapping) {
+            self.sums[*t as usize] += s;
+            self.counts[*t as usize] += c;
         }
         Ok(())
     }
@@ -123,13 +165,19 @@ impl Accumulator for FloatSum {
         grow(&mut self.sums, num_groups, 0.0);
         grow(&mut self.counts, num_groups, 0);
         let values: Float64Array = if self.avg {
-            self.sums.iter().zip(&self.counts).map(|(s, c)| if *c == 0 { None } else { Some(s / *c as f64) }).collect()
+            self.sums
+                .iter()
+                .zip(&self.counts)
+                .map(|(s, c)| if *c == 0 { None } else { Some(s / *c as f64) })
+                .collect()
         } else {
             self.sums.iter().map(|s| Some(*s)).collect()
         };
         let array: ArrayRef = Arc::new(values);
         Ok(match self.ty {
-            KType::TimeSpan | KType::DateTime => cast(&cast(&array, &DataType::Int64)?, &self.ty.arrow_type())?,
+            KType::TimeSpan | KType::DateTime => {
+                cast(&cast(&array, &DataType::Int64)?, &self.ty.arrow_type())?
+            }
             _ => cast(&array, &self.ty.arrow_type())?,
         })
     }

@@ -114,17 +114,32 @@ impl SetAcc {
 
     fn values_of(&self, g: usize) -> impl Iterator<Item = u64> + '_ {
         let first = (self.len[g] > 0).then_some(self.first[g]);
-        let rest = self.rest.get(&(g as u32)).map(|e| e.items.as_slice()).unwrap_or(&[]);
+        let rest = self
+            .rest
+            .get(&(g as u32))
+            .map(|e| e.items.as_slice())
+            .unwrap_or(&[]);
         first.into_iter().chain(rest.iter().copied())
     }
 }
 
 impl Accumulator for SetAcc {
-    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
         grow(&mut self.first, num_groups, 0);
         grow(&mut self.len, num_groups, 0);
-        let Some(arg) = args.first() else { return Ok(()) };
-        let (mut codes, mut nulls) = (std::mem::take(&mut self.codes), std::mem::take(&mut self.nulls));
+        let Some(arg) = args.first() else {
+            return Ok(());
+        };
+        let (mut codes, mut nulls) = (
+            std::mem::take(&mut self.codes),
+            std::mem::take(&mut self.nulls),
+        );
         self.coder.encode(arg, &mut codes, &mut nulls)?;
         for (i, &g) in groups.iter().enumerate() {
             if !nulls[i] && selected(filter, i) {
@@ -135,15 +150,20 @@ impl Accumulator for SetAcc {
         Ok(())
     }
 
-    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
         let other = downcast::<SetAcc>(other)?;
         grow(&mut self.first, num_groups, 0);
         grow(&mut self.len, num_groups, 0);
-        for g in 0..other.len.len() {
+        for (g, target) in mapping.iter().enumerate().take(other.len.len()) {
             let values: Vec<u64> = other.values_of(g).collect();
             for v in values {
                 let code = self.coder.translate(&other.coder, v);
-                self.insert(mapping[g], code);
+                self.insert(*target, code);
             }
         }
         Ok(())
@@ -153,12 +173,15 @@ impl Accumulator for SetAcc {
         grow(&mut self.first, num_groups, 0);
         grow(&mut self.len, num_groups, 0);
         if self.output == Output::Count {
-            return Ok(Arc::new(Int64Array::from_iter_values(self.len.iter().map(|l| *l as i64))));
+            return Ok(Arc::new(Int64Array::from_iter_values(
+                self.len.iter().map(|l| *l as i64),
+            )));
         }
         let mut b = StringBuilder::with_capacity(num_groups, num_groups * 16);
         let mut text = String::new();
         for g in 0..num_groups {
-            let items: Vec<serde_json::Value> = self.values_of(g).map(|c| self.coder.to_json(c)).collect();
+            let items: Vec<serde_json::Value> =
+                self.values_of(g).map(|c| self.coder.to_json(c)).collect();
             text.clear();
             text.push_str(&serde_json::Value::Array(items).to_string());
             b.append_value(&text);

@@ -16,7 +16,9 @@ fn as_f64(array: &ArrayRef) -> Result<ArrayRef> {
     let plain = crate::expr::decode_array(array)?;
     Ok(match plain.data_type() {
         DataType::Float64 => plain,
-        DataType::Duration(_) | DataType::Timestamp(_, _) => cast(&cast(&plain, &DataType::Int64)?, &DataType::Float64)?,
+        DataType::Duration(_) | DataType::Timestamp(_, _) => {
+            cast(&cast(&plain, &DataType::Int64)?, &DataType::Float64)?
+        }
         _ => cast(&plain, &DataType::Float64)?,
     })
 }
@@ -29,14 +31,26 @@ pub struct Percentile {
 
 impl Percentile {
     pub fn new(p: f64, ty: KType) -> Self {
-        Percentile { p: p.clamp(0.0, 100.0), ty, values: Vec::new() }
+        Percentile {
+            p: p.clamp(0.0, 100.0),
+            ty,
+            values: Vec::new(),
+        }
     }
 }
 
 impl Accumulator for Percentile {
-    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
         grow(&mut self.values, num_groups, Vec::new());
-        let Some(arg) = args.first() else { return Ok(()) };
+        let Some(arg) = args.first() else {
+            return Ok(());
+        };
         let v = as_f64(arg)?;
         let v = v.as_primitive::<Float64Type>();
         for (i, &g) in groups.iter().enumerate() {
@@ -47,7 +61,12 @@ impl Accumulator for Percentile {
         Ok(())
     }
 
-    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
         let other = downcast::<Percentile>(other)?;
         grow(&mut self.values, num_groups, Vec::new());
         for (g, vals) in other.values.into_iter().enumerate() {
@@ -75,7 +94,9 @@ impl Accumulator for Percentile {
         let array: ArrayRef = Arc::new(out);
         Ok(match self.ty {
             KType::Real | KType::Decimal => array,
-            KType::DateTime | KType::TimeSpan => cast(&cast(&array, &DataType::Int64)?, &self.ty.arrow_type())?,
+            KType::DateTime | KType::TimeSpan => {
+                cast(&cast(&array, &DataType::Int64)?, &self.ty.arrow_type())?
+            }
             other => cast(&array, &other.arrow_type())?,
         })
     }
@@ -99,14 +120,25 @@ pub struct Moments {
 
 impl Moments {
     pub fn new(kind: MomentKind) -> Self {
-        Moments { kind, state: Vec::new() }
+        Moments {
+            kind,
+            state: Vec::new(),
+        }
     }
 }
 
 impl Accumulator for Moments {
-    fn update(&mut self, groups: &[u32], num_groups: usize, args: &[ArrayRef], filter: Option<&BooleanArray>) -> Result<()> {
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
         grow(&mut self.state, num_groups, (0.0, 0.0, 0.0));
-        let Some(arg) = args.first() else { return Ok(()) };
+        let Some(arg) = args.first() else {
+            return Ok(());
+        };
         let v = as_f64(arg)?;
         let v = v.as_primitive::<Float64Type>();
         for (i, &g) in groups.iter().enumerate() {
@@ -122,7 +154,12 @@ impl Accumulator for Moments {
         Ok(())
     }
 
-    fn merge(&mut self, other: Box<dyn Accumulator>, mapping: &[u32], num_groups: usize) -> Result<()> {
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
         let other = downcast::<Moments>(other)?;
         grow(&mut self.state, num_groups, (0.0, 0.0, 0.0));
         for (g, (nb, mb, m2b)) in other.state.into_iter().enumerate() {

@@ -29,18 +29,28 @@ struct DictArg {
 }
 
 fn as_dict(array: &ArrayRef) -> Result<Option<DictArg>> {
-    let DataType::Dictionary(key, _) = array.data_type() else { return Ok(None) };
+    let DataType::Dictionary(key, _) = array.data_type() else {
+        return Ok(None);
+    };
     if **key != DataType::Int32 {
         return Ok(None);
     }
-    let Some(dict) = array.as_any().downcast_ref::<DictionaryArray<Int32Type>>() else { return Ok(None) };
+    let Some(dict) = array.as_any().downcast_ref::<DictionaryArray<Int32Type>>() else {
+        return Ok(None);
+    };
     let keys = dict.keys().clone();
     if keys.null_count() == 0 {
-        return Ok(Some(DictArg { keys, values: dict.values().clone() }));
+        return Ok(Some(DictArg {
+            keys,
+            values: dict.values().clone(),
+        }));
     }
     // Nulls become one more value (a null), so kernels see null inputs as Kusto does.
     let n = dict.values().len() as i32;
-    let values = concat(&[dict.values().as_ref(), arrow::array::new_null_array(dict.values().data_type(), 1).as_ref()])?;
+    let values = concat(&[
+        dict.values().as_ref(),
+        arrow::array::new_null_array(dict.values().data_type(), 1).as_ref(),
+    ])?;
     let keys: Int32Array = keys.iter().map(|k| Some(k.unwrap_or(n))).collect();
     Ok(Some(DictArg { keys, values }))
 }
@@ -81,7 +91,11 @@ pub fn try_eval_on_values(
     let mut group_of: Vec<Option<usize>> = vec![None; dicts.len()];
     for (i, d) in dicts.iter().enumerate() {
         let Some(d) = d else { continue };
-        let found = groups.iter().position(|&g| dicts[g].as_ref().is_some_and(|gd| same_keys(&gd.keys, &d.keys) && gd.values.len() == d.values.len()));
+        let found = groups.iter().position(|&g| {
+            dicts[g]
+                .as_ref()
+                .is_some_and(|gd| same_keys(&gd.keys, &d.keys) && gd.values.len() == d.values.len())
+        });
         match found {
             Some(g) => group_of[i] = Some(g),
             None => {
@@ -93,7 +107,10 @@ pub fn try_eval_on_values(
     let (keys, value_args) = if groups.len() == 1 {
         let first = dicts[groups[0]].as_ref().map(|d| d.keys.clone());
         let Some(keys) = first else { return Ok(None) };
-        if dicts[groups[0]].as_ref().is_some_and(|d| d.values.len() > rows) {
+        if dicts[groups[0]]
+            .as_ref()
+            .is_some_and(|d| d.values.len() > rows)
+        {
             return Ok(None);
         }
         let value_args: Vec<Datum> = args
@@ -118,7 +135,12 @@ pub fn try_eval_on_values(
         Some(n) => n,
         None => return Ok(None),
     };
-    let kc = KernelContext { rows: n_values, now: ctx.now, arg_types, return_type };
+    let kc = KernelContext {
+        rows: n_values,
+        now: ctx.now,
+        arg_types,
+        return_type,
+    };
     let values = kernel(&value_args, &kc)?;
     let dict = DictionaryArray::<Int32Type>::try_new(keys, values)?;
     Ok(Some(Arc::new(dict)))
@@ -133,7 +155,10 @@ fn combine(
     args: &[Datum],
     rows: usize,
 ) -> Result<Option<(PrimitiveArray<Int32Type>, Vec<Datum>)>> {
-    let sizes: Vec<usize> = groups.iter().map(|&g| dicts[g].as_ref().map_or(1, |d| d.values.len())).collect();
+    let sizes: Vec<usize> = groups
+        .iter()
+        .map(|&g| dicts[g].as_ref().map_or(1, |d| d.values.len()))
+        .collect();
     let mut product: usize = 1;
     for s in &sizes {
         product = match product.checked_mul(*s) {
@@ -143,7 +168,11 @@ fn combine(
     }
     let group_keys: Vec<&[i32]> = groups
         .iter()
-        .map(|&g| dicts[g].as_ref().map_or(&[][..], |d| d.keys.values().as_ref()))
+        .map(|&g| {
+            dicts[g]
+                .as_ref()
+                .map_or(&[][..], |d| d.keys.values().as_ref())
+        })
         .collect();
     let mut slot = vec![-1i32; product];
     let mut combos: Vec<Vec<i32>> = vec![Vec::new(); groups.len()];

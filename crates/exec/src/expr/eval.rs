@@ -31,13 +31,22 @@ pub fn evaluate(expr: &BoundExpr, batch: &RecordBatch, ctx: &ExecContext) -> Res
 }
 
 /// A predicate as a plain boolean array (null = not selected).
-pub fn evaluate_predicate(expr: &BoundExpr, batch: &RecordBatch, ctx: &ExecContext) -> Result<BooleanArray> {
+pub fn evaluate_predicate(
+    expr: &BoundExpr,
+    batch: &RecordBatch,
+    ctx: &ExecContext,
+) -> Result<BooleanArray> {
     let array = decode(&evaluate(expr, batch, ctx)?)?;
     array
         .as_any()
         .downcast_ref::<BooleanArray>()
         .cloned()
-        .ok_or_else(|| ExecError::internal("evaluate_predicate", format!("predicate gave {}", array.data_type())))
+        .ok_or_else(|| {
+            ExecError::internal(
+                "evaluate_predicate",
+                format!("predicate gave {}", array.data_type()),
+            )
+        })
 }
 
 /// Evaluates an expression without column references (constant folding).
@@ -63,8 +72,9 @@ fn eval_datum(expr: &BoundExpr, batch: &RecordBatch, ctx: &ExecContext) -> Resul
             .ok_or_else(|| ExecError::internal("evaluate", format!("column {index} out of range"))),
         BoundExpr::Literal(v) => Ok(Datum::Scalar(v.clone())),
         BoundExpr::Call { func, args, ty } => {
-            let k = kernel(func.name)
-                .ok_or_else(|| ExecError::internal("evaluate", format!("no kernel for `{}`", func.name)))?;
+            let k = kernel(func.name).ok_or_else(|| {
+                ExecError::internal("evaluate", format!("no kernel for `{}`", func.name))
+            })?;
             let mut values = Vec::with_capacity(args.len());
             for a in args {
                 values.push(eval_datum(a, batch, ctx)?);
@@ -72,7 +82,9 @@ fn eval_datum(expr: &BoundExpr, batch: &RecordBatch, ctx: &ExecContext) -> Resul
             let arg_types: Vec<KType> = args.iter().map(BoundExpr::ty).collect();
             let rows = batch.num_rows();
             if !func.volatile {
-                if let Some(result) = dictionary::try_eval_on_values(k, &values, &arg_types, *ty, rows, ctx)? {
+                if let Some(result) =
+                    dictionary::try_eval_on_values(k, &values, &arg_types, *ty, rows, ctx)?
+                {
                     return Ok(Datum::Array(result));
                 }
             }
@@ -85,11 +97,21 @@ fn eval_datum(expr: &BoundExpr, batch: &RecordBatch, ctx: &ExecContext) -> Resul
             }
             if plain.iter().all(|d| matches!(d, Datum::Scalar(_))) && !func.volatile {
                 // All constant: compute once, broadcast lazily.
-                let kc = KernelContext { rows: 1, now: ctx.now, arg_types: &arg_types, return_type: *ty };
+                let kc = KernelContext {
+                    rows: 1,
+                    now: ctx.now,
+                    arg_types: &arg_types,
+                    return_type: *ty,
+                };
                 let one = k(&plain, &kc)?;
                 return Ok(Datum::Scalar(array_cell(one.as_ref(), 0, *ty)?));
             }
-            let kc = KernelContext { rows, now: ctx.now, arg_types: &arg_types, return_type: *ty };
+            let kc = KernelContext {
+                rows,
+                now: ctx.now,
+                arg_types: &arg_types,
+                return_type: *ty,
+            };
             let out = k(&plain, &kc)?;
             if out.len() != rows {
                 return Err(ExecError::internal(

@@ -29,9 +29,15 @@ enum KeyShape {
 
 fn shape(key: &BoundExpr, schema: &Schema) -> Option<KeyShape> {
     match key {
-        BoundExpr::Column { index, .. } => Some(KeyShape::Column(schema.columns.get(*index)?.name.clone())),
-        BoundExpr::Call { func, args, .. } if matches!(func.name, "bin" | "floor") && args.len() == 2 => {
-            let BoundExpr::Column { index, .. } = &args[0] else { return None };
+        BoundExpr::Column { index, .. } => {
+            Some(KeyShape::Column(schema.columns.get(*index)?.name.clone()))
+        }
+        BoundExpr::Call { func, args, .. }
+            if matches!(func.name, "bin" | "floor") && args.len() == 2 =>
+        {
+            let BoundExpr::Column { index, .. } = &args[0] else {
+                return None;
+            };
             let step = match args[1].as_literal()? {
                 ScalarValue::TimeSpan(v) | ScalarValue::Long(v) => *v,
                 ScalarValue::Int(v) => *v as i64,
@@ -45,13 +51,19 @@ fn shape(key: &BoundExpr, schema: &Schema) -> Option<KeyShape> {
 }
 
 /// The key's value range in one partition, or `None` when unknown.
-fn range(shape: &KeyShape, source: &DataSource, table: &str, part: Partition) -> Option<(StatValue, StatValue)> {
+fn range(
+    shape: &KeyShape,
+    source: &DataSource,
+    table: &str,
+    part: Partition,
+) -> Option<(StatValue, StatValue)> {
     match shape {
         KeyShape::Column(c) => source.column_range(table, part, c),
         KeyShape::Bin(c, step) => match source.column_range(table, part, c)? {
-            (StatValue::Int(lo), StatValue::Int(hi)) => {
-                Some((StatValue::Int(lo.div_euclid(*step) * step), StatValue::Int(hi.div_euclid(*step) * step)))
-            }
+            (StatValue::Int(lo), StatValue::Int(hi)) => Some((
+                StatValue::Int(lo.div_euclid(*step) * step),
+                StatValue::Int(hi.div_euclid(*step) * step),
+            )),
             _ => None,
         },
     }
@@ -67,7 +79,7 @@ pub fn components(
     keys: &[BoundExpr],
 ) -> Option<Vec<Vec<usize>>> {
     let n = partitions.len();
-    if n < 2 || n > MAX_PARTITIONS || keys.is_empty() {
+    if !(2..=MAX_PARTITIONS).contains(&n) || keys.is_empty() {
         return None;
     }
     let shapes: Vec<Option<KeyShape>> = keys.iter().map(|k| shape(k, schema)).collect();
@@ -76,7 +88,12 @@ pub fn components(
     }
     let ranges: Vec<Vec<Option<(StatValue, StatValue)>>> = partitions
         .iter()
-        .map(|p| shapes.iter().map(|s| s.as_ref().and_then(|s| range(s, source, table, *p))).collect())
+        .map(|p| {
+            shapes
+                .iter()
+                .map(|s| s.as_ref().and_then(|s| range(s, source, table, *p)))
+                .collect()
+        })
         .collect();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -146,13 +163,16 @@ pub fn partitions_holding(
 ) -> Vec<bool> {
     let shapes: Vec<Option<KeyShape>> = keys.iter().map(|k| shape(k, schema)).collect();
     let n_groups = groups.first().map_or(0, |a| a.len());
-    let values: Vec<Vec<Option<StatValue>>> =
-        (0..n_groups).map(|g| groups.iter().map(|a| stat_of(a, g)).collect()).collect();
+    let values: Vec<Vec<Option<StatValue>>> = (0..n_groups)
+        .map(|g| groups.iter().map(|a| stat_of(a, g)).collect())
+        .collect();
     partitions
         .iter()
         .map(|p| {
-            let ranges: Vec<Option<(StatValue, StatValue)>> =
-                shapes.iter().map(|s| s.as_ref().and_then(|s| range(s, source, table, *p))).collect();
+            let ranges: Vec<Option<(StatValue, StatValue)>> = shapes
+                .iter()
+                .map(|s| s.as_ref().and_then(|s| range(s, source, table, *p)))
+                .collect();
             values.iter().any(|g| {
                 g.iter().zip(&ranges).all(|(v, r)| match (v, r) {
                     (Some(v), Some((lo, hi))) => lo <= v && v <= hi,

@@ -8,7 +8,11 @@ use crate::context::ExecContext;
 use crate::error::Result;
 use crate::expr::evaluate_predicate;
 
-pub fn filter(batch: &RecordBatch, predicate: &BoundExpr, ctx: &ExecContext) -> Result<RecordBatch> {
+pub fn filter(
+    batch: &RecordBatch,
+    predicate: &BoundExpr,
+    ctx: &ExecContext,
+) -> Result<RecordBatch> {
     let mask = evaluate_predicate(predicate, batch, ctx)?;
     if mask.true_count() == batch.num_rows() && mask.null_count() == 0 {
         return Ok(batch.clone());

@@ -79,7 +79,9 @@ impl GroupTable {
         let hash = hash_key(key);
         let width = self.width;
         let arena = &self.arena;
-        if let Some(&g) = self.table.find(hash, |&g| same_key(&arena[g as usize * width..(g as usize + 1) * width], key)) {
+        if let Some(&g) = self.table.find(hash, |&g| {
+            same_key(&arena[g as usize * width..(g as usize + 1) * width], key)
+        }) {
             return g;
         }
         let g = self.num_groups as u32;
@@ -92,7 +94,13 @@ impl GroupTable {
     }
 
     /// Adds a batch: evaluates the keys and the aggregate arguments on it.
-    pub fn update(&mut self, batch: &RecordBatch, keys: &[BoundExpr], calls: &[AggregateCall], ctx: &ExecContext) -> Result<()> {
+    pub fn update(
+        &mut self,
+        batch: &RecordBatch,
+        keys: &[BoundExpr],
+        calls: &[AggregateCall],
+        ctx: &ExecContext,
+    ) -> Result<()> {
         let rows = batch.num_rows();
         if rows == 0 {
             return Ok(());
@@ -119,8 +127,16 @@ impl GroupTable {
         }
         self.row_keys = row_keys;
         for (acc, call) in self.accumulators.iter_mut().zip(calls) {
-            let args: Vec<ArrayRef> = call.args.iter().map(|a| evaluate(a, batch, ctx)).collect::<Result<_>>()?;
-            let filter = call.filter.as_ref().map(|f| evaluate_predicate(f, batch, ctx)).transpose()?;
+            let args: Vec<ArrayRef> = call
+                .args
+                .iter()
+                .map(|a| evaluate(a, batch, ctx))
+                .collect::<Result<_>>()?;
+            let filter = call
+                .filter
+                .as_ref()
+                .map(|f| evaluate_predicate(f, batch, ctx))
+                .transpose()?;
             acc.update(&self.group_ids, self.num_groups, &args, filter.as_ref())?;
         }
         Ok(())
@@ -245,7 +261,12 @@ impl GroupTable {
     }
 
     /// For each row of `batch`: is its key one of this table's groups?
-    pub fn probe(&self, batch: &RecordBatch, keys: &[BoundExpr], ctx: &ExecContext) -> Result<BooleanArray> {
+    pub fn probe(
+        &self,
+        batch: &RecordBatch,
+        keys: &[BoundExpr],
+        ctx: &ExecContext,
+    ) -> Result<BooleanArray> {
         let rows = batch.num_rows();
         let width = self.width;
         let mut row_keys = vec![0u64; rows * width];
@@ -271,7 +292,9 @@ impl GroupTable {
                 let key = &row_keys[r * width..(r + 1) * width];
                 Some(
                     self.table
-                        .find(hash_key(key), |&g| same_key(&arena[g as usize * width..(g as usize + 1) * width], key))
+                        .find(hash_key(key), |&g| {
+                            same_key(&arena[g as usize * width..(g as usize + 1) * width], key)
+                        })
                         .is_some(),
                 )
             })

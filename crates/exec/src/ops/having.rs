@@ -27,7 +27,12 @@ fn is_array_length(name: &str) -> bool {
 }
 
 /// `Some` when the condition reads fewer aggregates than the summarize computes.
-pub fn plan_two_pass(keys: &[BoundExpr], calls: &[AggregateCall], having: &BoundExpr, schema: &Schema) -> Option<TwoPass> {
+pub fn plan_two_pass(
+    keys: &[BoundExpr],
+    calls: &[AggregateCall],
+    having: &BoundExpr,
+    schema: &Schema,
+) -> Option<TwoPass> {
     let nkeys = keys.len();
     // Per aggregate: used at all, used other than inside arraylength().
     let mut used = vec![false; calls.len()];
@@ -47,16 +52,28 @@ pub fn plan_two_pass(keys: &[BoundExpr], calls: &[AggregateCall], having: &Bound
         }
         let sized = !used_bare[i] && matches!(call.func.name, "make_set" | "make_set_if");
         let c = if sized {
-            AggregateCall { func: set_size, args: call.args.clone(), filter: call.filter.clone(), ty: KType::Long }
+            AggregateCall {
+                func: set_size,
+                args: call.args.clone(),
+                filter: call.filter.clone(),
+                ty: KType::Long,
+            }
         } else {
             call.clone()
         };
         new_index[i] = Some((nkeys + pass1.len(), sized));
-        columns.push(Column { name: schema.columns[nkeys + i].name.clone(), ty: c.ty });
+        columns.push(Column {
+            name: schema.columns[nkeys + i].name.clone(),
+            ty: c.ty,
+        });
         pass1.push(c);
     }
     let having = rewrite(having, nkeys, &new_index);
-    Some(TwoPass { calls: pass1, having, schema: Schema::new(columns) })
+    Some(TwoPass {
+        calls: pass1,
+        having,
+        schema: Schema::new(columns),
+    })
 }
 
 fn scan_uses(e: &BoundExpr, nkeys: usize, used: &mut [bool], bare: &mut [bool], in_length: bool) {
@@ -68,7 +85,9 @@ fn scan_uses(e: &BoundExpr, nkeys: usize, used: &mut [bool], bare: &mut [bool], 
             }
         }
         BoundExpr::Call { func, args, .. } => {
-            let length = is_array_length(func.name) && args.len() == 1 && matches!(args[0], BoundExpr::Column { .. });
+            let length = is_array_length(func.name)
+                && args.len() == 1
+                && matches!(args[0], BoundExpr::Column { .. });
             for a in args {
                 scan_uses(a, nkeys, used, bare, length);
             }
@@ -79,21 +98,35 @@ fn scan_uses(e: &BoundExpr, nkeys: usize, used: &mut [bool], bare: &mut [bool], 
 
 fn rewrite(e: &BoundExpr, nkeys: usize, new_index: &[Option<(usize, bool)>]) -> BoundExpr {
     match e {
-        BoundExpr::Column { index, name, ty } if *index >= nkeys => match new_index[index - nkeys] {
-            Some((i, _)) => BoundExpr::Column { index: i, name: name.clone(), ty: *ty },
-            None => e.clone(),
-        },
+        BoundExpr::Column { index, name, ty } if *index >= nkeys => {
+            match new_index[index - nkeys] {
+                Some((i, _)) => BoundExpr::Column {
+                    index: i,
+                    name: name.clone(),
+                    ty: *ty,
+                },
+                None => e.clone(),
+            }
+        }
         BoundExpr::Call { func, args, ty } => {
             if is_array_length(func.name) && args.len() == 1 {
                 if let BoundExpr::Column { index, name, .. } = &args[0] {
                     if *index >= nkeys {
                         if let Some((i, true)) = new_index[index - nkeys] {
-                            return BoundExpr::Column { index: i, name: name.clone(), ty: KType::Long };
+                            return BoundExpr::Column {
+                                index: i,
+                                name: name.clone(),
+                                ty: KType::Long,
+                            };
                         }
                     }
                 }
             }
-            BoundExpr::Call { func, args: args.iter().map(|a| rewrite(a, nkeys, new_index)).collect(), ty: *ty }
+            BoundExpr::Call {
+                func,
+                args: args.iter().map(|a| rewrite(a, nkeys, new_index)).collect(),
+                ty: *ty,
+            }
         }
         other => other.clone(),
     }

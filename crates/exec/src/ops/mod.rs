@@ -21,7 +21,11 @@ use crate::expr::decode_array;
 
 /// A batch with `schema`'s names; array types are kept as they are (a column
 /// may be dictionary-encoded inside the engine).
-pub fn batch_with_schema(schema: &Schema, columns: Vec<ArrayRef>, rows: usize) -> Result<RecordBatch> {
+pub fn batch_with_schema(
+    schema: &Schema,
+    columns: Vec<ArrayRef>,
+    rows: usize,
+) -> Result<RecordBatch> {
     let fields: Vec<Field> = schema
         .columns
         .iter()
@@ -42,7 +46,11 @@ pub fn normalize(batch: &RecordBatch, schema: &Schema) -> Result<RecordBatch> {
     for (array, c) in batch.columns().iter().zip(&schema.columns) {
         let plain = decode_array(array)?;
         let want = c.ty.arrow_type();
-        columns.push(if *plain.data_type() == want { plain } else { arrow::compute::cast(&plain, &want)? });
+        columns.push(if *plain.data_type() == want {
+            plain
+        } else {
+            arrow::compute::cast(&plain, &want)?
+        });
     }
     Ok(RecordBatch::try_new_with_options(
         schema.to_arrow(),

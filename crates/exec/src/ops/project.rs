@@ -9,7 +9,15 @@ use crate::context::ExecContext;
 use crate::error::Result;
 use crate::expr::evaluate;
 
-pub fn project(batch: &RecordBatch, exprs: &[BoundExpr], schema: &Schema, ctx: &ExecContext) -> Result<RecordBatch> {
-    let columns: Vec<ArrayRef> = exprs.iter().map(|e| evaluate(e, batch, ctx)).collect::<Result<_>>()?;
+pub fn project(
+    batch: &RecordBatch,
+    exprs: &[BoundExpr],
+    schema: &Schema,
+    ctx: &ExecContext,
+) -> Result<RecordBatch> {
+    let columns: Vec<ArrayRef> = exprs
+        .iter()
+        .map(|e| evaluate(e, batch, ctx))
+        .collect::<Result<_>>()?;
     batch_with_schema(schema, columns, batch.num_rows())
 }

@@ -16,7 +16,11 @@ pub fn values_batch(schema: &Schema, rows: &[Vec<ScalarValue>]) -> Result<Record
             .iter()
             .map(|row| {
                 let v = row.get(c).cloned().unwrap_or(ScalarValue::Null(col.ty));
-                let v = if v.ktype() == col.ty { v } else { ScalarValue::Null(col.ty) };
+                let v = if v.ktype() == col.ty {
+                    v
+                } else {
+                    ScalarValue::Null(col.ty)
+                };
                 scalar_to_array(&v, 1)
             })
             .collect::<Result<_>>()?;

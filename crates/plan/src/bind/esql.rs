@@ -11,7 +11,11 @@ use crate::error::{PlanError, Result};
 use crate::logical::LogicalPlan;
 
 impl<'a> Binder<'a> {
-    pub(crate) fn bind_esql_from(&mut self, names: &[ast::Ident], span: ast::Span) -> Result<LogicalPlan> {
+    pub(crate) fn bind_esql_from(
+        &mut self,
+        names: &[ast::Ident],
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
         let mut inputs = Vec::new();
         let mut sources: Vec<EcsSource> = Vec::new();
         for name in names {
@@ -33,7 +37,10 @@ impl<'a> Binder<'a> {
                     format!("unknown index `{}`", name.name),
                     "no index or data stream has this name",
                 )
-                .with_help(format!("iishunt serves {} (patterns such as `logs-iis.*` work too)", known.join(", "))));
+                .with_help(format!(
+                    "iishunt serves {} (patterns such as `logs-iis.*` work too)",
+                    known.join(", ")
+                )));
             }
             for s in matched {
                 if !sources.contains(&s) {
@@ -46,7 +53,8 @@ impl<'a> Binder<'a> {
         }
         if inputs.is_empty() {
             // Patterns that match nothing give an empty input, as in Elasticsearch.
-            self.notes.push("no index matches the FROM patterns: the result is empty".into());
+            self.notes
+                .push("no index matches the FROM patterns: the result is empty".into());
             return Ok(LogicalPlan::Values(crate::logical::Values {
                 schema: crate::schema::Schema::default(),
                 rows: vec![],
@@ -59,7 +67,10 @@ impl<'a> Binder<'a> {
     fn bind_view(&mut self, source: EcsSource, span: ast::Span) -> Result<LogicalPlan> {
         let table = source.table_name();
         if self.catalog.table(table).is_none() {
-            return Err(not_supported(&format!("FROM {}", source.index_name()), span));
+            return Err(not_supported(
+                &format!("FROM {}", source.index_name()),
+                span,
+            ));
         }
         let mut items: Vec<String> = ecs::fields(source)
             .iter()
@@ -67,9 +78,19 @@ impl<'a> Binder<'a> {
             .collect();
         if source == EcsSource::Access {
             if let Some(col) = self.catalog.table(table).and_then(|t| {
-                t.schema.names().find(|n| n.to_ascii_lowercase().replace(['-', '_', '(', ')'], "").ends_with("xforwardedfor")).map(str::to_string)
+                t.schema
+                    .names()
+                    .find(|n| {
+                        n.to_ascii_lowercase()
+                            .replace(['-', '_', '(', ')'], "")
+                            .ends_with("xforwardedfor")
+                    })
+                    .map(str::to_string)
             }) {
-                items.push(format!("['network.forwarded_ip'] = {}", ecs::forwarded_ip_kql(&format!("['{col}']"))));
+                items.push(format!(
+                    "['network.forwarded_ip'] = {}",
+                    ecs::forwarded_ip_kql(&format!("['{col}']"))
+                ));
             }
         }
         let text = format!("{table}\n| project {}", items.join(",\n  "));
@@ -77,12 +98,20 @@ impl<'a> Binder<'a> {
             PlanError::new(
                 "plan::internal",
                 span,
-                format!("the ECS view of {table} does not parse: {} (this is a bug)", e.message),
+                format!(
+                    "the ECS view of {table} does not parse: {} (this is a bug)",
+                    e.message
+                ),
                 "here",
             )
         })?;
         let Some(ast::Statement::Tabular(t)) = query.statements.into_iter().last() else {
-            return Err(PlanError::new("plan::internal", span, "the ECS view is empty (this is a bug)", "here"));
+            return Err(PlanError::new(
+                "plan::internal",
+                span,
+                "the ECS view is empty (this is a bug)",
+                "here",
+            ));
         };
         let saved = self.dialect;
         self.dialect = Dialect::Kql;

@@ -32,7 +32,12 @@ impl<'a> Binder<'a> {
                 "`$left` / `$right` can only be used in a join's `on` clause",
                 "here",
             )),
-            ExprKind::Star => Err(PlanError::new("plan::star", span, "`*` is not a value here", "here")),
+            ExprKind::Star => Err(PlanError::new(
+                "plan::star",
+                span,
+                "`*` is not a value here",
+                "here",
+            )),
             ExprKind::Unary { op, expr } => {
                 let inner = self.bind_expr(expr, schema, agg)?;
                 match op {
@@ -46,7 +51,12 @@ impl<'a> Binder<'a> {
                 let r = self.bind_expr(right, schema, agg)?;
                 self.bind_binary(*op, l, r, span)
             }
-            ExprKind::In { expr, list, negated, case_insensitive } => {
+            ExprKind::In {
+                expr,
+                list,
+                negated,
+                case_insensitive,
+            } => {
                 let x = self.bind_expr(expr, schema, agg.as_deref_mut())?;
                 let mut args = vec![x];
                 for item in list {
@@ -75,7 +85,12 @@ impl<'a> Binder<'a> {
                 }
                 self.call_op(if *all { "__has_all" } else { "__has_any" }, args, span)
             }
-            ExprKind::Between { expr, low, high, negated } => {
+            ExprKind::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
                 let x = self.bind_expr(expr, schema, agg.as_deref_mut())?;
                 let lo = self.bind_expr(low, schema, agg.as_deref_mut())?;
                 let hi = self.bind_expr(high, schema, agg)?;
@@ -116,7 +131,9 @@ impl<'a> Binder<'a> {
     /// `x in (T)` with `T` a table or tabular `let`: the values of T's first
     /// column, computed now, as one dynamic array.
     fn tabular_values(&mut self, item: &ast::Expr, schema: &Schema) -> Result<Option<BoundExpr>> {
-        let ExprKind::Name(ident) = &item.kind else { return Ok(None) };
+        let ExprKind::Name(ident) = &item.kind else {
+            return Ok(None);
+        };
         if schema.index_of(&ident.name).is_some() {
             return Ok(None);
         }
@@ -127,11 +144,25 @@ impl<'a> Binder<'a> {
         }
         let plan = self.bind_table_name(ident)?;
         let Some(run) = self.subquery else {
-            return Err(PlanError::new("plan::subquery", item.span, "subqueries cannot run here", "tabular value"));
+            return Err(PlanError::new(
+                "plan::subquery",
+                item.span,
+                "subqueries cannot run here",
+                "tabular value",
+            ));
         };
-        let values = run(plan).map_err(|m| PlanError::new("plan::subquery", item.span, m, "while running this subquery"))?;
+        let values = run(plan).map_err(|m| {
+            PlanError::new(
+                "plan::subquery",
+                item.span,
+                m,
+                "while running this subquery",
+            )
+        })?;
         let json: Vec<serde_json::Value> = values.iter().map(scalar_to_json).collect();
-        Ok(Some(BoundExpr::Literal(ScalarValue::Dynamic(serde_json::Value::Array(json)))))
+        Ok(Some(BoundExpr::Literal(ScalarValue::Dynamic(
+            serde_json::Value::Array(json),
+        ))))
     }
 
     fn fold_or_keep(&self, b: BoundExpr) -> BoundExpr {
@@ -144,7 +175,11 @@ impl<'a> Binder<'a> {
     fn bind_name(&mut self, ident: &ast::Ident, schema: &Schema) -> Result<BoundExpr> {
         if let Some(index) = schema.index_of(&ident.name) {
             let col = &schema.columns[index];
-            return Ok(BoundExpr::Column { index, name: col.name.clone(), ty: col.ty });
+            return Ok(BoundExpr::Column {
+                index,
+                name: col.name.clone(),
+                ty: col.ty,
+            });
         }
         match self.lookup(&ident.name) {
             Some(Binding::Scalar(v)) => return Ok(v.clone()),
@@ -175,7 +210,13 @@ impl<'a> Binder<'a> {
         Err(err)
     }
 
-    pub(crate) fn bind_binary(&mut self, op: BinaryOp, l: BoundExpr, r: BoundExpr, span: ast::Span) -> Result<BoundExpr> {
+    pub(crate) fn bind_binary(
+        &mut self,
+        op: BinaryOp,
+        l: BoundExpr,
+        r: BoundExpr,
+        span: ast::Span,
+    ) -> Result<BoundExpr> {
         let cmp = |name: &'static str| name;
         let name = match op {
             BinaryOp::Or => "__or",
@@ -206,19 +247,31 @@ impl<'a> Binder<'a> {
                     StrOpKind::RLike => "rlike",
                 };
                 let cs = s.case_sensitive
-                    && !matches!(s.kind, StrOpKind::MatchesRegex | StrOpKind::Like | StrOpKind::RLike);
+                    && !matches!(
+                        s.kind,
+                        StrOpKind::MatchesRegex | StrOpKind::Like | StrOpKind::RLike
+                    );
                 let full = format!("__{base}{}", if cs { "_cs" } else { "" });
                 let l = to_string_expr(l, self);
                 let r = to_string_expr(r, self);
                 let call = self.call_op_owned(&full, vec![l, r], span)?;
-                return if s.negated { self.call_op("__not", vec![call], span) } else { Ok(call) };
+                return if s.negated {
+                    self.call_op("__not", vec![call], span)
+                } else {
+                    Ok(call)
+                };
             }
         };
         let (l, r) = match op {
-            BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                coerce_comparison(l, r, self)
+            BinaryOp::Eq
+            | BinaryOp::NotEq
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => coerce_comparison(l, r, self),
+            BinaryOp::EqCi | BinaryOp::NotEqCi => {
+                (to_string_expr(l, self), to_string_expr(r, self))
             }
-            BinaryOp::EqCi | BinaryOp::NotEqCi => (to_string_expr(l, self), to_string_expr(r, self)),
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
                 (numeric_from_dynamic(l, self), numeric_from_dynamic(r, self))
             }
@@ -227,13 +280,28 @@ impl<'a> Binder<'a> {
         self.call_op(name, vec![l, r], span)
     }
 
-    pub(crate) fn call_op(&mut self, name: &'static str, args: Vec<BoundExpr>, span: ast::Span) -> Result<BoundExpr> {
+    pub(crate) fn call_op(
+        &mut self,
+        name: &'static str,
+        args: Vec<BoundExpr>,
+        span: ast::Span,
+    ) -> Result<BoundExpr> {
         self.call_op_owned(name, args, span)
     }
 
-    fn call_op_owned(&mut self, name: &str, args: Vec<BoundExpr>, span: ast::Span) -> Result<BoundExpr> {
+    fn call_op_owned(
+        &mut self,
+        name: &str,
+        args: Vec<BoundExpr>,
+        span: ast::Span,
+    ) -> Result<BoundExpr> {
         let func = lookup_scalar(name).ok_or_else(|| {
-            PlanError::new("plan::internal", span, format!("the engine has no `{name}` (this is a bug)"), "here")
+            PlanError::new(
+                "plan::internal",
+                span,
+                format!("the engine has no `{name}` (this is a bug)"),
+                "here",
+            )
         })?;
         self.finish_call(func, args, span)
     }
@@ -251,7 +319,11 @@ impl<'a> Binder<'a> {
         let types: Vec<KType> = args.iter().map(BoundExpr::ty).collect();
         let ty = (func.return_type)(&types).map_err(|m| {
             let shown = func.name.trim_start_matches("__");
-            let message = if m.starts_with(shown) { m } else { format!("`{shown}`: {m}") };
+            let message = if m.starts_with(shown) {
+                m
+            } else {
+                format!("`{shown}`: {m}")
+            };
             PlanError::new("plan::argument_type", span, message, "wrong argument types")
         })?;
         let call = BoundExpr::Call { func, args, ty };
@@ -263,7 +335,12 @@ impl<'a> Binder<'a> {
         Ok(call)
     }
 
-    fn bind_call(&mut self, call: &ast::Call, schema: &Schema, agg: Option<&mut AggCollector>) -> Result<BoundExpr> {
+    fn bind_call(
+        &mut self,
+        call: &ast::Call,
+        schema: &Schema,
+        agg: Option<&mut AggCollector>,
+    ) -> Result<BoundExpr> {
         let name = call.name.name.as_str();
         // Aggregates: only inside summarize.
         if let Some(af) = self.aggregate_named(name) {
@@ -272,7 +349,9 @@ impl<'a> Binder<'a> {
                 None => Err(PlanError::new(
                     "plan::aggregate_outside_summarize",
                     call.span,
-                    format!("`{name}` is an aggregate function and can only be used in `summarize`"),
+                    format!(
+                        "`{name}` is an aggregate function and can only be used in `summarize`"
+                    ),
                     "aggregate here",
                 )
                 .with_help(format!("e.g. `| summarize {name}(...) by cIP`"))),
@@ -284,7 +363,12 @@ impl<'a> Binder<'a> {
                 args.push(self.bind_expr(a, schema, None)?);
             }
             let Some(result) = &f.scalar_result else {
-                return Err(PlanError::new("plan::not_scalar", call.span, format!("`{name}` returns a table, not a value"), "here"));
+                return Err(PlanError::new(
+                    "plan::not_scalar",
+                    call.span,
+                    format!("`{name}` returns a table, not a value"),
+                    "here",
+                ));
             };
             let scope = self.function_scope(&f, &args, call.span)?;
             self.scopes.push(scope);
@@ -338,7 +422,11 @@ impl<'a> Binder<'a> {
         let names = scalar_functions()
             .iter()
             .flat_map(|f| std::iter::once(f.name).chain(f.aliases.iter().copied()))
-            .chain(crate::functions::aggregate_functions().iter().map(|f| f.name))
+            .chain(
+                crate::functions::aggregate_functions()
+                    .iter()
+                    .map(|f| f.name),
+            )
             .filter(|n| !n.starts_with("__") && !n.starts_with("esql_"));
         if let Some(s) = did_you_mean(name, names) {
             err = err.with_help(format!("did you mean `{s}`?"));
@@ -347,7 +435,12 @@ impl<'a> Binder<'a> {
     }
 }
 
-pub(crate) fn arity_error(name: &str, arity: crate::functions::Arity, got: usize, span: ast::Span) -> PlanError {
+pub(crate) fn arity_error(
+    name: &str,
+    arity: crate::functions::Arity,
+    got: usize,
+    span: ast::Span,
+) -> PlanError {
     let want = match arity.max {
         Some(m) if m == arity.min => format!("{m}"),
         Some(m) => format!("{} to {m}", arity.min),
@@ -356,7 +449,11 @@ pub(crate) fn arity_error(name: &str, arity: crate::functions::Arity, got: usize
     PlanError::new(
         "plan::arity",
         span,
-        format!("`{}` takes {want} argument{}, got {got}", name.trim_start_matches("__"), if want == "1" { "" } else { "s" }),
+        format!(
+            "`{}` takes {want} argument{}, got {got}",
+            name.trim_start_matches("__"),
+            if want == "1" { "" } else { "s" }
+        ),
         "wrong number of arguments",
     )
 }
@@ -379,7 +476,9 @@ fn scalar_to_json(v: &ScalarValue) -> serde_json::Value {
         ScalarValue::Real(r) => serde_json::Number::from_f64(*r).map_or(Value::Null, Value::Number),
         ScalarValue::String(s) | ScalarValue::Guid(s) => Value::String(s.clone()),
         ScalarValue::DateTime(t) => chrono::DateTime::from_timestamp_micros(*t)
-            .map_or(Value::Null, |d| Value::String(d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string())),
+            .map_or(Value::Null, |d| {
+                Value::String(d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string())
+            }),
         ScalarValue::TimeSpan(t) => Value::from(*t),
         ScalarValue::Dynamic(j) => j.clone(),
     }
@@ -401,7 +500,11 @@ pub(crate) fn literal(l: &Literal) -> ScalarValue {
 }
 
 /// Wraps `e` in a conversion so it becomes `ty`, folding constants.
-pub(crate) fn convert_to(e: BoundExpr, ty: KType, binder: &mut Binder) -> std::result::Result<BoundExpr, String> {
+pub(crate) fn convert_to(
+    e: BoundExpr,
+    ty: KType,
+    binder: &mut Binder,
+) -> std::result::Result<BoundExpr, String> {
     if e.ty() == ty {
         return Ok(e);
     }
@@ -448,12 +551,34 @@ fn coerce_comparison(l: BoundExpr, r: BoundExpr, binder: &mut Binder) -> (BoundE
     if lt == rt || (lt.is_numeric() && rt.is_numeric()) || (lt.is_stringy() && rt.is_stringy()) {
         return (l, r);
     }
-    let target = |ty: KType| if matches!(ty, KType::Real | KType::Decimal) { KType::Real } else { ty };
-    let convert = |e: BoundExpr, ty: KType, b: &mut Binder| convert_to(e.clone(), ty, b).unwrap_or(e);
+    let target = |ty: KType| {
+        if matches!(ty, KType::Real | KType::Decimal) {
+            KType::Real
+        } else {
+            ty
+        }
+    };
+    let convert =
+        |e: BoundExpr, ty: KType, b: &mut Binder| convert_to(e.clone(), ty, b).unwrap_or(e);
     match (lt, rt) {
-        (a, b) if a.is_stringy() && b.is_numeric() => (convert(l, if b.is_integer() { KType::Long } else { target(b) }, binder), r),
+        (a, b) if a.is_stringy() && b.is_numeric() => (
+            convert(
+                l,
+                if b.is_integer() {
+                    KType::Long
+                } else {
+                    target(b)
+                },
+                binder,
+            ),
+            r,
+        ),
         (a, b) if a.is_numeric() && b.is_stringy() => {
-            let ty = if a.is_integer() { KType::Long } else { target(a) };
+            let ty = if a.is_integer() {
+                KType::Long
+            } else {
+                target(a)
+            };
             (l, convert(r, ty, binder))
         }
         (KType::Dynamic, b) => (convert(l, target(b), binder), r),

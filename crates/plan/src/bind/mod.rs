@@ -50,7 +50,7 @@ pub struct BoundQuery {
 #[derive(Clone)]
 pub(crate) enum Binding {
     Scalar(BoundExpr),
-    Tabular(TabularExpr),
+    Tabular(Box<TabularExpr>),
     Function(ast::FunctionDef),
 }
 
@@ -91,7 +91,10 @@ pub fn bind_query_with<'a>(
     for statement in &query.statements {
         match statement {
             Statement::Let(l) => binder.bind_let(l)?,
-            Statement::Set(s) => binder.notes.push(format!("`set {}` is accepted and has no effect here", s.name)),
+            Statement::Set(s) => binder.notes.push(format!(
+                "`set {}` is accepted and has no effect here",
+                s.name
+            )),
             Statement::Tabular(t) => {
                 binder.render = None;
                 result = Some(binder.bind_tabular(t)?);
@@ -108,10 +111,19 @@ pub fn bind_query_with<'a>(
         .with_help("end the query with a table and operators, e.g. `W3CIISLog | take 10`"));
     };
     if query.dialect == Dialect::Esql && !ends_with_limit(&plan) {
-        plan = LogicalPlan::Limit(crate::logical::Limit { input: Box::new(plan), n: ESQL_DEFAULT_LIMIT });
-        binder.notes.push(format!("ES|QL returns at most {ESQL_DEFAULT_LIMIT} rows without an explicit LIMIT"));
+        plan = LogicalPlan::Limit(crate::logical::Limit {
+            input: Box::new(plan),
+            n: ESQL_DEFAULT_LIMIT,
+        });
+        binder.notes.push(format!(
+            "ES|QL returns at most {ESQL_DEFAULT_LIMIT} rows without an explicit LIMIT"
+        ));
     }
-    Ok(BoundQuery { plan, render: binder.render, notes: binder.notes })
+    Ok(BoundQuery {
+        plan,
+        render: binder.render,
+        notes: binder.notes,
+    })
 }
 
 /// ES|QL's implicit `LIMIT` when a query has none (as in Elasticsearch).
@@ -139,15 +151,23 @@ impl<'a> Binder<'a> {
     fn bind_let(&mut self, l: &ast::LetStatement) -> Result<()> {
         let binding = match &l.value {
             // `let T = W3CIISLog;` reads like a scalar: a name that is a table is tabular.
-            LetValue::Scalar(ast::Expr { kind: ast::ExprKind::Name(n), span })
-                if self.catalog.table(&n.name).is_some()
-                    || matches!(self.lookup(&n.name), Some(Binding::Tabular(_) | Binding::Function(_))) =>
+            LetValue::Scalar(ast::Expr {
+                kind: ast::ExprKind::Name(n),
+                span,
+            }) if self.catalog.table(&n.name).is_some()
+                || matches!(
+                    self.lookup(&n.name),
+                    Some(Binding::Tabular(_) | Binding::Function(_))
+                ) =>
             {
-                Binding::Tabular(TabularExpr {
-                    source: ast::Source { kind: SourceKind::Table(vec![n.clone()]), span: *span },
+                Binding::Tabular(Box::new(TabularExpr {
+                    source: ast::Source {
+                        kind: SourceKind::Table(vec![n.clone()]),
+                        span: *span,
+                    },
                     operators: vec![],
                     span: *span,
-                })
+                }))
             }
             LetValue::Scalar(e) => {
                 let bound = self.bind_expr(e, &Schema::default(), None)?;
@@ -157,7 +177,7 @@ impl<'a> Binder<'a> {
                 };
                 Binding::Scalar(bound)
             }
-            LetValue::Tabular(t) => Binding::Tabular(t.clone()),
+            LetValue::Tabular(t) => Binding::Tabular(Box::new(t.clone())),
             LetValue::Function(f) => Binding::Function(f.clone()),
         };
         self.define(&l.name.name, binding);
@@ -203,10 +223,17 @@ impl<'a> Binder<'a> {
 
     fn bind_source(&mut self, source: &ast::Source) -> Result<LogicalPlan> {
         match &source.kind {
-            SourceKind::Table(names) if self.dialect == Dialect::Esql => self.bind_esql_from(names, source.span),
+            SourceKind::Table(names) if self.dialect == Dialect::Esql => {
+                self.bind_esql_from(names, source.span)
+            }
             SourceKind::Table(names) => {
                 let Some(first) = names.first() else {
-                    return Err(PlanError::new("plan::no_table", source.span, "no table named", "here"));
+                    return Err(PlanError::new(
+                        "plan::no_table",
+                        source.span,
+                        "no table named",
+                        "here",
+                    ));
                 };
                 if names.len() > 1 {
                     return self.bind_union_of_names(names);
@@ -216,8 +243,15 @@ impl<'a> Binder<'a> {
             SourceKind::Call(call) => self.bind_tabular_call(call),
             SourceKind::Nested(inner) => self.bind_tabular(inner),
             SourceKind::Print(items) => self.bind_print(items, source.span),
-            SourceKind::Datatable { columns, values } => self.bind_datatable(columns, values, source.span),
-            SourceKind::Range { column, from, to, step } => self.bind_range(column, from, to, step),
+            SourceKind::Datatable { columns, values } => {
+                self.bind_datatable(columns, values, source.span)
+            }
+            SourceKind::Range {
+                column,
+                from,
+                to,
+                step,
+            } => self.bind_range(column, from, to, step),
             SourceKind::Union(u) => self.bind_union_source(u, source.span),
             SourceKind::Search { .. } => Err(not_supported("search", source.span)),
         }
@@ -304,7 +338,12 @@ impl<'a> Binder<'a> {
                 }
             }
             last.ok_or_else(|| {
-                PlanError::new("plan::not_tabular", span, "this function does not return a table", "called as a table here")
+                PlanError::new(
+                    "plan::not_tabular",
+                    span,
+                    "this function does not return a table",
+                    "called as a table here",
+                )
             })
         })();
         self.scopes.pop();
@@ -321,7 +360,11 @@ impl<'a> Binder<'a> {
             return Err(PlanError::new(
                 "plan::arity",
                 span,
-                format!("this function takes {} arguments, got {}", f.params.len(), args.len()),
+                format!(
+                    "this function takes {} arguments, got {}",
+                    f.params.len(),
+                    args.len()
+                ),
                 "too many arguments",
             ));
         }
@@ -350,20 +393,36 @@ impl<'a> Binder<'a> {
         for (i, item) in items.iter().enumerate() {
             let bound = self.bind_expr(&item.expr, &Schema::default(), None)?;
             let value = self.try_fold(&bound).ok_or_else(|| {
-                PlanError::new("plan::not_constant", item.expr.span, "this value cannot be computed", "here")
+                PlanError::new(
+                    "plan::not_constant",
+                    item.expr.span,
+                    "this value cannot be computed",
+                    "here",
+                )
             })?;
             let name = match item.names.first() {
                 Some(n) => n.name.clone(),
                 None if self.dialect == Dialect::Esql => text_of(&item.expr),
                 None => naming::unique(&format!("print_{i}"), &columns),
             };
-            columns.push(Column { name, ty: value.ktype() });
+            columns.push(Column {
+                name,
+                ty: value.ktype(),
+            });
             row.push(value);
         }
         if columns.is_empty() {
-            return Err(PlanError::new("plan::empty_print", span, "`print` needs at least one value", "here"));
+            return Err(PlanError::new(
+                "plan::empty_print",
+                span,
+                "`print` needs at least one value",
+                "here",
+            ));
         }
-        Ok(LogicalPlan::Values(Values { schema: Schema::new(columns), rows: vec![row] }))
+        Ok(LogicalPlan::Values(Values {
+            schema: Schema::new(columns),
+            rows: vec![row],
+        }))
     }
 
     fn bind_datatable(
@@ -376,12 +435,22 @@ impl<'a> Binder<'a> {
             return Err(PlanError::new(
                 "plan::datatable_shape",
                 span,
-                format!("datatable has {} columns but {} values", columns.len(), values.len()),
+                format!(
+                    "datatable has {} columns but {} values",
+                    columns.len(),
+                    values.len()
+                ),
                 "values must fill whole rows",
             ));
         }
         let schema = Schema::new(
-            columns.iter().map(|(n, t)| Column { name: n.name.clone(), ty: (*t).into() }).collect(),
+            columns
+                .iter()
+                .map(|(n, t)| Column {
+                    name: n.name.clone(),
+                    ty: (*t).into(),
+                })
+                .collect(),
         );
         let mut rows = Vec::new();
         for chunk in values.chunks(columns.len()) {
@@ -389,10 +458,20 @@ impl<'a> Binder<'a> {
             for (e, col) in chunk.iter().zip(&schema.columns) {
                 let bound = self.bind_expr(e, &Schema::default(), None)?;
                 let bound = expr::convert_to(bound, col.ty, self).map_err(|m| {
-                    PlanError::new("plan::datatable_type", e.span, m, format!("expected a {}", col.ty))
+                    PlanError::new(
+                        "plan::datatable_type",
+                        e.span,
+                        m,
+                        format!("expected a {}", col.ty),
+                    )
                 })?;
                 let value = self.try_fold(&bound).ok_or_else(|| {
-                    PlanError::new("plan::not_constant", e.span, "datatable values must be constants", "here")
+                    PlanError::new(
+                        "plan::not_constant",
+                        e.span,
+                        "datatable values must be constants",
+                        "here",
+                    )
                 })?;
                 row.push(value);
             }
@@ -401,24 +480,52 @@ impl<'a> Binder<'a> {
         Ok(LogicalPlan::Values(Values { schema, rows }))
     }
 
-    fn bind_range(&mut self, column: &ast::Ident, from: &ast::Expr, to: &ast::Expr, step: &ast::Expr) -> Result<LogicalPlan> {
+    fn bind_range(
+        &mut self,
+        column: &ast::Ident,
+        from: &ast::Expr,
+        to: &ast::Expr,
+        step: &ast::Expr,
+    ) -> Result<LogicalPlan> {
         let mut consts = Vec::new();
         for e in [from, to, step] {
             let b = self.bind_expr(e, &Schema::default(), None)?;
             consts.push(self.try_fold(&b).ok_or_else(|| {
-                PlanError::new("plan::not_constant", e.span, "range bounds must be constants", "here")
+                PlanError::new(
+                    "plan::not_constant",
+                    e.span,
+                    "range bounds must be constants",
+                    "here",
+                )
             })?);
         }
         let ty = consts[0].ktype();
-        let (Some(lo), Some(hi), Some(st)) = (consts[0].as_i64(), consts[1].as_i64(), consts[2].as_i64()) else {
-            return Err(PlanError::new("plan::range_type", from.span, "range supports long, datetime and timespan bounds", "here"));
+        let (Some(lo), Some(hi), Some(st)) =
+            (consts[0].as_i64(), consts[1].as_i64(), consts[2].as_i64())
+        else {
+            return Err(PlanError::new(
+                "plan::range_type",
+                from.span,
+                "range supports long, datetime and timespan bounds",
+                "here",
+            ));
         };
         if st <= 0 {
-            return Err(PlanError::new("plan::range_step", step.span, "the range step must be positive", "here"));
+            return Err(PlanError::new(
+                "plan::range_step",
+                step.span,
+                "the range step must be positive",
+                "here",
+            ));
         }
         let count = ((hi - lo) / st + 1).max(0) as u64;
         if count > 10_000_000 {
-            return Err(PlanError::new("plan::range_size", to.span, format!("range would make {count} rows (limit 10,000,000)"), "here"));
+            return Err(PlanError::new(
+                "plan::range_size",
+                to.span,
+                format!("range would make {count} rows (limit 10,000,000)"),
+                "here",
+            ));
         }
         let rows = (0..count as i64)
             .map(|i| {
@@ -431,7 +538,13 @@ impl<'a> Binder<'a> {
                 }]
             })
             .collect();
-        Ok(LogicalPlan::Values(Values { schema: Schema::new(vec![Column { name: column.name.clone(), ty }]), rows }))
+        Ok(LogicalPlan::Values(Values {
+            schema: Schema::new(vec![Column {
+                name: column.name.clone(),
+                ty,
+            }]),
+            rows,
+        }))
     }
 
     fn bind_union_source(&mut self, u: &ast::Union, span: ast::Span) -> Result<LogicalPlan> {

@@ -13,11 +13,17 @@ use crate::suggest::did_you_mean;
 use crate::types::{KType, ScalarValue};
 
 impl<'a> Binder<'a> {
-    pub(crate) fn bind_operator(&mut self, plan: LogicalPlan, op: &ast::Operator) -> Result<LogicalPlan> {
+    pub(crate) fn bind_operator(
+        &mut self,
+        plan: LogicalPlan,
+        op: &ast::Operator,
+    ) -> Result<LogicalPlan> {
         let span = op.span;
         match &op.kind {
             OperatorKind::Where(e) => self.bind_where(plan, e),
-            OperatorKind::Extend(items) | OperatorKind::Serialize(items) => self.bind_extend(plan, items),
+            OperatorKind::Extend(items) | OperatorKind::Serialize(items) => {
+                self.bind_extend(plan, items)
+            }
             OperatorKind::Project(items) => self.bind_project(plan, items),
             OperatorKind::ProjectAway(patterns) => self.bind_project_away(plan, patterns),
             OperatorKind::ProjectKeep(patterns) => self.bind_project_keep(plan, patterns, false),
@@ -27,31 +33,53 @@ impl<'a> Binder<'a> {
             OperatorKind::Summarize(s) => self.bind_summarize(plan, s),
             OperatorKind::Sort(keys) => {
                 let keys = self.bind_sort_keys(&plan, keys)?;
-                Ok(LogicalPlan::Sort(Sort { input: Box::new(plan), keys }))
+                Ok(LogicalPlan::Sort(Sort {
+                    input: Box::new(plan),
+                    keys,
+                }))
             }
             OperatorKind::Top { count, by } => {
                 let n = self.bind_count(count)?;
                 let keys = self.bind_sort_keys(&plan, by)?;
-                Ok(LogicalPlan::TopN(TopN { input: Box::new(plan), keys, n }))
+                Ok(LogicalPlan::TopN(TopN {
+                    input: Box::new(plan),
+                    keys,
+                    n,
+                }))
             }
             OperatorKind::Take(count) => {
                 let n = self.bind_count(count)?;
-                Ok(LogicalPlan::Limit(Limit { input: Box::new(plan), n }))
+                Ok(LogicalPlan::Limit(Limit {
+                    input: Box::new(plan),
+                    n,
+                }))
             }
             OperatorKind::Distinct(items) => self.bind_distinct(plan, items),
             OperatorKind::Count => {
-                let count = lookup_aggregate("count").ok_or_else(|| not_supported("count", span))?;
-                let schema = Schema::new(vec![Column { name: "Count".into(), ty: KType::Long }]);
+                let count =
+                    lookup_aggregate("count").ok_or_else(|| not_supported("count", span))?;
+                let schema = Schema::new(vec![Column {
+                    name: "Count".into(),
+                    ty: KType::Long,
+                }]);
                 Ok(LogicalPlan::Aggregate(Aggregate {
                     input: Box::new(plan),
                     keys: vec![],
-                    aggregates: vec![AggregateCall { func: count, args: vec![], filter: None, ty: KType::Long }],
+                    aggregates: vec![AggregateCall {
+                        func: count,
+                        args: vec![],
+                        filter: None,
+                        ty: KType::Long,
+                    }],
                     having: None,
                     schema,
                 }))
             }
             OperatorKind::As(name) => {
-                self.notes.push(format!("`as {}` names the result; iishunt keeps only the last result", name.name));
+                self.notes.push(format!(
+                    "`as {}` names the result; iishunt keeps only the last result",
+                    name.name
+                ));
                 Ok(plan)
             }
             OperatorKind::Render(r) => {
@@ -65,13 +93,19 @@ impl<'a> Binder<'a> {
                     };
                     properties.push((k.name.clone(), text));
                 }
-                self.render = Some(RenderRequest { chart: r.chart.name.clone(), properties });
+                self.render = Some(RenderRequest {
+                    chart: r.chart.name.clone(),
+                    properties,
+                });
                 Ok(plan)
             }
             OperatorKind::GetSchema => Ok(get_schema(plan.schema())),
             OperatorKind::Metadata(fields) => {
                 let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-                self.notes.push(format!("METADATA {} is not available and was ignored", names.join(", ")));
+                self.notes.push(format!(
+                    "METADATA {} is not available and was ignored",
+                    names.join(", ")
+                ));
                 Ok(plan)
             }
             OperatorKind::Union(u) => {
@@ -109,19 +143,24 @@ impl<'a> Binder<'a> {
         let predicate = if predicate.ty() == KType::Bool {
             predicate
         } else if predicate.ty() == KType::Dynamic {
-            super::expr::convert_to(predicate, KType::Bool, self).map_err(|m| {
-                PlanError::new("plan::where_type", e.span, m, "not a predicate")
-            })?
+            super::expr::convert_to(predicate, KType::Bool, self)
+                .map_err(|m| PlanError::new("plan::where_type", e.span, m, "not a predicate"))?
         } else {
             return Err(PlanError::new(
                 "plan::where_type",
                 e.span,
-                format!("`where` needs a true/false predicate, but this is a {}", predicate.ty()),
+                format!(
+                    "`where` needs a true/false predicate, but this is a {}",
+                    predicate.ty()
+                ),
                 "not a predicate",
             )
             .with_help("compare it with something, e.g. `x == \"value\"` or `isnotempty(x)`"));
         };
-        Ok(LogicalPlan::Filter(Filter { input: Box::new(plan), predicate }))
+        Ok(LogicalPlan::Filter(Filter {
+            input: Box::new(plan),
+            predicate,
+        }))
     }
 
     /// `extend a = …, b = a + 1`: later items see earlier ones; a name that
@@ -133,7 +172,9 @@ impl<'a> Binder<'a> {
         let mut counter = 0;
         for item in items {
             let current = Schema::new(columns.clone());
-            let bound = self.bind_expr(&item.expr, &current, None)?.substitute(&exprs);
+            let bound = self
+                .bind_expr(&item.expr, &current, None)?
+                .substitute(&exprs);
             let names: Vec<String> = if item.names.is_empty() {
                 vec![match &item.expr.kind {
                     ast::ExprKind::Name(i) if self.dialect == Dialect::Esql => i.name.clone(),
@@ -147,7 +188,10 @@ impl<'a> Binder<'a> {
                 return Err(not_supported("extend (a, b) = …", item.span));
             }
             let name = names.into_iter().next().unwrap_or_default();
-            let col = Column { name: name.clone(), ty: bound.ty() };
+            let col = Column {
+                name: name.clone(),
+                ty: bound.ty(),
+            };
             match columns.iter().position(|c| c.name == name) {
                 Some(i) if self.dialect == Dialect::Esql => {
                     // ES|QL EVAL: a redefined column moves to the end.
@@ -178,9 +222,15 @@ impl<'a> Binder<'a> {
             if let ast::ExprKind::Name(i) = &item.expr.kind {
                 if item.names.is_empty() && i.name.contains('*') {
                     for (idx, c) in in_schema.columns.iter().enumerate() {
-                        if wildcard_match(&i.name, &c.name) && !columns.iter().any(|o| o.name == c.name) {
+                        if wildcard_match(&i.name, &c.name)
+                            && !columns.iter().any(|o| o.name == c.name)
+                        {
                             columns.push(c.clone());
-                            exprs.push(BoundExpr::Column { index: idx, name: c.name.clone(), ty: c.ty });
+                            exprs.push(BoundExpr::Column {
+                                index: idx,
+                                name: c.name.clone(),
+                                ty: c.ty,
+                            });
                         }
                     }
                     continue;
@@ -200,13 +250,20 @@ impl<'a> Binder<'a> {
                 )
                 .with_help(format!("give it another name: `{name}2 = …`")));
             }
-            columns.push(Column { name, ty: bound.ty() });
+            columns.push(Column {
+                name,
+                ty: bound.ty(),
+            });
             exprs.push(bound);
         }
         Ok(project(plan, exprs, columns))
     }
 
-    fn bind_project_away(&mut self, plan: LogicalPlan, patterns: &[ast::ColumnPattern]) -> Result<LogicalPlan> {
+    fn bind_project_away(
+        &mut self,
+        plan: LogicalPlan,
+        patterns: &[ast::ColumnPattern],
+    ) -> Result<LogicalPlan> {
         let schema = plan.schema().clone();
         let mut drop = vec![false; schema.len()];
         for p in patterns {
@@ -220,7 +277,12 @@ impl<'a> Binder<'a> {
     }
 
     /// KQL `project-keep` keeps the input order; ES|QL `KEEP` the listed order.
-    fn bind_project_keep(&mut self, plan: LogicalPlan, patterns: &[ast::ColumnPattern], listed_order: bool) -> Result<LogicalPlan> {
+    fn bind_project_keep(
+        &mut self,
+        plan: LogicalPlan,
+        patterns: &[ast::ColumnPattern],
+        listed_order: bool,
+    ) -> Result<LogicalPlan> {
         let schema = plan.schema().clone();
         let mut keep: Vec<usize> = Vec::new();
         for p in patterns {
@@ -240,7 +302,11 @@ impl<'a> Binder<'a> {
         Ok(select(plan, &keep))
     }
 
-    fn bind_project_rename(&mut self, plan: LogicalPlan, renames: &[ast::Rename]) -> Result<LogicalPlan> {
+    fn bind_project_rename(
+        &mut self,
+        plan: LogicalPlan,
+        renames: &[ast::Rename],
+    ) -> Result<LogicalPlan> {
         let schema = plan.schema().clone();
         let mut columns = schema.columns.clone();
         for r in renames {
@@ -253,14 +319,26 @@ impl<'a> Binder<'a> {
         Ok(project(plan, exprs, columns))
     }
 
-    fn bind_project_reorder(&mut self, plan: LogicalPlan, items: &[(ast::ColumnPattern, Option<SortOrder>)]) -> Result<LogicalPlan> {
+    fn bind_project_reorder(
+        &mut self,
+        plan: LogicalPlan,
+        items: &[(ast::ColumnPattern, Option<SortOrder>)],
+    ) -> Result<LogicalPlan> {
         let schema = plan.schema().clone();
         let mut order: Vec<usize> = Vec::new();
         for (p, sort) in items {
-            let mut matched: Vec<usize> = self.match_pattern(&schema, p)?.into_iter().filter(|i| !order.contains(i)).collect();
+            let mut matched: Vec<usize> = self
+                .match_pattern(&schema, p)?
+                .into_iter()
+                .filter(|i| !order.contains(i))
+                .collect();
             match sort {
-                Some(SortOrder::Asc) => matched.sort_by(|a, b| schema.columns[*a].name.cmp(&schema.columns[*b].name)),
-                Some(SortOrder::Desc) => matched.sort_by(|a, b| schema.columns[*b].name.cmp(&schema.columns[*a].name)),
+                Some(SortOrder::Asc) => {
+                    matched.sort_by(|a, b| schema.columns[*a].name.cmp(&schema.columns[*b].name))
+                }
+                Some(SortOrder::Desc) => {
+                    matched.sort_by(|a, b| schema.columns[*b].name.cmp(&schema.columns[*a].name))
+                }
                 None => {}
             }
             order.extend(matched);
@@ -272,11 +350,15 @@ impl<'a> Binder<'a> {
 
     fn match_pattern(&self, schema: &Schema, p: &ast::ColumnPattern) -> Result<Vec<usize>> {
         if p.is_wildcard() {
-            return Ok((0..schema.len()).filter(|i| wildcard_match(&p.pattern, &schema.columns[*i].name)).collect());
+            return Ok((0..schema.len())
+                .filter(|i| wildcard_match(&p.pattern, &schema.columns[*i].name))
+                .collect());
         }
         match schema.index_of(&p.pattern) {
             Some(i) => Ok(vec![i]),
-            None => Err(self.unknown_column_error(schema, &ast::Ident::new(p.pattern.clone(), p.span))),
+            None => {
+                Err(self.unknown_column_error(schema, &ast::Ident::new(p.pattern.clone(), p.span)))
+            }
         }
     }
 
@@ -293,7 +375,11 @@ impl<'a> Binder<'a> {
         err
     }
 
-    fn bind_sort_keys(&mut self, plan: &LogicalPlan, keys: &[ast::SortKey]) -> Result<Vec<SortExpr>> {
+    fn bind_sort_keys(
+        &mut self,
+        plan: &LogicalPlan,
+        keys: &[ast::SortKey],
+    ) -> Result<Vec<SortExpr>> {
         let schema = plan.schema().clone();
         let mut out = Vec::new();
         for k in keys {
@@ -309,7 +395,11 @@ impl<'a> Binder<'a> {
                 (None, Dialect::Kql) => !descending,
                 (None, Dialect::Esql) => descending,
             };
-            out.push(SortExpr { expr, descending, nulls_first });
+            out.push(SortExpr {
+                expr,
+                descending,
+                nulls_first,
+            });
         }
         Ok(out)
     }
@@ -318,16 +408,27 @@ impl<'a> Binder<'a> {
         let b = self.bind_expr(e, &Schema::default(), None)?;
         match self.try_fold(&b).and_then(|v| v.as_i64()) {
             Some(n) if n >= 0 => Ok(n as usize),
-            _ => Err(PlanError::new("plan::bad_count", e.span, "expected a non-negative whole number", "here")),
+            _ => Err(PlanError::new(
+                "plan::bad_count",
+                e.span,
+                "expected a non-negative whole number",
+                "here",
+            )),
         }
     }
 
-    fn bind_distinct(&mut self, plan: LogicalPlan, items: &[ast::NamedExpr]) -> Result<LogicalPlan> {
+    fn bind_distinct(
+        &mut self,
+        plan: LogicalPlan,
+        items: &[ast::NamedExpr],
+    ) -> Result<LogicalPlan> {
         let schema = plan.schema().clone();
         let mut keys = Vec::new();
         let mut columns: Vec<Column> = Vec::new();
         let mut counter = 0;
-        let star = items.iter().any(|i| matches!(i.expr.kind, ast::ExprKind::Star));
+        let star = items
+            .iter()
+            .any(|i| matches!(i.expr.kind, ast::ExprKind::Star));
         if star || items.is_empty() {
             keys = identity(&schema);
             columns = schema.columns.clone();
@@ -338,11 +439,20 @@ impl<'a> Binder<'a> {
                     Some(n) => n.name.clone(),
                     None => naming::derived_name(&item.expr, &columns, &mut counter),
                 };
-                columns.push(Column { name: naming::unique(&name, &columns), ty: b.ty() });
+                columns.push(Column {
+                    name: naming::unique(&name, &columns),
+                    ty: b.ty(),
+                });
                 keys.push(b);
             }
         }
-        Ok(LogicalPlan::Aggregate(Aggregate { input: Box::new(plan), keys, aggregates: vec![], having: None, schema: Schema::new(columns) }))
+        Ok(LogicalPlan::Aggregate(Aggregate {
+            input: Box::new(plan),
+            keys,
+            aggregates: vec![],
+            having: None,
+            schema: Schema::new(columns),
+        }))
     }
 }
 
@@ -351,12 +461,20 @@ fn identity(schema: &Schema) -> Vec<BoundExpr> {
         .columns
         .iter()
         .enumerate()
-        .map(|(i, c)| BoundExpr::Column { index: i, name: c.name.clone(), ty: c.ty })
+        .map(|(i, c)| BoundExpr::Column {
+            index: i,
+            name: c.name.clone(),
+            ty: c.ty,
+        })
         .collect()
 }
 
 fn project(plan: LogicalPlan, exprs: Vec<BoundExpr>, columns: Vec<Column>) -> LogicalPlan {
-    LogicalPlan::Project(Project { input: Box::new(plan), exprs, schema: Schema::new(columns) })
+    LogicalPlan::Project(Project {
+        input: Box::new(plan),
+        exprs,
+        schema: Schema::new(columns),
+    })
 }
 
 fn select(plan: LogicalPlan, indexes: &[usize]) -> LogicalPlan {
@@ -364,7 +482,11 @@ fn select(plan: LogicalPlan, indexes: &[usize]) -> LogicalPlan {
     let columns: Vec<Column> = indexes.iter().map(|i| schema.columns[*i].clone()).collect();
     let exprs = indexes
         .iter()
-        .map(|i| BoundExpr::Column { index: *i, name: schema.columns[*i].name.clone(), ty: schema.columns[*i].ty })
+        .map(|i| BoundExpr::Column {
+            index: *i,
+            name: schema.columns[*i].name.clone(),
+            ty: schema.columns[*i].ty,
+        })
         .collect();
     project(plan, exprs, columns)
 }
@@ -397,10 +519,22 @@ pub(crate) fn wildcard_match(pattern: &str, name: &str) -> bool {
 /// `getschema`: one row per column.
 fn get_schema(schema: &Schema) -> LogicalPlan {
     let columns = vec![
-        Column { name: "ColumnName".into(), ty: KType::String },
-        Column { name: "ColumnOrdinal".into(), ty: KType::Int },
-        Column { name: "DataType".into(), ty: KType::String },
-        Column { name: "ColumnType".into(), ty: KType::String },
+        Column {
+            name: "ColumnName".into(),
+            ty: KType::String,
+        },
+        Column {
+            name: "ColumnOrdinal".into(),
+            ty: KType::Int,
+        },
+        Column {
+            name: "DataType".into(),
+            ty: KType::String,
+        },
+        Column {
+            name: "ColumnType".into(),
+            ty: KType::String,
+        },
     ];
     let rows = schema
         .columns
@@ -415,7 +549,10 @@ fn get_schema(schema: &Schema) -> LogicalPlan {
             ]
         })
         .collect();
-    LogicalPlan::Values(Values { schema: Schema::new(columns), rows })
+    LogicalPlan::Values(Values {
+        schema: Schema::new(columns),
+        rows,
+    })
 }
 
 fn system_type(t: KType) -> &'static str {
@@ -453,11 +590,21 @@ pub(crate) fn union_plans(mut inputs: Vec<LogicalPlan>) -> LogicalPlan {
         .map(|input| {
             columns
                 .iter()
-                .map(|c| input.schema().columns.iter().position(|ic| ic.name == c.name && ic.ty == c.ty))
+                .map(|c| {
+                    input
+                        .schema()
+                        .columns
+                        .iter()
+                        .position(|ic| ic.name == c.name && ic.ty == c.ty)
+                })
                 .collect()
         })
         .collect();
-    LogicalPlan::Union(Union { inputs, mappings, schema: Schema::new(columns) })
+    LogicalPlan::Union(Union {
+        inputs,
+        mappings,
+        schema: Schema::new(columns),
+    })
 }
 
 #[cfg(test)]

@@ -32,13 +32,21 @@ impl AggCollector {
         call: &ast::Call,
     ) -> Result<BoundExpr> {
         if !func.arity.accepts(call.args.len()) {
-            return Err(super::expr::arity_error(func.name, func.arity, call.args.len(), call.span));
+            return Err(super::expr::arity_error(
+                func.name,
+                func.arity,
+                call.args.len(),
+                call.span,
+            ));
         }
         if matches!(func.name, "arg_max" | "arg_min" | "percentiles") {
             return Err(PlanError::new(
                 "plan::aggregate_position",
                 call.span,
-                format!("`{}` gives several columns and must stand alone in `summarize`", func.name),
+                format!(
+                    "`{}` gives several columns and must stand alone in `summarize`",
+                    func.name
+                ),
                 "here",
             ));
         }
@@ -63,14 +71,23 @@ impl AggCollector {
                 return Err(PlanError::new(
                     "plan::argument_type",
                     call.span,
-                    format!("the last argument of `{}` must be a predicate (bool), got {}", func.name, p.ty()),
+                    format!(
+                        "the last argument of `{}` must be a predicate (bool), got {}",
+                        func.name,
+                        p.ty()
+                    ),
                     "here",
                 ));
             }
         }
         let types: Vec<KType> = args.iter().map(BoundExpr::ty).collect();
         let ty = (func.return_type)(&types).map_err(|m| {
-            PlanError::new("plan::argument_type", call.span, format!("`{}`: {m}", func.name), "wrong argument types")
+            PlanError::new(
+                "plan::argument_type",
+                call.span,
+                format!("`{}`: {m}", func.name),
+                "wrong argument types",
+            )
         })?;
         // Literal parameters (make_set's cap, percentile's rank) must be constants.
         for a in args.iter_mut().skip(1) {
@@ -79,7 +96,15 @@ impl AggCollector {
             }
         }
         let name = default_name(func, call, binder.dialect);
-        self.push(AggregateCall { func, args, filter, ty }, name)
+        self.push(
+            AggregateCall {
+                func,
+                args,
+                filter,
+                ty,
+            },
+            name,
+        )
     }
 
     fn push(&mut self, call: AggregateCall, name: String) -> Result<BoundExpr> {
@@ -89,22 +114,32 @@ impl AggCollector {
         let shown = format!("{call:?}");
         self.calls.push(call);
         self.names.push(name);
-        Ok(BoundExpr::Column { index, name: shown, ty })
+        Ok(BoundExpr::Column {
+            index,
+            name: shown,
+            ty,
+        })
     }
 }
 
 /// Whether an expression calls an aggregate function somewhere.
 fn contains_aggregate(e: &ast::Expr) -> bool {
     match &e.kind {
-        ExprKind::Call(c) => lookup_aggregate(&c.name.name).is_some() || c.args.iter().any(contains_aggregate),
-        ExprKind::Unary { expr, .. } | ExprKind::Index { expr, .. } | ExprKind::Member { expr, .. } => contains_aggregate(expr),
-        ExprKind::Binary { left, right, .. } => contains_aggregate(left) || contains_aggregate(right),
+        ExprKind::Call(c) => {
+            lookup_aggregate(&c.name.name).is_some() || c.args.iter().any(contains_aggregate)
+        }
+        ExprKind::Unary { expr, .. }
+        | ExprKind::Index { expr, .. }
+        | ExprKind::Member { expr, .. } => contains_aggregate(expr),
+        ExprKind::Binary { left, right, .. } => {
+            contains_aggregate(left) || contains_aggregate(right)
+        }
         ExprKind::In { expr, list, .. } | ExprKind::HasAny { expr, list, .. } => {
             contains_aggregate(expr) || list.iter().any(contains_aggregate)
         }
-        ExprKind::Between { expr, low, high, .. } => {
-            contains_aggregate(expr) || contains_aggregate(low) || contains_aggregate(high)
-        }
+        ExprKind::Between {
+            expr, low, high, ..
+        } => contains_aggregate(expr) || contains_aggregate(low) || contains_aggregate(high),
         ExprKind::IsNull { expr, .. } => contains_aggregate(expr),
         _ => false,
     }
@@ -114,12 +149,20 @@ fn default_name(func: &AggregateFunction, call: &ast::Call, dialect: Dialect) ->
     if dialect == Dialect::Esql {
         return naming::expr_text(&ast::Expr::new(ExprKind::Call(call.clone()), call.span));
     }
-    let arg = call.args.first().and_then(naming::first_name).unwrap_or_default();
+    let arg = call
+        .args
+        .first()
+        .and_then(naming::first_name)
+        .unwrap_or_default();
     func.column_name.replace("{}", &arg)
 }
 
 impl<'a> Binder<'a> {
-    pub(crate) fn bind_summarize(&mut self, input: LogicalPlan, s: &ast::Summarize) -> Result<LogicalPlan> {
+    pub(crate) fn bind_summarize(
+        &mut self,
+        input: LogicalPlan,
+        s: &ast::Summarize,
+    ) -> Result<LogicalPlan> {
         let in_schema = input.schema().clone();
         let mut keys = Vec::new();
         let mut key_columns: Vec<Column> = Vec::new();
@@ -131,10 +174,18 @@ impl<'a> Binder<'a> {
                 None if self.dialect == Dialect::Esql => naming::expr_text(&item.expr),
                 None => naming::derived_name(&item.expr, &key_columns, &mut counter),
             };
-            key_columns.push(Column { name: naming::unique(&name, &key_columns), ty: bound.ty() });
+            key_columns.push(Column {
+                name: naming::unique(&name, &key_columns),
+                ty: bound.ty(),
+            });
             keys.push(bound);
         }
-        let mut collector = AggCollector { input: in_schema.clone(), key_count: keys.len(), calls: Vec::new(), names: Vec::new() };
+        let mut collector = AggCollector {
+            input: in_schema.clone(),
+            key_count: keys.len(),
+            calls: Vec::new(),
+            names: Vec::new(),
+        };
         // Each summarize item: (output name, expression over the aggregate output).
         let mut finals: Vec<(Option<String>, BoundExpr, Option<String>)> = Vec::new();
         for item in &s.aggregates {
@@ -157,7 +208,9 @@ impl<'a> Binder<'a> {
             let placeholder = Schema::new(key_columns.clone());
             let before = collector.calls.len();
             let bound = self.bind_expr(&item.expr, &placeholder, Some(&mut collector))?;
-            let default = if collector.calls.len() == before + 1 && matches!(bound, BoundExpr::Column { .. }) {
+            let default = if collector.calls.len() == before + 1
+                && matches!(bound, BoundExpr::Column { .. })
+            {
                 Some(collector.names[before].clone())
             } else {
                 None
@@ -177,7 +230,10 @@ impl<'a> Binder<'a> {
             .calls
             .iter()
             .enumerate()
-            .map(|(i, c)| Column { name: format!("__agg{i}"), ty: c.ty })
+            .map(|(i, c)| Column {
+                name: format!("__agg{i}"),
+                ty: c.ty,
+            })
             .collect();
         let mut schema_cols = key_columns.clone();
         schema_cols.extend(agg_columns);
@@ -195,7 +251,16 @@ impl<'a> Binder<'a> {
         let key_refs: Vec<(Column, BoundExpr)> = key_columns
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.clone(), BoundExpr::Column { index: i, name: c.name.clone(), ty: c.ty }))
+            .map(|(i, c)| {
+                (
+                    c.clone(),
+                    BoundExpr::Column {
+                        index: i,
+                        name: c.name.clone(),
+                        ty: c.ty,
+                    },
+                )
+            })
             .collect();
         let mut agg_refs = Vec::new();
         for (name, e, default) in finals {
@@ -205,7 +270,11 @@ impl<'a> Binder<'a> {
             });
             agg_refs.push((name, e));
         }
-        let push = |name: String, ty: KType, e: BoundExpr, out_cols: &mut Vec<Column>, exprs: &mut Vec<BoundExpr>| {
+        let push = |name: String,
+                    ty: KType,
+                    e: BoundExpr,
+                    out_cols: &mut Vec<Column>,
+                    exprs: &mut Vec<BoundExpr>| {
             let name = naming::unique(&name, out_cols);
             out_cols.push(Column { name, ty });
             exprs.push(e);
@@ -227,7 +296,11 @@ impl<'a> Binder<'a> {
                 push(name, ty, e, &mut out_cols, &mut exprs);
             }
         }
-        Ok(LogicalPlan::Project(Project { input: Box::new(aggregate), exprs, schema: Schema::new(out_cols) }))
+        Ok(LogicalPlan::Project(Project {
+            input: Box::new(aggregate),
+            exprs,
+            schema: Schema::new(out_cols),
+        }))
     }
 
     /// `arg_max(x, a, b)`, `arg_min(x, *)`, `percentiles(x, 50, 95)`: aggregates
@@ -237,13 +310,22 @@ impl<'a> Binder<'a> {
         collector: &mut AggCollector,
         item: &ast::NamedExpr,
     ) -> Result<Option<Vec<(String, BoundExpr)>>> {
-        let ExprKind::Call(call) = &item.expr.kind else { return Ok(None) };
-        let Some(func) = lookup_aggregate(&call.name.name) else { return Ok(None) };
+        let ExprKind::Call(call) = &item.expr.kind else {
+            return Ok(None);
+        };
+        let Some(func) = lookup_aggregate(&call.name.name) else {
+            return Ok(None);
+        };
         let input = collector.input.clone();
         match func.name {
             "percentiles" => {
                 if call.args.len() < 2 {
-                    return Err(super::expr::arity_error(func.name, func.arity, call.args.len(), call.span));
+                    return Err(super::expr::arity_error(
+                        func.name,
+                        func.arity,
+                        call.args.len(),
+                        call.span,
+                    ));
                 }
                 let x = self.bind_expr(&call.args[0], &input, None)?;
                 let base = naming::first_name(&call.args[0]).unwrap_or_default();
@@ -252,21 +334,36 @@ impl<'a> Binder<'a> {
                 for (i, p) in call.args[1..].iter().enumerate() {
                     let pb = self.bind_expr(p, &input, None)?;
                     let pv = self.try_fold(&pb).ok_or_else(|| {
-                        PlanError::new("plan::not_constant", p.span, "percentiles must be constants", "here")
+                        PlanError::new(
+                            "plan::not_constant",
+                            p.span,
+                            "percentiles must be constants",
+                            "here",
+                        )
                     })?;
                     let label = match &pv {
                         ScalarValue::Real(r) => r.to_string().replace('.', "_"),
                         other => other.as_i64().map(|v| v.to_string()).unwrap_or_default(),
                     };
                     let ty = (single.return_type)(&[x.ty()]).map_err(|m| {
-                        PlanError::new("plan::argument_type", call.span, format!("`percentiles`: {m}"), "here")
+                        PlanError::new(
+                            "plan::argument_type",
+                            call.span,
+                            format!("`percentiles`: {m}"),
+                            "here",
+                        )
                     })?;
                     let name = match item.names.get(i) {
                         Some(n) => n.name.clone(),
                         None => format!("percentile_{base}_{label}"),
                     };
                     let r = collector.push(
-                        AggregateCall { func: single, args: vec![x.clone(), BoundExpr::Literal(pv)], filter: None, ty },
+                        AggregateCall {
+                            func: single,
+                            args: vec![x.clone(), BoundExpr::Literal(pv)],
+                            filter: None,
+                            ty,
+                        },
                         name.clone(),
                     )?;
                     out.push((name, r));
@@ -275,11 +372,17 @@ impl<'a> Binder<'a> {
             }
             "arg_max" | "arg_min" => {
                 let Some(first) = call.args.first() else {
-                    return Err(super::expr::arity_error(func.name, func.arity, 0, call.span));
+                    return Err(super::expr::arity_error(
+                        func.name, func.arity, 0, call.span,
+                    ));
                 };
                 let x = self.bind_expr(first, &input, None)?;
-                let of = lookup_aggregate(if func.name == "arg_max" { "__arg_max_of" } else { "__arg_min_of" })
-                    .unwrap_or(func);
+                let of = lookup_aggregate(if func.name == "arg_max" {
+                    "__arg_max_of"
+                } else {
+                    "__arg_min_of"
+                })
+                .unwrap_or(func);
                 let mut columns: Vec<(String, BoundExpr)> = Vec::new();
                 let x_name = item
                     .names
@@ -294,7 +397,14 @@ impl<'a> Binder<'a> {
                             if columns.iter().any(|(n, _)| *n == c.name) {
                                 continue;
                             }
-                            columns.push((c.name.clone(), BoundExpr::Column { index: i, name: c.name.clone(), ty: c.ty }));
+                            columns.push((
+                                c.name.clone(),
+                                BoundExpr::Column {
+                                    index: i,
+                                    name: c.name.clone(),
+                                    ty: c.ty,
+                                },
+                            ));
                         }
                     } else {
                         let b = self.bind_expr(a, &input, None)?;
@@ -306,7 +416,15 @@ impl<'a> Binder<'a> {
                 let mut out = Vec::new();
                 for (name, value) in columns {
                     let ty = value.ty();
-                    let r = collector.push(AggregateCall { func: of, args: vec![x.clone(), value], filter: None, ty }, name.clone())?;
+                    let r = collector.push(
+                        AggregateCall {
+                            func: of,
+                            args: vec![x.clone(), value],
+                            filter: None,
+                            ty,
+                        },
+                        name.clone(),
+                    )?;
                     out.push((name, r));
                 }
                 Ok(Some(out))

@@ -26,7 +26,9 @@ fn long(_: &[KType]) -> Result<KType, String> {
 
 fn real(args: &[KType]) -> Result<KType, String> {
     match args.first() {
-        Some(t) if t.is_numeric() || *t == KType::TimeSpan || *t == KType::Dynamic => Ok(KType::Real),
+        Some(t) if t.is_numeric() || *t == KType::TimeSpan || *t == KType::Dynamic => {
+            Ok(KType::Real)
+        }
         Some(t) => Err(format!("expects a number, got {t}")),
         None => Ok(KType::Real),
     }
@@ -51,7 +53,9 @@ fn avg_type(args: &[KType]) -> Result<KType, String> {
 }
 
 fn same(args: &[KType]) -> Result<KType, String> {
-    args.first().copied().ok_or_else(|| "expects an argument".to_string())
+    args.first()
+        .copied()
+        .ok_or_else(|| "expects an argument".to_string())
 }
 
 fn dynamic(_: &[KType]) -> Result<KType, String> {
@@ -159,7 +163,9 @@ static AGGREGATES: &[AggregateFunction] = &[
 ];
 
 fn arg_of_type(args: &[KType]) -> Result<KType, String> {
-    args.get(1).copied().ok_or_else(|| "expects two arguments".to_string())
+    args.get(1)
+        .copied()
+        .ok_or_else(|| "expects two arguments".to_string())
 }
 
 pub fn aggregate_functions() -> &'static [AggregateFunction] {
@@ -167,5 +173,7 @@ pub fn aggregate_functions() -> &'static [AggregateFunction] {
 }
 
 pub fn lookup_aggregate(name: &str) -> Option<&'static AggregateFunction> {
-    aggregate_functions().iter().find(|f| f.name == name || f.aliases.contains(&name))
+    aggregate_functions()
+        .iter()
+        .find(|f| f.name == name || f.aliases.contains(&name))
 }

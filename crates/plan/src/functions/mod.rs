@@ -27,10 +27,16 @@ pub struct Arity {
 
 impl Arity {
     pub const fn exact(n: usize) -> Arity {
-        Arity { min: n, max: Some(n) }
+        Arity {
+            min: n,
+            max: Some(n),
+        }
     }
     pub const fn range(min: usize, max: usize) -> Arity {
-        Arity { min, max: Some(max) }
+        Arity {
+            min,
+            max: Some(max),
+        }
     }
     pub const fn at_least(min: usize) -> Arity {
         Arity { min, max: None }

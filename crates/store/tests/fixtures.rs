@@ -534,6 +534,56 @@ fn overlong_lines_are_rejected_not_fatal() {
 }
 
 #[test]
+fn rows_out_of_time_order_are_sorted_within_their_row_group() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("u_ex1.log");
+    let text = "#Fields: date time cs-uri-stem\n2026-03-02 00:00:03 /c\n2026-03-02 00:00:01 /a\n2026-03-02 00:00:02 /b\n";
+    std::fs::write(&log, text).unwrap();
+    age(&log);
+    let ds = tmp.path().join("ds");
+    ingest(&[log], &IngestOptions::new(&ds)).unwrap();
+    let file = Dataset::open(&ds).unwrap().files(Table::W3CIISLog)[0].clone();
+    let reader =
+        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(file).unwrap()).unwrap();
+    let batch = reader.build().unwrap().next().unwrap().unwrap();
+    let stems: Vec<String> = batch_rows(&batch)
+        .into_iter()
+        .map(|r| r["csUriStem"].clone())
+        .collect();
+    assert_eq!(stems, ["/a", "/b", "/c"]);
+}
+
+#[test]
+fn a_changed_gzip_file_replaces_its_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    copy_tree(&source_fixtures().join("servers"), &logs);
+    let ds = tmp.path().join("ds");
+    let opts = IngestOptions::new(&ds);
+    ingest(std::slice::from_ref(&logs), &opts).unwrap();
+    let gz = logs.join("WEB02/u_ex260303.log.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(
+        &mut enc,
+        b"#Fields: date time cs-uri-stem\n2026-03-03 10:00:00 /new\n",
+    )
+    .unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let s = ingest(std::slice::from_ref(&logs), &opts).unwrap();
+    assert_eq!(
+        (s.files_replaced, s.files_unchanged, s.total_rows()),
+        (1, 2, 1)
+    );
+    let w3c = rows(&ds, Table::W3CIISLog);
+    assert_eq!(
+        w3c.len(),
+        7 + 1,
+        "WEB01's seven rows and the new one; WEB02's old three are gone"
+    );
+    assert!(w3c.iter().all(|r| r["csUriStem"] != "/late"));
+}
+
+#[test]
 fn read_raw_sees_the_same_rows_as_ingest() {
     let tmp = tempfile::tempdir().unwrap();
     let raw = read_raw(

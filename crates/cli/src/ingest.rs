@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use iishunt::ingest::{ingest, IngestOptions, IngestSummary, Table};
+use iishunt::ingest::{ingest, IngestOptions, IngestSummary, ProgressEvent, Table};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(clap::Args)]
@@ -44,7 +44,18 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     });
     if let Some(bar) = &bar {
         let bar = bar.clone();
-        opts.progress = Some(Arc::new(move |bytes| bar.inc(bytes)));
+        opts.progress = Some(Arc::new(move |event| match event {
+            ProgressEvent::Planned { files, bytes } => {
+                bar.set_length(bytes);
+                bar.set_message(format!("{files} files"));
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{spinner} {msg} [{bar:24}] {bytes}/{total_bytes} {bytes_per_sec}",
+                ) {
+                    bar.set_style(style.progress_chars("=> "));
+                }
+            }
+            ProgressEvent::Read(bytes) => bar.inc(bytes),
+        }));
     }
     let result = ingest(&args.paths, &opts);
     if let Some(bar) = &bar {

@@ -9,7 +9,7 @@
 //! ```
 
 pub use iishunt_store::{
-    ingest, read_raw, ComputerRows, Dataset, IngestOptions, IngestSummary, RawOptions, RawTables,
-    RejectSample, StoreError,
+    ingest, read_raw, ComputerRows, Dataset, IngestOptions, IngestSummary, ProgressEvent,
+    RawOptions, RawTables, RejectSample, StoreError,
 };
 pub use iishunt_w3c::{ReaderOptions, Table};

@@ -25,8 +25,22 @@ use crate::publish::{self, Staging};
 use crate::rejects::RejectSink;
 use crate::writer::TableWriter;
 
-/// Progress callback: called with the number of source bytes just read.
-pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
+/// What a progress callback hears.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProgressEvent {
+    /// Once, before reading: how much there is to read.
+    Planned {
+        /// Files to read (new, appended or replaced).
+        files: usize,
+        /// Bytes to read (whole files, or their appended tails).
+        bytes: u64,
+    },
+    /// Source bytes just read (from any thread).
+    Read(u64),
+}
+
+/// Progress callback (for a progress bar).
+pub type Progress = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
 
 /// How to ingest.
 #[derive(Clone)]
@@ -259,6 +273,19 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
         summary.elapsed = started.elapsed();
         return Ok(summary);
     }
+    if let Some(progress) = &opts.progress {
+        let bytes = jobs
+            .iter()
+            .map(|j| match &j.plan {
+                Plan::Appended(state) => j.size.saturating_sub(state.offset),
+                _ => j.size,
+            })
+            .sum();
+        progress(ProgressEvent::Planned {
+            files: jobs.len(),
+            bytes,
+        });
+    }
     let run = manifest.run + 1;
     let staging = Staging::create(&out)?;
     // Biggest first, so the last file to finish is a small one.
@@ -427,7 +454,7 @@ fn ingest_file(
                 }
                 rejects.write(chunk.rejects)?;
                 if let Some(progress) = &opts.progress {
-                    progress(chunk.bytes);
+                    progress(ProgressEvent::Read(chunk.bytes));
                 }
             }
             Ok(())

@@ -31,5 +31,7 @@ pub mod raw;
 pub use dataset::Dataset;
 pub use error::StoreError;
 pub use iishunt_w3c::Table;
-pub use ingest::{ingest, ComputerRows, IngestOptions, IngestSummary, RejectSample};
+pub use ingest::{
+    ingest, ComputerRows, IngestOptions, IngestSummary, Progress, ProgressEvent, RejectSample,
+};
 pub use raw::{read_raw, RawOptions, RawTables};

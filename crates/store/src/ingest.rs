@@ -230,6 +230,9 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
     // concurrent run would still be publishing.
     let _lock = publish::Lock::acquire(&out)?;
     let manifest = Manifest::load(&out)?;
+    if manifest.sources.is_empty() {
+        publish::refuse_unlisted(&out)?;
+    }
     publish::recover(&out, &manifest);
     let mut summary = IngestSummary {
         out: out.clone(),

@@ -155,7 +155,12 @@ impl Manifest {
             let mut file = File::create(&tmp)?;
             file.write_all(&text)?;
             file.sync_all()?;
-            std::fs::rename(&tmp, &path)
+            std::fs::rename(&tmp, &path)?;
+            // Make the rename itself durable (best effort; not on every OS).
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+            Ok(())
         };
         write().map_err(|source| {
             let _ = std::fs::remove_file(&tmp);

@@ -196,6 +196,24 @@ pub fn recover(out: &Path, manifest: &Manifest) {
     }
 }
 
+/// Without a manifest, Parquet files iishunt wrote mean the manifest was
+/// lost: ingesting again would add every row a second time. Refuse.
+pub fn refuse_unlisted(out: &Path) -> Result<(), StoreError> {
+    let ours = iishunt_w3c::Table::all()
+        .iter()
+        .flat_map(|t| crate::dataset::walk_parquet(&out.join(t.name())))
+        .any(|f| is_ours(&f));
+    if ours {
+        return Err(StoreError::Manifest {
+            path: out.join(crate::manifest::MANIFEST),
+            message: "it is missing but the folder holds Parquet files from an earlier ingest, whose rows \
+                      would be added again; restore it, or remove the table folders, or use another --out"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
 /// Was this file named by iishunt (`<tag>-r<run>-<part>.parquet`)?
 fn is_ours(path: &Path) -> bool {
     let name = path

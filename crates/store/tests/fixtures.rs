@@ -465,6 +465,18 @@ fn interrupted_ingest_leaves_the_previous_dataset_intact() {
 }
 
 #[test]
+fn a_lost_manifest_is_not_silently_rebuilt_into_duplicates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let servers = fixtures_in(tmp.path()).join("servers");
+    ingest(std::slice::from_ref(&servers), &IngestOptions::new(&ds)).unwrap();
+    std::fs::remove_file(ds.join("_manifest.json")).unwrap();
+    let err = ingest(std::slice::from_ref(&servers), &IngestOptions::new(&ds)).unwrap_err();
+    assert!(err.to_string().contains("is missing"), "{err}");
+    assert_eq!(rows(&ds, Table::W3CIISLog).len(), 10);
+}
+
+#[test]
 fn other_formats_and_missing_paths_are_refused_by_name() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = tmp.path().join("ds");

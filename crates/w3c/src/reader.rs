@@ -384,16 +384,17 @@ impl State {
             self.reject(number, RejectReason::NoFields, text);
             return Ok(());
         }
+        // Pure ASCII (proven while splitting) is valid UTF-8; otherwise check.
         let ascii = split_fields(text, &mut self.spans);
-        match ascii || std::str::from_utf8(text).is_ok() {
-            true => self.row(text, number, offset, true),
-            false => {
-                let lossy = String::from_utf8_lossy(text).into_owned();
-                let before = self.stats.rows;
-                self.row(lossy.as_bytes(), number, offset, false);
-                if self.stats.rows > before {
-                    self.stats.invalid_utf8 += 1;
-                }
+        if ascii || std::str::from_utf8(text).is_ok() {
+            self.row(text, number, offset, true);
+        } else {
+            // Keep the row with U+FFFD for the bad bytes, and count it.
+            let lossy = String::from_utf8_lossy(text).into_owned();
+            let before = self.stats.rows;
+            self.row(lossy.as_bytes(), number, offset, false);
+            if self.stats.rows > before {
+                self.stats.invalid_utf8 += 1;
             }
         }
         Ok(())

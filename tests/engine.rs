@@ -1,5 +1,6 @@
-//! Engine properties: the same answer whatever the thread count, and an
-//! ES|QL query planned exactly like its KQL twin.
+//! Engine properties: the same answer whatever the thread count and whether
+//! a `summarize … | where` runs in one pass or two, and an ES|QL query
+//! planned exactly like its KQL twin.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -15,8 +16,12 @@ fn options() -> QueryOptions {
 }
 
 fn csv(engine: &Engine, query: &str) -> String {
+    csv_with(engine, query, &options())
+}
+
+fn csv_with(engine: &Engine, query: &str, options: &QueryOptions) -> String {
     let result = engine
-        .query(query, &options())
+        .query(query, options)
         .unwrap_or_else(|e| panic!("{query}: {e}"));
     let mut out = Vec::new();
     write_csv(
@@ -118,6 +123,15 @@ fn results_do_not_depend_on_the_thread_count() {
                 three,
                 "{q} over {} differs between 1 and 3 threads",
                 data.display()
+            );
+            let two_pass = QueryOptions {
+                one_pass_groups: Some(0),
+                ..options()
+            };
+            assert_eq!(
+                one,
+                csv_with(&engine, q, &two_pass),
+                "{q}: one pass and two passes differ"
             );
             assert!(
                 one.lines().count() > 1,

@@ -90,12 +90,13 @@ fn parse_cases(text: &str) -> Vec<Case> {
     cases
 }
 
-fn render_case(engine: &Engine, case: &Case) -> String {
+fn render_case(engine: &Engine, case: &Case, one_pass_groups: Option<usize>) -> String {
     let now = chrono::DateTime::parse_from_rfc3339(NOW)
         .map(|d| d.timestamp_micros())
         .unwrap_or(0);
     let options = QueryOptions {
         now: NowSetting::Fixed(now),
+        one_pass_groups,
         ..Default::default()
     };
     match engine.query(&case.query, &options) {
@@ -142,9 +143,10 @@ fn fixture_logs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden")
 }
 
-/// The engines every case runs on: raw logs in memory, and the ingested dataset.
-fn engines() -> &'static Vec<(&'static str, Engine)> {
-    static ENGINES: OnceLock<Vec<(&'static str, Engine)>> = OnceLock::new();
+/// The engines every case runs on: raw logs in memory, and the ingested
+/// dataset (once more with every `summarize … | where` forced into two passes).
+fn engines() -> &'static Vec<(&'static str, Engine, Option<usize>)> {
+    static ENGINES: OnceLock<Vec<(&'static str, Engine, Option<usize>)>> = OnceLock::new();
     ENGINES.get_or_init(|| {
         let raw = Engine::open(&[fixture_logs()]).expect("open the raw fixture logs");
         let dir = tempfile::tempdir().expect("temp dir").keep();
@@ -154,8 +156,13 @@ fn engines() -> &'static Vec<(&'static str, Engine)> {
             &iishunt::ingest::IngestOptions::new(&out),
         )
         .expect("ingest fixtures");
-        let dataset = Engine::open(&[out]).expect("open the ingested dataset");
-        vec![("raw logs", raw), ("parquet dataset", dataset)]
+        let dataset = Engine::open(std::slice::from_ref(&out)).expect("open the ingested dataset");
+        let forced = Engine::open(&[out]).expect("open the ingested dataset");
+        vec![
+            ("raw logs", raw, None),
+            ("parquet dataset", dataset, None),
+            ("parquet dataset, two-pass summarize", forced, Some(0)),
+        ]
     })
 }
 
@@ -179,7 +186,7 @@ fn run_dir(dir: &str) {
             count += 1;
             let outputs: Vec<(&str, String)> = engines()
                 .iter()
-                .map(|(n, e)| (*n, render_case(e, case)))
+                .map(|(n, e, g)| (*n, render_case(e, case, *g)))
                 .collect();
             let actual = &outputs[0].1;
             for (source, out) in &outputs[1..] {

@@ -63,6 +63,7 @@ impl QueryInput {
             dialect: self.dialect,
             now: self.now.unwrap_or_default(),
             cancel: None,
+            ..Default::default()
         }
     }
 }

@@ -10,6 +10,10 @@ pub enum ExecError {
     Read { path: PathBuf, message: String },
     #[error("the query was cancelled")]
     Cancelled,
+    /// A one-pass aggregate made more groups than it may (the executor then
+    /// switches to two passes; users never see this).
+    #[error("too many groups for one pass (internal)")]
+    GroupBudget,
     #[error("{0}")]
     Unsupported(String),
     #[error("internal error in {context}: {message} (this is a bug in iishunt)")]

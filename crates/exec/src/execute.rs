@@ -12,7 +12,7 @@ use iishunt_plan::schema::Schema;
 use rayon::prelude::*;
 
 use crate::context::ExecContext;
-use crate::error::Result;
+use crate::error::{ExecError, Result};
 use iishunt_plan::expr::{AggregateCall, BoundExpr};
 
 use crate::expr::evaluate_predicate;
@@ -64,45 +64,26 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 let table = aggregate(input, keys, aggregates, None, source, ctx)?;
                 return Ok(vec![table.finish(schema)?]);
             };
-            let semi = match plan_two_pass(keys, aggregates, having, schema) {
-                Some(pass1) => {
-                    let groups = match scan_components(input, keys, source) {
-                        Some(components) => {
-                            pass1_by_component(input, keys, &pass1, &components, source, ctx)?
-                        }
-                        None => {
-                            let table = aggregate(input, keys, &pass1.calls, None, source, ctx)?;
-                            table_with_keys_only(table, &pass1, ctx)?
-                        }
-                    };
-                    let at_source = keys_at_source(keys, &input.stages);
-                    let units = match &input.source {
-                        PipelineSource::Scan {
-                            table,
-                            schema,
-                            partitions,
-                            ..
-                        } => Some(crate::ops::disjoint::partitions_holding(
-                            source,
-                            table,
-                            schema,
-                            partitions,
-                            &at_source,
-                            &groups.key_arrays(),
-                        )),
-                        _ => None,
-                    };
-                    Some(Arc::new(SemiJoin {
-                        keys: at_source,
-                        groups,
-                        units,
-                    }))
-                }
-                None => None,
+            let Some(pass1) = plan_two_pass(keys, aggregates, having, schema) else {
+                let table = aggregate(input, keys, aggregates, None, source, ctx)?;
+                let out = table.finish(schema)?;
+                return Ok(vec![filter(&out, having, ctx)?]);
             };
-            let table = match &semi {
-                Some(s) if s.groups.num_groups() == 0 => GroupTable::new(keys, aggregates)?,
-                _ => aggregate(input, keys, aggregates, semi.as_ref(), source, ctx)?,
+            // One pass while the groups stay few (a filtered input); two passes
+            // for a whole-table summarize or once the groups outgrow the budget.
+            let one_pass = if whole_table(input, source) || ctx.one_pass_groups == 0 {
+                None
+            } else {
+                let budget = GroupBudget::new(ctx.one_pass_groups);
+                match aggregate_within(input, keys, aggregates, None, Some(&budget), source, ctx) {
+                    Ok(table) => Some(table),
+                    Err(ExecError::GroupBudget) => None,
+                    Err(e) => return Err(e),
+                }
+            };
+            let table = match one_pass {
+                Some(table) => table,
+                None => two_pass(input, keys, aggregates, &pass1, source, ctx)?,
             };
             let out = table.finish(schema)?;
             Ok(vec![filter(&out, having, ctx)?])
@@ -178,6 +159,94 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
     }
 }
 
+/// Rows above which a summarize over a whole table goes straight to two passes.
+const WHOLE_TABLE_ROWS: usize = 1_000_000;
+
+/// A shared cap on the groups all chunks of an aggregate create.
+struct GroupBudget {
+    left: std::sync::atomic::AtomicIsize,
+}
+
+impl GroupBudget {
+    fn new(groups: usize) -> Self {
+        GroupBudget {
+            left: std::sync::atomic::AtomicIsize::new(groups as isize),
+        }
+    }
+
+    fn spend(&self, groups: usize) -> Result<()> {
+        if self.left.fetch_sub(groups as isize, Ordering::Relaxed) - (groups as isize) < 0 {
+            return Err(ExecError::GroupBudget);
+        }
+        Ok(())
+    }
+}
+
+/// The pipeline reads a whole large table: no filter anywhere.
+fn whole_table(input: &Pipeline, source: &DataSource) -> bool {
+    let PipelineSource::Scan {
+        table,
+        filter,
+        partitions,
+        ..
+    } = &input.source
+    else {
+        return false;
+    };
+    filter.is_none()
+        && !input.stages.iter().any(|s| matches!(s, Stage::Filter(_)))
+        && partitions
+            .iter()
+            .map(|p| source.partition_rows(table, *p))
+            .sum::<usize>()
+            > WHOLE_TABLE_ROWS
+}
+
+/// Pass 1 finds the groups meeting the condition (per key-disjoint component
+/// when statistics allow); pass 2 aggregates the rows of those groups only.
+fn two_pass(
+    input: &Pipeline,
+    keys: &[BoundExpr],
+    aggregates: &[AggregateCall],
+    pass1: &TwoPass,
+    source: &DataSource,
+    ctx: &ExecContext,
+) -> Result<GroupTable> {
+    let groups = match scan_components(input, keys, source) {
+        Some(components) => pass1_by_component(input, keys, pass1, &components, source, ctx)?,
+        None => {
+            let table = aggregate(input, keys, &pass1.calls, None, source, ctx)?;
+            table_with_keys_only(table, pass1, ctx)?
+        }
+    };
+    if groups.num_groups() == 0 {
+        return GroupTable::new(keys, aggregates);
+    }
+    let at_source = keys_at_source(keys, &input.stages);
+    let units = match &input.source {
+        PipelineSource::Scan {
+            table,
+            schema,
+            partitions,
+            ..
+        } => Some(crate::ops::disjoint::partitions_holding(
+            source,
+            table,
+            schema,
+            partitions,
+            &at_source,
+            &groups.key_arrays(),
+        )),
+        _ => None,
+    };
+    let semi = Arc::new(SemiJoin {
+        keys: at_source,
+        groups,
+        units,
+    });
+    aggregate(input, keys, aggregates, Some(&semi), source, ctx)
+}
+
 /// Groups a pipeline's rows, one table per chunk, merged in chunk order.
 fn aggregate(
     input: &Pipeline,
@@ -187,13 +256,33 @@ fn aggregate(
     source: &DataSource,
     ctx: &ExecContext,
 ) -> Result<GroupTable> {
+    aggregate_within(input, keys, calls, semi, None, source, ctx)
+}
+
+/// `aggregate`, failing with `GroupBudget` once the groups exceed `budget`.
+fn aggregate_within(
+    input: &Pipeline,
+    keys: &[BoundExpr],
+    calls: &[AggregateCall],
+    semi: Option<&Arc<SemiJoin>>,
+    budget: Option<&GroupBudget>,
+    source: &DataSource,
+    ctx: &ExecContext,
+) -> Result<GroupTable> {
     let tables = run_pipeline_with(
         input,
         source,
         ctx,
         semi,
         || GroupTable::new(keys, calls),
-        |t: &mut GroupTable, b| t.update(&b, keys, calls, ctx),
+        |t: &mut GroupTable, b| {
+            let before = t.num_groups();
+            t.update(&b, keys, calls, ctx)?;
+            match budget {
+                Some(budget) => budget.spend(t.num_groups() - before),
+                None => Ok(()),
+            }
+        },
     )?;
     let mut iter = tables.into_iter();
     let mut total = match iter.next() {

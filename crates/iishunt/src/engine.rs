@@ -38,6 +38,9 @@ pub struct QueryOptions {
     pub now: NowSetting,
     /// Set to true from another thread (Ctrl-C) to cancel the running query.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Tuning and test hook: groups a `summarize … | where` may make in one
+    /// pass before switching to two passes (`Some(0)` always uses two).
+    pub one_pass_groups: Option<usize>,
 }
 
 /// A chart the query asked for with KQL `render`.
@@ -166,6 +169,9 @@ impl Engine {
         };
         let mut ctx = ExecContext::new(now);
         ctx.cancel = options.cancel.clone();
+        if let Some(n) = options.one_pass_groups {
+            ctx.one_pass_groups = n;
+        }
         let fold_ctx = ctx.clone();
         let fold = move |e: &iishunt_plan::expr::BoundExpr| {
             iishunt_exec::expr::evaluate_constant(e, &fold_ctx).ok()

@@ -362,6 +362,7 @@ impl Session {
             dialect: self.dialect,
             now: self.now,
             cancel: Some(self.cancel.clone()),
+            ..Default::default()
         };
         let outcome = self.engine.query(text, &options);
         self.running.store(false, Ordering::SeqCst);

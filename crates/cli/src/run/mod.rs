@@ -92,6 +92,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     dialect: Some(h.dialect),
                     now,
                     cancel: None,
+                    ..Default::default()
                 };
                 match engine.query(&h.text, &options) {
                     Ok(result) => Done::Ok(result),

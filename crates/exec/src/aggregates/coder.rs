@@ -124,15 +124,11 @@ impl ValueCoder {
                 if let Some(dict) = array.as_any().downcast_ref::<DictionaryArray<Int32Type>>() {
                     let values = crate::expr::decode_array(dict.values())?;
                     let strings = values.as_string::<i32>();
-                    let ids: Vec<Option<u32>> = (0..strings.len())
-                        .map(|i| {
-                            if strings.is_null(i) {
-                                None
-                            } else {
-                                interner.lookup(strings.value(i))
-                            }
-                        })
-                        .collect();
+                    // Looked up lazily: only the values some row uses.
+                    let mut cache: Vec<Option<Option<u32>>> = vec![None; strings.len()];
+                    let mut id_of = |k: usize| -> Option<u32> {
+                        *cache[k].get_or_insert_with(|| interner.lookup(strings.value(k)))
+                    };
                     for (row, key) in dict.keys().iter().enumerate() {
                         match key.map(|k| (k, strings.is_null(k as usize))) {
                             None | Some((_, true)) => {
@@ -140,7 +136,7 @@ impl ValueCoder {
                                 nulls.push(true);
                             }
                             Some((k, false)) => {
-                                match ids[k as usize] {
+                                match id_of(k as usize) {
                                     Some(id) => codes.push(id as u64),
                                     None => {
                                         codes.push(0);

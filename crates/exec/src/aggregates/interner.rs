@@ -80,23 +80,26 @@ impl Interner {
                     .downcast_ref::<DictionaryArray<Int32Type>>()
                     .ok_or_else(|| ExecError::internal("intern_array", "dictionary downcast"))?;
                 let values = dict.values().as_string::<i32>();
-                let mapped: Vec<u32> = (0..values.len())
-                    .map(|i| {
-                        if values.is_null(i) {
-                            NULL_ID
-                        } else {
-                            self.intern(values.value(i))
-                        }
-                    })
-                    .collect();
+                // Intern only the values some row uses (a filtered batch keeps
+                // its whole dictionary but may use a handful of its values).
+                const UNSET: u32 = u32::MAX - 1;
+                let mut mapped = vec![UNSET; values.len()];
                 let keys = dict.keys();
-                if keys.null_count() == 0 {
-                    out.extend(keys.values().iter().map(|k| mapped[*k as usize]));
-                } else {
-                    out.extend(
-                        keys.iter()
-                            .map(|k| k.map_or(NULL_ID, |k| mapped[k as usize])),
-                    );
+                for k in keys.iter() {
+                    out.push(match k {
+                        None => NULL_ID,
+                        Some(k) => {
+                            let slot = &mut mapped[k as usize];
+                            if *slot == UNSET {
+                                *slot = if values.is_null(k as usize) {
+                                    NULL_ID
+                                } else {
+                                    self.intern(values.value(k as usize))
+                                };
+                            }
+                            *slot
+                        }
+                    });
                 }
             }
             DataType::Dictionary(_, _) => {

@@ -47,7 +47,10 @@ pub struct Ident {
 
 impl Ident {
     pub fn new(name: impl Into<String>, span: Span) -> Self {
-        Ident { name: name.into(), span }
+        Ident {
+            name: name.into(),
+            span,
+        }
     }
 }
 
@@ -218,10 +221,7 @@ pub enum SourceKind {
     /// `union [kind=…] [withsource=…] [isfuzzy=…] T1, (T2 | …)` as a source.
     Union(Union),
     /// `search [in (T1, T2)] predicate` as a source.
-    Search {
-        tables: Vec<Ident>,
-        predicate: Expr,
-    },
+    Search { tables: Vec<Ident>, predicate: Expr },
 }
 
 /// ES|QL `FROM … METADATA _index, _id` fields are kept on the table source's
@@ -255,7 +255,10 @@ pub enum OperatorKind {
     /// `order by` / `sort by` (KQL), `SORT` (ES|QL)
     Sort(Vec<SortKey>),
     /// `top N by expr [asc|desc] [nulls first|last]`
-    Top { count: Expr, by: Vec<SortKey> },
+    Top {
+        count: Expr,
+        by: Vec<SortKey>,
+    },
     /// `take N` / `limit N` (KQL), `LIMIT N` (ES|QL)
     Take(Expr),
     /// `distinct a, b` / `distinct *`
@@ -289,7 +292,10 @@ pub enum OperatorKind {
         append_separator: Option<String>,
     },
     /// ES|QL `GROK field "pattern"`
-    Grok { input: Expr, pattern: String },
+    Grok {
+        input: Expr,
+        pattern: String,
+    },
     /// ES|QL `ENRICH policy [ON field] [WITH a = b, …]`
     Enrich {
         policy: Ident,
@@ -405,7 +411,11 @@ pub enum JoinCondition {
     /// `on col` — same name both sides.
     Column(Ident),
     /// `on $left.a == $right.b`
-    Equal { left: Ident, right: Ident, span: Span },
+    Equal {
+        left: Ident,
+        right: Ident,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -625,7 +635,9 @@ impl StrOp {
             StrOpKind::HasSuffix => "hassuffix",
             StrOpKind::MatchesRegex => return "matches regex".to_string(),
             StrOpKind::Like => return if self.negated { "NOT LIKE" } else { "LIKE" }.to_string(),
-            StrOpKind::RLike => return if self.negated { "NOT RLIKE" } else { "RLIKE" }.to_string(),
+            StrOpKind::RLike => {
+                return if self.negated { "NOT RLIKE" } else { "RLIKE" }.to_string()
+            }
         };
         format!(
             "{}{}{}",

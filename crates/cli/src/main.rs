@@ -18,6 +18,11 @@ mod query;
 mod repl;
 mod run;
 
+/// mimalloc: Arrow and Parquet allocate and free large buffers per batch;
+/// glibc returns them to the kernel and page-faults them back every time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

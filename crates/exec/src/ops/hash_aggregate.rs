@@ -26,6 +26,8 @@ pub struct GroupTable {
     arena: Vec<u64>,
     /// Each group's hash, so growing the table never rereads the arena.
     hashes: Vec<u64>,
+    /// With one string key: interner id → group (`u32::MAX`: not yet seen).
+    direct: Vec<u32>,
     table: HashTable<u32>,
     accumulators: Vec<Box<dyn Accumulator>>,
     num_groups: usize,
@@ -59,6 +61,7 @@ impl GroupTable {
             width: keys.len() + 1,
             arena: Vec::new(),
             hashes: Vec::new(),
+            direct: Vec::new(),
             table: HashTable::new(),
             accumulators: calls.iter().map(create).collect::<Result<_>>()?,
             num_groups: 0,
@@ -106,6 +109,12 @@ impl GroupTable {
             return Ok(());
         }
         let width = self.width;
+        if let [key] = keys {
+            if matches!(self.coders[0], ValueCoder::Strings { .. }) {
+                self.groups_of_one_string_key(key, batch, ctx)?;
+                return self.update_accumulators(batch, calls, ctx);
+            }
+        }
         self.row_keys.clear();
         self.row_keys.resize(rows * width, 0);
         for (k, key) in keys.iter().enumerate() {
@@ -126,6 +135,40 @@ impl GroupTable {
             self.group_ids.push(g);
         }
         self.row_keys = row_keys;
+        self.update_accumulators(batch, calls, ctx)
+    }
+
+    /// One string key: its codes are dense interner ids, so a plain vector maps
+    /// them to groups without hashing (`summarize … by scStatus`).
+    fn groups_of_one_string_key(&mut self, key: &BoundExpr, batch: &RecordBatch, ctx: &ExecContext) -> Result<()> {
+        let array = evaluate(key, batch, ctx)?;
+        let (mut codes, mut nulls) = (std::mem::take(&mut self.codes), std::mem::take(&mut self.nulls));
+        self.coders[0].encode(&array, &mut codes, &mut nulls)?;
+        self.group_ids.clear();
+        for (&code, &null) in codes.iter().zip(&nulls) {
+            let g = if null {
+                self.group_of(&[0, 1])
+            } else {
+                let c = code as usize;
+                match self.direct.get(c).copied() {
+                    Some(g) if g != u32::MAX => g,
+                    _ => {
+                        let g = self.group_of(&[code, 0]);
+                        if c >= self.direct.len() {
+                            self.direct.resize(c + 1, u32::MAX);
+                        }
+                        self.direct[c] = g;
+                        g
+                    }
+                }
+            };
+            self.group_ids.push(g);
+        }
+        (self.codes, self.nulls) = (codes, nulls);
+        Ok(())
+    }
+
+    fn update_accumulators(&mut self, batch: &RecordBatch, calls: &[AggregateCall], ctx: &ExecContext) -> Result<()> {
         for (acc, call) in self.accumulators.iter_mut().zip(calls) {
             let args: Vec<ArrayRef> = call
                 .args
@@ -244,6 +287,7 @@ impl GroupTable {
             width,
             arena: Vec::new(),
             hashes: Vec::new(),
+            direct: Vec::new(),
             table: HashTable::new(),
             accumulators: Vec::new(),
             num_groups: 0,

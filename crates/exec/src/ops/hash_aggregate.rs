@@ -140,9 +140,17 @@ impl GroupTable {
 
     /// One string key: its codes are dense interner ids, so a plain vector maps
     /// them to groups without hashing (`summarize … by scStatus`).
-    fn groups_of_one_string_key(&mut self, key: &BoundExpr, batch: &RecordBatch, ctx: &ExecContext) -> Result<()> {
+    fn groups_of_one_string_key(
+        &mut self,
+        key: &BoundExpr,
+        batch: &RecordBatch,
+        ctx: &ExecContext,
+    ) -> Result<()> {
         let array = evaluate(key, batch, ctx)?;
-        let (mut codes, mut nulls) = (std::mem::take(&mut self.codes), std::mem::take(&mut self.nulls));
+        let (mut codes, mut nulls) = (
+            std::mem::take(&mut self.codes),
+            std::mem::take(&mut self.nulls),
+        );
         self.coders[0].encode(&array, &mut codes, &mut nulls)?;
         self.group_ids.clear();
         for (&code, &null) in codes.iter().zip(&nulls) {
@@ -168,7 +176,12 @@ impl GroupTable {
         Ok(())
     }
 
-    fn update_accumulators(&mut self, batch: &RecordBatch, calls: &[AggregateCall], ctx: &ExecContext) -> Result<()> {
+    fn update_accumulators(
+        &mut self,
+        batch: &RecordBatch,
+        calls: &[AggregateCall],
+        ctx: &ExecContext,
+    ) -> Result<()> {
         for (acc, call) in self.accumulators.iter_mut().zip(calls) {
             let args: Vec<ArrayRef> = call
                 .args

@@ -85,6 +85,20 @@ impl Interner {
                 const UNSET: u32 = u32::MAX - 1;
                 let mut mapped = vec![UNSET; values.len()];
                 let keys = dict.keys();
+                if keys.null_count() == 0 {
+                    for &k in keys.values().iter() {
+                        let slot = &mut mapped[k as usize];
+                        if *slot == UNSET {
+                            *slot = if values.is_null(k as usize) {
+                                NULL_ID
+                            } else {
+                                self.intern(values.value(k as usize))
+                            };
+                        }
+                        out.push(*slot);
+                    }
+                    return Ok(());
+                }
                 for k in keys.iter() {
                     out.push(match k {
                         None => NULL_ID,

@@ -79,6 +79,13 @@ impl Accumulator for IntSum {
         };
         let values = as_i64(arg)?;
         let values = values.as_primitive::<Int64Type>();
+        if filter.is_none() && values.null_count() == 0 {
+            for (&g, &v) in groups.iter().zip(values.values().iter()) {
+                let s = &mut self.sums[g as usize];
+                *s = s.wrapping_add(v);
+            }
+            return Ok(());
+        }
         for (i, &g) in groups.iter().enumerate() {
             if values.is_valid(i) && selected(filter, i) {
                 let s = &mut self.sums[g as usize];

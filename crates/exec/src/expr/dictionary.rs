@@ -19,7 +19,7 @@ use crate::datum::{Datum, Kernel, KernelContext};
 use crate::error::Result;
 
 /// The most distinct combinations worth evaluating separately.
-const MAX_COMBINATIONS: usize = 1 << 16;
+const MAX_COMBINATIONS: usize = 1 << 12;
 
 /// A dictionary argument: keys without nulls, values with a trailing null entry
 /// when the keys had nulls.

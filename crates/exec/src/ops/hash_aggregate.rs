@@ -28,6 +28,8 @@ pub struct GroupTable {
     hashes: Vec<u64>,
     /// With one string key: interner id → group (`u32::MAX`: not yet seen).
     direct: Vec<u32>,
+    /// Scratch: interner ids of a batch's single string key.
+    ids: Vec<u32>,
     table: HashTable<u32>,
     accumulators: Vec<Box<dyn Accumulator>>,
     num_groups: usize,
@@ -62,6 +64,7 @@ impl GroupTable {
             arena: Vec::new(),
             hashes: Vec::new(),
             direct: Vec::new(),
+            ids: Vec::new(),
             table: HashTable::new(),
             accumulators: calls.iter().map(create).collect::<Result<_>>()?,
             num_groups: 0,
@@ -147,17 +150,23 @@ impl GroupTable {
         ctx: &ExecContext,
     ) -> Result<()> {
         let array = evaluate(key, batch, ctx)?;
-        let (mut codes, mut nulls) = (
-            std::mem::take(&mut self.codes),
-            std::mem::take(&mut self.nulls),
-        );
-        self.coders[0].encode(&array, &mut codes, &mut nulls)?;
+        let mut ids = std::mem::take(&mut self.ids);
+        match &mut self.coders[0] {
+            ValueCoder::Strings { interner, .. } => interner.intern_array(&array, &mut ids)?,
+            ValueCoder::Bits { .. } => {
+                return Err(crate::error::ExecError::internal(
+                    "groups_of_one_string_key",
+                    "not a string key",
+                ))
+            }
+        }
         self.group_ids.clear();
-        for (&code, &null) in codes.iter().zip(&nulls) {
-            let g = if null {
+        for &id in &ids {
+            let g = if id == crate::aggregates::interner::NULL_ID {
                 self.group_of(&[0, 1])
             } else {
-                let c = code as usize;
+                let code = id as u64;
+                let c = id as usize;
                 match self.direct.get(c).copied() {
                     Some(g) if g != u32::MAX => g,
                     _ => {
@@ -172,7 +181,7 @@ impl GroupTable {
             };
             self.group_ids.push(g);
         }
-        (self.codes, self.nulls) = (codes, nulls);
+        self.ids = ids;
         Ok(())
     }
 
@@ -301,6 +310,7 @@ impl GroupTable {
             arena: Vec::new(),
             hashes: Vec::new(),
             direct: Vec::new(),
+            ids: Vec::new(),
             table: HashTable::new(),
             accumulators: Vec::new(),
             num_groups: 0,

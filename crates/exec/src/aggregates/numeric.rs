@@ -42,14 +42,12 @@ fn as_i64(array: &ArrayRef) -> Result<ArrayRef> {
     Ok(match plain.data_type() {
         DataType::Int64 => plain,
         DataType::Utf8 => cast(&cast(&plain, &DataType::Float64)?, &DataType::Int64)?,
-        DataType::Duration(_) | DataType::Timestamp(_, _) => {
-            cast(&cast(&plain, &DataType::Int64)?, &DataType::Int64)?
-        }
         _ => cast(&plain, &DataType::Int64)?,
     })
 }
 
-fn as_f64(array: &ArrayRef) -> Result<ArrayRef> {
+/// Any numeric, datetime or timespan array as reals (shared by the statistics).
+pub(super) fn as_f64(array: &ArrayRef) -> Result<ArrayRef> {
     let plain = crate::expr::decode_array(array)?;
     Ok(match plain.data_type() {
         DataType::Float64 => plain,

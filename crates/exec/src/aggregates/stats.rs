@@ -9,19 +9,9 @@ use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type};
 use iishunt_plan::types::KType;
 
+use super::numeric::as_f64;
 use super::{downcast, grow, selected, Accumulator};
 use crate::error::Result;
-
-fn as_f64(array: &ArrayRef) -> Result<ArrayRef> {
-    let plain = crate::expr::decode_array(array)?;
-    Ok(match plain.data_type() {
-        DataType::Float64 => plain,
-        DataType::Duration(_) | DataType::Timestamp(_, _) => {
-            cast(&cast(&plain, &DataType::Int64)?, &DataType::Float64)?
-        }
-        _ => cast(&plain, &DataType::Float64)?,
-    })
-}
 
 pub struct Percentile {
     p: f64,

@@ -156,8 +156,15 @@ fn engines() -> &'static Vec<(&'static str, Engine, Option<usize>)> {
             &iishunt::ingest::IngestOptions::new(&out),
         )
         .expect("ingest fixtures");
-        let dataset = Engine::open(std::slice::from_ref(&out)).expect("open the ingested dataset");
-        let forced = Engine::open(&[out]).expect("open the ingested dataset");
+        // A dataset folder has no lookups/ of its own here: pass the fixture's.
+        let lookups: Vec<PathBuf> = std::fs::read_dir(fixture_logs().join("lookups"))
+            .expect("fixture lookups")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        let dataset = Engine::open_with_lookups(std::slice::from_ref(&out), &lookups)
+            .expect("open the ingested dataset");
+        let forced =
+            Engine::open_with_lookups(&[out], &lookups).expect("open the ingested dataset");
         vec![
             ("raw logs", raw, None),
             ("parquet dataset", dataset, None),

@@ -20,7 +20,7 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let (text, file) = args.input.text()?;
     let data = output::data_paths(&args.input.data)?;
-    let engine = match Engine::open(&data) {
+    let engine = match Engine::open_with_lookups(&data, &args.input.lookup) {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),
     };

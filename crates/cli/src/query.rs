@@ -20,6 +20,10 @@ pub struct QueryInput {
     /// (repeatable). Default: ./iishunt-data when it exists.
     #[arg(long, value_name = "PATH")]
     pub data: Vec<PathBuf>,
+    /// A CSV lookup table for `join`, `lookup`, LOOKUP JOIN and ENRICH; its file
+    /// name names it (repeatable). A data folder's `lookups/*.csv` load by themselves.
+    #[arg(long, value_name = "FILE.csv")]
+    pub lookup: Vec<PathBuf>,
     /// The query text (KQL or ES|QL).
     #[arg(
         value_name = "QUERY",
@@ -98,7 +102,7 @@ pub fn parse_dialect(text: &str) -> Result<Dialect, String> {
 pub fn run(args: QueryArgs) -> anyhow::Result<ExitCode> {
     let (text, file) = args.input.text()?;
     let data = output::data_paths(&args.input.data)?;
-    let engine = Engine::open(&data);
+    let engine = Engine::open_with_lookups(&data, &args.input.lookup);
     let engine = match engine {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),

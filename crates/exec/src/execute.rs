@@ -17,7 +17,9 @@ use iishunt_plan::expr::{AggregateCall, BoundExpr};
 
 use crate::expr::evaluate_predicate;
 use crate::ops::hash_aggregate::GroupTable;
+use crate::ops::hash_join::hash_join;
 use crate::ops::having::{plan_two_pass, TwoPass};
+use crate::ops::mv_expand::mv_expand;
 use crate::ops::sort::plain_batch;
 use crate::ops::sort::{concat_all, sort_batch};
 use crate::ops::{batch_with_schema, filter::filter, normalize, project::project};
@@ -155,6 +157,32 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 }
             }
             Ok(out)
+        }
+        PhysicalPlan::HashJoin {
+            left,
+            right,
+            spec,
+            schema,
+        } => {
+            let (l, r) = rayon::join(|| run(left, source, ctx), || run(right, source, ctx));
+            hash_join(&l?, left.schema(), &r?, right.schema(), spec, schema)
+        }
+        PhysicalPlan::MvExpand {
+            input,
+            spec,
+            schema,
+        } => {
+            let chunks = run_pipeline(
+                input,
+                source,
+                ctx,
+                Vec::new,
+                |rows: &mut Vec<RecordBatch>, b| {
+                    rows.push(mv_expand(&b, spec, schema)?);
+                    Ok(())
+                },
+            )?;
+            Ok(chunks.into_iter().flatten().collect())
         }
     }
 }

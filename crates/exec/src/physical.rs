@@ -12,6 +12,8 @@ use iishunt_plan::logical::LogicalPlan;
 use iishunt_plan::schema::Schema;
 
 use crate::error::Result;
+use crate::ops::hash_join::JoinSpec;
+use crate::ops::mv_expand::MvExpandSpec;
 use crate::ops::values::values_batch;
 use crate::source::{DataSource, Partition};
 
@@ -43,6 +45,19 @@ pub enum PhysicalPlan {
     Union {
         inputs: Vec<PhysicalPlan>,
         mappings: Vec<Vec<Option<usize>>>,
+        schema: Schema,
+    },
+    /// Builds a hash table of `right`, then probes it with `left`'s batches.
+    HashJoin {
+        left: Box<PhysicalPlan>,
+        right: Box<PhysicalPlan>,
+        spec: JoinSpec,
+        schema: Schema,
+    },
+    /// One row per element of the expanded columns, batch by batch.
+    MvExpand {
+        input: Pipeline,
+        spec: MvExpandSpec,
         schema: Schema,
     },
 }
@@ -80,9 +95,10 @@ impl PhysicalPlan {
         match self {
             PhysicalPlan::Collect(p) | PhysicalPlan::Sort { input: p, .. } => &p.schema,
             PhysicalPlan::TopN { input, .. } | PhysicalPlan::Limit { input, .. } => &input.schema,
-            PhysicalPlan::HashAggregate { schema, .. } | PhysicalPlan::Union { schema, .. } => {
-                schema
-            }
+            PhysicalPlan::HashAggregate { schema, .. }
+            | PhysicalPlan::Union { schema, .. }
+            | PhysicalPlan::HashJoin { schema, .. }
+            | PhysicalPlan::MvExpand { schema, .. } => schema,
         }
     }
 }
@@ -118,6 +134,30 @@ pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<P
                 .collect::<Result<_>>()?,
             mappings: u.mappings.clone(),
             schema: u.schema.clone(),
+        },
+        LogicalPlan::Join(j) => PhysicalPlan::HashJoin {
+            left: Box::new(create_physical_plan(&j.left, source)?),
+            right: Box::new(create_physical_plan(&j.right, source)?),
+            spec: JoinSpec {
+                kind: j.kind,
+                left_keys: j.left_keys.clone(),
+                right_keys: j.right_keys.clone(),
+                key_types: j.key_types.clone(),
+                null_keys_match: j.null_keys_match,
+                output: j.output.clone(),
+                first_match_only: j.first_match_only,
+            },
+            schema: j.schema.clone(),
+        },
+        LogicalPlan::MvExpand(m) => PhysicalPlan::MvExpand {
+            input: pipeline(&m.input, source)?,
+            spec: MvExpandSpec {
+                columns: m.columns.clone(),
+                bags_as_arrays: m.bags_as_arrays,
+                item_index: m.item_index,
+                limit: m.limit,
+            },
+            schema: m.schema.clone(),
         },
         LogicalPlan::Scan(_)
         | LogicalPlan::Values(_)
@@ -253,6 +293,43 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
             for i in inputs {
                 write_plan(i, depth + 1, out);
             }
+        }
+        PhysicalPlan::HashJoin {
+            left, right, spec, ..
+        } => {
+            let on: Vec<String> = spec
+                .left_keys
+                .iter()
+                .zip(&spec.right_keys)
+                .map(|(l, r)| {
+                    format!(
+                        "{} == {}",
+                        left.schema().columns[*l].name,
+                        right.schema().columns[*r].name
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "{pad}HashJoin: kind={} on {} (build: right, probe: left batches in parallel)",
+                spec.kind.as_str(),
+                on.join(", ")
+            );
+            write_plan(left, depth + 1, out);
+            write_plan(right, depth + 1, out);
+        }
+        PhysicalPlan::MvExpand {
+            input,
+            spec,
+            schema,
+        } => {
+            let cols: Vec<&str> = spec
+                .columns
+                .iter()
+                .map(|c| schema.columns[*c].name.as_str())
+                .collect();
+            let _ = writeln!(out, "{pad}MvExpand: {} (per batch)", cols.join(", "));
+            write_pipeline(input, depth + 1, out);
         }
     }
 }

@@ -9,7 +9,7 @@ use arrow::array::Array;
 use arrow::record_batch::RecordBatch;
 use iishunt_exec::{DataSource, ExecContext, ParquetFile, TableData};
 use iishunt_plan::bind::BoundQuery;
-use iishunt_plan::catalog::{Catalog, TableDef};
+use iishunt_plan::catalog::{Catalog, TableDef, TableKind};
 use iishunt_plan::optimize::optimize;
 use iishunt_plan::schema::{Column, Schema};
 use iishunt_plan::types::KType;
@@ -90,8 +90,65 @@ pub struct Engine {
 
 impl Engine {
     /// Opens a dataset folder written by `iishunt ingest`, or raw `.log` files /
-    /// folders (parsed in memory).
+    /// folders (parsed in memory), with the lookup tables in each folder's
+    /// `lookups/`.
     pub fn open(data: &[PathBuf]) -> Result<Engine, Error> {
+        Engine::open_with_lookups(data, &[])
+    }
+
+    /// Like [`Engine::open`], plus lookup tables from these CSV files
+    /// (`--lookup FILE`).
+    pub fn open_with_lookups(data: &[PathBuf], lookups: &[PathBuf]) -> Result<Engine, Error> {
+        let mut engine = Engine::open_data(data)?;
+        let mut files: Vec<PathBuf> = Vec::new();
+        for dir in data.iter().filter(|p| p.is_dir()) {
+            files.extend(iishunt_store::lookup_files(dir).map_err(|e| Error::Data(e.to_string()))?);
+        }
+        files.extend(lookups.iter().cloned());
+        for file in files {
+            engine.add_lookup(&file)?;
+        }
+        Ok(engine)
+    }
+
+    /// Loads one CSV lookup table; its file name (without `.csv`) names it.
+    fn add_lookup(&mut self, file: &Path) -> Result<(), Error> {
+        let table = iishunt_store::read_lookup(file).map_err(|e| Error::Data(e.to_string()))?;
+        if let Some(existing) = self.catalog.table(&table.name) {
+            let what = match existing.kind {
+                TableKind::Log => "a log table".to_string(),
+                TableKind::Lookup => "another lookup file".to_string(),
+            };
+            return Err(Error::Data(format!(
+                "{}: the lookup table `{}` has the name of {what}; rename the file",
+                file.display(),
+                table.name
+            )));
+        }
+        let columns = table
+            .batch
+            .schema()
+            .fields()
+            .iter()
+            .filter_map(|f| {
+                KType::from_field(f).map(|ty| Column {
+                    name: f.name().clone(),
+                    ty,
+                })
+            })
+            .collect();
+        self.catalog.tables.push(TableDef {
+            name: table.name.clone(),
+            schema: Schema::new(columns),
+            kind: TableKind::Lookup,
+        });
+        self.source
+            .tables
+            .insert(table.name, TableData::Memory(vec![table.batch]));
+        Ok(())
+    }
+
+    fn open_data(data: &[PathBuf]) -> Result<Engine, Error> {
         if data.is_empty() {
             return Err(Error::Data(
                 "no data given: pass --data DIR (a dataset from `iishunt ingest`) or log files"
@@ -419,6 +476,7 @@ fn catalog_for(source: &DataSource) -> Catalog {
         tables.push(TableDef {
             name: t.name().to_string(),
             schema: Schema::new(columns),
+            kind: TableKind::Log,
         });
     }
     Catalog { tables }

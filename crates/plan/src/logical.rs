@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::expr::{AggregateCall, BoundExpr, SortExpr};
 use crate::schema::Schema;
-use crate::types::ScalarValue;
+use crate::types::{KType, ScalarValue};
 
 #[derive(Debug, Clone)]
 pub enum LogicalPlan {
@@ -18,6 +18,8 @@ pub enum LogicalPlan {
     TopN(TopN),
     Limit(Limit),
     Union(Union),
+    Join(Join),
+    MvExpand(MvExpand),
 }
 
 /// Reads a table's Parquet files (or raw logs parsed on the fly).
@@ -99,6 +101,97 @@ pub struct Union {
     pub schema: Schema,
 }
 
+/// How a join pairs rows (Kusto's `kind=`; ES|QL's LOOKUP JOIN and ENRICH are
+/// left outer joins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    /// Kusto's default: the left side deduplicated on the keys (first row per
+    /// key kept), then an inner join.
+    InnerUnique,
+    Inner,
+    LeftOuter,
+    RightOuter,
+    FullOuter,
+    LeftSemi,
+    LeftAnti,
+    RightSemi,
+    RightAnti,
+}
+
+impl JoinKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JoinKind::InnerUnique => "innerunique",
+            JoinKind::Inner => "inner",
+            JoinKind::LeftOuter => "leftouter",
+            JoinKind::RightOuter => "rightouter",
+            JoinKind::FullOuter => "fullouter",
+            JoinKind::LeftSemi => "leftsemi",
+            JoinKind::LeftAnti => "leftanti",
+            JoinKind::RightSemi => "rightsemi",
+            JoinKind::RightAnti => "rightanti",
+        }
+    }
+
+    /// Left rows without a match are kept (with nulls on the right).
+    pub fn keeps_unmatched_left(self) -> bool {
+        matches!(self, JoinKind::LeftOuter | JoinKind::FullOuter)
+    }
+
+    /// Right rows without a match are emitted after the matches.
+    pub fn keeps_unmatched_right(self) -> bool {
+        matches!(self, JoinKind::RightOuter | JoinKind::FullOuter)
+    }
+}
+
+/// Which input an output column of a join comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinSide {
+    Left,
+    Right,
+}
+
+/// An equi-join: the right input is built into a hash table, the left
+/// probes it. Output columns are picked from either side by `output`.
+#[derive(Debug, Clone)]
+pub struct Join {
+    pub left: Box<LogicalPlan>,
+    pub right: Box<LogicalPlan>,
+    pub kind: JoinKind,
+    /// Key columns, pairwise equal: `left_keys[i] == right_keys[i]`.
+    pub left_keys: Vec<usize>,
+    pub right_keys: Vec<usize>,
+    /// The type both sides' keys are compared as.
+    pub key_types: Vec<KType>,
+    /// Null keys match each other (KQL: a null string is the empty string);
+    /// ES|QL's joins never match a null.
+    pub null_keys_match: bool,
+    /// Each output column: its side and index in that side's schema.
+    pub output: Vec<(JoinSide, usize)>,
+    /// At most one right row per left row (ENRICH takes the first match).
+    pub first_match_only: bool,
+    pub schema: Schema,
+}
+
+/// One row per element of the expanded arrays (`mv-expand`, `MV_EXPAND`); the
+/// other columns repeat. Expanded columns replace theirs in place.
+#[derive(Debug, Clone)]
+pub struct MvExpand {
+    pub input: Box<LogicalPlan>,
+    /// The dynamic columns expanded, in parallel: row i of the output takes
+    /// element i of each (null past an array's end). `to typeof(T)` is a
+    /// conversion the binder places after this node.
+    pub columns: Vec<usize>,
+    /// Property bags: `{"k": v}` per entry (`false`, Kusto's default) or
+    /// `["k", v]` (`kind=array`).
+    pub bags_as_arrays: bool,
+    /// `with_itemindex=Name`: a long column appended with the element's index.
+    pub item_index: bool,
+    /// Rows made from one input row at most.
+    pub limit: Option<usize>,
+    pub schema: Schema,
+}
+
 impl LogicalPlan {
     pub fn schema(&self) -> &Schema {
         match self {
@@ -111,6 +204,8 @@ impl LogicalPlan {
             LogicalPlan::TopN(t) => t.input.schema(),
             LogicalPlan::Limit(l) => l.input.schema(),
             LogicalPlan::Union(u) => &u.schema,
+            LogicalPlan::Join(j) => &j.schema,
+            LogicalPlan::MvExpand(m) => &m.schema,
         }
     }
 
@@ -124,6 +219,8 @@ impl LogicalPlan {
             LogicalPlan::TopN(t) => vec![&t.input],
             LogicalPlan::Limit(l) => vec![&l.input],
             LogicalPlan::Union(u) => u.inputs.iter().collect(),
+            LogicalPlan::Join(j) => vec![&j.left, &j.right],
+            LogicalPlan::MvExpand(m) => vec![&m.input],
         }
     }
 
@@ -138,6 +235,8 @@ impl LogicalPlan {
             LogicalPlan::TopN(_) => "TopN",
             LogicalPlan::Limit(_) => "Limit",
             LogicalPlan::Union(_) => "Union",
+            LogicalPlan::Join(_) => "Join",
+            LogicalPlan::MvExpand(_) => "MvExpand",
         }
     }
 
@@ -198,6 +297,33 @@ impl LogicalPlan {
             LogicalPlan::TopN(t) => writeln!(out, "{pad}TopN: {} by {}", t.n, fmt_keys(&t.keys)),
             LogicalPlan::Limit(l) => writeln!(out, "{pad}Limit: {}", l.n),
             LogicalPlan::Union(u) => writeln!(out, "{pad}Union: {} inputs", u.inputs.len()),
+            LogicalPlan::Join(j) => {
+                let left = j.left.schema();
+                let right = j.right.schema();
+                let on: Vec<String> = j
+                    .left_keys
+                    .iter()
+                    .zip(&j.right_keys)
+                    .map(|(l, r)| {
+                        format!("{} == {}", left.columns[*l].name, right.columns[*r].name)
+                    })
+                    .collect();
+                writeln!(
+                    out,
+                    "{pad}Join: kind={} on {}",
+                    j.kind.as_str(),
+                    on.join(", ")
+                )
+            }
+            LogicalPlan::MvExpand(m) => {
+                let cols: Vec<&str> = m
+                    .columns
+                    .iter()
+                    .map(|c| m.schema.columns[*c].name.as_str())
+                    .collect();
+                let limit = m.limit.map(|l| format!(" limit {l}")).unwrap_or_default();
+                writeln!(out, "{pad}MvExpand: {}{limit}", cols.join(", "))
+            }
         };
         for input in self.inputs() {
             input.write_tree(out, depth + 1);

@@ -11,7 +11,10 @@
 //! 4. Identity projections (a rename-free `project` of every column) vanish.
 
 use crate::expr::BoundExpr;
-use crate::logical::{Aggregate, Filter, Limit, LogicalPlan, Project, Scan, Sort, TopN, Union};
+use crate::logical::{
+    Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MvExpand, Project, Scan, Sort, TopN,
+    Union,
+};
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};
 
@@ -387,7 +390,83 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
                 mapping,
             )
         }
+        LogicalPlan::Join(j) => prune_join(j, required),
+        LogicalPlan::MvExpand(m) => prune_mv_expand(m, required),
     }
+}
+
+/// A join reads its keys and the columns its output needs from each side.
+fn prune_join(j: Join, required: &[bool]) -> (LogicalPlan, Vec<Option<usize>>) {
+    let mut need_left = vec![false; j.left.schema().len()];
+    let mut need_right = vec![false; j.right.schema().len()];
+    j.left_keys.iter().for_each(|k| need_left[*k] = true);
+    j.right_keys.iter().for_each(|k| need_right[*k] = true);
+    for ((side, i), r) in j.output.iter().zip(required) {
+        if *r {
+            match side {
+                JoinSide::Left => need_left[*i] = true,
+                JoinSide::Right => need_right[*i] = true,
+            }
+        }
+    }
+    let (left, left_map) = prune(*j.left, &need_left);
+    let (right, right_map) = prune(*j.right, &need_right);
+    let at = |map: &[Option<usize>], i: usize| map.get(i).copied().flatten().unwrap_or(i);
+    let mut output = Vec::new();
+    let mut columns = Vec::new();
+    for ((side, i), (c, r)) in j.output.iter().zip(j.schema.columns.iter().zip(required)) {
+        if *r {
+            let i = match side {
+                JoinSide::Left => at(&left_map, *i),
+                JoinSide::Right => at(&right_map, *i),
+            };
+            output.push((*side, i));
+            columns.push(c.clone());
+        }
+    }
+    let join = Join {
+        left_keys: j.left_keys.iter().map(|k| at(&left_map, *k)).collect(),
+        right_keys: j.right_keys.iter().map(|k| at(&right_map, *k)).collect(),
+        left: Box::new(left),
+        right: Box::new(right),
+        output,
+        schema: Schema::new(columns),
+        ..j
+    };
+    (LogicalPlan::Join(join), positions(required))
+}
+
+/// The expanded columns are always read: they decide how many rows come out.
+fn prune_mv_expand(m: MvExpand, required: &[bool]) -> (LogicalPlan, Vec<Option<usize>>) {
+    let width = m.input.schema().len();
+    let mut need: Vec<bool> = required.iter().take(width).copied().collect();
+    need.resize(width, false);
+    m.columns.iter().for_each(|c| need[*c] = true);
+    let (input, child_map) = prune(*m.input, &need);
+    let mut keep = need;
+    if m.item_index {
+        keep.push(required.get(width).copied().unwrap_or(false));
+    }
+    let columns = m
+        .schema
+        .columns
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c.clone())
+        .collect();
+    let expand = MvExpand {
+        input: Box::new(input),
+        columns: m
+            .columns
+            .iter()
+            .map(|c| child_map.get(*c).copied().flatten().unwrap_or(*c))
+            .collect(),
+        item_index: m.item_index && keep.get(width).copied().unwrap_or(false),
+        schema: Schema::new(columns),
+        ..m
+    };
+    (LogicalPlan::MvExpand(expand), positions(&keep))
 }
 
 /// Old index → new index for the kept entries.
@@ -503,6 +582,15 @@ fn map_inputs(
         LogicalPlan::Union(u) => LogicalPlan::Union(Union {
             inputs: u.inputs.into_iter().map(recurse).collect(),
             ..u
+        }),
+        LogicalPlan::Join(j) => LogicalPlan::Join(Join {
+            left: Box::new(recurse(*j.left)),
+            right: Box::new(recurse(*j.right)),
+            ..j
+        }),
+        LogicalPlan::MvExpand(m) => LogicalPlan::MvExpand(MvExpand {
+            input: Box::new(recurse(*m.input)),
+            ..m
         }),
         leaf => leaf,
     };

@@ -83,6 +83,16 @@ pub enum StoreError {
         "ingest stopped before publishing (failure injection); the dataset was left as it was"
     )]
     Injected,
+    /// A lookup table (CSV) is malformed; `line` 0 means the whole file.
+    #[error("{}{}: {message}", path.display(), if *line > 0 { format!(":{line}") } else { String::new() })]
+    Lookup {
+        /// The CSV file.
+        path: PathBuf,
+        /// The 1-based line, 0 for the whole file.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
     /// An Arrow kernel failed on our own batches; a bug.
     #[error("internal error (this is a bug): {0}")]
     Internal(String),

@@ -28,10 +28,13 @@ pub mod dataset;
 
 pub mod raw;
 
+pub mod lookup;
+
 pub use dataset::Dataset;
 pub use error::StoreError;
 pub use iishunt_w3c::Table;
 pub use ingest::{
     ingest, ComputerRows, IngestOptions, IngestSummary, Progress, ProgressEvent, RejectSample,
 };
+pub use lookup::{lookup_files, read_lookup, LookupTable};
 pub use raw::{read_raw, RawOptions, RawTables};

@@ -36,6 +36,10 @@ pub struct ReplArgs {
     /// (repeatable). Default: ./iishunt-data when it exists.
     #[arg(long, value_name = "PATH")]
     pub data: Vec<PathBuf>,
+    /// A CSV lookup table for `join`, `lookup`, LOOKUP JOIN and ENRICH; its file
+    /// name names it (repeatable). A data folder's `lookups/*.csv` load by themselves.
+    #[arg(long, value_name = "FILE.csv")]
+    pub lookup: Vec<PathBuf>,
     /// What now() means: a UTC datetime, `latest` (the newest TimeGenerated in the data) or `wall`.
     #[arg(long, value_parser = output::parse_now, value_name = "DATETIME|latest")]
     pub now: Option<NowSetting>,
@@ -83,7 +87,7 @@ pub fn history_path() -> Option<PathBuf> {
 
 pub fn run(args: ReplArgs) -> anyhow::Result<ExitCode> {
     let data = output::data_paths(&args.data)?;
-    let engine = match Engine::open(&data) {
+    let engine = match Engine::open_with_lookups(&data, &args.lookup) {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),
     };

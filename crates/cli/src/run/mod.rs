@@ -31,6 +31,10 @@ pub struct RunArgs {
     /// (repeatable). Default: ./iishunt-data when it exists.
     #[arg(long, value_name = "PATH")]
     pub data: Vec<PathBuf>,
+    /// A CSV lookup table for `join`, `lookup`, LOOKUP JOIN and ENRICH; its file
+    /// name names it (repeatable). A data folder's `lookups/*.csv` load by themselves.
+    #[arg(long, value_name = "FILE.csv")]
+    pub lookup: Vec<PathBuf>,
     /// Write one result file per hunt (named after the hunt) and summary.json here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -74,7 +78,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let hunts = hunt::load(&files)?;
     let data = output::data_paths(&args.data)?;
-    let engine = match Engine::open(&data) {
+    let engine = match Engine::open_with_lookups(&data, &args.lookup) {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),
     };

@@ -1,11 +1,13 @@
 //! Physical operators. Streaming ones (`filter`, `project`) run inside a
 //! pipeline on each partition; the others (`hash_aggregate`, `sort`, `top_n`,
-//! `limit`, `union`) consume a pipeline's output.
+//! `limit`, `union`, `hash_join`, `mv_expand`) consume a pipeline's output.
 
 pub mod disjoint;
 pub mod filter;
 pub mod hash_aggregate;
+pub mod hash_join;
 pub mod having;
+pub mod mv_expand;
 pub mod project;
 pub mod sort;
 pub mod values;

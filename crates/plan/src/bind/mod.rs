@@ -6,6 +6,8 @@
 
 mod esql;
 mod expr;
+mod join;
+mod mv_expand;
 mod naming;
 mod operators;
 mod summarize;

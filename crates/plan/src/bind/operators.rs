@@ -118,9 +118,9 @@ impl<'a> Binder<'a> {
                 }
                 Ok(union_plans(inputs))
             }
-            OperatorKind::Join(_) => Err(not_supported("join", span)),
-            OperatorKind::Lookup(_) => Err(not_supported("lookup", span)),
-            OperatorKind::MvExpand(_) => Err(not_supported("mv-expand", span)),
+            OperatorKind::Join(j) => self.bind_join(plan, j, span),
+            OperatorKind::Lookup(l) => self.bind_lookup(plan, l, span),
+            OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),
             OperatorKind::Parse(_) => Err(not_supported("parse", span)),
             OperatorKind::MakeSeries(_) => Err(not_supported("make-series", span)),
             OperatorKind::Sample(_) => Err(not_supported("sample", span)),
@@ -134,7 +134,9 @@ impl<'a> Binder<'a> {
             OperatorKind::Search(_) => Err(not_supported("search", span)),
             OperatorKind::Dissect { .. } => Err(not_supported("DISSECT", span)),
             OperatorKind::Grok { .. } => Err(not_supported("GROK", span)),
-            OperatorKind::Enrich { .. } => Err(not_supported("ENRICH", span)),
+            OperatorKind::Enrich { policy, on, with } => {
+                self.bind_enrich(plan, policy, on.as_ref(), with, span)
+            }
         }
     }
 
@@ -404,7 +406,7 @@ impl<'a> Binder<'a> {
         Ok(out)
     }
 
-    fn bind_count(&mut self, e: &ast::Expr) -> Result<usize> {
+    pub(crate) fn bind_count(&mut self, e: &ast::Expr) -> Result<usize> {
         let b = self.bind_expr(e, &Schema::default(), None)?;
         match self.try_fold(&b).and_then(|v| v.as_i64()) {
             Some(n) if n >= 0 => Ok(n as usize),

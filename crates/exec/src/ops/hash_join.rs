@@ -1,0 +1,283 @@
+//! Hash join: the right input (usually the smaller: a lookup table, a
+//! summarized subquery) is built into a hash table on its key columns; left
+//! batches probe it in parallel, in order, so the output order is the left's.
+//! Keys are compared in Arrow's row format, which makes any mix of key
+//! types one byte string.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow::array::{new_null_array, Array, ArrayRef, RecordBatch, UInt32Array};
+use arrow::compute::{cast, take};
+use arrow::row::{Row, RowConverter, Rows, SortField};
+use iishunt_plan::logical::{JoinKind, JoinSide};
+use iishunt_plan::schema::Schema;
+use iishunt_plan::types::KType;
+use rayon::prelude::*;
+
+use crate::error::Result;
+use crate::ops::sort::concat_all;
+use crate::ops::{batch_with_schema, normalize};
+
+/// What the join does, without its inputs (see `logical::Join`).
+#[derive(Debug, Clone)]
+pub struct JoinSpec {
+    pub kind: JoinKind,
+    pub left_keys: Vec<usize>,
+    pub right_keys: Vec<usize>,
+    pub key_types: Vec<KType>,
+    pub null_keys_match: bool,
+    pub output: Vec<(JoinSide, usize)>,
+    pub first_match_only: bool,
+}
+
+/// The right side as a hash table: key bytes → right row numbers, in order.
+struct BuildSide<'a> {
+    rows: &'a RecordBatch,
+    table: HashMap<Row<'a>, Vec<u32>>,
+}
+
+/// Joins `left` and `right` (each with its schema) into batches of `schema`.
+pub fn hash_join(
+    left: &[RecordBatch],
+    left_schema: &Schema,
+    right: &[RecordBatch],
+    right_schema: &Schema,
+    spec: &JoinSpec,
+    schema: &Schema,
+) -> Result<Vec<RecordBatch>> {
+    let right = match concat_all(&normalized(right, right_schema)?)? {
+        Some(b) => b,
+        None => RecordBatch::new_empty(right_schema.to_arrow()),
+    };
+    let converter = RowConverter::new(
+        spec.key_types
+            .iter()
+            .map(|t| SortField::new(t.arrow_type()))
+            .collect(),
+    )?;
+    let right_keys = key_rows(&converter, &right, &spec.right_keys, spec)?;
+    let build = BuildSide::new(&right, &right_keys, spec);
+
+    let mut left = normalized(left, left_schema)?;
+    if spec.kind == JoinKind::InnerUnique {
+        left = first_per_key(&converter, &left, spec)?;
+    }
+    let probed: Vec<(Option<RecordBatch>, Vec<bool>)> = left
+        .par_iter()
+        .map(|b| probe(&converter, b, &build, spec, schema, right_schema))
+        .collect::<Result<_>>()?;
+
+    let mut out = Vec::new();
+    let mut matched = vec![false; right.num_rows()];
+    for (batch, seen) in probed {
+        out.extend(batch);
+        for (m, s) in matched.iter_mut().zip(seen) {
+            *m |= s;
+        }
+    }
+    let tail: Option<Vec<u32>> = match spec.kind {
+        JoinKind::RightOuter | JoinKind::FullOuter | JoinKind::RightAnti => Some(
+            (0..right.num_rows() as u32)
+                .filter(|r| !matched[*r as usize])
+                .collect(),
+        ),
+        JoinKind::RightSemi => Some(
+            (0..right.num_rows() as u32)
+                .filter(|r| matched[*r as usize])
+                .collect(),
+        ),
+        _ => None,
+    };
+    if let Some(rows) = tail.filter(|r| !r.is_empty()) {
+        let right_rows = UInt32Array::from(rows);
+        let columns = spec
+            .output
+            .iter()
+            .zip(&schema.columns)
+            .map(|((side, i), c)| match side {
+                JoinSide::Left => Ok(new_null_array(&c.ty.arrow_type(), right_rows.len())),
+                JoinSide::Right => Ok(take(right.column(*i), &right_rows, None)?),
+            })
+            .collect::<Result<Vec<ArrayRef>>>()?;
+        out.push(batch_with_schema(schema, columns, right_rows.len())?);
+    }
+    Ok(out)
+}
+
+impl<'a> BuildSide<'a> {
+    fn new(rows: &'a RecordBatch, keys: &'a Rows, spec: &JoinSpec) -> Self {
+        let nulls = null_key_rows(rows, &spec.right_keys, spec);
+        let mut table: HashMap<Row<'a>, Vec<u32>> = HashMap::with_capacity(rows.num_rows());
+        for (r, key) in keys.iter().enumerate() {
+            if nulls.as_ref().is_some_and(|n| n[r]) {
+                continue;
+            }
+            table.entry(key).or_default().push(r as u32);
+        }
+        BuildSide { rows, table }
+    }
+}
+
+/// One left batch against the table: its output rows, and which right rows
+/// it matched (for the right and full kinds).
+fn probe(
+    converter: &RowConverter,
+    left: &RecordBatch,
+    build: &BuildSide,
+    spec: &JoinSpec,
+    schema: &Schema,
+    right_schema: &Schema,
+) -> Result<(Option<RecordBatch>, Vec<bool>)> {
+    let keys = key_rows(converter, left, &spec.left_keys, spec)?;
+    let nulls = null_key_rows(left, &spec.left_keys, spec);
+    let track_right = matches!(
+        spec.kind,
+        JoinKind::RightOuter | JoinKind::FullOuter | JoinKind::RightSemi | JoinKind::RightAnti
+    );
+    let mut matched = vec![
+        false;
+        if track_right {
+            build.rows.num_rows()
+        } else {
+            0
+        }
+    ];
+    let mut left_rows: Vec<u32> = Vec::new();
+    let mut right_rows: Vec<Option<u32>> = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let hits: &[u32] = if nulls.as_ref().is_some_and(|n| n[i]) {
+            &[]
+        } else {
+            build.table.get(&key).map_or(&[], |v| v.as_slice())
+        };
+        let hits = if spec.first_match_only && hits.len() > 1 {
+            &hits[..1]
+        } else {
+            hits
+        };
+        if track_right {
+            hits.iter().for_each(|r| matched[*r as usize] = true);
+        }
+        match spec.kind {
+            JoinKind::Inner
+            | JoinKind::InnerUnique
+            | JoinKind::LeftOuter
+            | JoinKind::RightOuter
+            | JoinKind::FullOuter => {
+                for r in hits {
+                    left_rows.push(i as u32);
+                    right_rows.push(Some(*r));
+                }
+                if hits.is_empty() && spec.kind.keeps_unmatched_left() {
+                    left_rows.push(i as u32);
+                    right_rows.push(None);
+                }
+            }
+            JoinKind::LeftSemi if !hits.is_empty() => left_rows.push(i as u32),
+            JoinKind::LeftAnti if hits.is_empty() => left_rows.push(i as u32),
+            _ => {}
+        }
+    }
+    if left_rows.is_empty() {
+        return Ok((None, matched));
+    }
+    let left_idx = UInt32Array::from(left_rows);
+    let right_idx = UInt32Array::from(right_rows);
+    let columns = spec
+        .output
+        .iter()
+        .zip(&schema.columns)
+        .map(|((side, i), _)| match side {
+            JoinSide::Left => Ok(take(left.column(*i), &left_idx, None)?),
+            JoinSide::Right if build.rows.num_rows() == 0 => Ok(new_null_array(
+                &right_schema.columns[*i].ty.arrow_type(),
+                left_idx.len(),
+            )),
+            JoinSide::Right => Ok(take(build.rows.column(*i), &right_idx, None)?),
+        })
+        .collect::<Result<Vec<ArrayRef>>>()?;
+    Ok((
+        Some(batch_with_schema(schema, columns, left_idx.len())?),
+        matched,
+    ))
+}
+
+/// Kusto's `innerunique`: the first left row of each key value, in order.
+fn first_per_key(
+    converter: &RowConverter,
+    left: &[RecordBatch],
+    spec: &JoinSpec,
+) -> Result<Vec<RecordBatch>> {
+    let mut seen: std::collections::HashSet<Vec<u8>> = Default::default();
+    let mut out = Vec::with_capacity(left.len());
+    for b in left {
+        let keys = key_rows(converter, b, &spec.left_keys, spec)?;
+        let keep: Vec<u32> = keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| seen.insert(k.as_ref().to_vec()))
+            .map(|(i, _)| i as u32)
+            .collect();
+        if keep.is_empty() {
+            continue;
+        }
+        let idx = UInt32Array::from(keep);
+        let columns = b
+            .columns()
+            .iter()
+            .map(|c| Ok(take(c, &idx, None)?))
+            .collect::<Result<Vec<ArrayRef>>>()?;
+        out.push(RecordBatch::try_new(b.schema(), columns)?);
+    }
+    Ok(out)
+}
+
+/// The key columns of a batch in row format, each cast to its key type. In
+/// KQL a null string is the empty string, so it is keyed as one.
+fn key_rows(
+    converter: &RowConverter,
+    batch: &RecordBatch,
+    keys: &[usize],
+    spec: &JoinSpec,
+) -> Result<Rows> {
+    let columns = keys
+        .iter()
+        .zip(&spec.key_types)
+        .map(|(k, t)| {
+            let a = cast(batch.column(*k), &t.arrow_type())?;
+            if spec.null_keys_match && *t == KType::String && a.null_count() > 0 {
+                let empty: ArrayRef = Arc::new(arrow::array::StringArray::from(vec![""]));
+                let filled = arrow::compute::kernels::zip::zip(
+                    &arrow::compute::is_not_null(&a)?,
+                    &a,
+                    &arrow::array::Scalar::new(empty),
+                )?;
+                return Ok(filled);
+            }
+            Ok(a)
+        })
+        .collect::<Result<Vec<ArrayRef>>>()?;
+    Ok(converter.convert_columns(&columns)?)
+}
+
+/// Rows whose key has a null, when nulls never match (ES|QL); `None` when
+/// they do.
+fn null_key_rows(batch: &RecordBatch, keys: &[usize], spec: &JoinSpec) -> Option<Vec<bool>> {
+    if spec.null_keys_match || keys.iter().all(|k| batch.column(*k).null_count() == 0) {
+        return None;
+    }
+    Some(
+        (0..batch.num_rows())
+            .map(|r| keys.iter().any(|k| batch.column(*k).is_null(r)))
+            .collect(),
+    )
+}
+
+fn normalized(batches: &[RecordBatch], schema: &Schema) -> Result<Vec<RecordBatch>> {
+    batches
+        .iter()
+        .filter(|b| b.num_rows() > 0)
+        .map(|b| normalize(b, schema))
+        .collect()
+}

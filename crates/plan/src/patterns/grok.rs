@@ -224,6 +224,22 @@ mod tests {
         }
     }
 
+    /// docs/esql.md lists the library: a pattern added here must be listed there.
+    #[test]
+    fn docs_list_every_pattern() {
+        let docs = include_str!("../../../../docs/esql.md");
+        let listed = docs
+            .lines()
+            .find(|l| l.starts_with("Named patterns: "))
+            .unwrap_or_default();
+        for name in pattern_names() {
+            assert!(
+                listed.contains(&format!("`{name}`")),
+                "docs/esql.md does not list GROK pattern {name}"
+            );
+        }
+    }
+
     #[test]
     fn nested_references_expand() {
         assert_eq!(

@@ -31,7 +31,8 @@ pub fn pattern_names() -> impl Iterator<Item = &'static str> {
 pub fn compile(pattern: &str) -> Result<CompiledPattern> {
     let mut expander = Expander { outputs: vec![] };
     let body = expander.expand(pattern, 0, None)?;
-    let regex = format!("(?s){body}");
+    // No `(?s)`: as in Oniguruma, `.` (DATA, GREEDYDATA) stops at a newline.
+    let regex = body;
     if expander.outputs.is_empty() {
         return Err(PatternError::new("the GROK pattern extracts nothing")
             .with_help("name what to keep, e.g. \"%{IP:client} %{WORD:method}\""));

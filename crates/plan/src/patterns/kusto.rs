@@ -23,7 +23,8 @@ pub fn compile(
     flags: Option<&str>,
     parts: &[ParsePart],
 ) -> Result<CompiledPattern> {
-    let mut regex = String::from("(?s)");
+    // As in Kusto (RE2), `.` does not match a newline unless `flags=s`.
+    let mut regex = String::new();
     if let Some(f) = flags {
         if kind != ParseKind::Regex {
             return Err(PatternError::new("`flags=` needs `kind=regex`")
@@ -130,9 +131,12 @@ fn type_regex(ty: KType) -> Option<&'static str> {
     }
 }
 
-/// `flags=Ui` → `(?sUi)`: Kusto's flags are RE2's.
+/// `flags=Ui` → `(?Ui)`: Kusto's flags are RE2's.
 fn regex_flags(flags: &str) -> Result<String> {
-    let mut out = String::from("(?s");
+    if flags.is_empty() {
+        return Ok(String::new());
+    }
+    let mut out = String::from("(?");
     for c in flags.chars() {
         match c {
             'U' | 'm' | 's' | 'i' => out.push(c),

@@ -97,6 +97,12 @@ pub fn compile(pattern: &str, separator: &str) -> Result<CompiledPattern> {
         field.groups = p.into_iter().map(|(_, _, n)| n).collect();
     }
     check_appends(&pieces)?;
+    if fields.is_empty() {
+        return Err(PatternError::new(
+            "the DISSECT pattern extracts nothing: every key is skipped",
+        )
+        .with_help("name a part to keep, e.g. \"%{?skip} %{kept}\""));
+    }
     Ok(CompiledPattern { regex, fields })
 }
 
@@ -324,6 +330,10 @@ mod tests {
             .message
             .contains("twice"));
         assert!(compile("%{a", "").unwrap_err().message.contains("unclosed"));
+        assert!(compile("%{?a} %{}", "")
+            .unwrap_err()
+            .message
+            .contains("extracts nothing"));
         assert!(compile("%{a/2} x", "")
             .unwrap_err()
             .message

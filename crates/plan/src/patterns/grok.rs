@@ -33,11 +33,11 @@ pub fn compile(pattern: &str) -> Result<CompiledPattern> {
     let body = expander.expand(pattern, 0, None)?;
     // No `(?s)`: as in Oniguruma, `.` (DATA, GREEDYDATA) stops at a newline.
     let regex = body;
+    let groups = group_numbers(&regex, "the GROK pattern")?;
     if expander.outputs.is_empty() {
         return Err(PatternError::new("the GROK pattern extracts nothing")
             .with_help("name what to keep, e.g. \"%{IP:client} %{WORD:method}\""));
     }
-    let groups = group_numbers(&regex, "the GROK pattern")?;
     let mut fields = Vec::new();
     for (i, (name, ty)) in expander.outputs.iter().enumerate() {
         fields.push(Field {

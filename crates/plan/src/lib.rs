@@ -10,6 +10,7 @@ pub mod expr;
 pub mod logical;
 pub mod error;
 pub mod suggest;
+pub mod patterns;
 pub mod bind;
 pub mod optimize;
 

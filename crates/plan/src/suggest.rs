@@ -1,9 +1,12 @@
 //! Did-you-mean: the closest candidate to a misspelt name.
 
-/// Levenshtein distance, case-insensitive (a wrong case is a near miss too).
+/// Edit distance, case-insensitive (a wrong case is a near miss too), counting
+/// a swap of two neighbours as one edit (`WROD` → `WORD`), the commonest typo.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();
     let b: Vec<char> = b.to_lowercase().chars().collect();
+    // Rows i-2, i-1 and i of the optimal-string-alignment table.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
@@ -11,7 +14,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                cur[j + 1] = cur[j + 1].min(before[j - 1] + 1);
+            }
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
@@ -41,5 +48,8 @@ mod tests {
         assert_eq!(did_you_mean("csUriStemm", cols), Some("csUriStem"));
         assert_eq!(did_you_mean("scstatus", cols), Some("scStatus"));
         assert_eq!(did_you_mean("TimeTaken", cols), None);
+        assert_eq!(did_you_mean("WROD", ["WORD", "WORDS"]), Some("WORD"));
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -60,6 +60,7 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("replace", |a, c| replace_regex(a, c, [2, 0, 1])),
     ("extract", extract),
     ("extract_all", extract_all),
+    ("__regex_capture", regex_capture),
     ("countof", countof),
     ("split", split),
     ("parse_url", parse_url),
@@ -406,6 +407,77 @@ fn extract(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         }
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// `__regex_capture(text, regex, separator, group, …)`: what DISSECT, GROK and
+/// `parse` lower to, one call per output column. The matched text of the
+/// groups that took part, joined by `separator`; null for null text, no match,
+/// or no group taking part. The regex is a constant and compiled once per
+/// process (GROK's are large), not once per batch.
+fn regex_capture(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    let pat = args::text(args, ctx, 1)?;
+    let sep = args::text(args, ctx, 2)?;
+    let groups = (3..args.len())
+        .map(|i| args::long(args, ctx, i))
+        .collect::<Result<Vec<_>>>()?;
+    let shared = pat.scalar().map(shared_regex).transpose()?;
+    let mut cache = RegexCache::new("");
+    let mut out = StringBuilder::with_capacity(ctx.rows, t.byte_len(ctx.rows) / 2);
+    let mut buf = String::new();
+    for i in 0..ctx.rows {
+        if t.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let re = match &shared {
+            Some(re) => re,
+            None => cache.get(pat.get(i))?,
+        };
+        let Some(caps) = re.captures(t.get(i)) else {
+            out.append_null();
+            continue;
+        };
+        buf.clear();
+        let mut any = false;
+        for g in &groups {
+            let n = g.get(i).unwrap_or(0).max(0) as usize;
+            if let Some(m) = caps.get(n) {
+                if any {
+                    buf.push_str(sep.get(i));
+                }
+                buf.push_str(m.as_str());
+                any = true;
+            }
+        }
+        if any {
+            out.append_value(&buf);
+        } else {
+            out.append_null();
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// A process-wide compiled copy of a constant regex. Cloning a `Regex` is
+/// cheap and gives the batch its own match cache.
+fn shared_regex(pattern: &str) -> Result<regex::Regex> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SHARED: OnceLock<Mutex<HashMap<String, regex::Regex>>> = OnceLock::new();
+    let map = SHARED.get_or_init(Default::default);
+    if let Some(re) = map.lock().ok().and_then(|m| m.get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = RegexCache::new("").get(pattern)?.clone();
+    if let Ok(mut m) = map.lock() {
+        // Patterns come from queries: bound the cache rather than grow forever.
+        if m.len() >= 256 {
+            m.clear();
+        }
+        m.insert(pattern.to_string(), re.clone());
+    }
+    Ok(re)
 }
 
 fn extract_all(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
@@ -968,6 +1040,34 @@ mod tests {
         assert_eq!(
             longs(&call("indexof", &args, &[String, String, Long, Long, Long])),
             vec![Some(10), Some(3), Some(-1)]
+        );
+    }
+
+    #[test]
+    fn regex_capture_joins_groups_and_nulls_on_no_match() {
+        let c = strs(&[Some("GET /a"), Some("nothing"), None, Some("PUT ")]);
+        let re = lit_str(r"^(?P<m>[A-Z]+) (?P<p>/\S*)?");
+        assert_eq!(
+            one(
+                "__regex_capture",
+                &[
+                    c.clone(),
+                    re.clone(),
+                    lit_str("|"),
+                    lit_long(2),
+                    lit_long(1)
+                ],
+                &[String, String, String, Long, Long]
+            ),
+            vec![s("/a|GET"), None, None, s("PUT")]
+        );
+        assert_eq!(
+            one(
+                "__regex_capture",
+                &[c, re, lit_str(""), lit_long(2)],
+                &[String, String, String, Long]
+            ),
+            vec![s("/a"), None, None, None]
         );
     }
 

@@ -2,7 +2,7 @@
 //! `let` scope, types every expression, and raises each error at the span it
 //! blames. One `bind_<operator>` per operator lives in `operators.rs`;
 //! expressions in `expr.rs`; `summarize` in `summarize.rs`; ES|QL's index
-//! patterns and ECS views in `esql.rs`.
+//! patterns and ECS views in `esql.rs`; DISSECT, GROK and `parse` in `parse.rs`.
 
 mod esql;
 mod expr;
@@ -10,6 +10,7 @@ mod join;
 mod mv_expand;
 mod naming;
 mod operators;
+mod parse;
 mod summarize;
 
 use std::collections::HashMap;

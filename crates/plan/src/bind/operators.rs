@@ -121,7 +121,7 @@ impl<'a> Binder<'a> {
             OperatorKind::Join(j) => self.bind_join(plan, j, span),
             OperatorKind::Lookup(l) => self.bind_lookup(plan, l, span),
             OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),
-            OperatorKind::Parse(_) => Err(not_supported("parse", span)),
+            OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
             OperatorKind::MakeSeries(_) => Err(not_supported("make-series", span)),
             OperatorKind::Sample(_) => Err(not_supported("sample", span)),
             OperatorKind::Invoke(_) => Err(not_supported("invoke", span)),
@@ -132,8 +132,12 @@ impl<'a> Binder<'a> {
                 "evaluate plugins are not available in iishunt",
             )),
             OperatorKind::Search(_) => Err(not_supported("search", span)),
-            OperatorKind::Dissect { .. } => Err(not_supported("DISSECT", span)),
-            OperatorKind::Grok { .. } => Err(not_supported("GROK", span)),
+            OperatorKind::Dissect {
+                input,
+                pattern,
+                append_separator,
+            } => self.bind_dissect(plan, input, pattern, append_separator.as_deref(), span),
+            OperatorKind::Grok { input, pattern } => self.bind_grok(plan, input, pattern, span),
             OperatorKind::Enrich { policy, on, with } => {
                 self.bind_enrich(plan, policy, on.as_ref(), with, span)
             }

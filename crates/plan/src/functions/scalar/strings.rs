@@ -32,6 +32,7 @@ sig!(strrep_rt, "strrep", [Text, Num, Text] => String);
 sig!(has_fn_rt, "this function", [Text, Text] => Bool);
 sig!(strcmp_rt, "strcmp", [Text, Text] => Long);
 sig!(guid_rt, "new_guid", [] => Guid);
+sig!(regex_capture_rt, "__regex_capture", [Text, Text, Text; Int] => String);
 
 /// Kusto's `extract(regex, group, text, typeof(long))` needs the binder to
 /// read the type argument; iishunt has the three-argument form.
@@ -246,4 +247,14 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         "`has_ipv4(text, ip)`: true when the text contains the IPv4 address as a whole (not part of a longer address).",
         "has_ipv4(csUriQuery, \"10.0.0.1\")",
     ),
+    // Internal: what DISSECT, GROK and KQL `parse` lower to (bind/parse.rs).
+    ScalarFunction {
+        name: "__regex_capture",
+        aliases: &[],
+        arity: Arity::at_least(4),
+        return_type: regex_capture_rt,
+        volatile: false,
+        doc: "`__regex_capture(text, regex, separator, group, …)`: the text of the capture groups that took part in the first match, joined by `separator`; null when the regex does not match or no group took part. Internal: DISSECT, GROK and `parse` are lowered to it.",
+        example: "",
+    },
 ];

@@ -1,0 +1,182 @@
+//! `DISSECT`, `GROK` (ES|QL) and `parse` (KQL): the pattern is compiled to one
+//! regex (`crate::patterns`), and the operator becomes a projection of the
+//! input plus one column per pattern field, each a call of the internal
+//! `__regex_capture(text, regex, separator, group…)` (null when the text does
+//! not match), converted to the field's type when it has one. No operator of
+//! its own: the executor evaluates these like any `extend`.
+
+use iishunt_syntax::ast::{self, Dialect, Span};
+
+use super::{expr::convert_to, Binder};
+use crate::error::{PlanError, Result};
+use crate::expr::BoundExpr;
+use crate::logical::{LogicalPlan, Project};
+use crate::patterns::{self, CompiledPattern, PatternError};
+use crate::schema::{Column, Schema};
+use crate::types::{KType, ScalarValue};
+
+impl<'a> Binder<'a> {
+    /// ES|QL `DISSECT input "pattern" [APPEND_SEPARATOR = "sep"]`.
+    pub(crate) fn bind_dissect(
+        &mut self,
+        plan: LogicalPlan,
+        input: &ast::Expr,
+        pattern: &str,
+        separator: Option<&str>,
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        let text = self.bind_pattern_input(&plan, input, "DISSECT")?;
+        let compiled = patterns::dissect::compile(pattern, separator.unwrap_or(""))
+            .map_err(|e| pattern_error("plan::dissect_pattern", e, span))?;
+        self.lower_pattern(plan, text, compiled, span)
+    }
+
+    /// ES|QL `GROK input "pattern"`.
+    pub(crate) fn bind_grok(
+        &mut self,
+        plan: LogicalPlan,
+        input: &ast::Expr,
+        pattern: &str,
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        let text = self.bind_pattern_input(&plan, input, "GROK")?;
+        let compiled = patterns::grok::compile(pattern)
+            .map_err(|e| pattern_error("plan::grok_pattern", e, span))?;
+        self.lower_pattern(plan, text, compiled, span)
+    }
+
+    /// KQL `parse [kind=… [flags=…]] input with …`.
+    pub(crate) fn bind_parse(
+        &mut self,
+        plan: LogicalPlan,
+        p: &ast::Parse,
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        let text = self.bind_pattern_input(&plan, &p.input, "parse")?;
+        let compiled = patterns::kusto::compile(p.kind, p.flags.as_deref(), &p.pattern)
+            .map_err(|e| pattern_error("plan::parse_pattern", e, span))?;
+        self.lower_pattern(plan, text, compiled, span)
+    }
+
+    /// The text to match. ES|QL wants a string field; KQL converts any value
+    /// to its string, as Kusto's `parse` does.
+    fn bind_pattern_input(
+        &mut self,
+        plan: &LogicalPlan,
+        input: &ast::Expr,
+        operator: &str,
+    ) -> Result<BoundExpr> {
+        let bound = self.bind_expr(input, plan.schema(), None)?;
+        if bound.ty().is_stringy() {
+            return Ok(bound);
+        }
+        if self.dialect == Dialect::Esql {
+            return Err(PlanError::new(
+                "plan::pattern_input_type",
+                input.span,
+                format!(
+                    "{operator} reads a string (keyword) field, but this is {}",
+                    esql_type_name(bound.ty())
+                ),
+                "not a string",
+            )
+            .with_help(format!(
+                "convert it first: `| EVAL s = TO_STRING(…) | {operator} s \"…\"`"
+            )));
+        }
+        convert_to(bound, KType::String, self)
+            .map_err(|m| PlanError::new("plan::pattern_input_type", input.span, m, "not text"))
+    }
+
+    /// The input's columns plus one per field. A field named like an input
+    /// column replaces it: in place in KQL (as `extend`), moved to the end in
+    /// ES|QL (as `EVAL`, and as Elasticsearch's DISSECT and GROK do).
+    fn lower_pattern(
+        &mut self,
+        plan: LogicalPlan,
+        text: BoundExpr,
+        compiled: CompiledPattern,
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        let in_schema = plan.schema().clone();
+        let mut columns = in_schema.columns.clone();
+        let mut exprs: Vec<BoundExpr> = columns
+            .iter()
+            .enumerate()
+            .map(|(index, c)| BoundExpr::Column {
+                index,
+                name: c.name.clone(),
+                ty: c.ty,
+            })
+            .collect();
+        for field in compiled.fields {
+            let mut args = vec![
+                text.clone(),
+                BoundExpr::Literal(ScalarValue::String(compiled.regex.clone())),
+                BoundExpr::Literal(ScalarValue::String(field.separator.clone())),
+            ];
+            args.extend(
+                field
+                    .groups
+                    .iter()
+                    .map(|g| BoundExpr::Literal(ScalarValue::Long(*g as i64))),
+            );
+            let capture = self.call_op("__regex_capture", args, span)?;
+            let value = convert_to(capture, field.ty, self).map_err(|m| {
+                PlanError::new(
+                    "plan::internal",
+                    span,
+                    format!("{m} (this is a bug)"),
+                    "converting a pattern field",
+                )
+            })?;
+            let col = Column {
+                name: field.name,
+                ty: value.ty(),
+            };
+            match columns.iter().position(|c| c.name == col.name) {
+                Some(i) if self.dialect == Dialect::Esql => {
+                    columns.remove(i);
+                    exprs.remove(i);
+                    columns.push(col);
+                    exprs.push(value);
+                }
+                Some(i) => {
+                    columns[i] = col;
+                    exprs[i] = value;
+                }
+                None => {
+                    columns.push(col);
+                    exprs.push(value);
+                }
+            }
+        }
+        Ok(LogicalPlan::Project(Project {
+            input: Box::new(plan),
+            exprs,
+            schema: Schema::new(columns),
+        }))
+    }
+}
+
+fn pattern_error(code: &'static str, e: PatternError, span: Span) -> PlanError {
+    let err = PlanError::new(code, e.span.unwrap_or(span), e.message, "in this pattern");
+    match e.help {
+        Some(h) => err.with_help(h),
+        None => err,
+    }
+}
+
+/// ES|QL's names for the types a user may try to DISSECT.
+fn esql_type_name(t: KType) -> &'static str {
+    match t {
+        KType::Int => "an integer",
+        KType::Long => "a long",
+        KType::Real | KType::Decimal => "a double",
+        KType::Bool => "a boolean",
+        KType::DateTime => "a date",
+        KType::TimeSpan => "a time duration",
+        KType::Dynamic => "a multi-valued or object field",
+        KType::String | KType::Guid => "a keyword",
+    }
+}

@@ -8,53 +8,83 @@
 use ahash::RandomState;
 use arrow::array::{Array, ArrayRef, AsArray, DictionaryArray};
 use arrow::datatypes::{DataType, Int32Type};
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashTable};
 
 use crate::error::{ExecError, Result};
 
 /// The id of a null value.
 pub const NULL_ID: u32 = u32::MAX;
 
-/// Distinct strings, numbered in order of first appearance.
-#[derive(Default)]
+/// Distinct strings, numbered in order of first appearance. The strings live
+/// end to end in one buffer and the hash table holds only ids, so a table of
+/// a hundred thousand client IPs is three growing vectors, not two hundred
+/// thousand small allocations.
 pub struct Interner {
-    map: HashMap<Box<str>, u32, RandomState>,
-    values: Vec<Box<str>>,
+    hasher: RandomState,
+    table: HashTable<u32>,
+    /// Every string, concatenated.
+    bytes: String,
+    /// Where each id's string ends in `bytes` (it starts where the previous ends).
+    ends: Vec<usize>,
+    /// Each id's hash, so growing the table never rehashes strings.
+    hashes: Vec<u64>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner::new()
+    }
 }
 
 impl Interner {
     pub fn new() -> Self {
         Interner {
-            map: HashMap::with_hasher(RandomState::with_seeds(7, 11, 13, 17)),
-            values: Vec::new(),
+            hasher: RandomState::with_seeds(7, 11, 13, 17),
+            table: HashTable::new(),
+            bytes: String::new(),
+            ends: Vec::new(),
+            hashes: Vec::new(),
         }
     }
 
+    #[inline]
+    fn value(&self, id: u32) -> &str {
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.map.get(s) {
+        let hash = self.hasher.hash_one(s);
+        if let Some(&id) = self.table.find(hash, |&id| self.value(id) == s) {
             return id;
         }
-        let id = self.values.len() as u32;
-        self.values.push(s.into());
-        self.map.insert(s.into(), id);
+        let id = self.ends.len() as u32;
+        self.bytes.push_str(s);
+        self.ends.push(self.bytes.len());
+        self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.table
+            .insert_unique(hash, id, |&other| hashes[other as usize]);
         id
     }
 
     /// The id of `s` if it was seen, without adding it.
     pub fn lookup(&self, s: &str) -> Option<u32> {
-        self.map.get(s).copied()
+        let hash = self.hasher.hash_one(s);
+        self.table.find(hash, |&id| self.value(id) == s).copied()
     }
 
     pub fn get(&self, id: u32) -> Option<&str> {
-        self.values.get(id as usize).map(|s| &**s)
+        ((id as usize) < self.ends.len()).then(|| self.value(id))
     }
 
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.ends.is_empty()
     }
 
     /// Ids for every row of a string array (plain or dictionary); nulls get [`NULL_ID`].

@@ -125,18 +125,7 @@ impl Engine {
                 table.name
             )));
         }
-        let columns = table
-            .batch
-            .schema()
-            .fields()
-            .iter()
-            .filter_map(|f| {
-                KType::from_field(f).map(|ty| Column {
-                    name: f.name().clone(),
-                    ty,
-                })
-            })
-            .collect();
+        let columns = columns_of(table.batch.schema().fields());
         self.catalog.tables.push(TableDef {
             name: table.name.clone(),
             schema: Schema::new(columns),
@@ -442,16 +431,7 @@ fn catalog_for(source: &DataSource) -> Catalog {
     let mut tables = Vec::new();
     for t in Table::all() {
         let base = iishunt_w3c::schema::table_schema(t);
-        let mut columns: Vec<Column> = base
-            .fields()
-            .iter()
-            .filter_map(|f| {
-                KType::from_field(f).map(|ty| Column {
-                    name: f.name().clone(),
-                    ty,
-                })
-            })
-            .collect();
+        let mut columns = columns_of(base.fields());
         let extra: Vec<String> = match source.tables.get(t.name()) {
             Some(TableData::Parquet(files)) => {
                 files.iter().flat_map(|f| f.column_names()).collect()
@@ -483,6 +463,20 @@ fn catalog_for(source: &DataSource) -> Catalog {
         });
     }
     Catalog { tables }
+}
+
+/// The columns a query sees for stored Arrow fields (types the engine does not
+/// read are left out).
+fn columns_of(fields: &arrow::datatypes::Fields) -> Vec<Column> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            KType::from_field(f).map(|ty| Column {
+                name: f.name().clone(),
+                ty,
+            })
+        })
+        .collect()
 }
 
 /// Which dialect a text is in when none was chosen: ES|QL when the first

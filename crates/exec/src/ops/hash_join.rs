@@ -187,8 +187,7 @@ fn probe(
     let columns = spec
         .output
         .iter()
-        .zip(&schema.columns)
-        .map(|((side, i), _)| match side {
+        .map(|(side, i)| match side {
             JoinSide::Left => Ok(take(left.column(*i), &left_idx, None)?),
             JoinSide::Right if build.rows.num_rows() == 0 => Ok(new_null_array(
                 &right_schema.columns[*i].ty.arrow_type(),

@@ -5,6 +5,7 @@
 use iishunt_syntax::ast::{self, Dialect, ExprKind};
 
 use super::expr::convert_to;
+use super::operators::identity;
 use super::{naming, Binder};
 use crate::error::{PlanError, Result};
 use crate::expr::BoundExpr;
@@ -51,16 +52,7 @@ impl<'a> Binder<'a> {
         // Compute the expanded values as columns: a bare column expands in
         // place; `name = expr` replaces `name` or is appended.
         let in_schema = plan.schema().clone();
-        let mut exprs: Vec<BoundExpr> = in_schema
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| BoundExpr::Column {
-                index: i,
-                name: c.name.clone(),
-                ty: c.ty,
-            })
-            .collect();
+        let mut exprs: Vec<BoundExpr> = identity(&in_schema);
         let mut columns = in_schema.columns.clone();
         let mut expanded: Vec<usize> = Vec::new();
         let mut types: Vec<KType> = Vec::new();

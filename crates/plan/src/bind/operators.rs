@@ -462,7 +462,7 @@ impl<'a> Binder<'a> {
     }
 }
 
-fn identity(schema: &Schema) -> Vec<BoundExpr> {
+pub(crate) fn identity(schema: &Schema) -> Vec<BoundExpr> {
     schema
         .columns
         .iter()

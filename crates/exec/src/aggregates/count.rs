@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, BooleanArray, Int64Array};
 
-use super::{downcast, grow, selected, Accumulator};
+use super::{add_by_group, downcast, grow, selected, Accumulator};
 use crate::error::Result;
 
 pub struct Count {
@@ -38,11 +38,7 @@ impl Accumulator for Count {
             None
         };
         match (filter, &nulls) {
-            (None, None) => {
-                for &g in groups {
-                    self.counts[g as usize] += 1;
-                }
-            }
+            (None, None) => add_by_group(&mut self.counts[..num_groups], groups, None),
             _ => {
                 for (i, &g) in groups.iter().enumerate() {
                     if selected(filter, i) && nulls.as_ref().is_none_or(|n| n.is_valid(i)) {

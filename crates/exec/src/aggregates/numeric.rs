@@ -9,7 +9,7 @@ use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type, Int64Type};
 use iishunt_plan::types::KType;
 
-use super::{downcast, grow, selected, Accumulator};
+use super::{add_by_group, downcast, grow, selected, Accumulator};
 use crate::error::Result;
 
 pub fn sum(ty: KType) -> Box<dyn Accumulator> {
@@ -78,10 +78,7 @@ impl Accumulator for IntSum {
         let values = as_i64(arg)?;
         let values = values.as_primitive::<Int64Type>();
         if filter.is_none() && values.null_count() == 0 {
-            for (&g, &v) in groups.iter().zip(values.values().iter()) {
-                let s = &mut self.sums[g as usize];
-                *s = s.wrapping_add(v);
-            }
+            add_by_group(&mut self.sums[..num_groups], groups, Some(values.values()));
             return Ok(());
         }
         for (i, &g) in groups.iter().enumerate() {

@@ -8,15 +8,17 @@
 //! merge in partition order, so groups come out in order of first appearance
 //! whatever the thread count.
 
-use arrow::array::{Array, ArrayRef, BooleanArray, RecordBatch};
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, RecordBatch};
+use arrow::datatypes::Int32Type;
 use hashbrown::HashTable;
 use iishunt_plan::expr::{AggregateCall, BoundExpr};
 use iishunt_plan::schema::Schema;
 
 use crate::aggregates::coder::ValueCoder;
+use crate::aggregates::interner::{Interner, NULL_ID};
 use crate::aggregates::{create, Accumulator};
 use crate::context::ExecContext;
-use crate::error::Result;
+use crate::error::{ExecError, Result};
 use crate::expr::{evaluate, evaluate_predicate};
 
 pub struct GroupTable {
@@ -26,7 +28,7 @@ pub struct GroupTable {
     arena: Vec<u64>,
     /// Each group's hash, so growing the table never rereads the arena.
     hashes: Vec<u64>,
-    /// With one string key: interner id → group (`u32::MAX`: not yet seen).
+    /// With one string key: interner id → group ([`UNSEEN`]: not yet seen).
     direct: Vec<u32>,
     /// Scratch: interner ids of a batch's single string key.
     ids: Vec<u32>,
@@ -39,6 +41,9 @@ pub struct GroupTable {
     codes: Vec<u64>,
     nulls: Vec<bool>,
 }
+
+/// A group slot not yet assigned.
+const UNSEEN: u32 = u32::MAX;
 
 /// Key rows are a few words: compare them inline rather than through memcmp.
 #[inline]
@@ -112,6 +117,15 @@ impl GroupTable {
             return Ok(());
         }
         let width = self.width;
+        if keys.is_empty() {
+            // One group for the whole input: no key to hash.
+            if self.num_groups == 0 {
+                self.group_of(&[0]);
+            }
+            self.group_ids.clear();
+            self.group_ids.resize(rows, 0);
+            return self.update_accumulators(batch, calls, ctx);
+        }
         if let [key] = keys {
             if matches!(self.coders[0], ValueCoder::Strings { .. }) {
                 self.groups_of_one_string_key(key, batch, ctx)?;
@@ -142,7 +156,8 @@ impl GroupTable {
     }
 
     /// One string key: its codes are dense interner ids, so a plain vector maps
-    /// them to groups without hashing (`summarize … by scStatus`).
+    /// them to groups without hashing (`summarize … by scStatus`). A dictionary
+    /// column maps each distinct value once, then each row is one lookup.
     fn groups_of_one_string_key(
         &mut self,
         key: &BoundExpr,
@@ -150,39 +165,71 @@ impl GroupTable {
         ctx: &ExecContext,
     ) -> Result<()> {
         let array = evaluate(key, batch, ctx)?;
-        let mut ids = std::mem::take(&mut self.ids);
-        match &mut self.coders[0] {
-            ValueCoder::Strings { interner, .. } => interner.intern_array(&array, &mut ids)?,
-            ValueCoder::Bits { .. } => {
-                return Err(crate::error::ExecError::internal(
-                    "groups_of_one_string_key",
-                    "not a string key",
-                ))
+        self.group_ids.clear();
+        if let Some(dict) = array.as_dictionary_opt::<Int32Type>() {
+            if dict.keys().null_count() == 0 {
+                if let Some(values) = dict.values().as_string_opt::<i32>() {
+                    let mut of_value = vec![UNSEEN; values.len()];
+                    for &k in dict.keys().values().iter() {
+                        let slot = of_value.get(k as usize).copied().ok_or_else(|| {
+                            ExecError::internal("group by", "dictionary key out of range")
+                        })?;
+                        let g = if slot == UNSEEN {
+                            let id = match values.is_null(k as usize) {
+                                true => NULL_ID,
+                                false => self.interner()?.intern(values.value(k as usize)),
+                            };
+                            let g = self.group_of_id(id);
+                            of_value[k as usize] = g;
+                            g
+                        } else {
+                            slot
+                        };
+                        self.group_ids.push(g);
+                    }
+                    return Ok(());
+                }
             }
         }
-        self.group_ids.clear();
+        let mut ids = std::mem::take(&mut self.ids);
+        self.interner()?.intern_array(&array, &mut ids)?;
         for &id in &ids {
-            let g = if id == crate::aggregates::interner::NULL_ID {
-                self.group_of(&[0, 1])
-            } else {
-                let code = id as u64;
-                let c = id as usize;
-                match self.direct.get(c).copied() {
-                    Some(g) if g != u32::MAX => g,
-                    _ => {
-                        let g = self.group_of(&[code, 0]);
-                        if c >= self.direct.len() {
-                            self.direct.resize(c + 1, u32::MAX);
-                        }
-                        self.direct[c] = g;
-                        g
-                    }
-                }
-            };
+            let g = self.group_of_id(id);
             self.group_ids.push(g);
         }
         self.ids = ids;
         Ok(())
+    }
+
+    /// The interner of a single string key.
+    fn interner(&mut self) -> Result<&mut Interner> {
+        match &mut self.coders[0] {
+            ValueCoder::Strings { interner, .. } => Ok(interner),
+            ValueCoder::Bits { .. } => Err(ExecError::internal(
+                "groups_of_one_string_key",
+                "not a string key",
+            )),
+        }
+    }
+
+    /// The group of a single string key's interner id.
+    #[inline]
+    fn group_of_id(&mut self, id: u32) -> u32 {
+        if id == NULL_ID {
+            return self.group_of(&[0, 1]);
+        }
+        let c = id as usize;
+        match self.direct.get(c).copied() {
+            Some(g) if g != UNSEEN => g,
+            _ => {
+                let g = self.group_of(&[id as u64, 0]);
+                if c >= self.direct.len() {
+                    self.direct.resize(c + 1, UNSEEN);
+                }
+                self.direct[c] = g;
+                g
+            }
+        }
     }
 
     fn update_accumulators(

@@ -68,8 +68,7 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             };
             let Some(pass1) = plan_two_pass(keys, aggregates, having, schema) else {
                 let table = aggregate(input, keys, aggregates, None, source, ctx)?;
-                let out = table.finish(schema)?;
-                return Ok(vec![filter(&out, having, ctx)?]);
+                return Ok(vec![table.finish_where(schema, having, ctx)?]);
             };
             // One pass while the groups stay few (a filtered input); two passes
             // for a whole-table summarize or once the groups outgrow the budget.
@@ -87,8 +86,7 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 Some(table) => table,
                 None => two_pass(input, keys, aggregates, &pass1, source, ctx)?,
             };
-            let out = table.finish(schema)?;
-            Ok(vec![filter(&out, having, ctx)?])
+            Ok(vec![table.finish_where(schema, having, ctx)?])
         }
         PhysicalPlan::Sort { input, keys } => {
             let batches: Vec<RecordBatch> = run_pipeline(
@@ -312,16 +310,24 @@ fn aggregate_within(
             }
         },
     )?;
-    let mut iter = tables.into_iter();
-    let mut total = match iter.next() {
-        Some(t) => t,
-        None => GroupTable::new(keys, calls)?,
-    };
-    for t in iter {
-        ctx.check_cancelled()?;
-        total.merge(t)?;
+    match merge_in_order(tables, ctx)? {
+        Some(total) => Ok(total),
+        None => GroupTable::new(keys, calls),
     }
-    Ok(total)
+}
+
+/// Folds per-chunk tables into one, keeping chunk order (so groups come out in
+/// order of first appearance): neighbours merge pairwise, in parallel, up a tree.
+fn merge_in_order(tables: Vec<GroupTable>, ctx: &ExecContext) -> Result<Option<GroupTable>> {
+    tables
+        .into_par_iter()
+        .map(Ok)
+        .try_reduce_with(|mut left, right| {
+            ctx.check_cancelled()?;
+            left.merge(right)?;
+            Ok(left)
+        })
+        .transpose()
 }
 
 /// The scan's partitions in key-disjoint components, when statistics show some.
@@ -378,15 +384,10 @@ fn pass1_by_component(
             table_with_keys_only(table, pass1, ctx)
         })
         .collect::<Result<_>>()?;
-    let mut iter = tables.into_iter();
-    let mut total = match iter.next() {
-        Some(t) => t,
-        None => GroupTable::new(keys, &[])?,
-    };
-    for t in iter {
-        total.merge(t)?;
+    match merge_in_order(tables, ctx)? {
+        Some(total) => Ok(total),
+        None => GroupTable::new(keys, &[]),
     }
-    Ok(total)
 }
 
 fn input_table(input: &Pipeline) -> String {

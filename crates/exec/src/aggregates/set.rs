@@ -160,8 +160,7 @@ impl Accumulator for SetAcc {
         grow(&mut self.first, num_groups, 0);
         grow(&mut self.len, num_groups, 0);
         for (g, target) in mapping.iter().enumerate().take(other.len.len()) {
-            let values: Vec<u64> = other.values_of(g).collect();
-            for v in values {
+            for v in other.values_of(g) {
                 let code = self.coder.translate(&other.coder, v);
                 self.insert(*target, code);
             }
@@ -169,22 +168,26 @@ impl Accumulator for SetAcc {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>, num_groups: usize) -> Result<ArrayRef> {
+    fn finish(self: Box<Self>, num_groups: usize) -> Result<ArrayRef> {
+        let all: Vec<u32> = (0..num_groups as u32).collect();
+        self.finish_groups(num_groups, &all)
+    }
+
+    fn finish_groups(mut self: Box<Self>, num_groups: usize, groups: &[u32]) -> Result<ArrayRef> {
         grow(&mut self.first, num_groups, 0);
         grow(&mut self.len, num_groups, 0);
         if self.output == Output::Count {
             return Ok(Arc::new(Int64Array::from_iter_values(
-                self.len.iter().map(|l| *l as i64),
+                groups.iter().map(|&g| self.len[g as usize] as i64),
             )));
         }
-        let mut b = StringBuilder::with_capacity(num_groups, num_groups * 16);
-        let mut text = String::new();
-        for g in 0..num_groups {
-            let items: Vec<serde_json::Value> =
-                self.values_of(g).map(|c| self.coder.to_json(c)).collect();
-            text.clear();
-            text.push_str(&serde_json::Value::Array(items).to_string());
-            b.append_value(&text);
+        let mut b = StringBuilder::with_capacity(groups.len(), groups.len() * 16);
+        for &g in groups {
+            let items: Vec<serde_json::Value> = self
+                .values_of(g as usize)
+                .map(|c| self.coder.to_json(c))
+                .collect();
+            b.append_value(serde_json::Value::Array(items).to_string());
         }
         Ok(Arc::new(b.finish()))
     }

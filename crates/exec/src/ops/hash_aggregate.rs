@@ -8,7 +8,7 @@
 //! merge in partition order, so groups come out in order of first appearance
 //! whatever the thread count.
 
-use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, RecordBatch};
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, RecordBatch, UInt32Array};
 use arrow::datatypes::Int32Type;
 use hashbrown::HashTable;
 use iishunt_plan::expr::{AggregateCall, BoundExpr};
@@ -20,6 +20,7 @@ use crate::aggregates::{create, Accumulator};
 use crate::context::ExecContext;
 use crate::error::{ExecError, Result};
 use crate::expr::{evaluate, evaluate_predicate};
+use crate::ops::sort::plain_batch;
 
 pub struct GroupTable {
     coders: Vec<ValueCoder>,
@@ -257,6 +258,7 @@ impl GroupTable {
     /// Folds a later partition's table in.
     pub fn merge(&mut self, other: GroupTable) -> Result<()> {
         let width = self.width;
+        self.reserve(other.num_groups);
         let mut mapping = Vec::with_capacity(other.num_groups);
         let mut key = vec![0u64; width];
         for g in 0..other.num_groups {
@@ -298,6 +300,61 @@ impl GroupTable {
         crate::ops::batch_with_schema(schema, columns, n)
     }
 
+    /// The result rows of only the groups where `having` holds. The columns
+    /// `having` reads are finished first for every group; the others only for
+    /// the groups kept (an aggregate's output can cost far more than its state).
+    pub fn finish_where(
+        mut self,
+        schema: &Schema,
+        having: &BoundExpr,
+        ctx: &ExecContext,
+    ) -> Result<RecordBatch> {
+        let n = self.num_groups;
+        let nkeys = self.coders.len();
+        let mut needed = vec![false; schema.len()];
+        having.visit_columns(&mut |i| {
+            if let Some(slot) = needed.get_mut(i) {
+                *slot = true;
+            }
+        });
+        let mut accumulators: Vec<Option<Box<dyn Accumulator>>> =
+            std::mem::take(&mut self.accumulators)
+                .into_iter()
+                .map(Some)
+                .collect();
+        let mut take_accumulator = |a: usize| {
+            accumulators
+                .get_mut(a)
+                .and_then(Option::take)
+                .ok_or_else(|| ExecError::internal("finish_where", "no such aggregate"))
+        };
+        // The columns `having` reads, for every group.
+        let mut probe = Vec::with_capacity(schema.len());
+        for (i, column) in schema.columns.iter().enumerate() {
+            probe.push(match (needed[i], i.checked_sub(nkeys)) {
+                (false, _) => arrow::array::new_null_array(&column.ty.arrow_type(), n),
+                (true, None) => self.key_column(i),
+                (true, Some(a)) => take_accumulator(a)?.finish(n)?,
+            });
+        }
+        let probe_batch = crate::ops::batch_with_schema(schema, probe.clone(), n)?;
+        let keep = evaluate_predicate(having, &plain_batch(&probe_batch)?, ctx)?;
+        let kept: Vec<u32> = (0..n as u32)
+            .filter(|&g| keep.is_valid(g as usize) && keep.value(g as usize))
+            .collect();
+        let indices = UInt32Array::from(kept.clone());
+        // Every column, for the groups kept.
+        let mut columns = Vec::with_capacity(schema.len());
+        for (i, all) in probe.into_iter().enumerate() {
+            columns.push(match (needed[i], i.checked_sub(nkeys)) {
+                (true, _) => arrow::compute::take(&all, &indices, None)?,
+                (false, None) => self.key_column_of(i, kept.iter().map(|&g| g as usize)),
+                (false, Some(a)) => take_accumulator(a)?.finish_groups(n, &kept)?,
+            });
+        }
+        crate::ops::batch_with_schema(schema, columns, kept.len())
+    }
+
     /// Room for `rows` more groups without growing (an upper bound: capped).
     pub fn reserve(&mut self, rows: usize) {
         let rows = rows.min(1 << 20);
@@ -323,9 +380,14 @@ impl GroupTable {
     }
 
     fn key_column(&self, k: usize) -> ArrayRef {
+        self.key_column_of(k, 0..self.num_groups)
+    }
+
+    /// Key column `k` for the given groups, in that order.
+    fn key_column_of(&self, k: usize, groups: impl Iterator<Item = usize>) -> ArrayRef {
         let width = self.width;
         let arena = &self.arena;
-        self.coders[k].decode((0..self.num_groups).map(|g| {
+        self.coders[k].decode(groups.map(|g| {
             let row = &arena[g * width..(g + 1) * width];
             (row[width - 1] & (1 << k) == 0).then_some(row[k])
         }))

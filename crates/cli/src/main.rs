@@ -20,6 +20,8 @@ mod run;
 
 /// mimalloc: Arrow and Parquet allocate and free large buffers per batch;
 /// glibc returns them to the kernel and page-faults them back every time.
+/// Its v2 allocator (the `v2` feature), because v3 hands out fresh arena
+/// pages instead of reusing the ones just freed (docs/performance.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

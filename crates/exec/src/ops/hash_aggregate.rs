@@ -8,7 +8,7 @@
 //! merge in partition order, so groups come out in order of first appearance
 //! whatever the thread count.
 
-use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, RecordBatch, UInt32Array};
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, RecordBatch, StringArray, UInt32Array};
 use arrow::datatypes::Int32Type;
 use hashbrown::HashTable;
 use iishunt_plan::expr::{AggregateCall, BoundExpr};
@@ -45,6 +45,13 @@ pub struct GroupTable {
 
 /// A group slot not yet assigned.
 const UNSEEN: u32 = u32::MAX;
+
+/// A dictionary-encoded string column's keys and values, when no key is null.
+fn dictionary_without_null_keys(array: &ArrayRef) -> Option<(&[i32], &StringArray)> {
+    let dict = array.as_dictionary_opt::<Int32Type>()?;
+    let values = dict.values().as_string_opt::<i32>()?;
+    (dict.keys().null_count() == 0).then(|| (dict.keys().values().as_ref(), values))
+}
 
 /// Key rows are a few words: compare them inline rather than through memcmp.
 #[inline]
@@ -167,30 +174,8 @@ impl GroupTable {
     ) -> Result<()> {
         let array = evaluate(key, batch, ctx)?;
         self.group_ids.clear();
-        if let Some(dict) = array.as_dictionary_opt::<Int32Type>() {
-            if dict.keys().null_count() == 0 {
-                if let Some(values) = dict.values().as_string_opt::<i32>() {
-                    let mut of_value = vec![UNSEEN; values.len()];
-                    for &k in dict.keys().values().iter() {
-                        let slot = of_value.get(k as usize).copied().ok_or_else(|| {
-                            ExecError::internal("group by", "dictionary key out of range")
-                        })?;
-                        let g = if slot == UNSEEN {
-                            let id = match values.is_null(k as usize) {
-                                true => NULL_ID,
-                                false => self.interner()?.intern(values.value(k as usize)),
-                            };
-                            let g = self.group_of_id(id);
-                            of_value[k as usize] = g;
-                            g
-                        } else {
-                            slot
-                        };
-                        self.group_ids.push(g);
-                    }
-                    return Ok(());
-                }
-            }
+        if let Some((keys, values)) = dictionary_without_null_keys(&array) {
+            return self.groups_of_dictionary(keys, values);
         }
         let mut ids = std::mem::take(&mut self.ids);
         self.interner()?.intern_array(&array, &mut ids)?;
@@ -199,6 +184,31 @@ impl GroupTable {
             self.group_ids.push(g);
         }
         self.ids = ids;
+        Ok(())
+    }
+
+    /// Each distinct value a row uses is interned and given its group once;
+    /// each row is then one lookup.
+    fn groups_of_dictionary(&mut self, keys: &[i32], values: &StringArray) -> Result<()> {
+        let mut of_value = vec![UNSEEN; values.len()];
+        for &k in keys {
+            let k = k as usize;
+            let slot = of_value.get(k).copied().ok_or_else(|| {
+                ExecError::internal("groups_of_dictionary", "dictionary key out of range")
+            })?;
+            let g = if slot == UNSEEN {
+                let id = match values.is_null(k) {
+                    true => NULL_ID,
+                    false => self.interner()?.intern(values.value(k)),
+                };
+                let g = self.group_of_id(id);
+                of_value[k] = g;
+                g
+            } else {
+                slot
+            };
+            self.group_ids.push(g);
+        }
         Ok(())
     }
 

@@ -19,6 +19,7 @@ use crate::expr::evaluate_predicate;
 use crate::ops::hash_aggregate::GroupTable;
 use crate::ops::hash_join::hash_join;
 use crate::ops::having::{plan_two_pass, TwoPass};
+use crate::ops::make_series::make_series;
 use crate::ops::mv_expand::mv_expand;
 use crate::ops::sort::plain_batch;
 use crate::ops::sort::{concat_all, sort_batch};
@@ -164,6 +165,24 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
         } => {
             let (l, r) = rayon::join(|| run(left, source, ctx), || run(right, source, ctx));
             hash_join(&l?, left.schema(), &r?, right.schema(), spec, schema)
+        }
+        PhysicalPlan::MakeSeries {
+            input,
+            spec,
+            schema,
+        } => {
+            let chunks = run_pipeline(
+                input,
+                source,
+                ctx,
+                Vec::new,
+                |rows: &mut Vec<RecordBatch>, b| {
+                    rows.push(b);
+                    Ok(())
+                },
+            )?;
+            let cells: Vec<RecordBatch> = chunks.into_iter().flatten().collect();
+            Ok(vec![make_series(&cells, &input.schema, spec, schema)?])
         }
         PhysicalPlan::MvExpand {
             input,

@@ -13,6 +13,7 @@ use iishunt_plan::schema::Schema;
 
 use crate::error::Result;
 use crate::ops::hash_join::JoinSpec;
+use crate::ops::make_series::MakeSeriesSpec;
 use crate::ops::mv_expand::MvExpandSpec;
 use crate::ops::values::values_batch;
 use crate::source::{DataSource, Partition};
@@ -60,6 +61,12 @@ pub enum PhysicalPlan {
         spec: MvExpandSpec,
         schema: Schema,
     },
+    /// Collects the (group, bin) cells of a `make-series`, then lays them out.
+    MakeSeries {
+        input: Pipeline,
+        spec: MakeSeriesSpec,
+        schema: Schema,
+    },
 }
 
 pub struct Pipeline {
@@ -98,7 +105,8 @@ impl PhysicalPlan {
             PhysicalPlan::HashAggregate { schema, .. }
             | PhysicalPlan::Union { schema, .. }
             | PhysicalPlan::HashJoin { schema, .. }
-            | PhysicalPlan::MvExpand { schema, .. } => schema,
+            | PhysicalPlan::MvExpand { schema, .. }
+            | PhysicalPlan::MakeSeries { schema, .. } => schema,
         }
     }
 }
@@ -156,6 +164,15 @@ pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<P
                 bags_as_arrays: m.bags_as_arrays,
                 item_index: m.item_index,
                 limit: m.limit,
+            },
+            schema: m.schema.clone(),
+        },
+        LogicalPlan::MakeSeries(m) => PhysicalPlan::MakeSeries {
+            input: pipeline(&m.input, source)?,
+            spec: MakeSeriesSpec {
+                keys: m.keys,
+                defaults: m.defaults.clone(),
+                axis: m.axis.clone(),
             },
             schema: m.schema.clone(),
         },
@@ -329,6 +346,14 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
                 .map(|c| schema.columns[*c].name.as_str())
                 .collect();
             let _ = writeln!(out, "{pad}MvExpand: {} (per batch)", cols.join(", "));
+            write_pipeline(input, depth + 1, out);
+        }
+        PhysicalPlan::MakeSeries { input, spec, .. } => {
+            let _ = writeln!(
+                out,
+                "{pad}MakeSeries: {} (lays out the cells below as arrays)",
+                spec.axis
+            );
             write_pipeline(input, depth + 1, out);
         }
     }

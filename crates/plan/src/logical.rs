@@ -20,6 +20,7 @@ pub enum LogicalPlan {
     Union(Union),
     Join(Join),
     MvExpand(MvExpand),
+    MakeSeries(MakeSeries),
 }
 
 /// Reads a table's Parquet files (or raw logs parsed on the fly).
@@ -192,6 +193,47 @@ pub struct MvExpand {
     pub schema: Schema,
 }
 
+/// `make-series`: one row per group, each aggregate an array over the axis
+/// bins. The input is the `summarize … by keys, bin` that computed each (group,
+/// bin) cell; this node lays the cells out as arrays, with a default where a
+/// group has no rows in a bin.
+#[derive(Debug, Clone)]
+pub struct MakeSeries {
+    pub input: Box<LogicalPlan>,
+    /// Input columns 0..keys are the group keys; column `keys` is the cell's
+    /// bin (an integer: microseconds for datetimes and timespans); the rest
+    /// are the aggregates, in output order.
+    pub keys: usize,
+    /// The value of an empty cell, per aggregate.
+    pub defaults: Vec<ScalarValue>,
+    pub axis: SeriesAxis,
+    /// Keys, then each aggregate and the axis as dynamic arrays.
+    pub schema: Schema,
+}
+
+/// The bins of a series: `start, start + step, …` below `end`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesAxis {
+    /// `from`: else the first bin holding data.
+    pub start: Option<i64>,
+    /// `to` (exclusive): else just past the last bin holding data.
+    pub end: Option<i64>,
+    pub step: i64,
+    /// The axis column's type (datetime, timespan, int or long).
+    pub ty: KType,
+}
+
+/// Kusto's cap on a series' length.
+pub const MAX_SERIES_POINTS: i64 = 1 << 20;
+
+/// Bins from `start` (inclusive) to `end` (exclusive), `step` apart.
+pub fn series_points(start: i64, end: i64, step: i64) -> i64 {
+    if end <= start {
+        return 0;
+    }
+    ((end as i128 - start as i128 + step as i128 - 1) / step as i128).min(i64::MAX as i128) as i64
+}
+
 impl LogicalPlan {
     pub fn schema(&self) -> &Schema {
         match self {
@@ -206,6 +248,7 @@ impl LogicalPlan {
             LogicalPlan::Union(u) => &u.schema,
             LogicalPlan::Join(j) => &j.schema,
             LogicalPlan::MvExpand(m) => &m.schema,
+            LogicalPlan::MakeSeries(m) => &m.schema,
         }
     }
 
@@ -221,6 +264,7 @@ impl LogicalPlan {
             LogicalPlan::Union(u) => u.inputs.iter().collect(),
             LogicalPlan::Join(j) => vec![&j.left, &j.right],
             LogicalPlan::MvExpand(m) => vec![&m.input],
+            LogicalPlan::MakeSeries(m) => vec![&m.input],
         }
     }
 
@@ -237,6 +281,7 @@ impl LogicalPlan {
             LogicalPlan::Union(_) => "Union",
             LogicalPlan::Join(_) => "Join",
             LogicalPlan::MvExpand(_) => "MvExpand",
+            LogicalPlan::MakeSeries(_) => "MakeSeries",
         }
     }
 
@@ -324,6 +369,9 @@ impl LogicalPlan {
                 let limit = m.limit.map(|l| format!(" limit {l}")).unwrap_or_default();
                 writeln!(out, "{pad}MvExpand: {}{limit}", cols.join(", "))
             }
+            LogicalPlan::MakeSeries(m) => {
+                writeln!(out, "{pad}MakeSeries: {}", m.axis)
+            }
         };
         for input in self.inputs() {
             input.write_tree(out, depth + 1);
@@ -349,5 +397,25 @@ fn fmt_time(t: Option<i64>) -> String {
     match t.and_then(chrono::DateTime::from_timestamp_micros) {
         Some(d) => d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
         None => "-".to_string(),
+    }
+}
+
+impl std::fmt::Display for SeriesAxis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = |v: i64| match self.ty {
+            KType::DateTime => fmt_time(Some(v)),
+            KType::TimeSpan => format!("{}us", v),
+            _ => v.to_string(),
+        };
+        let step = match self.ty {
+            KType::DateTime | KType::TimeSpan => format!("{}us", self.step),
+            _ => self.step.to_string(),
+        };
+        write!(
+            f,
+            "from {} to {} step {step}",
+            self.start.map_or("(first bin with data)".into(), value),
+            self.end.map_or("(last bin with data)".into(), value),
+        )
     }
 }

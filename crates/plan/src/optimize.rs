@@ -12,8 +12,8 @@
 
 use crate::expr::BoundExpr;
 use crate::logical::{
-    Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MvExpand, Project, Scan, Sort, TopN,
-    Union,
+    Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MakeSeries, MvExpand, Project, Scan,
+    Sort, TopN, Union,
 };
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};
@@ -392,6 +392,19 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
         }
         LogicalPlan::Join(j) => prune_join(j, required),
         LogicalPlan::MvExpand(m) => prune_mv_expand(m, required),
+        LogicalPlan::MakeSeries(m) => {
+            // Every input column is a key, the bin or an aggregate: all are read.
+            let width = m.input.schema().len();
+            let (input, _) = prune(*m.input, &vec![true; width]);
+            let all = vec![true; m.schema.len()];
+            (
+                LogicalPlan::MakeSeries(MakeSeries {
+                    input: Box::new(input),
+                    ..m
+                }),
+                positions(&all),
+            )
+        }
     }
 }
 
@@ -589,6 +602,10 @@ fn map_inputs(
             ..j
         }),
         LogicalPlan::MvExpand(m) => LogicalPlan::MvExpand(MvExpand {
+            input: Box::new(recurse(*m.input)),
+            ..m
+        }),
+        LogicalPlan::MakeSeries(m) => LogicalPlan::MakeSeries(MakeSeries {
             input: Box::new(recurse(*m.input)),
             ..m
         }),

@@ -20,6 +20,7 @@ mod conversion;
 mod datetime;
 mod docs;
 mod dynamic;
+pub(crate) use dynamic::scalar_json;
 mod esql;
 mod hash;
 mod ip;

@@ -7,6 +7,7 @@
 mod esql;
 mod expr;
 mod join;
+mod make_series;
 mod mv_expand;
 mod naming;
 mod operators;

@@ -122,7 +122,7 @@ impl<'a> Binder<'a> {
             OperatorKind::Lookup(l) => self.bind_lookup(plan, l, span),
             OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),
             OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
-            OperatorKind::MakeSeries(_) => Err(not_supported("make-series", span)),
+            OperatorKind::MakeSeries(m) => self.bind_make_series(plan, m, span),
             OperatorKind::Sample(_) => Err(not_supported("sample", span)),
             OperatorKind::Invoke(_) => Err(not_supported("invoke", span)),
             OperatorKind::Evaluate(c) => Err(PlanError::new(
@@ -144,7 +144,7 @@ impl<'a> Binder<'a> {
         }
     }
 
-    fn bind_where(&mut self, plan: LogicalPlan, e: &ast::Expr) -> Result<LogicalPlan> {
+    pub(crate) fn bind_where(&mut self, plan: LogicalPlan, e: &ast::Expr) -> Result<LogicalPlan> {
         let predicate = self.bind_expr(e, plan.schema(), None)?;
         let predicate = if predicate.ty() == KType::Bool {
             predicate

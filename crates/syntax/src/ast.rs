@@ -543,6 +543,9 @@ pub enum ExprKind {
         high: Box<Expr>,
         negated: bool,
     },
+    /// `(T | ...)` as a value: `toscalar(T | ...)`, `x in (T | ...)`. The
+    /// engine runs it before the outer query.
+    Subquery(Box<TabularExpr>),
     /// ES|QL `x IS NULL` / `x IS NOT NULL`
     IsNull {
         expr: Box<Expr>,

@@ -634,6 +634,11 @@ fn expr(out: &mut String, e: &Expr) {
         ExprKind::JoinSide(JoinSide::Left) => out.push_str("$left"),
         ExprKind::JoinSide(JoinSide::Right) => out.push_str("$right"),
         ExprKind::Star => out.push('*'),
+        ExprKind::Subquery(t) => {
+            out.push('(');
+            tabular(out, t);
+            out.push(')');
+        }
         ExprKind::Unary {
             op: UnaryOp::Not,
             expr: inner,

@@ -131,6 +131,7 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::expr_list => "a list of values",
         Rule::primary => "a value, a column or a function call",
         Rule::paren_expr => "a parenthesized expression",
+        Rule::subquery => "a tabular expression",
         Rule::join_side => "`$left` or `$right`",
         Rule::star => "`*`",
         Rule::call => "a function call",

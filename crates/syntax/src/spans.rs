@@ -243,6 +243,7 @@ pub fn expr(e: &mut Expr) {
     match &mut e.kind {
         ExprKind::Literal(_) | ExprKind::JoinSide(_) | ExprKind::Star => {}
         ExprKind::Name(n) => id(n),
+        ExprKind::Subquery(t) => tabular(t),
         ExprKind::Unary { expr: inner, .. } | ExprKind::IsNull { expr: inner, .. } => expr(inner),
         ExprKind::Binary { left, right, .. } => {
             expr(left);

@@ -115,7 +115,10 @@ pub fn make_series(
     }
     let axis = Value::Array(
         (0..points as i64)
-            .map(|i| scalar_json(&axis_value(&spec.axis, start + i * spec.axis.step), false))
+            .map(|i| {
+                let bin = start.saturating_add(i.saturating_mul(spec.axis.step));
+                scalar_json(&axis_value(&spec.axis, bin), false)
+            })
             .collect(),
     )
     .to_string();

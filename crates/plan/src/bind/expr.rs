@@ -9,6 +9,7 @@ use super::{Binder, Binding};
 use crate::error::{PlanError, Result};
 use crate::expr::BoundExpr;
 use crate::functions::{lookup_aggregate, lookup_scalar, scalar_functions, ScalarFunction};
+use crate::logical::LogicalPlan;
 use crate::schema::Schema;
 use crate::suggest::did_you_mean;
 use crate::types::{KType, ScalarValue};
@@ -38,6 +39,13 @@ impl<'a> Binder<'a> {
                 "`*` is not a value here",
                 "here",
             )),
+            ExprKind::Subquery(_) => Err(PlanError::new(
+                "plan::subquery_position",
+                span,
+                "a tabular expression can only be used as `toscalar(T | ...)` or `x in (T | ...)`",
+                "a table, not a value",
+            )
+            .with_help("wrap it: `toscalar(T | ...)` gives the first value of its first column")),
             ExprKind::Unary { op, expr } => {
                 let inner = self.bind_expr(expr, schema, agg)?;
                 match op {
@@ -128,41 +136,80 @@ impl<'a> Binder<'a> {
         }
     }
 
-    /// `x in (T)` with `T` a table or tabular `let`: the values of T's first
-    /// column, computed now, as one dynamic array.
+    /// `x in (T)` / `x in (T | ...)`: the values of T's first column,
+    /// computed now, as one dynamic array.
     fn tabular_values(&mut self, item: &ast::Expr, schema: &Schema) -> Result<Option<BoundExpr>> {
-        let ExprKind::Name(ident) = &item.kind else {
+        let Some(plan) = self.tabular_operand(item, schema)? else {
             return Ok(None);
         };
-        if schema.index_of(&ident.name).is_some() {
-            return Ok(None);
-        }
-        let is_tabular = matches!(self.lookup(&ident.name), Some(Binding::Tabular(_)))
-            || (self.lookup(&ident.name).is_none() && self.catalog.table(&ident.name).is_some());
-        if !is_tabular {
-            return Ok(None);
-        }
-        let plan = self.bind_table_name(ident)?;
-        let Some(run) = self.subquery else {
-            return Err(PlanError::new(
-                "plan::subquery",
-                item.span,
-                "subqueries cannot run here",
-                "tabular value",
-            ));
-        };
-        let values = run(plan).map_err(|m| {
-            PlanError::new(
-                "plan::subquery",
-                item.span,
-                m,
-                "while running this subquery",
-            )
-        })?;
+        let values = self.run_subquery(plan, item.span)?;
         let json: Vec<serde_json::Value> = values.iter().map(scalar_to_json).collect();
         Ok(Some(BoundExpr::Literal(ScalarValue::Dynamic(
             serde_json::Value::Array(json),
         ))))
+    }
+
+    /// `toscalar(T | ...)`: the first column of the first row, computed now
+    /// (null when there are no rows). Over a scalar it is that scalar.
+    fn bind_toscalar(&mut self, call: &ast::Call, schema: &Schema) -> Result<BoundExpr> {
+        let [arg] = call.args.as_slice() else {
+            return Err(PlanError::new(
+                "plan::arity",
+                call.span,
+                format!("`toscalar` takes 1 argument, got {}", call.args.len()),
+                "here",
+            ));
+        };
+        let Some(plan) = self.tabular_operand(arg, schema)? else {
+            let value = self.bind_expr(arg, schema, None)?;
+            return Ok(self.fold_or_keep(value));
+        };
+        let ty = plan
+            .schema()
+            .columns
+            .first()
+            .map_or(KType::Dynamic, |c| c.ty);
+        let first = self.run_subquery(plan, arg.span)?.into_iter().next();
+        Ok(BoundExpr::Literal(first.unwrap_or(ScalarValue::Null(ty))))
+    }
+
+    /// The plan of a value that is a table: `(T | ...)`, or the name of a
+    /// table or tabular `let` that no column shadows.
+    fn tabular_operand(
+        &mut self,
+        item: &ast::Expr,
+        schema: &Schema,
+    ) -> Result<Option<LogicalPlan>> {
+        match &item.kind {
+            ExprKind::Subquery(t) => Ok(Some(self.bind_tabular(t)?)),
+            ExprKind::Name(ident) => {
+                if schema.index_of(&ident.name).is_some() {
+                    return Ok(None);
+                }
+                let is_tabular = matches!(self.lookup(&ident.name), Some(Binding::Tabular(_)))
+                    || (self.lookup(&ident.name).is_none()
+                        && self.catalog.table(&ident.name).is_some());
+                if !is_tabular {
+                    return Ok(None);
+                }
+                Ok(Some(self.bind_table_name(ident)?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Runs a subquery now and gives its first column's values.
+    fn run_subquery(&self, plan: LogicalPlan, span: ast::Span) -> Result<Vec<ScalarValue>> {
+        let Some(run) = self.subquery else {
+            return Err(PlanError::new(
+                "plan::subquery",
+                span,
+                "subqueries cannot run here",
+                "tabular value",
+            ));
+        };
+        run(plan)
+            .map_err(|m| PlanError::new("plan::subquery", span, m, "while running this subquery"))
     }
 
     fn fold_or_keep(&self, b: BoundExpr) -> BoundExpr {
@@ -342,6 +389,9 @@ impl<'a> Binder<'a> {
         agg: Option<&mut AggCollector>,
     ) -> Result<BoundExpr> {
         let name = call.name.name.as_str();
+        if name == "toscalar" {
+            return self.bind_toscalar(call, schema);
+        }
         // Aggregates: only inside summarize.
         if let Some(af) = self.aggregate_named(name) {
             return match agg {

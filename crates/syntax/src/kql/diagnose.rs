@@ -223,7 +223,8 @@ fn describe(positives: &[Rule]) -> Vec<&'static str> {
             || is_string_part(r)
             || r == Rule::EOI
             || r == Rule::pipe
-            || (has_expression && matches!(r, Rule::type_name | Rule::kw_dynamic));
+            || (has_expression
+                && matches!(r, Rule::type_name | Rule::kw_dynamic | Rule::table_name));
         if !folded {
             push(rule_names::kql(r));
         }
@@ -262,11 +263,11 @@ fn expected(text: &str, pos: usize, positives: &[Rule]) -> SyntaxError {
     {
         return SyntaxError {
             code: "kql::unsupported_subquery",
-            message: "a tabular expression (`T | ...`) can't be used inside an expression yet".to_string(),
+            message: "a tabular expression inside an expression must start with a table or `let` name".to_string(),
             span,
             label: "a pipe inside parentheses".to_string(),
             help: Some(
-                "iishunt doesn't support `toscalar(T | ...)` or `in (T | ...)` yet: bind the list with `let L = T | distinct x;` and write `x in (L)`, or use `join kind=leftsemi`"
+                "`toscalar(T | ...)` and `x in (T | ...)` work when T is a table or a tabular `let`: bind anything else first, e.g. `let L = datatable(...) [...];`"
                     .to_string(),
             ),
         };

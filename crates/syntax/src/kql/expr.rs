@@ -111,6 +111,9 @@ fn primary(pair: Pair<'_, Rule>) -> Result<Built> {
                 .into_inner()
                 .next()
                 .ok_or_else(|| internal("expr::primary", span))?;
+            if inner.as_rule() == Rule::subquery {
+                return Built::new(subquery(inner)?, 1);
+            }
             let built = sub(inner)?;
             Built::new(Expr::new(built.expr.kind, span), built.depth)
         }
@@ -219,9 +222,10 @@ fn postfix(lhs: Result<Built>, op: Pair<'_, Rule>) -> Result<Built> {
     let kind = match op.as_rule() {
         Rule::in_op => {
             let word = c.expect(Rule::in_word)?.as_str();
-            let (list, d) = match c.take_rule(Rule::expr_list) {
-                Some(l) => subs(l.into_inner())?,
-                None => (Vec::new(), 0),
+            let (list, d) = match (c.take_rule(Rule::subquery), c.take_rule(Rule::expr_list)) {
+                (Some(q), _) => (vec![subquery(q)?], 1),
+                (None, Some(l)) => subs(l.into_inner())?,
+                (None, None) => (Vec::new(), 0),
             };
             depth = depth.max(d);
             ExprKind::In {
@@ -365,6 +369,17 @@ pub(super) fn call(pair: Pair<'_, Rule>) -> Result<Call> {
     Ok(call_with_depth(pair)?.0)
 }
 
+/// `T | ...` inside parentheses, as a value.
+fn subquery(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    let inner = pair
+        .into_inner()
+        .next()
+        .ok_or_else(|| internal("expr::subquery", span))?;
+    let tabular = super::statements::tabular_expr(inner)?;
+    Ok(Expr::new(ExprKind::Subquery(Box::new(tabular)), span))
+}
+
 fn call_with_depth(pair: Pair<'_, Rule>) -> Result<(Call, usize)> {
     let span = span_of(&pair);
     let mut c = Cursor::new(pair, "expr::call");
@@ -374,6 +389,7 @@ fn call_with_depth(pair: Pair<'_, Rule>) -> Result<(Call, usize)> {
     for arg in c {
         match arg.as_rule() {
             Rule::star => args.push(Expr::new(ExprKind::Star, span_of(&arg))),
+            Rule::subquery => args.push(subquery(arg)?),
             Rule::expr => {
                 let b = sub(arg)?;
                 depth = depth.max(b.depth);

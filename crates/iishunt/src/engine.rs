@@ -164,7 +164,19 @@ impl Engine {
     pub fn query(&self, text: &str, options: &QueryOptions) -> Result<QueryResult, Error> {
         let started = Instant::now();
         let prepared = self.prepare(text, options)?;
-        let batches = iishunt_exec::execute(&prepared.physical, &self.source, &prepared.ctx)?;
+        // A bug in an operator must not take down a REPL session or the
+        // other hunts of a `run`: a panic becomes this query's error.
+        let batches = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            iishunt_exec::execute(&prepared.physical, &self.source, &prepared.ctx)
+        }))
+        .map_err(|payload| {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            iishunt_exec::error::ExecError::internal("execute", message)
+        })??;
         let columns = prepared
             .bound
             .plan

@@ -13,7 +13,6 @@ use arrow::row::{Row, RowConverter, SortField};
 use iishunt_plan::logical::{series_points, SeriesAxis, MAX_SERIES_POINTS};
 use iishunt_plan::schema::Schema;
 use iishunt_plan::types::{KType, ScalarValue};
-use serde_json::Value;
 
 use crate::error::{ExecError, Result};
 use crate::functions::scalar_json;
@@ -89,43 +88,124 @@ pub fn make_series(
         }
     }
 
+    // Each row's cells in bin order: (group, bin index, row).
+    let mut cells_in_order: Vec<(usize, usize, usize)> = Vec::with_capacity(cells.num_rows());
+    for (r, &g) in group_of_row.iter().enumerate() {
+        if bins.is_null(r) {
+            continue;
+        }
+        let at = (bins.value(r) as i128 - start as i128) / spec.axis.step as i128;
+        if (0..points as i128).contains(&at) {
+            cells_in_order.push((g, at as usize, r));
+        }
+    }
+    cells_in_order.sort_unstable();
+
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.len());
     let firsts = UInt32Array::from(first_rows.clone());
     for key in &key_columns {
         columns.push(take(key, &firsts, None)?);
     }
+    let groups = first_rows.len();
     for (a, default) in spec.defaults.iter().enumerate() {
-        let column = cells.column(spec.keys + 1 + a);
+        let column = crate::expr::decode_array(cells.column(spec.keys + 1 + a))?;
         let ty = cell_schema.columns[spec.keys + 1 + a].ty;
-        let column = crate::expr::decode_array(column)?;
-        let default = scalar_json(default, false);
-        let mut series = vec![vec![default; points]; first_rows.len()];
-        for (r, &g) in group_of_row.iter().enumerate() {
-            let Some(bin) = bins.is_valid(r).then(|| bins.value(r)) else {
-                continue;
-            };
-            let at = (bin as i128 - start as i128) / spec.axis.step as i128;
-            if (0..points as i128).contains(&at) {
-                series[g][at as usize] = scalar_json(&array_cell(column.as_ref(), r, ty)?, false);
+        let default = scalar_json(default, false).to_string();
+        let mut out = SeriesText::new(groups, points);
+        let mut next = cells_in_order.iter().peekable();
+        for g in 0..groups {
+            out.open();
+            for at in 0..points {
+                let text = match next.peek() {
+                    Some(&&(cg, cat, r)) if cg == g && cat == at => {
+                        next.next();
+                        scalar_json(&array_cell(column.as_ref(), r, ty)?, false).to_string()
+                    }
+                    _ => default.clone(),
+                };
+                out.push(&text)?;
             }
+            out.close();
         }
-        columns.push(Arc::new(StringArray::from_iter_values(
-            series.into_iter().map(|s| Value::Array(s).to_string()),
-        )));
+        columns.push(out.finish());
     }
-    let axis = Value::Array(
-        (0..points as i64)
-            .map(|i| {
-                let bin = start.saturating_add(i.saturating_mul(spec.axis.step));
-                scalar_json(&axis_value(&spec.axis, bin), false)
-            })
-            .collect(),
-    )
-    .to_string();
-    columns.push(Arc::new(StringArray::from_iter_values(
-        std::iter::repeat_n(axis, first_rows.len()),
-    )));
-    crate::ops::batch_with_schema(schema, columns, first_rows.len())
+    let mut axis = SeriesText::new(groups, points);
+    for _ in 0..groups {
+        axis.open();
+        for i in 0..points as i64 {
+            let bin = start.saturating_add(i.saturating_mul(spec.axis.step));
+            axis.push(&scalar_json(&axis_value(&spec.axis, bin), false).to_string())?;
+        }
+        axis.close();
+    }
+    columns.push(axis.finish());
+    crate::ops::batch_with_schema(schema, columns, groups)
+}
+
+/// Most text one series column may hold: an Arrow string column addresses
+/// 2 GiB, and a result this size is no longer something to read.
+const MAX_SERIES_TEXT: usize = 1 << 30;
+
+/// One dynamic column of JSON arrays, written value by value.
+struct SeriesText {
+    /// Bytes of text allowed ([`MAX_SERIES_TEXT`] but in tests).
+    limit: usize,
+    values: String,
+    offsets: Vec<i32>,
+    first: bool,
+    shape: (usize, usize),
+}
+
+impl SeriesText {
+    fn new(groups: usize, points: usize) -> Self {
+        Self::with_limit(groups, points, MAX_SERIES_TEXT)
+    }
+
+    fn with_limit(groups: usize, points: usize, limit: usize) -> Self {
+        let mut offsets = Vec::with_capacity(groups + 1);
+        offsets.push(0);
+        SeriesText {
+            limit,
+            values: String::new(),
+            offsets,
+            first: true,
+            shape: (groups, points),
+        }
+    }
+
+    fn open(&mut self) {
+        self.values.push('[');
+        self.first = true;
+    }
+
+    fn push(&mut self, value: &str) -> Result<()> {
+        if self.values.len() + value.len() + 2 > self.limit {
+            let (groups, points) = self.shape;
+            return Err(ExecError::Unsupported(format!(
+                "this make-series result is too large ({groups} series of {points} points, over 1 GiB of text): keep fewer groups (e.g. `where cIP in (T | top 10 by n | project cIP)`), a shorter range or a larger step"
+            )));
+        }
+        if !self.first {
+            self.values.push(',');
+        }
+        self.first = false;
+        self.values.push_str(value);
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        self.values.push(']');
+        self.offsets.push(self.values.len() as i32);
+    }
+
+    fn finish(self) -> ArrayRef {
+        let offsets = arrow::buffer::OffsetBuffer::new(self.offsets.into());
+        Arc::new(StringArray::new(
+            offsets,
+            self.values.into_bytes().into(),
+            None,
+        ))
+    }
 }
 
 /// A bin's start as a value of the axis type.
@@ -143,4 +223,46 @@ fn empty_columns(schema: &Schema) -> Vec<ArrayRef> {
         .iter()
         .map(|c| arrow::array::new_empty_array(&c.ty.arrow_type()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SeriesText;
+    use arrow::array::{Array, AsArray};
+
+    #[test]
+    fn series_text_writes_json_arrays() {
+        let mut text = SeriesText::new(2, 2);
+        for row in [["1", "0"], ["0", "2.5"]] {
+            text.open();
+            for v in row {
+                text.push(v).expect("fits");
+            }
+            text.close();
+        }
+        let array = text.finish();
+        let strings = array.as_string::<i32>();
+        assert_eq!(strings.len(), 2);
+        assert_eq!(strings.value(0), "[1,0]");
+        assert_eq!(strings.value(1), "[0,2.5]");
+    }
+
+    #[test]
+    fn series_text_refuses_to_grow_past_its_limit() {
+        let mut text = SeriesText::with_limit(1000, 1000, 64);
+        text.open();
+        let mut pushed = 0;
+        let err = loop {
+            match text.push("12345") {
+                Ok(()) => pushed += 1,
+                Err(e) => break e,
+            }
+        };
+        assert!(pushed > 5 && pushed < 12, "{pushed}");
+        assert!(err.to_string().contains("too large"), "{err}");
+        assert!(
+            err.to_string().contains("1000 series of 1000 points"),
+            "{err}"
+        );
+    }
 }

@@ -12,6 +12,7 @@ mod mv_expand;
 mod naming;
 mod operators;
 mod parse;
+mod search;
 mod summarize;
 
 use std::collections::HashMap;
@@ -257,7 +258,9 @@ impl<'a> Binder<'a> {
                 step,
             } => self.bind_range(column, from, to, step),
             SourceKind::Union(u) => self.bind_union_source(u, source.span),
-            SourceKind::Search { .. } => Err(not_supported("search", source.span)),
+            SourceKind::Search { tables, predicate } => {
+                self.bind_search_source(tables, predicate, source.span)
+            }
         }
     }
 

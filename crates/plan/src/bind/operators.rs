@@ -131,7 +131,7 @@ impl<'a> Binder<'a> {
                 format!("the `{}` plugin is not supported", c.name.name),
                 "evaluate plugins are not available in iishunt",
             )),
-            OperatorKind::Search(_) => Err(not_supported("search", span)),
+            OperatorKind::Search(predicate) => self.bind_search_op(plan, predicate),
             OperatorKind::Dissect {
                 input,
                 pattern,

@@ -60,33 +60,8 @@ pub fn make_series(
     }
     let points = points as usize;
 
-    // Groups by key, in order of first appearance.
     let key_columns: Vec<ArrayRef> = cells.columns()[..spec.keys].to_vec();
-    let mut group_of_row = Vec::with_capacity(cells.num_rows());
-    let mut first_rows: Vec<u32> = Vec::new();
-    if key_columns.is_empty() {
-        group_of_row.resize(cells.num_rows(), 0);
-        if cells.num_rows() > 0 {
-            first_rows.push(0);
-        }
-    } else {
-        let converter = RowConverter::new(
-            key_columns
-                .iter()
-                .map(|c| SortField::new(c.data_type().clone()))
-                .collect(),
-        )?;
-        let rows = converter.convert_columns(&key_columns)?;
-        let mut groups: HashMap<Row<'_>, usize> = HashMap::new();
-        for r in 0..cells.num_rows() {
-            let next = first_rows.len();
-            let g = *groups.entry(rows.row(r)).or_insert(next);
-            if g == next {
-                first_rows.push(r as u32);
-            }
-            group_of_row.push(g);
-        }
-    }
+    let (group_of_row, first_rows) = groups_of(&key_columns, cells.num_rows())?;
 
     // Each row's cells in bin order: (group, bin index, row).
     let mut cells_in_order: Vec<(usize, usize, usize)> = Vec::with_capacity(cells.num_rows());
@@ -116,8 +91,15 @@ pub fn make_series(
         for g in 0..groups {
             out.open();
             for at in 0..points {
+                // Cells are unique per (group, bin); skip any that are not.
+                while next
+                    .peek()
+                    .is_some_and(|&&(cg, cat, _)| (cg, cat) < (g, at))
+                {
+                    next.next();
+                }
                 let text = match next.peek() {
-                    Some(&&(cg, cat, r)) if cg == g && cat == at => {
+                    Some(&&(cg, cat, r)) if (cg, cat) == (g, at) => {
                         next.next();
                         scalar_json(&array_cell(column.as_ref(), r, ty)?, false).to_string()
                     }
@@ -206,6 +188,33 @@ impl SeriesText {
             None,
         ))
     }
+}
+
+/// Each row's group (numbered in order of first appearance) and each
+/// group's first row, for rows keyed by `keys` (one group when there are none).
+fn groups_of(keys: &[ArrayRef], rows: usize) -> Result<(Vec<usize>, Vec<u32>)> {
+    if keys.is_empty() {
+        let first = if rows > 0 { vec![0] } else { Vec::new() };
+        return Ok((vec![0; rows], first));
+    }
+    let converter = RowConverter::new(
+        keys.iter()
+            .map(|c| SortField::new(c.data_type().clone()))
+            .collect(),
+    )?;
+    let encoded = converter.convert_columns(keys)?;
+    let mut groups: HashMap<Row<'_>, usize> = HashMap::new();
+    let mut group_of_row = Vec::with_capacity(rows);
+    let mut first_rows: Vec<u32> = Vec::new();
+    for r in 0..rows {
+        let next = first_rows.len();
+        let g = *groups.entry(encoded.row(r)).or_insert(next);
+        if g == next {
+            first_rows.push(r as u32);
+        }
+        group_of_row.push(g);
+    }
+    Ok((group_of_row, first_rows))
 }
 
 /// A bin's start as a value of the axis type.

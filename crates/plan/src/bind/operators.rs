@@ -123,7 +123,7 @@ impl<'a> Binder<'a> {
             OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),
             OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
             OperatorKind::MakeSeries(m) => self.bind_make_series(plan, m, span),
-            OperatorKind::Sample(_) => Err(not_supported("sample", span)),
+            OperatorKind::Sample(count) => self.bind_sample(plan, count, span),
             OperatorKind::Invoke(_) => Err(not_supported("invoke", span)),
             OperatorKind::Evaluate(c) => Err(PlanError::new(
                 "plan::not_supported",
@@ -408,6 +408,62 @@ impl<'a> Binder<'a> {
             });
         }
         Ok(out)
+    }
+
+    /// `sample N`: N rows chosen at random — the N smallest of a random key,
+    /// so it runs as a parallel top-N (each query draws a new sample).
+    fn bind_sample(
+        &mut self,
+        plan: LogicalPlan,
+        count: &ast::Expr,
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
+        let n = self.bind_count(count)?;
+        let input = plan.schema().clone();
+        let width = input.len();
+        let column = |index: usize, c: &Column| BoundExpr::Column {
+            index,
+            name: c.name.clone(),
+            ty: c.ty,
+        };
+        let key = self.call_op("rand", vec![], span)?;
+        let mut exprs: Vec<BoundExpr> = input
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| column(i, c))
+            .collect();
+        let key_column = Column {
+            name: "__sample_key".into(),
+            ty: key.ty(),
+        };
+        exprs.push(key);
+        let mut keyed_columns = input.columns.clone();
+        keyed_columns.push(key_column.clone());
+        let keyed = LogicalPlan::Project(Project {
+            input: Box::new(plan),
+            exprs,
+            schema: Schema::new(keyed_columns),
+        });
+        let top = LogicalPlan::TopN(TopN {
+            input: Box::new(keyed),
+            keys: vec![SortExpr {
+                expr: column(width, &key_column),
+                descending: false,
+                nulls_first: false,
+            }],
+            n,
+        });
+        Ok(LogicalPlan::Project(Project {
+            input: Box::new(top),
+            exprs: input
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| column(i, c))
+                .collect(),
+            schema: input,
+        }))
     }
 
     pub(crate) fn bind_count(&mut self, e: &ast::Expr) -> Result<usize> {

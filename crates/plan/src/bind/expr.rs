@@ -175,7 +175,7 @@ impl<'a> Binder<'a> {
 
     /// The plan of a value that is a table: `(T | ...)`, or the name of a
     /// table or tabular `let` that no column shadows.
-    fn tabular_operand(
+    pub(crate) fn tabular_operand(
         &mut self,
         item: &ast::Expr,
         schema: &Schema,
@@ -186,9 +186,11 @@ impl<'a> Binder<'a> {
                 if schema.index_of(&ident.name).is_some() {
                     return Ok(None);
                 }
-                let is_tabular = matches!(self.lookup(&ident.name), Some(Binding::Tabular(_)))
-                    || (self.lookup(&ident.name).is_none()
-                        && self.catalog.table(&ident.name).is_some());
+                let is_tabular = matches!(
+                    self.lookup(&ident.name),
+                    Some(Binding::Tabular(_) | Binding::Plan(_))
+                ) || (self.lookup(&ident.name).is_none()
+                    && self.catalog.table(&ident.name).is_some());
                 if !is_tabular {
                     return Ok(None);
                 }
@@ -410,7 +412,9 @@ impl<'a> Binder<'a> {
         if let Some(Binding::Function(f)) = self.lookup(name).cloned() {
             let mut args = Vec::new();
             for a in &call.args {
-                args.push(self.bind_expr(a, schema, None)?);
+                args.push(super::invoke::FunctionArg::Scalar(
+                    self.bind_expr(a, schema, None)?,
+                ));
             }
             let Some(result) = &f.scalar_result else {
                 return Err(PlanError::new(

@@ -6,6 +6,7 @@
 
 mod esql;
 mod expr;
+mod invoke;
 mod join;
 mod make_series;
 mod mv_expand;
@@ -26,6 +27,7 @@ use crate::logical::{LogicalPlan, Scan, Values};
 use crate::schema::{Column, Schema};
 use crate::suggest::did_you_mean;
 use crate::types::ScalarValue;
+use invoke::FunctionArg;
 
 /// Evaluates a constant expression (no column references) to a value; given
 /// by the executor so `let` values and literal arguments fold at bind time.
@@ -57,6 +59,8 @@ pub(crate) enum Binding {
     Scalar(BoundExpr),
     Tabular(Box<TabularExpr>),
     Function(ast::FunctionDef),
+    /// A function's table parameter: the plan of the table passed in.
+    Plan(Box<LogicalPlan>),
 }
 
 pub(crate) struct Binder<'a> {
@@ -162,7 +166,7 @@ impl<'a> Binder<'a> {
             }) if self.catalog.table(&n.name).is_some()
                 || matches!(
                     self.lookup(&n.name),
-                    Some(Binding::Tabular(_) | Binding::Function(_))
+                    Some(Binding::Tabular(_) | Binding::Function(_) | Binding::Plan(_))
                 ) =>
             {
                 Binding::Tabular(Box::new(TabularExpr {
@@ -275,6 +279,7 @@ impl<'a> Binder<'a> {
     pub(crate) fn bind_table_name(&mut self, name: &ast::Ident) -> Result<LogicalPlan> {
         match self.lookup(&name.name).cloned() {
             Some(Binding::Tabular(t)) => return self.bind_tabular(&t),
+            Some(Binding::Plan(plan)) => return Ok(*plan),
             Some(Binding::Function(f)) if f.params.is_empty() => {
                 return self.bind_function_body(&f, &[], name.span);
             }
@@ -311,10 +316,7 @@ impl<'a> Binder<'a> {
     fn bind_tabular_call(&mut self, call: &ast::Call) -> Result<LogicalPlan> {
         match self.lookup(&call.name.name).cloned() {
             Some(Binding::Function(f)) => {
-                let mut args = Vec::new();
-                for a in &call.args {
-                    args.push(self.bind_expr(a, &Schema::default(), None)?);
-                }
+                let args = self.function_args(&f, &call.args, None)?;
                 self.bind_function_body(&f, &args, call.span)
             }
             _ => Err(PlanError::new(
@@ -330,7 +332,7 @@ impl<'a> Binder<'a> {
     pub(crate) fn bind_function_body(
         &mut self,
         f: &ast::FunctionDef,
-        args: &[BoundExpr],
+        args: &[FunctionArg],
         span: ast::Span,
     ) -> Result<LogicalPlan> {
         let scope = self.function_scope(f, args, span)?;
@@ -355,43 +357,6 @@ impl<'a> Binder<'a> {
         })();
         self.scopes.pop();
         result
-    }
-
-    pub(crate) fn function_scope(
-        &mut self,
-        f: &ast::FunctionDef,
-        args: &[BoundExpr],
-        span: ast::Span,
-    ) -> Result<HashMap<String, Binding>> {
-        if args.len() > f.params.len() {
-            return Err(PlanError::new(
-                "plan::arity",
-                span,
-                format!(
-                    "this function takes {} arguments, got {}",
-                    f.params.len(),
-                    args.len()
-                ),
-                "too many arguments",
-            ));
-        }
-        let mut scope = HashMap::new();
-        for (i, p) in f.params.iter().enumerate() {
-            let value = match (args.get(i), &p.default) {
-                (Some(a), _) => a.clone(),
-                (None, Some(d)) => self.bind_expr(d, &Schema::default(), None)?,
-                (None, None) => {
-                    return Err(PlanError::new(
-                        "plan::arity",
-                        span,
-                        format!("missing argument `{}`", p.name.name),
-                        "called here",
-                    ))
-                }
-            };
-            scope.insert(p.name.name.clone(), Binding::Scalar(value));
-        }
-        Ok(scope)
     }
 
     fn bind_print(&mut self, items: &[ast::NamedExpr], span: ast::Span) -> Result<LogicalPlan> {

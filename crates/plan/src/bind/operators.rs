@@ -124,7 +124,7 @@ impl<'a> Binder<'a> {
             OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
             OperatorKind::MakeSeries(m) => self.bind_make_series(plan, m, span),
             OperatorKind::Sample(count) => self.bind_sample(plan, count, span),
-            OperatorKind::Invoke(_) => Err(not_supported("invoke", span)),
+            OperatorKind::Invoke(call) => self.bind_invoke(plan, call, span),
             OperatorKind::Evaluate(c) => Err(PlanError::new(
                 "plan::not_supported",
                 span,

@@ -131,21 +131,18 @@ impl<'a> Binder<'a> {
                 (ParamType::Scalar(_), None, Some(d)) => {
                     Binding::Scalar(self.bind_expr(d, &Schema::default(), None)?)
                 }
-                (ParamType::Scalar(_), Some(FunctionArg::Table(_)), _) => {
+                (ParamType::Scalar(_), Some(FunctionArg::Table(_)), _)
+                | (ParamType::Tabular(_), Some(FunctionArg::Scalar(_)), _) => {
+                    let what = match p.ty {
+                        ParamType::Tabular(_) => "a table, not a value",
+                        ParamType::Scalar(_) => "a value, not a table",
+                    };
                     return Err(PlanError::new(
                         "plan::argument_type",
                         span,
-                        format!("parameter `{}` is a value, not a table", p.name.name),
+                        format!("parameter `{}` is {what}", p.name.name),
                         "called here",
-                    ))
-                }
-                (ParamType::Tabular(_), Some(FunctionArg::Scalar(_)), _) => {
-                    return Err(PlanError::new(
-                        "plan::argument_type",
-                        span,
-                        format!("parameter `{}` is a table, not a value", p.name.name),
-                        "called here",
-                    ))
+                    ));
                 }
                 (_, None, _) => {
                     return Err(PlanError::new(

@@ -171,6 +171,9 @@ pub struct Join {
     pub output: Vec<(JoinSide, usize)>,
     /// At most one right row per left row (ENRICH takes the first match).
     pub first_match_only: bool,
+    /// The first key pair matches an IPv4 address (left) against an address
+    /// or CIDR network (right): `evaluate ipv4_lookup`.
+    pub ipv4_prefix: bool,
     pub schema: Schema,
 }
 

@@ -24,6 +24,7 @@ pub(crate) use dynamic::scalar_json;
 mod esql;
 mod hash;
 mod ip;
+pub(crate) use ip::{mask as ipv4_mask, parse_v4};
 mod math;
 mod operators;
 mod strings;

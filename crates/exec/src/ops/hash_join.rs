@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, Array, ArrayRef, RecordBatch, UInt32Array};
+use arrow::array::{new_null_array, Array, ArrayRef, AsArray, RecordBatch, UInt32Array};
 use arrow::compute::{cast, take};
+use arrow::datatypes::DataType;
 use arrow::row::{Row, RowConverter, Rows, SortField};
 use iishunt_plan::logical::{JoinKind, JoinSide};
 use iishunt_plan::schema::Schema;
@@ -16,6 +17,7 @@ use iishunt_plan::types::KType;
 use rayon::prelude::*;
 
 use crate::error::Result;
+use crate::ops::ip_prefix::PrefixIndex;
 use crate::ops::sort::concat_all;
 use crate::ops::{batch_with_schema, normalize};
 
@@ -29,11 +31,19 @@ pub struct JoinSpec {
     pub null_keys_match: bool,
     pub output: Vec<(JoinSide, usize)>,
     pub first_match_only: bool,
+    /// The first key pair matches an IPv4 address against a network
+    /// (`evaluate ipv4_lookup`); the others are equalities.
+    pub ipv4_prefix: bool,
+}
+
+/// How the right side is searched.
+enum Matcher<'a> {
+    Equal(BuildSide<'a>),
+    Prefix(PrefixIndex),
 }
 
 /// The right side as a hash table: key bytes → right row numbers, in order.
 struct BuildSide<'a> {
-    rows: &'a RecordBatch,
     table: HashMap<Row<'a>, Vec<u32>>,
 }
 
@@ -50,14 +60,27 @@ pub fn hash_join(
         Some(b) => b,
         None => RecordBatch::new_empty(right_schema.to_arrow()),
     };
+    // With a network key, the row-format keys are the other (equality) keys.
+    let skip = usize::from(spec.ipv4_prefix);
     let converter = RowConverter::new(
-        spec.key_types
+        spec.key_types[skip..]
             .iter()
             .map(|t| SortField::new(t.arrow_type()))
             .collect(),
     )?;
-    let right_keys = key_rows(&converter, &right, &spec.right_keys, spec)?;
-    let build = BuildSide::new(&right, &right_keys, spec);
+    let right_keys = key_rows(
+        &converter,
+        &right,
+        &spec.right_keys[skip..],
+        &spec.key_types[skip..],
+        spec,
+    )?;
+    let build = if spec.ipv4_prefix {
+        let extra = (spec.right_keys.len() > 1).then_some(&right_keys);
+        Matcher::Prefix(PrefixIndex::build(&right, spec.right_keys[0], extra)?)
+    } else {
+        Matcher::Equal(BuildSide::new(&right, &right_keys, spec))
+    };
 
     let mut left = normalized(left, left_schema)?;
     if spec.kind == JoinKind::InnerUnique {
@@ -65,7 +88,7 @@ pub fn hash_join(
     }
     let probed: Vec<(Option<RecordBatch>, Vec<bool>)> = left
         .par_iter()
-        .map(|b| probe(&converter, b, &build, spec, schema, right_schema))
+        .map(|b| probe(&converter, b, &right, &build, spec, schema, right_schema))
         .collect::<Result<_>>()?;
 
     let mut out = Vec::new();
@@ -115,7 +138,7 @@ impl<'a> BuildSide<'a> {
             }
             table.entry(key).or_default().push(r as u32);
         }
-        BuildSide { rows, table }
+        BuildSide { table }
     }
 }
 
@@ -124,33 +147,22 @@ impl<'a> BuildSide<'a> {
 fn probe(
     converter: &RowConverter,
     left: &RecordBatch,
-    build: &BuildSide,
+    right: &RecordBatch,
+    build: &Matcher,
     spec: &JoinSpec,
     schema: &Schema,
     right_schema: &Schema,
 ) -> Result<(Option<RecordBatch>, Vec<bool>)> {
-    let keys = key_rows(converter, left, &spec.left_keys, spec)?;
-    let nulls = null_key_rows(left, &spec.left_keys, spec);
+    let (starts, all_hits) = match_rows(converter, left, build, spec)?;
     let track_right = matches!(
         spec.kind,
         JoinKind::RightOuter | JoinKind::FullOuter | JoinKind::RightSemi | JoinKind::RightAnti
     );
-    let mut matched = vec![
-        false;
-        if track_right {
-            build.rows.num_rows()
-        } else {
-            0
-        }
-    ];
+    let mut matched = vec![false; if track_right { right.num_rows() } else { 0 }];
     let mut left_rows: Vec<u32> = Vec::new();
     let mut right_rows: Vec<Option<u32>> = Vec::new();
-    for (i, key) in keys.iter().enumerate() {
-        let hits: &[u32] = if nulls.as_ref().is_some_and(|n| n[i]) {
-            &[]
-        } else {
-            build.table.get(&key).map_or(&[], |v| v.as_slice())
-        };
+    for i in 0..left.num_rows() {
+        let hits = &all_hits[starts[i]..starts[i + 1]];
         let hits = if spec.first_match_only && hits.len() > 1 {
             &hits[..1]
         } else {
@@ -189,17 +201,68 @@ fn probe(
         .iter()
         .map(|(side, i)| match side {
             JoinSide::Left => Ok(take(left.column(*i), &left_idx, None)?),
-            JoinSide::Right if build.rows.num_rows() == 0 => Ok(new_null_array(
+            JoinSide::Right if right.num_rows() == 0 => Ok(new_null_array(
                 &right_schema.columns[*i].ty.arrow_type(),
                 left_idx.len(),
             )),
-            JoinSide::Right => Ok(take(build.rows.column(*i), &right_idx, None)?),
+            JoinSide::Right => Ok(take(right.column(*i), &right_idx, None)?),
         })
         .collect::<Result<Vec<ArrayRef>>>()?;
     Ok((
         Some(batch_with_schema(schema, columns, left_idx.len())?),
         matched,
     ))
+}
+
+/// The right rows each left row matches, flat: row i's are
+/// `hits[starts[i]..starts[i + 1]]`.
+fn match_rows(
+    converter: &RowConverter,
+    left: &RecordBatch,
+    build: &Matcher,
+    spec: &JoinSpec,
+) -> Result<(Vec<usize>, Vec<u32>)> {
+    let mut starts = Vec::with_capacity(left.num_rows() + 1);
+    starts.push(0);
+    let mut hits = Vec::new();
+    match build {
+        Matcher::Equal(table) => {
+            let keys = key_rows(converter, left, &spec.left_keys, &spec.key_types, spec)?;
+            let nulls = null_key_rows(left, &spec.left_keys, spec);
+            for (i, key) in keys.iter().enumerate() {
+                if !nulls.as_ref().is_some_and(|n| n[i]) {
+                    if let Some(rows) = table.table.get(&key) {
+                        hits.extend_from_slice(rows);
+                    }
+                }
+                starts.push(hits.len());
+            }
+        }
+        Matcher::Prefix(index) => {
+            let addresses = cast(left.column(spec.left_keys[0]), &DataType::Utf8)?;
+            let addresses = addresses.as_string::<i32>();
+            let extra = match spec.left_keys.len() > 1 {
+                true => Some(key_rows(
+                    converter,
+                    left,
+                    &spec.left_keys[1..],
+                    &spec.key_types[1..],
+                    spec,
+                )?),
+                false => None,
+            };
+            let mut found = Vec::new();
+            for i in 0..left.num_rows() {
+                if addresses.is_valid(i) {
+                    let extra_key = extra.as_ref().map_or(&[][..], |e| e.row(i).data());
+                    index.hits(addresses.value(i), extra_key, &mut found);
+                    hits.extend_from_slice(&found);
+                }
+                starts.push(hits.len());
+            }
+        }
+    }
+    Ok((starts, hits))
 }
 
 /// Kusto's `innerunique`: the first left row of each key value, in order.
@@ -211,7 +274,7 @@ fn first_per_key(
     let mut seen: std::collections::HashSet<Vec<u8>> = Default::default();
     let mut out = Vec::with_capacity(left.len());
     for b in left {
-        let keys = key_rows(converter, b, &spec.left_keys, spec)?;
+        let keys = key_rows(converter, b, &spec.left_keys, &spec.key_types, spec)?;
         let keep: Vec<u32> = keys
             .iter()
             .enumerate()
@@ -238,11 +301,12 @@ fn key_rows(
     converter: &RowConverter,
     batch: &RecordBatch,
     keys: &[usize],
+    types: &[KType],
     spec: &JoinSpec,
 ) -> Result<Rows> {
     let columns = keys
         .iter()
-        .zip(&spec.key_types)
+        .zip(types)
         .map(|(k, t)| {
             let a = cast(batch.column(*k), &t.arrow_type())?;
             if spec.null_keys_match && *t == KType::String && a.null_count() > 0 {

@@ -7,6 +7,7 @@ pub mod filter;
 pub mod hash_aggregate;
 pub mod hash_join;
 pub mod having;
+pub mod ip_prefix;
 pub mod make_series;
 pub mod mv_expand;
 pub mod project;

@@ -12,10 +12,10 @@ use crate::suggest::did_you_mean;
 use crate::types::KType;
 
 /// Key columns matched pairwise, as indexes into each side's schema.
-struct Keys {
-    left: Vec<usize>,
-    right: Vec<usize>,
-    types: Vec<KType>,
+pub(super) struct Keys {
+    pub(super) left: Vec<usize>,
+    pub(super) right: Vec<usize>,
+    pub(super) types: Vec<KType>,
 }
 
 impl<'a> Binder<'a> {
@@ -203,7 +203,7 @@ impl<'a> Binder<'a> {
         Ok(plan)
     }
 
-    fn join_node(
+    pub(super) fn join_node(
         &self,
         left: LogicalPlan,
         right: LogicalPlan,
@@ -222,6 +222,7 @@ impl<'a> Binder<'a> {
             null_keys_match: self.dialect == Dialect::Kql,
             output,
             first_match_only: false,
+            ipv4_prefix: false,
             schema: Schema::new(columns),
         })
     }
@@ -230,7 +231,7 @@ impl<'a> Binder<'a> {
 /// The output of a lookup: left columns, then the right's non-key columns.
 /// `replace`: a right column whose name the left has replaces it (ES|QL);
 /// otherwise it gets a numeric suffix (Kusto).
-fn lookup_columns(
+pub(super) fn lookup_columns(
     left: &Schema,
     right: &Schema,
     right_keys: &[usize],
@@ -316,7 +317,12 @@ fn resolve_keys(
     Ok(keys)
 }
 
-fn column_index(schema: &Schema, name: &str, span: ast::Span, side: &str) -> Result<usize> {
+pub(super) fn column_index(
+    schema: &Schema,
+    name: &str,
+    span: ast::Span,
+    side: &str,
+) -> Result<usize> {
     if let Some(i) = schema.columns.iter().position(|c| c.name == name) {
         return Ok(i);
     }
@@ -336,7 +342,7 @@ fn column_index(schema: &Schema, name: &str, span: ast::Span, side: &str) -> Res
 }
 
 /// Keys of the same type match; whole numbers widen to long, any real to real.
-fn common_key_type(a: KType, b: KType) -> Option<KType> {
+pub(super) fn common_key_type(a: KType, b: KType) -> Option<KType> {
     use KType::*;
     match (a, b) {
         _ if a == b => Some(a),
@@ -346,7 +352,7 @@ fn common_key_type(a: KType, b: KType) -> Option<KType> {
     }
 }
 
-fn key_type_error(span: ast::Span, l: &str, lt: KType, r: &str, rt: KType) -> PlanError {
+pub(super) fn key_type_error(span: ast::Span, l: &str, lt: KType, r: &str, rt: KType) -> PlanError {
     PlanError::new(
         "plan::join_key_types",
         span,

@@ -7,6 +7,7 @@
 mod esql;
 mod expr;
 mod invoke;
+mod ipv4_lookup;
 mod join;
 mod make_series;
 mod mv_expand;

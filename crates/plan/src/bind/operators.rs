@@ -125,12 +125,7 @@ impl<'a> Binder<'a> {
             OperatorKind::MakeSeries(m) => self.bind_make_series(plan, m, span),
             OperatorKind::Sample(count) => self.bind_sample(plan, count, span),
             OperatorKind::Invoke(call) => self.bind_invoke(plan, call, span),
-            OperatorKind::Evaluate(c) => Err(PlanError::new(
-                "plan::not_supported",
-                span,
-                format!("the `{}` plugin is not supported", c.name.name),
-                "evaluate plugins are not available in iishunt",
-            )),
+            OperatorKind::Evaluate(c) => self.bind_evaluate(plan, c, span),
             OperatorKind::Search(predicate) => self.bind_search_op(plan, predicate),
             OperatorKind::Dissect {
                 input,

@@ -1,0 +1,124 @@
+//! `evaluate` plugins. `ipv4_lookup(LookupTable, SourceIPv4Key,
+//! IPv4LookupKey [, ExtraKey…] [, return_unmatched])` joins each row to the
+//! lookup rows whose network (`10.0.0.0/8`, or one address) holds its
+//! address, and whose extra keys are equal: a watchlist of subnets, an asset
+//! list by site. The output is the input's columns then the lookup's, as
+//! `lookup` gives; only matching rows unless `return_unmatched` is true.
+
+use iishunt_syntax::ast::{self, ExprKind};
+
+use super::join::{column_index, common_key_type, key_type_error, lookup_columns, Keys};
+use super::Binder;
+use crate::error::{PlanError, Result};
+use crate::logical::{JoinKind, LogicalPlan};
+use crate::schema::Schema;
+use crate::types::{KType, ScalarValue};
+
+const USAGE: &str =
+    "ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, ExtraKey, …] [, return_unmatched])";
+
+impl<'a> Binder<'a> {
+    pub(crate) fn bind_evaluate(
+        &mut self,
+        input: LogicalPlan,
+        call: &ast::Call,
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
+        match call.name.name.as_str() {
+            "ipv4_lookup" => self.bind_ipv4_lookup(input, call),
+            other => Err(PlanError::new(
+                "plan::not_supported",
+                span,
+                format!("the `{other}` plugin is not supported"),
+                "evaluate plugins are not available in iishunt",
+            )
+            .with_help("the plugin iishunt runs is ipv4_lookup")),
+        }
+    }
+
+    fn bind_ipv4_lookup(&mut self, left: LogicalPlan, call: &ast::Call) -> Result<LogicalPlan> {
+        let usage = |at: ast::Span, message: &str| {
+            PlanError::new("plan::ipv4_lookup", at, message.to_string(), "here")
+                .with_help(format!("write {USAGE}"))
+        };
+        let Some((table, rest)) = call.args.split_first() else {
+            return Err(usage(
+                call.span,
+                "ipv4_lookup needs a lookup table and two key columns",
+            ));
+        };
+        let right = self
+            .tabular_operand(table, &Schema::default())?
+            .ok_or_else(|| {
+                usage(
+                    table.span,
+                    "the first argument of ipv4_lookup is the lookup table",
+                )
+            })?;
+        // A trailing constant is return_unmatched; the rest are column names.
+        let mut keys_args = rest;
+        let mut unmatched = false;
+        if let Some((last, init)) = rest.split_last() {
+            if !matches!(last.kind, ExprKind::Name(_)) {
+                let value = self.bind_expr(last, &Schema::default(), None)?;
+                match self.try_fold(&value) {
+                    Some(ScalarValue::Bool(b)) => unmatched = b,
+                    _ => return Err(usage(last.span, "return_unmatched must be true or false")),
+                }
+                keys_args = init;
+            }
+        }
+        let mut names = Vec::new();
+        for e in keys_args {
+            match &e.kind {
+                ExprKind::Name(n) => names.push(n),
+                _ => return Err(usage(e.span, "the keys of ipv4_lookup are column names")),
+            }
+        }
+        let [source, network, extra @ ..] = names.as_slice() else {
+            return Err(usage(
+                call.span,
+                "ipv4_lookup needs the address column and the network column",
+            ));
+        };
+        let mut keys = Keys {
+            left: vec![column_index(
+                left.schema(),
+                &source.name,
+                source.span,
+                "the input",
+            )?],
+            right: vec![column_index(
+                right.schema(),
+                &network.name,
+                network.span,
+                "the lookup table",
+            )?],
+            types: vec![KType::String],
+        };
+        for name in extra {
+            let l = column_index(left.schema(), &name.name, name.span, "the input")?;
+            let r = column_index(right.schema(), &name.name, name.span, "the lookup table")?;
+            let (lt, rt) = (left.schema().columns[l].ty, right.schema().columns[r].ty);
+            let ty = common_key_type(lt, rt)
+                .ok_or_else(|| key_type_error(name.span, &name.name, lt, &name.name, rt))?;
+            keys.left.push(l);
+            keys.right.push(r);
+            keys.types.push(ty);
+        }
+        // The network column stays (it says which range matched); extra keys
+        // appear once, from the input.
+        let (output, columns) =
+            lookup_columns(left.schema(), right.schema(), &keys.right[1..], false);
+        let kind = if unmatched {
+            JoinKind::LeftOuter
+        } else {
+            JoinKind::Inner
+        };
+        let mut plan = self.join_node(left, right, kind, keys, output, columns);
+        if let LogicalPlan::Join(j) = &mut plan {
+            j.ipv4_prefix = true;
+        }
+        Ok(plan)
+    }
+}

@@ -238,31 +238,44 @@ fn match_rows(
                 starts.push(hits.len());
             }
         }
+        Matcher::Prefix(index) if spec.left_keys.len() == 1 => {
+            prefix_matches(index, left, None, spec, &mut starts, &mut hits)?;
+        }
         Matcher::Prefix(index) => {
-            let addresses = cast(left.column(spec.left_keys[0]), &DataType::Utf8)?;
-            let addresses = addresses.as_string::<i32>();
-            let extra = match spec.left_keys.len() > 1 {
-                true => Some(key_rows(
-                    converter,
-                    left,
-                    &spec.left_keys[1..],
-                    &spec.key_types[1..],
-                    spec,
-                )?),
-                false => None,
-            };
-            let mut found = Vec::new();
-            for i in 0..left.num_rows() {
-                if addresses.is_valid(i) {
-                    let extra_key = extra.as_ref().map_or(&[][..], |e| e.row(i).data());
-                    index.hits(addresses.value(i), extra_key, &mut found);
-                    hits.extend_from_slice(&found);
-                }
-                starts.push(hits.len());
-            }
+            let extra = key_rows(
+                converter,
+                left,
+                &spec.left_keys[1..],
+                &spec.key_types[1..],
+                spec,
+            )?;
+            prefix_matches(index, left, Some(&extra), spec, &mut starts, &mut hits)?;
         }
     }
     Ok((starts, hits))
+}
+
+/// Each left row's networks, looked up address by address.
+fn prefix_matches(
+    index: &PrefixIndex,
+    left: &RecordBatch,
+    extra: Option<&Rows>,
+    spec: &JoinSpec,
+    starts: &mut Vec<usize>,
+    hits: &mut Vec<u32>,
+) -> Result<()> {
+    let addresses = cast(left.column(spec.left_keys[0]), &DataType::Utf8)?;
+    let addresses = addresses.as_string::<i32>();
+    let mut found = Vec::new();
+    for i in 0..left.num_rows() {
+        if addresses.is_valid(i) {
+            let extra_key = extra.map_or(&[][..], |e| e.row(i).data());
+            index.hits(addresses.value(i), extra_key, &mut found);
+            hits.extend_from_slice(&found);
+        }
+        starts.push(hits.len());
+    }
+    Ok(())
 }
 
 /// Kusto's `innerunique`: the first left row of each key value, in order.
@@ -343,4 +356,99 @@ fn normalized(batches: &[RecordBatch], schema: &Schema) -> Result<Vec<RecordBatc
         .filter(|b| b.num_rows() > 0)
         .map(|b| normalize(b, schema))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{DictionaryArray, StringArray};
+    use arrow::datatypes::Int32Type;
+    use iishunt_plan::schema::Column;
+
+    fn string_schema(names: &[&str]) -> Schema {
+        Schema::new(
+            names
+                .iter()
+                .map(|n| Column {
+                    name: n.to_string(),
+                    ty: KType::String,
+                })
+                .collect(),
+        )
+    }
+
+    /// `evaluate ipv4_lookup` over the same addresses, plain and
+    /// dictionary-encoded (as scans give them): the same rows, most specific
+    /// network first; text that is not an address matches nothing.
+    #[test]
+    fn ipv4_prefix_join_over_dictionary_and_plain_addresses() {
+        let addresses = ["10.1.1.7", "192.0.2.1", "10.1.1.7", "bogus", "10.9.9.9"];
+        let left_schema = string_schema(&["ip"]);
+        let right_schema = string_schema(&["net", "tag"]);
+        let right = RecordBatch::try_new(
+            right_schema.to_arrow(),
+            vec![
+                Arc::new(StringArray::from(vec!["10.0.0.0/8", "10.1.1.0/24"])) as ArrayRef,
+                Arc::new(StringArray::from(vec!["wide", "narrow"])),
+            ],
+        )
+        .expect("right");
+        let spec = JoinSpec {
+            kind: JoinKind::Inner,
+            left_keys: vec![0],
+            right_keys: vec![0],
+            key_types: vec![KType::String],
+            null_keys_match: false,
+            output: vec![(JoinSide::Left, 0), (JoinSide::Right, 1)],
+            first_match_only: false,
+            ipv4_prefix: true,
+        };
+        let schema = string_schema(&["ip", "tag"]);
+        let dictionary: DictionaryArray<Int32Type> = addresses.iter().copied().collect();
+        let mut results = Vec::new();
+        for column in [
+            Arc::new(StringArray::from(addresses.to_vec())) as ArrayRef,
+            Arc::new(dictionary) as ArrayRef,
+        ] {
+            let left = RecordBatch::try_new(
+                Arc::new(arrow::datatypes::Schema::new(vec![
+                    arrow::datatypes::Field::new("ip", column.data_type().clone(), true),
+                ])),
+                vec![column],
+            )
+            .expect("left");
+            let out = hash_join(
+                &[left],
+                &left_schema,
+                std::slice::from_ref(&right),
+                &right_schema,
+                &spec,
+                &schema,
+            )
+            .expect("join");
+            let all = concat_all(&out).expect("concat").expect("rows");
+            let pairs: Vec<(String, String)> = (0..all.num_rows())
+                .map(|r| {
+                    let text = |c: usize| {
+                        let a = cast(all.column(c), &DataType::Utf8).expect("utf8");
+                        a.as_string::<i32>().value(r).to_string()
+                    };
+                    (text(0), text(1))
+                })
+                .collect();
+            results.push(pairs);
+        }
+        let expected: Vec<(String, String)> = [
+            ("10.1.1.7", "narrow"),
+            ("10.1.1.7", "wide"),
+            ("10.1.1.7", "narrow"),
+            ("10.1.1.7", "wide"),
+            ("10.9.9.9", "wide"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(results[0], expected, "plain addresses");
+        assert_eq!(results[1], expected, "dictionary addresses");
+    }
 }

@@ -43,19 +43,7 @@ pub fn execute(
 
 fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
     match plan {
-        PhysicalPlan::Collect(p) => {
-            let chunks = run_pipeline(
-                p,
-                source,
-                ctx,
-                Vec::new,
-                |rows: &mut Vec<RecordBatch>, b| {
-                    rows.push(b);
-                    Ok(())
-                },
-            )?;
-            Ok(chunks.into_iter().flatten().collect())
-        }
+        PhysicalPlan::Collect(p) => collect_rows(p, source, ctx),
         PhysicalPlan::HashAggregate {
             input,
             keys,
@@ -90,19 +78,7 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             Ok(vec![table.finish_where(schema, having, ctx)?])
         }
         PhysicalPlan::Sort { input, keys } => {
-            let batches: Vec<RecordBatch> = run_pipeline(
-                input,
-                source,
-                ctx,
-                Vec::new,
-                |rows: &mut Vec<RecordBatch>, b| {
-                    rows.push(b);
-                    Ok(())
-                },
-            )?
-            .into_iter()
-            .flatten()
-            .collect();
+            let batches = collect_rows(input, source, ctx)?;
             match concat_all(&batches)? {
                 Some(all) => Ok(vec![sort_batch(&all, keys, None, ctx)?]),
                 None => Ok(vec![]),
@@ -171,17 +147,7 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             spec,
             schema,
         } => {
-            let chunks = run_pipeline(
-                input,
-                source,
-                ctx,
-                Vec::new,
-                |rows: &mut Vec<RecordBatch>, b| {
-                    rows.push(b);
-                    Ok(())
-                },
-            )?;
-            let cells: Vec<RecordBatch> = chunks.into_iter().flatten().collect();
+            let cells = collect_rows(input, source, ctx)?;
             Ok(vec![make_series(&cells, &input.schema, spec, schema)?])
         }
         PhysicalPlan::MvExpand {
@@ -202,6 +168,21 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             Ok(chunks.into_iter().flatten().collect())
         }
     }
+}
+
+/// Every row of a pipeline, in partition order.
+fn collect_rows(p: &Pipeline, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    let chunks = run_pipeline(
+        p,
+        source,
+        ctx,
+        Vec::new,
+        |rows: &mut Vec<RecordBatch>, b| {
+            rows.push(b);
+            Ok(())
+        },
+    )?;
+    Ok(chunks.into_iter().flatten().collect())
 }
 
 /// Rows above which a summarize over a whole table goes straight to two passes.

@@ -16,7 +16,16 @@ use crate::functions::{ipv4_mask, parse_v4};
 pub struct PrefixIndex {
     /// Prefix lengths present, longest first.
     lengths: Vec<u32>,
-    table: HashMap<(u32, u32, Vec<u8>), Vec<u32>>,
+    /// [`key`] bytes → rows.
+    table: HashMap<Vec<u8>, Vec<u32>>,
+}
+
+/// A table key: prefix length, network, then the extra keys' row bytes.
+fn key(out: &mut Vec<u8>, len: u32, network: u32, extra: &[u8]) {
+    out.clear();
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&network.to_le_bytes());
+    out.extend_from_slice(extra);
 }
 
 impl PrefixIndex {
@@ -25,20 +34,17 @@ impl PrefixIndex {
     pub fn build(rows: &RecordBatch, network: usize, extra: Option<&Rows>) -> Result<Self> {
         let text = cast(rows.column(network), &DataType::Utf8)?;
         let text = text.as_string::<i32>();
-        let mut table: HashMap<(u32, u32, Vec<u8>), Vec<u32>> = HashMap::new();
+        let mut table: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
         let mut lengths = Vec::new();
         for r in 0..rows.num_rows() {
             let Some((ip, len)) = text.is_valid(r).then(|| parse_v4(text.value(r))).flatten()
             else {
                 continue;
             };
-            let extra = extra
-                .map(|e| e.row(r).as_ref().to_vec())
-                .unwrap_or_default();
-            table
-                .entry((len, ip & ipv4_mask(len), extra))
-                .or_default()
-                .push(r as u32);
+            let mut k = Vec::new();
+            let extra_key = extra.map_or(&[][..], |e| e.row(r).data());
+            key(&mut k, len, ip & ipv4_mask(len), extra_key);
+            table.entry(k).or_default().push(r as u32);
             if !lengths.contains(&len) {
                 lengths.push(len);
             }
@@ -54,8 +60,10 @@ impl PrefixIndex {
         let Some((ip, _)) = parse_v4(address) else {
             return;
         };
+        let mut k = Vec::with_capacity(8 + extra.len());
         for &len in &self.lengths {
-            if let Some(rows) = self.table.get(&(len, ip & ipv4_mask(len), extra.to_vec())) {
+            key(&mut k, len, ip & ipv4_mask(len), extra);
+            if let Some(rows) = self.table.get(k.as_slice()) {
                 out.extend_from_slice(rows);
             }
         }

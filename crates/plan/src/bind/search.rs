@@ -100,12 +100,6 @@ fn terms_to_predicates(e: &ast::Expr, columns: &[String]) -> ast::Expr {
             op: ast::UnaryOp::Not,
             expr: Box::new(terms_to_predicates(expr, columns)),
         }),
-        ExprKind::Call(call) if call.name.name == "not" && call.args.len() == 1 => {
-            rebuilt(ExprKind::Unary {
-                op: ast::UnaryOp::Not,
-                expr: Box::new(terms_to_predicates(&call.args[0], columns)),
-            })
-        }
         _ => e.clone(),
     }
 }

@@ -10,9 +10,12 @@
 //!
 //! A broken pipe (`iishunt query … | head`) counts as success.
 
+mod demo;
 mod diagnostic;
 mod explain;
+mod hunt;
 mod ingest;
+mod library;
 mod output;
 mod query;
 mod repl;
@@ -42,6 +45,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Generate a week of realistic IIS logs with planted attacks, ingest, hunt, report.
+    Demo(demo::DemoArgs),
     /// Turn raw IIS W3C / HTTPERR logs into a Parquet dataset.
     Ingest(ingest::IngestArgs),
     /// Run one KQL or ES|QL query and print its result.
@@ -50,6 +55,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Run saved hunts (.kql / .esql files) in batch, with a summary.
     Run(run::RunArgs),
+    /// Run the hunt library and write a report (HTML, Markdown or JSON).
+    Hunt(hunt::HuntArgs),
     /// Hunt interactively: history, multi-line input, completion, Ctrl-C cancels a query.
     Repl(repl::ReplArgs),
 }
@@ -57,6 +64,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => demo::run(args),
+        Command::Hunt(args) => hunt::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Query(args) => query::run(args),
         Command::Explain(args) => explain::run(args),

@@ -113,7 +113,17 @@ impl Engine {
 
     /// Loads one CSV lookup table; its file name (without `.csv`) names it.
     fn add_lookup(&mut self, file: &Path) -> Result<(), Error> {
-        let table = iishunt_store::read_lookup(file).map_err(|e| Error::Data(e.to_string()))?;
+        self.add_lookup_named(file, None)
+    }
+
+    /// Loads one CSV lookup table under `name` (its file name when `None`):
+    /// `hunt --intel FILE` always names its list `threat_intel`.
+    pub fn add_lookup_named(&mut self, file: &Path, name: Option<&str>) -> Result<(), Error> {
+        let mut table =
+            iishunt_store::read_lookup(file).map_err(|e| Error::Data(e.to_string()))?;
+        if let Some(name) = name {
+            table.name = name.to_string();
+        }
         if let Some(existing) = self.catalog.table(&table.name) {
             let what = match existing.kind {
                 TableKind::Log => "a log table".to_string(),

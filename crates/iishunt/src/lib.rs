@@ -8,10 +8,12 @@ pub mod ingest;
 pub mod engine;
 pub mod render;
 pub mod chart;
+pub mod report;
 
 pub use engine::{
     detect_dialect, Engine, NowSetting, QueryOptions, QueryResult, RenderSpec, TableInfo,
 };
 pub use error::Error;
+pub use iishunt_gen as gen;
 pub use iishunt_plan::types::KType;
 pub use iishunt_syntax::Dialect;

@@ -1,8 +1,10 @@
 //! One integration-test root: each module is one area, over fixture logs in
 //! `tests/fixtures/` small enough to read.
 mod cli;
+mod demo;
 mod engine;
 mod golden;
 mod ingest;
 mod repl;
+mod report;
 mod run;

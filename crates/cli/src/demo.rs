@@ -35,7 +35,15 @@ pub struct DemoArgs {
 
 /// Files the demo writes in its folder; anything else there means the
 /// folder is not a demo folder and is left alone.
-const OWNED: &[&str] = &["logs", "dataset", "hunts", "intel.csv", "report.html", "report.md", "findings.json"];
+const OWNED: &[&str] = &[
+    "logs",
+    "dataset",
+    "hunts",
+    "intel.csv",
+    "report.html",
+    "report.md",
+    "findings.json",
+];
 
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
@@ -105,13 +113,18 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         dataset.display()
     )?;
     writeln!(out, "done in {:.1} s", started.elapsed().as_secs_f64())?;
-    Ok(if missed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if missed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Makes `dir` ready: creates it, or clears what an earlier demo wrote.
 fn prepare(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() {
-        let entries = std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("reading {}: {e}", dir.display()))?;
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| anyhow::anyhow!("reading {}: {e}", dir.display()))?;
         for entry in entries {
             let entry = entry.map_err(|e| anyhow::anyhow!("reading {}: {e}", dir.display()))?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -141,8 +154,16 @@ fn prepare(dir: &Path) -> anyhow::Result<()> {
 /// know them, and addresses that never visit.
 fn write_intel(path: &Path, truth: &Truth) -> anyhow::Result<()> {
     let mut csv = String::from("ip,threat,confidence,first_seen\n");
-    for attack in truth.attacks.iter().filter(|a| a.name == "brute_force" || a.name == "content_discovery") {
-        let threat = if attack.name == "brute_force" { "password-spray" } else { "web-scanner" };
+    for attack in truth
+        .attacks
+        .iter()
+        .filter(|a| a.name == "brute_force" || a.name == "content_discovery")
+    {
+        let threat = if attack.name == "brute_force" {
+            "password-spray"
+        } else {
+            "web-scanner"
+        };
         csv.push_str(&format!("{},{threat},80,2026-02-20\n", attack.ip));
     }
     csv.push_str("192.0.2.200,botnet,60,2026-01-15\n198.51.100.23,tor-exit,50,2026-02-01\n");
@@ -151,7 +172,12 @@ fn write_intel(path: &Path, truth: &Truth) -> anyhow::Result<()> {
 
 /// Prints, for each planted attack, the hunts meant to find it and whether
 /// they did; for a clean week, that nothing above Low fired. Returns the misses.
-fn check(report: &Report, truth: &Truth, clean: bool, out: &mut dyn Write) -> anyhow::Result<usize> {
+fn check(
+    report: &Report,
+    truth: &Truth,
+    clean: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<usize> {
     let mut missed = 0;
     if clean {
         let loud: Vec<&str> = report
@@ -160,9 +186,16 @@ fn check(report: &Report, truth: &Truth, clean: bool, out: &mut dyn Write) -> an
             .map(|f| f.hunt.as_str())
             .collect();
         if loud.is_empty() {
-            writeln!(out, "truth    clean week: nothing above severity Low fired ✓")?;
+            writeln!(
+                out,
+                "truth    clean week: nothing above severity Low fired ✓"
+            )?;
         } else {
-            writeln!(out, "truth    clean week, yet fired above Low: {}", loud.join(", "))?;
+            writeln!(
+                out,
+                "truth    clean week, yet fired above Low: {}",
+                loud.join(", ")
+            )?;
             missed += loud.len();
         }
         return Ok(missed);
@@ -180,10 +213,20 @@ fn check(report: &Report, truth: &Truth, clean: bool, out: &mut dyn Write) -> an
             }
             marks.push(format!("{hunt} {}", if found { "✓" } else { "✗ MISSED" }));
         }
-        writeln!(out, "  {:<18} {:<16} {}", attack.name, attack.ip, marks.join(", "))?;
+        writeln!(
+            out,
+            "  {:<18} {:<16} {}",
+            attack.name,
+            attack.ip,
+            marks.join(", ")
+        )?;
     }
     for notable in &truth.notables {
-        writeln!(out, "  benign: {} ({}) — {}", notable.name, notable.ip, notable.description)?;
+        writeln!(
+            out,
+            "  benign: {} ({}) — {}",
+            notable.name, notable.ip, notable.description
+        )?;
     }
     Ok(missed)
 }

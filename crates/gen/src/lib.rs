@@ -90,11 +90,21 @@ pub fn generate(dir: &Path, options: &GenOptions) -> Result<Truth, GenError> {
         }
     }
     let end = week.start_ms + i64::from(week.days) * 86_400_000;
-    traffic.requests.retain(|r| r.at_ms >= week.start_ms && r.at_ms < end);
-    traffic.errors.retain(|e| e.at_ms >= week.start_ms && e.at_ms < end);
+    traffic
+        .requests
+        .retain(|r| r.at_ms >= week.start_ms && r.at_ms < end);
+    traffic
+        .errors
+        .retain(|e| e.at_ms >= week.start_ms && e.at_ms < end);
     std::fs::create_dir_all(dir).map_err(write_err)?;
-    let files = write::write_logs(dir, &servers, &week, &mut traffic.requests, &mut traffic.errors)
-        .map_err(write_err)?;
+    let files = write::write_logs(
+        dir,
+        &servers,
+        &week,
+        &mut traffic.requests,
+        &mut traffic.errors,
+    )
+    .map_err(write_err)?;
     let truth = Truth {
         seed: options.seed,
         start: write::rfc3339(week.start_ms),

@@ -20,12 +20,12 @@ const DAY: i64 = 24 * HOUR;
 
 /// Relative request volume per UTC hour.
 const SHOP_HOURS: [f64; 24] = [
-    0.30, 0.20, 0.15, 0.12, 0.12, 0.20, 0.40, 0.70, 0.90, 1.00, 1.00, 1.05, 1.10, 1.05, 1.00,
-    1.00, 1.05, 1.20, 1.35, 1.40, 1.30, 1.00, 0.70, 0.45,
+    0.30, 0.20, 0.15, 0.12, 0.12, 0.20, 0.40, 0.70, 0.90, 1.00, 1.00, 1.05, 1.10, 1.05, 1.00, 1.00,
+    1.05, 1.20, 1.35, 1.40, 1.30, 1.00, 0.70, 0.45,
 ];
 const PORTAL_HOURS: [f64; 24] = [
-    0.02, 0.01, 0.01, 0.01, 0.02, 0.05, 0.30, 0.90, 1.00, 1.00, 0.95, 0.90, 0.70, 0.90, 1.00,
-    0.95, 0.80, 0.40, 0.15, 0.08, 0.05, 0.04, 0.03, 0.02,
+    0.02, 0.01, 0.01, 0.01, 0.02, 0.05, 0.30, 0.90, 1.00, 1.00, 0.95, 0.90, 0.70, 0.90, 1.00, 0.95,
+    0.80, 0.40, 0.15, 0.08, 0.05, 0.04, 0.03, 0.02,
 ];
 
 /// The week being generated.
@@ -126,7 +126,13 @@ fn session_start(dice: &mut Dice, week: &Week, role: Role) -> i64 {
     week.start_ms + day * DAY + hour * HOUR + dice.range(0, HOUR as u64) as i64
 }
 
-fn shop_session(dice: &mut Dice, t: &mut Traffic, week: &Week, server: usize, visitors: &mut Visitors) {
+fn shop_session(
+    dice: &mut Dice,
+    t: &mut Traffic,
+    week: &Week,
+    server: usize,
+    visitors: &mut Visitors,
+) {
     let (client, agent, returning) = visitors.next(dice);
     let mut at = session_start(dice, week, Role::Shop);
     let mut referer = if dice.chance(0.4) {
@@ -149,7 +155,10 @@ fn shop_session(dice: &mut Dice, t: &mut Traffic, week: &Week, server: usize, vi
         }
         let template = *dice.weighted(catalog::SHOP_PAGES);
         let (stem, query) = if dice.chance(0.02) {
-            (dice.pick(catalog::RETIRED_PAGES).to_string(), "-".to_string())
+            (
+                dice.pick(catalog::RETIRED_PAGES).to_string(),
+                "-".to_string(),
+            )
         } else {
             shop_page(dice, template)
         };
@@ -226,22 +235,41 @@ fn shop_session(dice: &mut Dice, t: &mut Traffic, week: &Week, server: usize, vi
 fn shop_page(dice: &mut Dice, template: &str) -> (String, String) {
     match template {
         "/products/{id}" => (format!("/products/{}", dice.range(1000, 1400)), "-".into()),
-        "/category/{cat}" => (format!("/category/{}", dice.pick(catalog::CATEGORIES)), "-".into()),
-        "/blog/{post}" => (format!("/blog/{}", dice.pick(catalog::BLOG_POSTS)), "-".into()),
+        "/category/{cat}" => (
+            format!("/category/{}", dice.pick(catalog::CATEGORIES)),
+            "-".into(),
+        ),
+        "/blog/{post}" => (
+            format!("/blog/{}", dice.pick(catalog::BLOG_POSTS)),
+            "-".into(),
+        ),
         "/search" => {
             let query = if dice.chance(0.3) {
-                format!("q={}&page={}", dice.pick(catalog::SEARCH_TERMS), dice.range(2, 5))
+                format!(
+                    "q={}&page={}",
+                    dice.pick(catalog::SEARCH_TERMS),
+                    dice.range(2, 5)
+                )
             } else {
                 format!("q={}", dice.pick(catalog::SEARCH_TERMS))
             };
             ("/search".into(), query)
         }
-        "/products" if dice.chance(0.3) => ("/products".into(), format!("sort=price&page={}", dice.range(1, 6))),
+        "/products" if dice.chance(0.3) => (
+            "/products".into(),
+            format!("sort=price&page={}", dice.range(1, 6)),
+        ),
         other => (other.to_string(), "-".into()),
     }
 }
 
-fn portal_session(dice: &mut Dice, t: &mut Traffic, week: &Week, server: usize, servers: &[Server]) {
+fn portal_session(
+    dice: &mut Dice,
+    t: &mut Traffic,
+    week: &Week,
+    server: usize,
+    servers: &[Server],
+) {
     let client = if dice.chance(0.85) {
         catalog::staff_ip(dice)
     } else {
@@ -278,7 +306,11 @@ fn portal_session(dice: &mut Dice, t: &mut Traffic, week: &Week, server: usize, 
         if at >= week.end_ms() {
             break;
         }
-        let stem = if n == 0 { "/portal/" } else { *dice.weighted(catalog::PORTAL_PAGES) };
+        let stem = if n == 0 {
+            "/portal/"
+        } else {
+            *dice.weighted(catalog::PORTAL_PAGES)
+        };
         let mut page = Request::get(at, server, &client, agent, stem);
         page.user = user.clone();
         page.referer = format!("https://{host}/portal/");
@@ -331,7 +363,9 @@ fn crawlers(dice: &mut Dice, t: &mut Traffic, week: &Week, shop: &[usize], budge
     ];
     let span = (week.end_ms() - week.start_ms) as u64;
     for (prefix, agent, share) in bots {
-        let hosts: Vec<String> = (0..4).map(|_| format!("{prefix}.{}", dice.range(1, 250))).collect();
+        let hosts: Vec<String> = (0..4)
+            .map(|_| format!("{prefix}.{}", dice.range(1, 250)))
+            .collect();
         let n = (budget as f64 * share) as u64;
         for _ in 0..n {
             let at = week.start_ms + dice.range(0, span) as i64;
@@ -402,7 +436,13 @@ fn timers(dice: &mut Dice, t: &mut Traffic, week: &Week, servers: &[Server], lin
                 method,
                 uri,
                 status,
-                site_id: if status == "-" { "-" } else if s.site_id == 1 { "1" } else { "2" },
+                site_id: if status == "-" {
+                    "-"
+                } else if s.site_id == 1 {
+                    "1"
+                } else {
+                    "2"
+                },
                 reason,
                 queue: if status == "-" { "-" } else { "DefaultAppPool" },
             });

@@ -18,16 +18,46 @@ use crate::truth::FileTruth;
 
 /// Fields an administrator enables for Sentinel (every `W3CIISLog` column).
 const FULL_FIELDS: &[&str] = &[
-    "date", "time", "s-sitename", "s-computername", "s-ip", "cs-method", "cs-uri-stem",
-    "cs-uri-query", "s-port", "cs-username", "c-ip", "cs-version", "cs(User-Agent)",
-    "cs(Cookie)", "cs(Referer)", "cs-host", "sc-status", "sc-substatus", "sc-win32-status",
-    "sc-bytes", "cs-bytes", "time-taken",
+    "date",
+    "time",
+    "s-sitename",
+    "s-computername",
+    "s-ip",
+    "cs-method",
+    "cs-uri-stem",
+    "cs-uri-query",
+    "s-port",
+    "cs-username",
+    "c-ip",
+    "cs-version",
+    "cs(User-Agent)",
+    "cs(Cookie)",
+    "cs(Referer)",
+    "cs-host",
+    "sc-status",
+    "sc-substatus",
+    "sc-win32-status",
+    "sc-bytes",
+    "cs-bytes",
+    "time-taken",
 ];
 /// IIS 10's default field set.
 const DEFAULT_FIELDS: &[&str] = &[
-    "date", "time", "s-ip", "cs-method", "cs-uri-stem", "cs-uri-query", "s-port",
-    "cs-username", "c-ip", "cs(User-Agent)", "cs(Referer)", "sc-status", "sc-substatus",
-    "sc-win32-status", "time-taken",
+    "date",
+    "time",
+    "s-ip",
+    "cs-method",
+    "cs-uri-stem",
+    "cs-uri-query",
+    "s-port",
+    "cs-username",
+    "c-ip",
+    "cs(User-Agent)",
+    "cs(Referer)",
+    "sc-status",
+    "sc-substatus",
+    "sc-win32-status",
+    "time-taken",
 ];
 const HTTPERR_FIELDS_OLD: &str =
     "date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename";
@@ -48,15 +78,35 @@ fn layouts(server: &Server, week: &Week) -> Vec<Layout> {
     match server.name {
         // WEB03 starts with IIS's defaults; the admin turns on every field on day 3 at noon.
         "WEB03" => vec![
-            Layout { at_ms: i64::MIN, fields: DEFAULT_FIELDS, forwarded: false },
-            Layout { at_ms: week.at(2, 12, 0), fields: FULL_FIELDS, forwarded: false },
+            Layout {
+                at_ms: i64::MIN,
+                fields: DEFAULT_FIELDS,
+                forwarded: false,
+            },
+            Layout {
+                at_ms: week.at(2, 12, 0),
+                fields: FULL_FIELDS,
+                forwarded: false,
+            },
         ],
         // WEB01 gets a CDN in front on day 4: IIS restarts logging X-Forwarded-For.
         "WEB01" => vec![
-            Layout { at_ms: i64::MIN, fields: FULL_FIELDS, forwarded: false },
-            Layout { at_ms: week.at(3, 13, 7), fields: FULL_FIELDS, forwarded: true },
+            Layout {
+                at_ms: i64::MIN,
+                fields: FULL_FIELDS,
+                forwarded: false,
+            },
+            Layout {
+                at_ms: week.at(3, 13, 7),
+                fields: FULL_FIELDS,
+                forwarded: true,
+            },
         ],
-        _ => vec![Layout { at_ms: i64::MIN, fields: FULL_FIELDS, forwarded: false }],
+        _ => vec![Layout {
+            at_ms: i64::MIN,
+            fields: FULL_FIELDS,
+            forwarded: false,
+        }],
     }
 }
 
@@ -92,14 +142,22 @@ pub fn write_logs(
             let mut current: Option<usize> = None;
             let mut malformed = 0;
             for (n, r) in rows.iter().enumerate() {
-                let layout = layouts.iter().rposition(|l| r.at_ms >= l.at_ms).unwrap_or(0);
+                let layout = layouts
+                    .iter()
+                    .rposition(|l| r.at_ms >= l.at_ms)
+                    .unwrap_or(0);
                 if current != Some(layout) {
                     let l = &layouts[layout];
                     let mut fields = l.fields.join(" ");
                     if l.forwarded {
                         fields.push_str(" X-Forwarded-For");
                     }
-                    header(&mut out, "Microsoft Internet Information Services 10.0", r.at_ms, &fields);
+                    header(
+                        &mut out,
+                        "Microsoft Internet Information Services 10.0",
+                        r.at_ms,
+                        &fields,
+                    );
                     current = Some(layout);
                 }
                 let l = &layouts[layout];
@@ -112,7 +170,10 @@ pub fn write_logs(
                     // A TLS handshake sent to the plain-text port, logged as garbage.
                     out.extend_from_slice(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n");
                     // A date no calendar has.
-                    out.extend_from_slice(line.replacen(&stamp(r.at_ms, "%Y-%m-%d"), "2026-13-45", 1).as_bytes());
+                    out.extend_from_slice(
+                        line.replacen(&stamp(r.at_ms, "%Y-%m-%d"), "2026-13-45", 1)
+                            .as_bytes(),
+                    );
                     out.extend_from_slice(b"\r\n");
                     malformed += 3;
                 }
@@ -142,7 +203,11 @@ pub fn write_logs(
             for e in &mine {
                 let now_new = e.at_ms >= switch;
                 if new_layout != Some(now_new) {
-                    let fields = if now_new { HTTPERR_FIELDS_NEW } else { HTTPERR_FIELDS_OLD };
+                    let fields = if now_new {
+                        HTTPERR_FIELDS_NEW
+                    } else {
+                        HTTPERR_FIELDS_OLD
+                    };
                     header(&mut out, "Microsoft HTTP API 2.0", e.at_ms, fields);
                     new_layout = Some(now_new);
                 }
@@ -162,17 +227,20 @@ pub fn write_logs(
 
 fn header(out: &mut Vec<u8>, software: &str, at_ms: i64, fields: &str) {
     let date = stamp(at_ms, "%Y-%m-%d %H:%M:%S");
-    let text = format!("#Software: {software}\r\n#Version: 1.0\r\n#Date: {date}\r\n#Fields: {fields}\r\n");
+    let text =
+        format!("#Software: {software}\r\n#Version: 1.0\r\n#Date: {date}\r\n#Fields: {fields}\r\n");
     out.extend_from_slice(text.as_bytes());
 }
 
 /// One access-log line in the given field order.
 fn access_line(r: &Request, server: &Server, fields: &[&str], forwarded: bool) -> String {
-    let version = if r.port == 443 && r.agent.starts_with("Mozilla/5.0 (") && !r.agent.contains("compatible") {
-        "HTTP/2"
-    } else {
-        "HTTP/1.1"
-    };
+    let version =
+        if r.port == 443 && r.agent.starts_with("Mozilla/5.0 (") && !r.agent.contains("compatible")
+        {
+            "HTTP/2"
+        } else {
+            "HTTP/1.1"
+        };
     let mut values: Vec<String> = fields
         .iter()
         .map(|f| match *f {
@@ -212,8 +280,17 @@ fn error_line(e: &HttpError, server: &Server, with_stream: bool) -> String {
     let stream = if with_stream { " -" } else { "" };
     format!(
         "{date} {} {} {} {} {} {} {}{stream} {} {} {} {}",
-        e.client, e.client_port, server.ip, e.port, e.version, e.method, e.uri, e.status,
-        e.site_id, e.reason, e.queue
+        e.client,
+        e.client_port,
+        server.ip,
+        e.port,
+        e.version,
+        e.method,
+        e.uri,
+        e.status,
+        e.site_id,
+        e.reason,
+        e.queue
     )
 }
 

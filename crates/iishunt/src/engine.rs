@@ -119,8 +119,7 @@ impl Engine {
     /// Loads one CSV lookup table under `name` (its file name when `None`):
     /// `hunt --intel FILE` always names its list `threat_intel`.
     pub fn add_lookup_named(&mut self, file: &Path, name: Option<&str>) -> Result<(), Error> {
-        let mut table =
-            iishunt_store::read_lookup(file).map_err(|e| Error::Data(e.to_string()))?;
+        let mut table = iishunt_store::read_lookup(file).map_err(|e| Error::Data(e.to_string()))?;
         if let Some(name) = name {
             table.name = name.to_string();
         }

@@ -92,7 +92,9 @@ pub fn build_report(engine: &Engine, hunts: &[HuntSpec], options: &ReportOptions
     let suspects = Report::suspects(&findings, options.profile_from, options.max_clients);
     let clients = suspects
         .into_par_iter()
-        .filter_map(|(ip, severity, hunts)| profile_client(engine, &ip, severity, hunts, &options.query))
+        .filter_map(|(ip, severity, hunts)| {
+            profile_client(engine, &ip, severity, hunts, &options.query)
+        })
         .collect();
     let mut report = Report {
         data: options.data.clone(),
@@ -114,7 +116,10 @@ pub fn build_report(engine: &Engine, hunts: &[HuntSpec], options: &ReportOptions
 /// The first and last `TimeGenerated` of the access log.
 fn period(engine: &Engine, options: &QueryOptions) -> Option<(String, String)> {
     let result = engine
-        .query("W3CIISLog | summarize min(TimeGenerated), max(TimeGenerated)", options)
+        .query(
+            "W3CIISLog | summarize min(TimeGenerated), max(TimeGenerated)",
+            options,
+        )
         .ok()?;
     let batch = result.batches.first()?;
     let columns = crate::render::cell::columns(batch, &result.columns);

@@ -126,7 +126,12 @@ impl Outcome {
                     sample.push(
                         columns
                             .iter()
-                            .map(|c| c.value(row).text().map(|t| t.into_owned()).unwrap_or_default())
+                            .map(|c| {
+                                c.value(row)
+                                    .text()
+                                    .map(|t| t.into_owned())
+                                    .unwrap_or_default()
+                            })
                             .collect(),
                     );
                 }
@@ -215,7 +220,10 @@ mod tests {
     fn ips_come_from_strings_and_arrays() {
         let mut out = Vec::new();
         collect_ips(&Value::Str("203.0.113.9".into()), &mut out);
-        collect_ips(&Value::Dynamic(r#"["2001:db8::1","not an ip","203.0.113.9"]"#), &mut out);
+        collect_ips(
+            &Value::Dynamic(r#"["2001:db8::1","not an ip","203.0.113.9"]"#),
+            &mut out,
+        );
         collect_ips(&Value::Str("-".into()), &mut out);
         assert_eq!(out, vec!["203.0.113.9", "2001:db8::1"]);
     }

@@ -53,7 +53,11 @@ fn header(h: &mut String, r: &Report) {
         .as_ref()
         .map(|(a, b)| format!("{a} — {b}"))
         .unwrap_or_else(|| "no rows".into());
-    let tables: Vec<String> = r.tables.iter().map(|(t, n)| format!("{t}: {n} rows")).collect();
+    let tables: Vec<String> = r
+        .tables
+        .iter()
+        .map(|(t, n)| format!("{t}: {n} rows"))
+        .collect();
     let _ = write!(
         h,
         "<header><h1>iishunt hunt report</h1><p>Data: <code>{}</code> · period {} · {} · generated {}</p></header>\n",
@@ -67,7 +71,13 @@ fn header(h: &mut String, r: &Report) {
 fn summary(h: &mut String, r: &Report) {
     let fired: Vec<&Finding> = r.fired().collect();
     h.push_str("<h2>Findings by severity</h2>\n<p class=\"counts\">");
-    for s in [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Informational] {
+    for s in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Informational,
+    ] {
         let n = fired.iter().filter(|f| f.severity == s).count();
         if n > 0 {
             let _ = write!(h, "<span>{} {n}</span>", badge(s));
@@ -86,9 +96,16 @@ fn summary(h: &mut String, r: &Report) {
     h.push_str("<table><tr><th>severity</th><th>hunt</th><th>rows</th><th>clients</th><th>MITRE ATT&amp;CK</th></tr>\n");
     for f in &fired {
         let clients = f.clients();
-        let mut shown: Vec<String> = clients.iter().take(6).map(|c| format!("<code>{}</code>", esc(c))).collect();
+        let mut shown: Vec<String> = clients
+            .iter()
+            .take(6)
+            .map(|c| format!("<code>{}</code>", esc(c)))
+            .collect();
         if clients.len() > 6 {
-            shown.push(format!("<span class=\"muted\">+{} more</span>", clients.len() - 6));
+            shown.push(format!(
+                "<span class=\"muted\">+{} more</span>",
+                clients.len() - 6
+            ));
         }
         let _ = write!(
             h,
@@ -122,24 +139,46 @@ fn clients(h: &mut String, clients: &[ClientProfile]) {
             .iter()
             .map(|n| format!("<a href=\"#hunt-{}\">{}</a>", anchor(n), esc(n)))
             .collect();
-        let statuses: Vec<String> = c.statuses.iter().map(|(s, n)| format!("{}: {n}", esc(s))).collect();
-        let reasons: Vec<String> = c.error_reasons.iter().map(|(s, n)| format!("{}: {n}", esc(s))).collect();
+        let statuses: Vec<String> = c
+            .statuses
+            .iter()
+            .map(|(s, n)| format!("{}: {n}", esc(s)))
+            .collect();
+        let reasons: Vec<String> = c
+            .error_reasons
+            .iter()
+            .map(|(s, n)| format!("{}: {n}", esc(s)))
+            .collect();
         h.push_str("<table class=\"kv\">");
         let rows: [(&str, String); 8] = [
             ("named by", hunts.join(", ")),
             ("first seen", esc(c.first_seen.as_deref().unwrap_or("-"))),
             ("last seen", esc(c.last_seen.as_deref().unwrap_or("-"))),
-            ("requests", format!("{} (HTTP.sys errors: {})", c.requests, c.http_errors)),
+            (
+                "requests",
+                format!("{} (HTTP.sys errors: {})", c.requests, c.http_errors),
+            ),
             ("servers", esc(&c.servers.join(", "))),
             ("status mix", statuses.join(" · ")),
             ("methods", esc(&c.methods.join(", "))),
-            ("user agents", c.user_agents.iter().map(|a| format!("<code>{}</code>", esc(a))).collect::<Vec<_>>().join("<br>")),
+            (
+                "user agents",
+                c.user_agents
+                    .iter()
+                    .map(|a| format!("<code>{}</code>", esc(a)))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
+            ),
         ];
         for (k, v) in rows {
             let _ = write!(h, "<tr><td>{k}</td><td>{v}</td></tr>");
         }
         if !reasons.is_empty() {
-            let _ = write!(h, "<tr><td>HTTP.sys reasons</td><td>{}</td></tr>", reasons.join(" · "));
+            let _ = write!(
+                h,
+                "<tr><td>HTTP.sys reasons</td><td>{}</td></tr>",
+                reasons.join(" · ")
+            );
         }
         h.push_str("</table>\n");
         if let Some(chart) = svg::activity_chart(&c.series, &format!("Activity of {}", c.ip)) {
@@ -171,7 +210,12 @@ fn clients(h: &mut String, clients: &[ClientProfile]) {
         }
         h.push_str("<details><summary>Queries behind this timeline</summary>");
         for (what, q) in &c.queries {
-            let _ = write!(h, "<p class=\"muted\">{}</p><pre>{}</pre>", esc(what), esc(q));
+            let _ = write!(
+                h,
+                "<p class=\"muted\">{}</p><pre>{}</pre>",
+                esc(what),
+                esc(q)
+            );
         }
         h.push_str("</details></section>\n");
     }
@@ -201,7 +245,13 @@ fn details(h: &mut String, r: &Report) {
         if let Some(fp) = &f.false_positives {
             let _ = write!(h, "<p><b>False positives:</b> {}</p>", esc(fp));
         }
-        if let Outcome::Fired { columns, sample, rows, .. } = &f.outcome {
+        if let Outcome::Fired {
+            columns,
+            sample,
+            rows,
+            ..
+        } = &f.outcome
+        {
             h.push_str("<table><tr>");
             for c in columns {
                 let _ = write!(h, "<th>{}</th>", esc(c));
@@ -216,7 +266,11 @@ fn details(h: &mut String, r: &Report) {
             }
             h.push_str("</table>");
             if *rows > sample.len() {
-                let _ = write!(h, "<p class=\"muted\">first {} of {rows} rows</p>", sample.len());
+                let _ = write!(
+                    h,
+                    "<p class=\"muted\">first {} of {rows} rows</p>",
+                    sample.len()
+                );
             }
         }
         let _ = write!(
@@ -255,7 +309,13 @@ fn quiet(h: &mut String, r: &Report) {
 /// An id-safe form of a name or address.
 fn anchor(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 

@@ -21,9 +21,17 @@ pub fn write_markdown(r: &Report) -> String {
     }
     let _ = writeln!(m, "- generated: {}\n", r.generated);
     let fired: Vec<&Finding> = r.fired().collect();
-    let _ = writeln!(m, "## Findings by severity\n\n{} of {} hunts fired.\n", fired.len(), r.findings.len());
+    let _ = writeln!(
+        m,
+        "## Findings by severity\n\n{} of {} hunts fired.\n",
+        fired.len(),
+        r.findings.len()
+    );
     if !fired.is_empty() {
-        let _ = writeln!(m, "| severity | hunt | rows | clients | MITRE |\n| --- | --- | --- | --- | --- |");
+        let _ = writeln!(
+            m,
+            "| severity | hunt | rows | clients | MITRE |\n| --- | --- | --- | --- | --- |"
+        );
         for f in &fired {
             let clients: Vec<String> = f.clients().iter().take(6).map(|c| code(c)).collect();
             let _ = writeln!(
@@ -49,17 +57,36 @@ pub fn write_markdown(r: &Report) -> String {
                 c.first_seen.as_deref().unwrap_or("-"),
                 c.last_seen.as_deref().unwrap_or("-")
             );
-            let _ = writeln!(m, "- requests: {} (HTTP.sys errors: {})", c.requests, c.http_errors);
+            let _ = writeln!(
+                m,
+                "- requests: {} (HTTP.sys errors: {})",
+                c.requests, c.http_errors
+            );
             let _ = writeln!(m, "- servers: {}", cell(&c.servers.join(", ")));
-            let statuses: Vec<String> = c.statuses.iter().map(|(s, n)| format!("{}: {n}", cell(s))).collect();
+            let statuses: Vec<String> = c
+                .statuses
+                .iter()
+                .map(|(s, n)| format!("{}: {n}", cell(s)))
+                .collect();
             let _ = writeln!(m, "- status mix: {}", statuses.join(", "));
             let _ = writeln!(m, "- activity: `{}`", sparkline(&c.series.requests));
             if !c.probed.is_empty() {
-                let probed: Vec<String> = c.probed.iter().map(|(p, n)| format!("{} ×{n}", code(p))).collect();
+                let probed: Vec<String> = c
+                    .probed
+                    .iter()
+                    .map(|(p, n)| format!("{} ×{n}", code(p)))
+                    .collect();
                 let _ = writeln!(m, "- probed: {}", probed.join(", "));
             }
             for s in &c.successes {
-                let _ = writeln!(m, "- succeeded {}: {} {} ×{}", s.first, code(&s.path), s.status, s.requests);
+                let _ = writeln!(
+                    m,
+                    "- succeeded {}: {} {} ×{}",
+                    s.first,
+                    code(&s.path),
+                    s.status,
+                    s.requests
+                );
             }
             m.push('\n');
         }
@@ -70,15 +97,39 @@ pub fn write_markdown(r: &Report) -> String {
         if let Some(t) = &f.threshold {
             let _ = writeln!(m, "Threshold: {t}\n");
         }
-        if let Outcome::Fired { columns, sample, .. } = &f.outcome {
-            let _ = writeln!(m, "| {} |", columns.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+        if let Outcome::Fired {
+            columns, sample, ..
+        } = &f.outcome
+        {
+            let _ = writeln!(
+                m,
+                "| {} |",
+                columns
+                    .iter()
+                    .map(|c| cell(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
             let _ = writeln!(m, "|{}", " --- |".repeat(columns.len()));
             for row in sample {
-                let _ = writeln!(m, "| {} |", row.iter().map(|c| code(c)).collect::<Vec<_>>().join(" | "));
+                let _ = writeln!(
+                    m,
+                    "| {} |",
+                    row.iter().map(|c| code(c)).collect::<Vec<_>>().join(" | ")
+                );
             }
         }
-        let fence = if f.query.contains("```") { "~~~~" } else { "```" };
-        let _ = writeln!(m, "\n{fence}{}\n{}\n{fence}\n", f.dialect, f.query.trim_end());
+        let fence = if f.query.contains("```") {
+            "~~~~"
+        } else {
+            "```"
+        };
+        let _ = writeln!(
+            m,
+            "\n{fence}{}\n{}\n{fence}\n",
+            f.dialect,
+            f.query.trim_end()
+        );
     }
     m
 }
@@ -88,7 +139,12 @@ fn code(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
-    format!("`{}`", text.replace('`', "'").replace('|', "¦").replace(['\n', '\r'], " "))
+    format!(
+        "`{}`",
+        text.replace('`', "'")
+            .replace('|', "¦")
+            .replace(['\n', '\r'], " ")
+    )
 }
 
 /// Plain text in a table cell.
@@ -102,7 +158,13 @@ fn sparkline(values: &[u64]) -> String {
     let peak = values.iter().copied().max().unwrap_or(0).max(1) as f64;
     values
         .iter()
-        .map(|&v| if v == 0 { ' ' } else { BARS[((v as f64 / peak) * 7.0).round() as usize] })
+        .map(|&v| {
+            if v == 0 {
+                ' '
+            } else {
+                BARS[((v as f64 / peak) * 7.0).round() as usize]
+            }
+        })
         .collect()
 }
 

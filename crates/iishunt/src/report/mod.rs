@@ -49,8 +49,11 @@ impl Report {
 
     /// Sorts findings by severity (then name) and clients by severity, then hunts.
     pub fn sort(&mut self) {
-        self.findings
-            .sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.hunt.cmp(&b.hunt)));
+        self.findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.hunt.cmp(&b.hunt))
+        });
         self.clients.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
@@ -62,7 +65,11 @@ impl Report {
     /// The clients to profile: every IP a fired finding of at least
     /// `min` severity names, with the hunts that named it and its worst
     /// severity, at most `limit`, most severe first.
-    pub fn suspects(findings: &[Finding], min: Severity, limit: usize) -> Vec<(String, Severity, Vec<String>)> {
+    pub fn suspects(
+        findings: &[Finding],
+        min: Severity,
+        limit: usize,
+    ) -> Vec<(String, Severity, Vec<String>)> {
         let mut out: Vec<(String, Severity, Vec<String>)> = Vec::new();
         for f in findings.iter().filter(|f| f.severity >= min) {
             for ip in f.clients() {
@@ -77,7 +84,11 @@ impl Report {
                 }
             }
         }
-        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.2.len().cmp(&a.2.len())).then_with(|| a.0.cmp(&b.0)));
+        out.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| b.2.len().cmp(&a.2.len()))
+                .then_with(|| a.0.cmp(&b.0))
+        });
         out.truncate(limit);
         out
     }

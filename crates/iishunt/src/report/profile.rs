@@ -66,8 +66,14 @@ pub struct Series {
 /// Bins a series may use, smallest first; the first that gives at most
 /// `MAX_BINS` bins over the client's span is chosen.
 const STEPS: &[(&str, i64)] = &[
-    ("1m", 60), ("5m", 300), ("10m", 600), ("30m", 1_800), ("1h", 3_600), ("3h", 10_800),
-    ("6h", 21_600), ("1d", 86_400),
+    ("1m", 60),
+    ("5m", 300),
+    ("10m", 600),
+    ("30m", 1_800),
+    ("1h", 3_600),
+    ("3h", 10_800),
+    ("6h", 21_600),
+    ("1d", 86_400),
 ];
 const MAX_BINS: i64 = 72;
 const MICROS: i64 = 1_000_000;
@@ -85,7 +91,10 @@ pub fn profile_client(
     let has_errors = engine.tables().iter().any(|t| t.name == "HttpErrorLog");
     let mut queries = Vec::new();
     let mut ask = |what: &str, text: String| -> Vec<Vec<Cell>> {
-        let rows = engine.query(&text, options).map(|r| table(&r)).unwrap_or_default();
+        let rows = engine
+            .query(&text, options)
+            .map(|r| table(&r))
+            .unwrap_or_default();
         queries.push((what.to_string(), text));
         rows
     };
@@ -121,14 +130,20 @@ pub fn profile_client(
     };
 
     let first_row = overview.first();
-    let requests = first_row.and_then(|r| r.first()).and_then(Cell::num).unwrap_or(0.0) as u64;
+    let requests = first_row
+        .and_then(|r| r.first())
+        .and_then(Cell::num)
+        .unwrap_or(0.0) as u64;
     let mut first = first_row.and_then(|r| r.get(1)).and_then(Cell::time);
     let mut last = first_row.and_then(|r| r.get(2)).and_then(Cell::time);
     for r in &reasons {
         first = min_opt(first, r.get(2).and_then(Cell::time));
         last = max_opt(last, r.get(3).and_then(Cell::time));
     }
-    let http_errors = reasons.iter().filter_map(|r| r.get(1).and_then(Cell::num)).sum::<f64>() as u64;
+    let http_errors = reasons
+        .iter()
+        .filter_map(|r| r.get(1).and_then(Cell::num))
+        .sum::<f64>() as u64;
     let (first_us, last_us) = (first?, last?);
     let span = (last_us - first_us).max(1);
     let (step_text, step_s) = STEPS
@@ -175,15 +190,28 @@ pub fn profile_client(
         http_errors,
         first_seen: Some(super::rfc3339(first_us)),
         last_seen: Some(super::rfc3339(last_us)),
-        servers: first_row.and_then(|r| r.get(3)).map(Cell::list).unwrap_or_default(),
-        user_agents: first_row.and_then(|r| r.get(4)).map(Cell::list).unwrap_or_default(),
-        methods: first_row.and_then(|r| r.get(5)).map(Cell::list).unwrap_or_default(),
+        servers: first_row
+            .and_then(|r| r.get(3))
+            .map(Cell::list)
+            .unwrap_or_default(),
+        user_agents: first_row
+            .and_then(|r| r.get(4))
+            .map(Cell::list)
+            .unwrap_or_default(),
+        methods: first_row
+            .and_then(|r| r.get(5))
+            .map(Cell::list)
+            .unwrap_or_default(),
         statuses: pairs(&statuses),
         probed: pairs(&probed),
         successes: successes
             .iter()
             .map(|r| Success {
-                first: r.get(2).and_then(Cell::time).map(super::rfc3339).unwrap_or_default(),
+                first: r
+                    .get(2)
+                    .and_then(Cell::time)
+                    .map(super::rfc3339)
+                    .unwrap_or_default(),
                 path: r.first().map(Cell::text).unwrap_or_default(),
                 status: r.get(1).map(Cell::text).unwrap_or_default(),
                 requests: r.get(3).and_then(Cell::num).unwrap_or(0.0) as u64,

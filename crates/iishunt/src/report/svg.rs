@@ -77,7 +77,13 @@ pub fn activity_chart(series: &Series, title: &str) -> Option<String> {
     }
     if series.http_errors.iter().any(|&v| v > 0) {
         let points: Vec<String> = (0..bins)
-            .map(|i| format!("{:.1},{:.1}", LEFT + (i as f64 + 0.5) * bar_w, y(series.http_errors[i])))
+            .map(|i| {
+                format!(
+                    "{:.1},{:.1}",
+                    LEFT + (i as f64 + 0.5) * bar_w,
+                    y(series.http_errors[i])
+                )
+            })
             .collect();
         let _ = write!(
             svg,

@@ -140,3 +140,42 @@ fn run_list_shows_each_hunt_with_its_metadata() {
         + std::fs::read_dir(queries.join("elastic")).unwrap().count();
     assert!(stdout.contains(&format!("{count} hunts")), "{stdout}");
 }
+
+/// The report in a real browser: headless Chromium renders the page, its
+/// DOM holds the charts, and a screenshot is written beside the demo
+/// (`target/tmp/demo-planted/report.png`) to look at. Ignored by default:
+/// it needs `chromium` (`apt-get install chromium`).
+#[test]
+#[ignore]
+fn the_report_renders_in_chromium() {
+    let page = planted().join("report.html");
+    let url = format!("file://{}", page.display());
+    let browser = |args: &[&str]| {
+        std::process::Command::new("chromium")
+            .args(["--headless", "--no-sandbox", "--disable-gpu"])
+            .args(args)
+            .arg(&url)
+            .output()
+            .expect("chromium is installed")
+    };
+    let dom = text(&browser(&["--dump-dom"]).stdout);
+    assert!(
+        dom.contains("Suspicious clients"),
+        "{}",
+        &dom[..dom.len().min(500)]
+    );
+    assert!(dom.matches("<svg").count() >= 3, "charts rendered");
+    assert!(
+        !dom.contains("<script>alert("),
+        "no script element in the rendered DOM"
+    );
+    let png = planted().join("report.png");
+    let shot = format!("--screenshot={}", png.display());
+    browser(&[&shot, "--window-size=1280,3000"]);
+    let bytes = std::fs::read(&png).expect("a screenshot");
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 50_000,
+        "{} bytes",
+        bytes.len()
+    );
+}

@@ -96,11 +96,12 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         clients_from: Severity::Medium,
     }
     .report()?;
-    writeln!(out)?;
-    hunt::print_findings(&report, &mut out)?;
+    // Files first: a closed stdout (`| head`) must not lose the report.
     let html = args.out.join("report.html");
     hunt::write_report(&report, ReportFormat::Html, &html)?;
     hunt::write_report(&report, ReportFormat::Json, &args.out.join("findings.json"))?;
+    writeln!(out)?;
+    hunt::print_findings(&report, &mut out)?;
 
     writeln!(out)?;
     let missed = check(&report, &truth, args.clean, &mut out)?;

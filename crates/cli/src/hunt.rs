@@ -114,11 +114,14 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
         clients_from: args.clients_from,
     };
     let report = options.report()?;
-    let mut out = io::stdout().lock();
-    print_findings(&report, &mut out)?;
+    // The file first: a closed stdout (`| head`) must not lose the report.
     if let Some(path) = &args.report {
         let format = args.format.unwrap_or_else(|| ReportFormat::for_path(path));
         write_report(&report, format, path)?;
+    }
+    let mut out = io::stdout().lock();
+    print_findings(&report, &mut out)?;
+    if let Some(path) = &args.report {
         writeln!(out, "report   {}", path.display())?;
     }
     let serious = report.fired().any(|f| f.severity >= Severity::Medium);

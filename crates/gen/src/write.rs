@@ -118,8 +118,8 @@ pub fn write_logs(
     requests: &mut [Request],
     errors: &mut [HttpError],
 ) -> io::Result<Vec<FileTruth>> {
-    requests.sort_by(|a, b| (a.server, a.at_ms).cmp(&(b.server, b.at_ms)));
-    errors.sort_by(|a, b| (a.server, a.at_ms).cmp(&(b.server, b.at_ms)));
+    requests.sort_by_key(|r| (r.server, r.at_ms));
+    errors.sort_by_key(|e| (e.server, e.at_ms));
     let mut files = Vec::new();
     for (index, server) in servers.iter().enumerate() {
         let mine: Vec<&Request> = requests.iter().filter(|r| r.server == index).collect();

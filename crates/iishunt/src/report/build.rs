@@ -103,7 +103,7 @@ pub fn build_report(engine: &Engine, hunts: &[HuntSpec], options: &ReportOptions
         tables: engine
             .tables()
             .into_iter()
-            .filter(|t| t.rows > 0)
+            .filter(|t| t.rows > 0 && t.columns.iter().any(|(c, _)| c == "TimeGenerated"))
             .map(|t| (t.name, t.rows))
             .collect(),
         findings,

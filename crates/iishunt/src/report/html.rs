@@ -16,9 +16,9 @@ header p{margin:0;color:#c8cdd8}main{padding:10px 28px 40px;max-width:1200px}
 h2{margin:28px 0 10px;font-size:18px;border-bottom:2px solid #d9dde5;padding-bottom:4px}
 h3{margin:0 0 6px;font-size:16px}section.card{background:#fff;border:1px solid #d9dde5;border-radius:6px;padding:14px 16px;margin:12px 0}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e6e8ee;vertical-align:top;word-break:break-word}
-th{background:#eef0f4;font-weight:600}code,pre{font-family:Consolas,Menlo,monospace;font-size:12px}
+th{background:#eef0f4;font-weight:600;white-space:nowrap}code,pre{font-family:Consolas,Menlo,monospace;font-size:12px}
 pre{background:#f0f2f6;border:1px solid #dde1e8;padding:8px;overflow-x:auto;white-space:pre-wrap}
-.sev{display:inline-block;border-radius:3px;padding:0 7px;font-size:12px;font-weight:600;color:#fff}
+.sev{display:inline-block;white-space:nowrap;border-radius:3px;padding:0 7px;font-size:12px;font-weight:600;color:#fff}
 .sev-Critical{background:#7b1020}.sev-High{background:#c0392b}.sev-Medium{background:#d9822b}.sev-Low{background:#3d7ab8}.sev-Informational{background:#7b8494}
 .counts span{margin-right:14px}.muted{color:#6b7280}.kv td:first-child{width:150px;color:#555}
 details summary{cursor:pointer;color:#3d5a99}ul.paths{margin:4px 0;padding-left:18px;columns:2}

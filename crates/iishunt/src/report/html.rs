@@ -58,9 +58,9 @@ fn header(h: &mut String, r: &Report) {
         .iter()
         .map(|(t, n)| format!("{t}: {n} rows"))
         .collect();
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<header><h1>iishunt hunt report</h1><p>Data: <code>{}</code> · period {} · {} · generated {}</p></header>\n",
+        "<header><h1>iishunt hunt report</h1><p>Data: <code>{}</code> · period {} · {} · generated {}</p></header>",
         esc(&r.data),
         esc(&period),
         esc(&tables.join(", ")),
@@ -83,9 +83,9 @@ fn summary(h: &mut String, r: &Report) {
             let _ = write!(h, "<span>{} {n}</span>", badge(s));
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<span class=\"muted\">{} of {} hunts fired</span></p>\n",
+        "<span class=\"muted\">{} of {} hunts fired</span></p>",
         fired.len(),
         r.findings.len()
     );
@@ -107,9 +107,9 @@ fn summary(h: &mut String, r: &Report) {
                 clients.len() - 6
             ));
         }
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<tr><td>{}</td><td><a href=\"#hunt-{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td><a href=\"#hunt-{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>",
             badge(f.severity),
             anchor(&f.hunt),
             esc(&f.title),
@@ -127,9 +127,9 @@ fn clients(h: &mut String, clients: &[ClientProfile]) {
     }
     h.push_str("<h2>Suspicious clients</h2>\n");
     for c in clients {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<section class=\"card\" id=\"client-{}\"><h3>{} <code>{}</code></h3>\n",
+            "<section class=\"card\" id=\"client-{}\"><h3>{} <code>{}</code></h3>",
             anchor(&c.ip),
             badge(c.severity),
             esc(&c.ip)
@@ -228,9 +228,9 @@ fn details(h: &mut String, r: &Report) {
     }
     h.push_str("<h2>Finding details</h2>\n");
     for f in fired {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<section class=\"card\" id=\"hunt-{}\"><h3>{} {}</h3><p class=\"muted\"><code>{}</code> · {} row(s){}</p><p>{}</p>\n",
+            "<section class=\"card\" id=\"hunt-{}\"><h3>{} {}</h3><p class=\"muted\"><code>{}</code> · {} row(s){}</p><p>{}</p>",
             anchor(&f.hunt),
             badge(f.severity),
             esc(&f.title),
@@ -273,9 +273,9 @@ fn details(h: &mut String, r: &Report) {
                 );
             }
         }
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<details><summary>The query ({}) — paste it in <code>iishunt repl</code></summary><pre>{}</pre></details></section>\n",
+            "<details><summary>The query ({}) — paste it in <code>iishunt repl</code></summary><pre>{}</pre></details></section>",
             esc(&f.dialect),
             esc(&f.query)
         );

@@ -8,3 +8,4 @@ mod ingest;
 mod repl;
 mod report;
 mod run;
+mod sentinel;

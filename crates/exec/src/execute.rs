@@ -21,6 +21,7 @@ use crate::ops::hash_join::hash_join;
 use crate::ops::having::{plan_two_pass, TwoPass};
 use crate::ops::make_series::make_series;
 use crate::ops::mv_expand::mv_expand;
+use crate::ops::window::window;
 use crate::ops::sort::plain_batch;
 use crate::ops::sort::{concat_all, sort_batch};
 use crate::ops::{batch_with_schema, filter::filter, normalize, project::project};
@@ -149,6 +150,14 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
         } => {
             let cells = collect_rows(input, source, ctx)?;
             Ok(vec![make_series(&cells, &input.schema, spec, schema)?])
+        }
+        PhysicalPlan::Window {
+            input,
+            calls,
+            schema,
+        } => {
+            let rows = collect_rows(input, source, ctx)?;
+            window(&rows, &input.schema, calls, schema, ctx)
         }
         PhysicalPlan::MvExpand {
             input,

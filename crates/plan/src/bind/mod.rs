@@ -16,6 +16,7 @@ mod operators;
 mod parse;
 mod search;
 mod summarize;
+mod window;
 
 use std::collections::HashMap;
 
@@ -73,6 +74,8 @@ pub(crate) struct Binder<'a> {
     notes: Vec<String>,
     render: Option<RenderRequest>,
     depth: usize,
+    /// Set while an `extend` item binds: collects its window function calls.
+    window: Option<window::WindowCollector>,
 }
 
 /// Binds a parsed query: the last tabular statement is the result.
@@ -96,6 +99,7 @@ pub fn bind_query_with<'a>(
         notes: Vec::new(),
         render: None,
         depth: 0,
+        window: None,
     };
     let mut result = None;
     for statement in &query.statements {
@@ -309,7 +313,12 @@ impl<'a> Binder<'a> {
             err = err.with_help(format!("did you mean `{s}`?"));
         } else {
             let tables: Vec<&str> = self.catalog.table_names().collect();
-            err = err.with_help(format!("the tables are: {}", tables.join(", ")));
+            err = err.with_help(format!(
+                "iishunt has {} (the IIS logs and the lookup CSVs loaded); a table it lacks can be \
+                 loaded as a lookup (`--lookup {}.csv`), or read inside `union isfuzzy=true`, which skips missing tables",
+                tables.join(", "),
+                name.name
+            ));
         }
         Err(err)
     }
@@ -524,11 +533,48 @@ impl<'a> Binder<'a> {
         if let Some((name, _)) = u.params.iter().find(|(n, _)| n.name == "withsource") {
             return Err(not_supported("union withsource=", name.span.to(span)));
         }
-        let mut inputs = Vec::new();
-        for t in &u.tables {
-            inputs.push(self.bind_tabular(t)?);
-        }
+        let inputs = self.bind_union_inputs(u, Vec::new())?;
         Ok(operators::union_plans(inputs))
+    }
+
+    /// The legs of a `union`, after `first` (the piped input of the operator
+    /// form). With `isfuzzy=true` a leg naming a table or column that does
+    /// not exist is left out, with a note, as Kusto does; if no leg is left,
+    /// the first leg's error is the query's.
+    pub(crate) fn bind_union_inputs(
+        &mut self,
+        u: &ast::Union,
+        first: Vec<LogicalPlan>,
+    ) -> Result<Vec<LogicalPlan>> {
+        let fuzzy = u.params.iter().any(|(n, v)| {
+            n.name == "isfuzzy"
+                && match &v.kind {
+                    ast::ExprKind::Literal(ast::Literal::Bool(b)) => *b,
+                    ast::ExprKind::Name(i) => i.name.eq_ignore_ascii_case("true"),
+                    _ => false,
+                }
+        });
+        let mut inputs = first;
+        let mut skipped: Vec<PlanError> = Vec::new();
+        for t in &u.tables {
+            match self.bind_tabular(t) {
+                Ok(p) => inputs.push(p),
+                Err(e) if fuzzy && matches!(e.code, "plan::unknown_table" | "plan::unknown_column") => {
+                    self.notes.push(format!(
+                        "`union isfuzzy=true` left out a leg: {}",
+                        e.message
+                    ));
+                    skipped.push(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if inputs.is_empty() {
+            if let Some(e) = skipped.into_iter().next() {
+                return Err(e);
+            }
+        }
+        Ok(inputs)
     }
 }
 

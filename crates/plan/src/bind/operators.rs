@@ -7,7 +7,9 @@ use super::{naming, not_supported, Binder, RenderRequest};
 use crate::error::{PlanError, Result};
 use crate::expr::{display_scalar, AggregateCall, BoundExpr, SortExpr};
 use crate::functions::lookup_aggregate;
-use crate::logical::{Aggregate, Filter, Limit, LogicalPlan, Project, Sort, TopN, Union, Values};
+use crate::logical::{
+    Aggregate, Filter, Limit, LogicalPlan, Project, Sort, TopN, Union, Values, Window,
+};
 use crate::schema::{Column, Schema};
 use crate::suggest::did_you_mean;
 use crate::types::{KType, ScalarValue};
@@ -112,10 +114,7 @@ impl<'a> Binder<'a> {
                 if let Some((name, _)) = u.params.iter().find(|(n, _)| n.name == "withsource") {
                     return Err(not_supported("union withsource=", name.span));
                 }
-                let mut inputs = vec![plan];
-                for t in &u.tables {
-                    inputs.push(self.bind_tabular(t)?);
-                }
+                let inputs = self.bind_union_inputs(u, vec![plan])?;
                 Ok(union_plans(inputs))
             }
             OperatorKind::Join(j) => self.bind_join(plan, j, span),
@@ -171,11 +170,38 @@ impl<'a> Binder<'a> {
         let mut exprs: Vec<BoundExpr> = identity(&in_schema);
         let mut columns = in_schema.columns.clone();
         let mut counter = 0;
+        let mut plan = plan;
         for item in items {
             let current = Schema::new(columns.clone());
-            let bound = self
-                .bind_expr(&item.expr, &current, None)?
-                .substitute(&exprs);
+            let outer = self.window.replace(super::window::WindowCollector {
+                base: current.len(),
+                calls: Vec::new(),
+            });
+            let bound = self.bind_expr(&item.expr, &current, None);
+            let collected = std::mem::replace(&mut self.window, outer);
+            let bound = bound?;
+            let bound = match collected {
+                Some(w) if !w.calls.is_empty() => {
+                    // Window calls: what the extend has computed so far, then
+                    // a Window node over it; the item reads its columns.
+                    let mut window_columns = columns.clone();
+                    for (k, c) in w.calls.iter().enumerate() {
+                        window_columns.push(Column {
+                            name: format!("__window_{k}"),
+                            ty: c.ty,
+                        });
+                    }
+                    let below = project(plan, exprs, columns.clone());
+                    plan = LogicalPlan::Window(Window {
+                        input: Box::new(below),
+                        calls: w.calls,
+                        schema: Schema::new(window_columns),
+                    });
+                    exprs = identity(&current);
+                    bound
+                }
+                _ => bound.substitute(&exprs),
+            };
             let names: Vec<String> = if item.names.is_empty() {
                 vec![match &item.expr.kind {
                     ast::ExprKind::Name(i) if self.dialect == Dialect::Esql => i.name.clone(),

@@ -29,6 +29,11 @@ fn bag_pack_rt(a: &[KType]) -> Result<KType, String> {
     Ok(KType::Dynamic)
 }
 
+/// The binder passes (flag, name, value, …): see `bind_pack_all`.
+fn pack_all_rt(_: &[KType]) -> Result<KType, String> {
+    Ok(KType::Dynamic)
+}
+
 const fn f(
     name: &'static str,
     aliases: &'static [&'static str],
@@ -62,6 +67,14 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("array_concat", &[], Arity::at_least(1), dyn_var_rt, "Joins arrays into one; null if any argument is not an array.", "array_concat(set_a, set_b)"),
     f("pack_array", &[], Arity::at_least(1), any_var_rt, "An array of the arguments.", "pack_array(cIP, sPort)"),
     f("bag_pack", &["pack", "pack_dictionary"], Arity::at_least(0), bag_pack_rt, "A property bag from key, value pairs.", "bag_pack(\"ip\", cIP, \"port\", sPort)"),
+    f(
+        "pack_all",
+        &[],
+        Arity::range(0, 1),
+        pack_all_rt,
+        "A property bag of every column of the row, by name; `pack_all(true)` leaves out null and empty values.",
+        "tostring(pack_all())",
+    ),
     f("strcat_array", &[], Arity::exact(2), strcat_array_rt, "The elements of an array as text, joined by the delimiter.", "strcat_array(set_csMethod, \", \")"),
     f("bag_keys", &[], Arity::exact(1), dyn1_rt, "The keys of a property bag, as an array.", "bag_keys(parse_url(csReferer))"),
     f(

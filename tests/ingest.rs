@@ -11,7 +11,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 /// A copy of the fixture logs under `tmp`, dated an hour ago (a fresh
 /// checkout would otherwise look like logs IIS is still writing, whose
 /// unterminated last line waits for the next run).
-fn fixtures(tmp: &Path) -> PathBuf {
+pub(crate) fn fixtures(tmp: &Path) -> PathBuf {
     fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).unwrap();
         for entry in std::fs::read_dir(from).unwrap() {
@@ -41,14 +41,14 @@ fn fixtures(tmp: &Path) -> PathBuf {
     dir
 }
 
-fn iishunt(args: &[&str]) -> Output {
+pub(crate) fn iishunt(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_iishunt"))
         .args(args)
         .output()
         .expect("run iishunt")
 }
 
-fn rows_in(ds: &Path, table: &str) -> usize {
+pub(crate) fn rows_in(ds: &Path, table: &str) -> usize {
     let dataset = iishunt::ingest::Dataset::open(ds).unwrap();
     let table = iishunt::ingest::Table::from_name(table).unwrap();
     dataset

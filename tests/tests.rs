@@ -4,5 +4,6 @@ mod cli;
 mod engine;
 mod golden;
 mod ingest;
+mod logfiles;
 mod repl;
 mod run;

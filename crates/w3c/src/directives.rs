@@ -137,7 +137,7 @@ pub fn format_from_fields(
     if folder == Some(LogKind::Smtp) {
         return Err(other(
             LogKind::Smtp,
-            format!("a W3C log in an SMTPSVC folder ({})", listed()),
+            "W3C headers in an SMTPSVC folder".to_string(),
         ));
     }
     let known = fields.iter().any(|f| {

@@ -44,7 +44,12 @@ fn a_whole_logfiles_folder_is_read_per_kind_and_the_rest_skipped_by_name() {
         ds.to_str().unwrap(),
     ]);
     let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
     for line in [
         "files    8 found: 8 new",
         "kinds        2 IIS W3C web log       → W3CIISLog",

@@ -417,13 +417,12 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
 /// The manifest entry of a skipped file: the whole file counts as consumed,
 /// so it stays unchanged (and unreported) until its content changes.
 fn skipped_entry(job: &Job, kind: LogKind, reason: &str) -> Result<SourceEntry, StoreError> {
-    let (head, tail) =
-        fingerprints(&job.input.path, job.gzip, job.size).map_err(|source| {
-            StoreError::ReadPath {
-                path: job.input.path.clone(),
-                source,
-            }
-        })?;
+    let (head, tail) = fingerprints(&job.input.path, job.gzip, job.size).map_err(|source| {
+        StoreError::ReadPath {
+            path: job.input.path.clone(),
+            source,
+        }
+    })?;
     Ok(SourceEntry {
         size: job.size,
         gzip: job.gzip,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use arrow::array::{Array, RecordBatch};
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use iishunt_store::{ingest, read_raw, Dataset, IngestOptions, RawOptions, StoreError};
-use iishunt_w3c::{ReaderOptions, Table};
+use iishunt_w3c::{LogKind, ReaderOptions, Table};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 fn source_fixtures() -> PathBuf {
@@ -450,10 +450,12 @@ fn interrupted_ingest_leaves_the_previous_dataset_intact() {
         "every file byte-identical, no staging left"
     );
 
-    // A bad input fails the whole run the same way, naming the file.
+    // A bad input fails the whole run the same way, naming the file: a
+    // non-log named on the command line (found only in the folder, it
+    // would be skipped).
     let bad = logs.join("WEB02/notes.log");
     std::fs::write(&bad, "just some notes\n").unwrap();
-    let err = ingest(std::slice::from_ref(&logs), &IngestOptions::new(&ds)).unwrap_err();
+    let err = ingest(&[logs.clone(), bad.clone()], &IngestOptions::new(&ds)).unwrap_err();
     assert!(err.to_string().contains("notes.log"), "{err}");
     assert_eq!(snapshot(&ds), before);
     std::fs::remove_file(&bad).unwrap();
@@ -477,33 +479,50 @@ fn a_lost_manifest_is_not_silently_rebuilt_into_duplicates() {
 }
 
 #[test]
-fn other_formats_and_missing_paths_are_refused_by_name() {
+fn other_formats_are_read_or_skipped_and_bad_paths_refused_by_name() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = tmp.path().join("ds");
-    let cases = [
-        ("other/ftp/u_ex260302.log", "FTP"),
-        ("other/firewall/pfirewall.log", "Firewall"),
-        ("other/iisformat/in260302.log", "comma-separated"),
-    ];
-    for (file, what) in cases {
-        let err = ingest(
-            &[fixtures_in(tmp.path()).join(file)],
-            &IngestOptions::new(&ds),
-        )
-        .unwrap_err();
-        let msg = err.to_string();
-        assert!(
-            msg.contains(what) && msg.contains(file.rsplit('/').next().unwrap()),
-            "{msg}"
-        );
-    }
+    let other = fixtures_in(tmp.path()).join("other");
+    let s = ingest(
+        &[
+            other.join("ftp/u_ex260302.log"),
+            other.join("iisformat/in260302.log"),
+            other.join("firewall/pfirewall.log"),
+        ],
+        &IngestOptions::new(&ds),
+    )
+    .unwrap();
+    assert_eq!(s.rows[&Table::IISFtpLog], 1);
+    assert_eq!(s.rows[&Table::W3CIISLog], 1);
+    assert_eq!(s.kinds[&Some(LogKind::Ftp)], 1);
+    assert_eq!(s.kinds[&Some(LogKind::IisFormat)], 1);
+    assert_eq!(s.skipped.len(), 1);
+    assert_eq!(s.skipped[0].kind, LogKind::Firewall);
+    assert_eq!(s.skipped[0].detail, "#Software: Microsoft Windows Firewall");
+    let ftp = rows(&ds, Table::IISFtpLog);
+    assert_eq!(ftp[0]["csMethod"], "ControlChannelOpened");
+    assert_eq!(ftp[0]["xSession"], "7a1c0e5f-1");
+    // 03/20/01 7:55:20, read as UTC.
+    let web = rows(&ds, Table::W3CIISLog);
+    assert_eq!(web[0]["csUriStem"], "/DeptLogo.gif");
+    assert_eq!(web[0]["Computer"], "SERVER");
+
+    let ds2 = tmp.path().join("ds2");
+    let not_a_log = tmp.path().join("notes.log");
+    std::fs::write(&not_a_log, "just some notes\n").unwrap();
+    let err = ingest(&[not_a_log], &IngestOptions::new(&ds2)).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("notes.log is not a log iishunt reads (first line: \"just some notes\")"),
+        "{msg}"
+    );
     let missing = fixtures_in(tmp.path()).join("nope/u_ex1.log");
-    let err = ingest(&[missing], &IngestOptions::new(&ds)).unwrap_err();
+    let err = ingest(&[missing], &IngestOptions::new(&ds2)).unwrap_err();
     assert!(
         matches!(err, StoreError::InputNotFound { .. }) && err.to_string().contains("nope"),
         "{err}"
     );
-    assert!(!ds.join("_manifest.json").exists(), "nothing published");
+    assert!(!ds2.join("_manifest.json").exists(), "nothing published");
 }
 
 #[test]

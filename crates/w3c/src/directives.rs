@@ -190,7 +190,9 @@ mod tests {
             Ok(Some(Format::W3C))
         );
         assert_eq!(
-            format_from_software("Microsoft Windows Firewall").unwrap_err().kind,
+            format_from_software("Microsoft Windows Firewall")
+                .unwrap_err()
+                .kind,
             LogKind::Firewall
         );
         let ftp = names("date time c-ip x-session cs-method");

@@ -119,7 +119,11 @@ impl fmt::Display for LogKind {
 /// what content leaves open (IIS writes the same `#Software` line in web,
 /// FTP and SMTP logs, and IIS 6 FTP logs have no FTP-only field).
 pub fn kind_of_folder(path: &Path) -> Option<LogKind> {
-    let folder = path.parent()?.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let folder = path
+        .parent()?
+        .file_name()?
+        .to_string_lossy()
+        .to_ascii_lowercase();
     let numbered = |prefix: &str| {
         folder
             .strip_prefix(prefix)
@@ -160,12 +164,15 @@ pub fn kind_of_first_row(
         })
     };
     let is_smtp_verb = method.is_some_and(|m| SMTP_VERBS.iter().any(|v| m == v.as_bytes()));
-    let smtp_version =
-        version.is_some_and(|v| v.eq_ignore_ascii_case(b"SMTP") || v.eq_ignore_ascii_case(b"ESMTP"));
+    let smtp_version = version
+        .is_some_and(|v| v.eq_ignore_ascii_case(b"SMTP") || v.eq_ignore_ascii_case(b"ESMTP"));
     if starts(sitename, "SMTPSVC") || is_smtp_verb || smtp_version {
         return Some(LogKind::Smtp);
     }
-    if starts(sitename, "MSFTPSVC") || starts(sitename, "FTPSVC") || method.is_some_and(is_iis6_ftp_method) {
+    if starts(sitename, "MSFTPSVC")
+        || starts(sitename, "FTPSVC")
+        || method.is_some_and(is_iis6_ftp_method)
+    {
         return Some(LogKind::Ftp);
     }
     None

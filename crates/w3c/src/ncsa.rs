@@ -256,7 +256,10 @@ mod tests {
         let garbage = br#"10.0.0.7 - - [10/Oct/2000:13:55:36 +0000] "\x16\x03" 400 0"#;
         parse(garbage, &mut out).unwrap();
         let v = out.strings();
-        assert_eq!((v[2].as_str(), v[3].as_str(), v[5].as_str()), ("-", "\\x16\\x03", "-"));
+        assert_eq!(
+            (v[2].as_str(), v[3].as_str(), v[5].as_str()),
+            ("-", "\\x16\\x03", "-")
+        );
         let no_version = br#"10.0.0.7 - - [10/Oct/2000:13:55:36 +0000] "GET /" 200 1"#;
         parse(no_version, &mut out).unwrap();
         assert_eq!(out.strings()[5], "-");

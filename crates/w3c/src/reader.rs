@@ -583,11 +583,8 @@ impl State {
             let &(a, b) = self.spans.get(pos)?;
             Some(&text[a..b])
         };
-        let (site, method, version) = (
-            value("s-sitename"),
-            value("cs-method"),
-            value("cs-version"),
-        );
+        let (site, method, version) =
+            (value("s-sitename"), value("cs-method"), value("cs-version"));
         let shown = |v: Option<&[u8]>| String::from_utf8_lossy(v.unwrap_or(b"-")).into_owned();
         match kind_of_first_row(site, method, version) {
             Some(LogKind::Smtp) => Err(ReadError::OtherFormat {
@@ -850,7 +847,10 @@ mod tests {
     #[test]
     fn ftp_logs_go_to_their_own_table() {
         let r = read("FTPSVC1/u_ex260302.log", FTP, 0).unwrap();
-        assert_eq!((r.kind, r.table), (Some(LogKind::Ftp), Some(Table::IISFtpLog)));
+        assert_eq!(
+            (r.kind, r.table),
+            (Some(LogKind::Ftp), Some(Table::IISFtpLog))
+        );
         assert_eq!(r.rows(), 2);
         assert_eq!(r.column("csMethod"), ["ControlChannelOpened", "PASS"]);
         assert_eq!(r.column("scStatus"), ["-", "530"]);
@@ -873,7 +873,10 @@ mod tests {
         let by_folder = read("MSFTPSVC1/ex060302.log", text, 0).unwrap();
         assert_eq!(by_folder.table, Some(Table::IISFtpLog));
         let by_row = read("old/ex060302.log", text, 0).unwrap();
-        assert_eq!((by_row.kind, by_row.table), (Some(LogKind::Ftp), Some(Table::IISFtpLog)));
+        assert_eq!(
+            (by_row.kind, by_row.table),
+            (Some(LogKind::Ftp), Some(Table::IISFtpLog))
+        );
         assert_eq!(by_row.rows(), 2);
         assert_eq!(by_row.column("csMethod"), ["[1]USER", "[1]PASS"]);
     }
@@ -892,12 +895,19 @@ mod tests {
                 other => panic!("{rel}: {:?}", other.map(|r| r.rows())),
             }
         }
-        let firewall = "#Version: 1.5\n#Software: Microsoft Windows Firewall\n#Time Format: Local\n\
+        let firewall =
+            "#Version: 1.5\n#Software: Microsoft Windows Firewall\n#Time Format: Local\n\
 #Fields: date time action protocol src-ip dst-ip src-port dst-port\n\
 2026-03-02 00:00:01 DROP TCP 10.0.0.9 10.0.0.5 5000 445\n";
         let err = read("pfirewall.log", firewall, 0).err().unwrap();
         assert!(
-            matches!(err, ReadError::OtherFormat { kind: LogKind::Firewall, .. }),
+            matches!(
+                err,
+                ReadError::OtherFormat {
+                    kind: LogKind::Firewall,
+                    ..
+                }
+            ),
             "{err}"
         );
         assert!(err.to_string().contains("Windows Firewall log"), "{err}");
@@ -910,7 +920,10 @@ mod tests {
 10.0.0.1, bob, 3/20/2001, 8:00:00, W3SVC2, SALES1\r\n";
         // A server at UTC-05:00.
         let r = read("W3SVC2/in010320.log", text, -300).unwrap();
-        assert_eq!((r.kind, r.table), (Some(LogKind::IisFormat), Some(Table::W3CIISLog)));
+        assert_eq!(
+            (r.kind, r.table),
+            (Some(LogKind::IisFormat), Some(Table::W3CIISLog))
+        );
         assert_eq!(r.rows(), 1);
         assert_eq!(r.times(), [utc("2001-03-20", 12 * 3600 + 55 * 60 + 20)]);
         assert_eq!(r.column("Computer"), ["SALES1"]);
@@ -934,7 +947,10 @@ mod tests {
 10.0.0.9 - - [08/Apr/1997:17:41:00 -0800] "POST /login HTTP/1.0" 401 12 "-" "curl/7.0"
 "#;
         let r = read("W3SVC1/nc970408.log", text, 120).unwrap();
-        assert_eq!((r.kind, r.table), (Some(LogKind::Ncsa), Some(Table::W3CIISLog)));
+        assert_eq!(
+            (r.kind, r.table),
+            (Some(LogKind::Ncsa), Some(Table::W3CIISLog))
+        );
         assert_eq!(r.rows(), 2);
         assert_eq!(
             r.times(),
@@ -946,7 +962,10 @@ mod tests {
         assert_eq!(r.column("csUserName"), ["REDMOND\\fred", "-"]);
         assert_eq!(r.column("csUriStem"), ["/scripts/ism.dll", "/login"]);
         assert_eq!(r.column("csUriQuery"), ["http/serv", "-"]);
-        assert_eq!(r.column("csUserAgent"), ["Mozilla/4.0 (compatible; MSIE 4.01)", "curl/7.0"]);
+        assert_eq!(
+            r.column("csUserAgent"),
+            ["Mozilla/4.0 (compatible; MSIE 4.01)", "curl/7.0"]
+        );
         assert_eq!(r.column("csReferer"), ["http://a/", "-"]);
         assert_eq!(r.column("Computer"), ["HOST", "HOST"]);
         let bytes = r.batches[0].column_by_name("scBytes").unwrap();
@@ -958,7 +977,9 @@ mod tests {
 
     #[test]
     fn a_text_file_is_not_a_log() {
-        let err = read("setup.log", "Setup started at 10:00\nok\n", 0).err().unwrap();
+        let err = read("setup.log", "Setup started at 10:00\nok\n", 0)
+            .err()
+            .unwrap();
         assert!(matches!(err, ReadError::NotALog { .. }), "{err}");
         assert!(err.to_string().contains("Setup started"), "{err}");
     }

@@ -636,3 +636,41 @@ fn read_raw_sees_the_same_rows_as_ingest() {
     let first = &raw.batches(Table::HttpErrorLog)[0];
     assert!(first.column_by_name("sReason").unwrap().null_count() == 0);
 }
+
+#[test]
+fn appended_tails_of_iis_format_and_ncsa_files_are_read_in_their_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let logs = fixtures_in(tmp.path()).join("LogFiles");
+    let iis = logs.join("W3SVC3/in260308.log");
+    let ncsa = logs.join("W3SVC4/nc260308.log");
+    let inputs = [iis.clone(), ncsa.clone()];
+    let first = ingest(&inputs, &IngestOptions::new(&ds)).unwrap();
+    assert_eq!((first.total_rows(), first.total_rejects()), (6, 0));
+    let append = |path: &Path, line: &str| {
+        let mut text = std::fs::read(path).unwrap();
+        text.extend_from_slice(line.as_bytes());
+        std::fs::write(path, text).unwrap();
+        age(path);
+    };
+    append(
+        &iis,
+        "192.0.2.12, -, 3/8/2026, 9:20:00, W3SVC3, LEGACY01, 10.0.0.7, 3, 200, 900, 404, 2, GET, /old.asp, -,\r\n",
+    );
+    append(
+        &ncsa,
+        "192.0.2.22 - - [08/Mar/2026:10:10:00 +0100] \"GET /late HTTP/1.1\" 404 0\n",
+    );
+    let second = ingest(&inputs, &IngestOptions::new(&ds)).unwrap();
+    assert_eq!(
+        (second.files_appended, second.total_rows(), second.total_rejects()),
+        (2, 2, 0)
+    );
+    let web = rows(&ds, Table::W3CIISLog);
+    assert_eq!(web.len(), 8);
+    assert_eq!(find(&web, "csUriStem", "/old.asp")["Computer"], "LEGACY01");
+    assert_eq!(
+        find(&web, "csUriStem", "/late")["TimeGenerated"],
+        "2026-03-08T09:10:00"
+    );
+}

@@ -10,7 +10,7 @@
 //! client IP, user name, date (M/D/YYYY or M/D/YY, month first), time
 //! (H:MM:SS), service and instance, server name, server IP, time taken
 //! (ms), bytes received from the client, bytes sent, status, Windows
-//! status, method, target, parameters. [`parse`] turns a line into the
+//! status, method, target, parameters. `parse` turns a line into the
 //! values of [`FIELDS`] (the W3C names of the same data) and the UTC time;
 //! [`crate::reader`] types and stores them like a W3C line.
 
@@ -18,7 +18,7 @@ use crate::reject::RejectReason;
 use crate::split::OwnedValues;
 use crate::timestamp::{civil_days, parse_loose_time, MICROS_PER_DAY};
 
-/// The W3C fields the values of a line fill, in the order [`parse`] pushes them.
+/// The W3C fields the values of a line fill, in the order `parse` pushes them.
 pub const FIELDS: [&str; 13] = [
     "c-ip",
     "cs-username",
@@ -113,6 +113,11 @@ fn split_on_comma_space(body: &[u8]) -> Vec<&[u8]> {
     }
     parts.push(&body[start..]);
     parts
+}
+
+/// The service and instance (`W3SVC2`, `MSFTPSVC1`) of a line.
+pub(crate) fn service(line: &[u8]) -> Option<&[u8]> {
+    split_on_comma_space(line).get(4).copied()
 }
 
 /// Is this line in the IIS log format (fifteen values, a valid date and time)?

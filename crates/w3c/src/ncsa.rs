@@ -6,7 +6,7 @@
 //!
 //! host, identity (always `-` from IIS; not kept), user, `[local time
 //! offset]`, the quoted request line, status, bytes sent; the combined
-//! format adds the quoted referer and user agent. [`parse`] turns a line
+//! format adds the quoted referer and user agent. `parse` turns a line
 //! into the values of [`COMMON_FIELDS`] / [`COMBINED_FIELDS`] (the W3C names
 //! of the same data) and the UTC time (the line's own offset applied);
 //! [`crate::reader`] types and stores them like a W3C line.
@@ -15,7 +15,7 @@ use crate::reject::RejectReason;
 use crate::split::OwnedValues;
 use crate::timestamp::{civil_days, month_number, parse_time, MICROS_PER_DAY};
 
-/// The W3C fields of a common-format line, in the order [`parse`] pushes them.
+/// The W3C fields of a common-format line, in the order `parse` pushes them.
 pub const COMMON_FIELDS: [&str; 8] = [
     "c-ip",
     "cs-username",

@@ -270,12 +270,19 @@ impl LogReader {
         if let Some(table) = resume.table {
             st.set_table(table);
             if let Some(names) = resume.fields {
-                st.mode = match st.kind {
-                    Some(LogKind::IisFormat) => Mode::IisFormat,
-                    Some(LogKind::Ncsa) => Mode::Ncsa {
-                        combined: names.len() == ncsa::COMBINED_FIELDS.len(),
-                    },
-                    _ => Mode::W3c,
+                // The fields a legacy format is read as name it (an IIS
+                // log format FTP file has kind FTP).
+                let is =
+                    |fields: &[&str]| names.iter().map(String::as_str).eq(fields.iter().copied());
+                let iis_kinds = matches!(st.kind, Some(LogKind::IisFormat | LogKind::Ftp));
+                st.mode = if iis_kinds && is(&iisformat::FIELDS) {
+                    Mode::IisFormat
+                } else if st.kind == Some(LogKind::Ncsa) {
+                    Mode::Ncsa {
+                        combined: is(&ncsa::COMBINED_FIELDS),
+                    }
+                } else {
+                    Mode::W3c
                 };
                 st.start_section(names);
             }
@@ -489,15 +496,38 @@ impl State {
         } else {
             None
         };
-        if let Some((kind, mode)) = legacy {
+        if let Some((mut kind, mode)) = legacy {
             let names: &[&str] = match mode {
                 Mode::Ncsa { combined: true } => &ncsa::COMBINED_FIELDS,
                 Mode::Ncsa { combined: false } => &ncsa::COMMON_FIELDS,
                 _ => &iisformat::FIELDS,
             };
+            let mut table = Table::W3CIISLog;
+            if mode == Mode::IisFormat {
+                // IIS 5/6's FTP and SMTP services could write this format
+                // too: the service name says whose log it is.
+                let service = iisformat::service(text).unwrap_or_default();
+                match kind_of_first_row(Some(service), None, None) {
+                    Some(LogKind::Ftp) => {
+                        kind = LogKind::Ftp;
+                        table = Table::IISFtpLog;
+                    }
+                    Some(LogKind::Smtp) => {
+                        return Err(ReadError::OtherFormat {
+                            path: self.ctx.path.clone(),
+                            kind: LogKind::Smtp,
+                            detail: format!(
+                                "IIS log format, service {}",
+                                String::from_utf8_lossy(service)
+                            ),
+                        })
+                    }
+                    _ => {}
+                }
+            }
             self.kind = Some(kind);
             self.mode = mode;
-            self.set_table(Table::W3CIISLog);
+            self.set_table(table);
             self.start_section(names.iter().map(|s| s.to_string()).collect());
             self.legacy_row(text, number, offset);
             return Ok(());
@@ -938,6 +968,33 @@ mod tests {
         // An appended tail is read in the same format.
         assert_eq!(r.resume.kind, Some(LogKind::IisFormat));
         assert_eq!(r.resume.fields.as_ref().map(Vec::len), Some(13));
+    }
+
+    #[test]
+    fn iis_log_format_files_of_the_ftp_and_smtp_services() {
+        let ftp = "10.0.0.9, admin, 3/20/2001, 7:55:20, MSFTPSVC1, SALES1, 10.0.0.5, 0, 0, 0, 530, 1326, [1]PASS, -, -,\n";
+        let r = read("logs/in010320.log", ftp, 0).unwrap();
+        assert_eq!(
+            (r.kind, r.table),
+            (Some(LogKind::Ftp), Some(Table::IISFtpLog))
+        );
+        assert_eq!(r.column("scStatus"), ["530"]);
+        assert_eq!(r.column("sSiteName"), ["MSFTPSVC1"]);
+        // Parameters have no FTP column: they are kept as an extra one.
+        assert_eq!(r.column("csUriQuery"), ["-"]);
+        assert_eq!(r.resume.kind, Some(LogKind::Ftp));
+        let smtp = ftp.replace("MSFTPSVC1", "SMTPSVC1");
+        let err = read("logs/in010320.log", &smtp, 0).err().unwrap();
+        assert!(
+            matches!(
+                err,
+                ReadError::OtherFormat {
+                    kind: LogKind::Smtp,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]

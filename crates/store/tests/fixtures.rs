@@ -663,7 +663,11 @@ fn appended_tails_of_iis_format_and_ncsa_files_are_read_in_their_format() {
     );
     let second = ingest(&inputs, &IngestOptions::new(&ds)).unwrap();
     assert_eq!(
-        (second.files_appended, second.total_rows(), second.total_rejects()),
+        (
+            second.files_appended,
+            second.total_rows(),
+            second.total_rejects()
+        ),
         (2, 2, 0)
     );
     let web = rows(&ds, Table::W3CIISLog);

@@ -189,6 +189,12 @@ mod tests {
             parse(bad_date.as_bytes(), 0, &mut out),
             Err(RejectReason::BadTimestamp)
         );
+        // Every cut of a line gives its thirteen values or a reject, never a panic.
+        for n in 0..SAMPLE.len() {
+            if parse(&SAMPLE.as_bytes()[..n], 0, &mut out).is_ok() {
+                assert_eq!(out.spans.len(), FIELDS.len(), "{n}");
+            }
+        }
         assert!(looks_like(SAMPLE.as_bytes()));
         assert!(!looks_like(b"2026-03-02 00:00:01 GET / 200"));
         assert!(!looks_like(b"hello, world"));

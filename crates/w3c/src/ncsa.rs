@@ -269,6 +269,14 @@ mod tests {
         assert_eq!(parse(cut, &mut out).unwrap_err().code(), "malformed");
         let trailing = br#"10.0.0.7 - - [10/Oct/2000:13:55:36 +0000] "GET / HTTP/1.0" 200 1 extra"#;
         assert_eq!(parse(trailing, &mut out).unwrap_err().code(), "malformed");
+        // Every cut of a line (a file IIS was still writing) gives a row of
+        // the full shape or a reject, never a panic.
+        let full = br#"10.0.0.7 - - [10/Oct/2000:13:55:36 +0200] "GET /a HTTP/1.1" 404 - "-" "UA \"x\"""#;
+        for n in 0..full.len() {
+            if let Ok((_, combined)) = parse(&full[..n], &mut out) {
+                assert_eq!(out.spans.len(), if combined { 10 } else { 8 }, "{n}");
+            }
+        }
         assert_eq!(looks_like(b"2026-03-02 00:00:01 GET / 200"), None);
         assert_eq!(looks_like(b"#Fields: date"), None);
     }

@@ -271,7 +271,8 @@ mod tests {
         assert_eq!(parse(trailing, &mut out).unwrap_err().code(), "malformed");
         // Every cut of a line (a file IIS was still writing) gives a row of
         // the full shape or a reject, never a panic.
-        let full = br#"10.0.0.7 - - [10/Oct/2000:13:55:36 +0200] "GET /a HTTP/1.1" 404 - "-" "UA \"x\"""#;
+        let full =
+            br#"10.0.0.7 - - [10/Oct/2000:13:55:36 +0200] "GET /a HTTP/1.1" 404 - "-" "UA \"x\"""#;
         for n in 0..full.len() {
             if let Ok((_, combined)) = parse(&full[..n], &mut out) {
                 assert_eq!(out.spans.len(), if combined { 10 } else { 8 }, "{n}");

@@ -5,6 +5,7 @@ mod demo;
 mod engine;
 mod golden;
 mod ingest;
+mod logfiles;
 mod repl;
 mod report;
 mod run;

@@ -47,7 +47,7 @@ struct Cli {
 enum Command {
     /// Generate a week of realistic IIS logs with planted attacks, ingest, hunt, report.
     Demo(demo::DemoArgs),
-    /// Turn raw IIS W3C / HTTPERR logs into a Parquet dataset.
+    /// Turn raw IIS logs (web, FTP, HTTP.sys errors; W3C, IIS format, NCSA) into a Parquet dataset.
     Ingest(ingest::IngestArgs),
     /// Run one KQL or ES|QL query and print its result.
     Query(query::QueryArgs),

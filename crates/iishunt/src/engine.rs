@@ -84,8 +84,10 @@ pub struct TableInfo {
 
 /// An opened dataset (or raw logs parsed on the fly) ready for queries.
 pub struct Engine {
-    catalog: Catalog,
-    source: DataSource,
+    pub(crate) catalog: Catalog,
+    pub(crate) source: DataSource,
+    /// The dataset folder, when the data is one (not raw logs).
+    pub(crate) root: Option<PathBuf>,
 }
 
 impl Engine {
@@ -152,12 +154,16 @@ impl Engine {
                 )));
             }
         }
-        let source = match data {
-            [dir] if is_dataset(dir) => open_dataset(dir)?,
-            _ => open_raw(data)?,
+        let (source, root) = match data {
+            [dir] if is_dataset(dir) => (open_dataset(dir)?, Some(dir.clone())),
+            _ => (open_raw(data)?, None),
         };
         let catalog = catalog_for(&source);
-        Ok(Engine { catalog, source })
+        Ok(Engine {
+            catalog,
+            source,
+            root,
+        })
     }
 
     /// Runs one query text (several statements: the last tabular one is the result).

@@ -6,6 +6,7 @@
 pub mod error;
 pub mod ingest;
 pub mod engine;
+pub mod translate;
 pub mod render;
 pub mod chart;
 
@@ -13,5 +14,6 @@ pub use engine::{
     detect_dialect, Engine, NowSetting, QueryOptions, QueryResult, RenderSpec, TableInfo,
 };
 pub use error::Error;
+pub use iishunt_translate::{Target, Translation};
 pub use iishunt_plan::types::KType;
 pub use iishunt_syntax::Dialect;

@@ -168,6 +168,9 @@ pub fn literal(target: Target, v: &ScalarValue) -> Result<Sql> {
             KType::TimeSpan,
             false,
         ),
+        ScalarValue::Dynamic(serde_json::Value::Null) => {
+            Sql::new("NULL", Repr::Plain(KType::Dynamic), true)
+        }
         ScalarValue::Dynamic(json) => dynamic_literal(target, json)?,
     })
 }

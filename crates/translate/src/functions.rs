@@ -119,6 +119,33 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
             let hay = text(0)?;
             bool_out(t.regex_test(&hay.text, &t.string(p)))
         }
+        "__like" | "__rlike" => {
+            // ES|QL: a null field gives null (no "" reading), full-match patterns.
+            let p = const_text(scope, name, args, 1)?;
+            let x = arg(0)?;
+            if !x.repr.is_text() {
+                return Err(unsupported(scope, name, "only text is matched"));
+            }
+            if name == "__like" {
+                bool_out(format!("({} LIKE {} ESCAPE '!')", x.text, t.string(&esql_like_to_sql(p))))
+            } else {
+                bool_out(t.regex_test(&x.text, &t.string(&format!("^(?:{p})$"))))
+            }
+        }
+        "esql_concat" => {
+            // ES|QL CONCAT: null when any argument is null, as SQL's `||`.
+            let mut parts = Vec::new();
+            let mut nullable = false;
+            for i in 0..args.len() {
+                let a = arg(i)?;
+                if !a.repr.is_text() {
+                    return Err(unsupported(scope, name, "only text arguments are translated"));
+                }
+                nullable |= a.nullable;
+                parts.push(a.text);
+            }
+            Ok(Sql::new(format!("({})", parts.join(" || ")), Repr::Plain(KType::String), nullable))
+        }
         "__in" | "__in_ci" => in_list(scope, name, args, name == "__in_ci"),
         "__has_any" | "__has_all" => {
             let hay = text(0)?;
@@ -332,6 +359,31 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
             let s = text(2)?;
             Ok(Sql::new(t.regex_extract(&s.text, &t.string(p), group), Repr::Plain(KType::String), false))
         }
+        "__regex_capture" => {
+            // parse / DISSECT / GROK: the group's text, null when the text is
+            // null or does not match. Groups are read by number, so names
+            // (whose syntax differs between regex engines) are dropped.
+            let p = strip_group_names(const_text(scope, name, args, 1)?);
+            let groups: Vec<i64> = args[3..].iter().filter_map(|a| a.as_literal().and_then(ScalarValue::as_i64)).collect();
+            let [g] = groups.as_slice() else {
+                return Err(unsupported(scope, "the DISSECT append separator", "joining several groups is not translated"));
+            };
+            let s = arg(0)?;
+            if !s.repr.is_text() {
+                return Err(unsupported(scope, name, "only text is parsed"));
+            }
+            let p = t.string(&p);
+            Ok(Sql::new(
+                format!(
+                    "CASE WHEN {0} IS NOT NULL AND {1} THEN {2} END",
+                    s.text,
+                    t.regex_test(&s.text, &p),
+                    t.regex_extract(&s.text, &p, *g)
+                ),
+                Repr::Plain(KType::String),
+                true,
+            ))
+        }
         "url_decode" => {
             let s = text(0)?;
             // Kusto decodes `+` as a space; the engines' url_decode may not.
@@ -521,6 +573,25 @@ fn like_escape(s: &str) -> String {
     out
 }
 
+/// An ES|QL LIKE pattern (`*`, `?`, `\\` escapes) as a SQL LIKE pattern
+/// with `!` as the escape.
+fn esql_like_to_sql(p: &str) -> String {
+    let mut out = String::new();
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => out.push('%'),
+            '?' => out.push('_'),
+            '\\' => match chars.next() {
+                Some(n) => out.push_str(&like_escape(&n.to_string())),
+                None => out.push_str("\\"),
+            },
+            c => out.push_str(&like_escape(&c.to_string())),
+        }
+    }
+    out
+}
+
 /// A term byte as Kusto's `has` sees it: ASCII letters and digits, and any
 /// non-ASCII character.
 const TERM: &str = "0-9A-Za-z\\x{80}-\\x{10FFFF}";
@@ -544,6 +615,30 @@ fn has_term(t: Target, hay: &str, needle: &str, ci: bool, op: &str) -> String {
     }
     let h = if ci { format!("lower({hay})") } else { hay.to_string() };
     t.regex_test(&h, &t.string(&p))
+}
+
+/// `(?P<name>…)` → `(…)`: RE2, Java and Joni spell named groups differently.
+fn strip_group_names(p: &str) -> String {
+    let mut out = String::new();
+    let mut rest = p;
+    while let Some(i) = rest.find("(?P<") {
+        // An escaped `\(` is not a group.
+        let escaped = rest[..i].chars().rev().take_while(|c| *c == '\\').count() % 2 == 1;
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 4..];
+        match after.find('>') {
+            Some(j) if !escaped => {
+                out.push('(');
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push_str("(?P<");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn regex_escape(s: &str) -> String {
@@ -596,15 +691,25 @@ fn in_list(scope: &Scope, name: &str, args: &[BoundExpr], ci: bool) -> Result<Sq
             })
             .collect::<Result<_>>()?
     } else if x_sql.repr.scalar().is_some_and(|k| k.is_numeric()) && !ci {
-        values
-            .iter()
-            .map(|v| match v {
-                ScalarValue::Long(_) | ScalarValue::Int(_) | ScalarValue::Real(_) => {
-                    crate::expr::literal(t, v).map(|s| s.text)
-                }
-                _ => Err(unsupported(scope, name, "numbers are looked up among numbers only")),
-            })
-            .collect::<Result<_>>()?
+        // A number against text items (`sPort in ("80", "443")`): the items
+        // that are numbers; the others can never match.
+        let mut items = Vec::new();
+        for v in &values {
+            let n = match v {
+                ScalarValue::Long(_) | ScalarValue::Int(_) | ScalarValue::Real(_) => v.clone(),
+                ScalarValue::String(s) => match (s.trim().parse::<i64>(), s.trim().parse::<f64>()) {
+                    (Ok(i), _) => ScalarValue::Long(i),
+                    (_, Ok(r)) if r.is_finite() => ScalarValue::Real(r),
+                    _ => continue,
+                },
+                _ => return Err(unsupported(scope, name, "numbers are looked up among numbers only")),
+            };
+            items.push(crate::expr::literal(t, &n)?.text);
+        }
+        if items.is_empty() {
+            return Ok(Sql::new("FALSE", Repr::Plain(KType::Bool), false));
+        }
+        items
     } else {
         return Err(unsupported(scope, name, &format!("looking up {:?} values is not translated", x_sql.repr)));
     };
@@ -639,7 +744,14 @@ mod tests {
     }
 
     #[test]
+    fn group_names_are_dropped() {
+        assert_eq!(strip_group_names(r"^(?P<_p0>.*?);(?P<x>\d+)$"), r"^(.*?);(\d+)$");
+        assert_eq!(strip_group_names(r"\\(?P<a>b)"), r"\\(b)");
+    }
+
+    #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(like_escape("50%_off!"), "50!%!_off!!");
+        assert_eq!(esql_like_to_sql(r"*.php?x\*"), "%.php_x*");
     }
 }

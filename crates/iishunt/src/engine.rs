@@ -88,6 +88,8 @@ pub struct Engine {
     pub(crate) source: DataSource,
     /// The dataset folder, when the data is one (not raw logs).
     pub(crate) root: Option<PathBuf>,
+    /// Each lookup table's name and CSV file.
+    pub(crate) lookup_files: Vec<(String, PathBuf)>,
 }
 
 impl Engine {
@@ -128,6 +130,7 @@ impl Engine {
             )));
         }
         let columns = columns_of(table.batch.schema().fields());
+        self.lookup_files.push((table.name.clone(), table.path.clone()));
         self.catalog.tables.push(TableDef {
             name: table.name.clone(),
             schema: Schema::new(columns),
@@ -163,6 +166,7 @@ impl Engine {
             catalog,
             source,
             root,
+            lookup_files: Vec::new(),
         })
     }
 

@@ -79,6 +79,16 @@ impl Engine {
         };
         let mut tables = Vec::new();
         for t in &self.catalog.tables {
+            if let Some((_, path)) = self.lookup_files.iter().find(|(n, _)| *n == t.name) {
+                let csv = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                tables.push(TableSource {
+                    name: t.name.clone(),
+                    stored: t.schema.columns.iter().map(|c| (c.name.clone(), c.ty)).collect(),
+                    has_files: true,
+                    csv: Some(csv.display().to_string()),
+                });
+                continue;
+            }
             let Some(TableData::Parquet(files)) = self.source.tables.get(&t.name) else {
                 continue;
             };
@@ -96,6 +106,7 @@ impl Engine {
                 name: t.name.clone(),
                 stored,
                 has_files: !files.is_empty(),
+                csv: None,
             });
         }
         Ok(Dataset { root, tables })

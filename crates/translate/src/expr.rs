@@ -45,6 +45,15 @@ impl Repr {
     }
 }
 
+impl std::fmt::Display for Repr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Repr::Plain(t) => write!(f, "{t}"),
+            Repr::Array(t) => write!(f, "dynamic array of {t}"),
+        }
+    }
+}
+
 /// One SQL expression and what it holds.
 #[derive(Debug, Clone)]
 pub struct Sql {
@@ -105,7 +114,7 @@ impl Scope<'_> {
         if !s.repr.is_text() {
             return Err(TranslateError::internal(
                 "translate::text",
-                format!("`{e}` is not text but {:?}", s.repr),
+                format!("`{e}` is not text but {}", s.repr),
             ));
         }
         Ok(not_null_text(s))

@@ -258,7 +258,7 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 // Kusto truncates a real towards zero; SQL's CAST rounds.
                 Some(KType::Real | KType::Decimal) => format!("CAST(trunc({}) AS {sql_ty})", a.text),
                 Some(KType::Bool) => format!("CASE WHEN {0} THEN 1 WHEN NOT {0} THEN 0 END", a.text),
-                _ => return Err(unsupported(scope, name, &format!("converting {:?} is not translated", a.repr))),
+                _ => return Err(unsupported(scope, name, &format!("converting {} is not translated", a.repr))),
             };
             Ok(Sql::new(out, Repr::Plain(target_ty), true))
         }
@@ -366,7 +366,7 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
             let p = strip_group_names(const_text(scope, name, args, 1)?);
             let groups: Vec<i64> = args[3..].iter().filter_map(|a| a.as_literal().and_then(ScalarValue::as_i64)).collect();
             let [g] = groups.as_slice() else {
-                return Err(unsupported(scope, "the DISSECT append separator", "joining several groups is not translated"));
+                return Err(TranslateError::unsupported("the DISSECT append separator", t, "joining several groups is not translated"));
             };
             let s = arg(0)?;
             if !s.repr.is_text() {
@@ -391,7 +391,17 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
             Ok(Sql::new(format!("coalesce({}, '')", t.url_decode(&plus)), Repr::Plain(KType::String), false))
         }
         // ---- numbers and time -------------------------------------------
-        "bin" => bin(scope, name, arg(0)?, args, ty),
+        "bin" => bin(scope, name, arg(0)?, args, ty, None),
+        "bin_at" => {
+            let fixed = match args.get(2).and_then(|a| a.as_literal()) {
+                Some(v) => v.as_i64().filter(|_| !matches!(v, ScalarValue::Real(_))),
+                None => None,
+            };
+            let Some(fixed) = fixed else {
+                return Err(unsupported(scope, name, "the fixed point must be a constant datetime or whole number"));
+            };
+            bin(scope, name, arg(0)?, args, ty, Some(fixed))
+        }
         "round" => {
             let a = arg(0)?;
             let digits = match args.get(1) {
@@ -465,7 +475,7 @@ fn comparable(scope: &Scope, name: &str, a: Sql, b: Sql) -> Result<(Sql, Sql)> {
         _ => Err(unsupported(
             scope,
             name,
-            &format!("comparing {:?} with {:?} is not translated", a.repr, b.repr),
+            &format!("comparing {} with {} is not translated", a.repr, b.repr),
         )),
     }
 }
@@ -500,8 +510,9 @@ fn arithmetic(scope: &Scope, name: &str, a: Sql, b: Sql, ty: KType) -> Result<Sq
     Ok(Sql::new(text, Repr::Plain(ty), nullable))
 }
 
-/// `bin(x, size)`: rounds down to a multiple of `size` (datetimes: since 1970).
-fn bin(scope: &Scope, name: &str, x: Sql, args: &[BoundExpr], ty: KType) -> Result<Sql> {
+/// `bin(x, size)`: rounds down to a multiple of `size` (datetimes: since
+/// 1970); `bin_at` to `fixed` plus a multiple.
+fn bin(scope: &Scope, name: &str, x: Sql, args: &[BoundExpr], ty: KType, fixed: Option<i64>) -> Result<Sql> {
     let t = scope.target;
     let Some(size) = args.get(1).and_then(|a| a.as_literal()).and_then(ScalarValue::as_i64) else {
         return Err(unsupported(scope, name, "the bin size must be a constant"));
@@ -509,11 +520,14 @@ fn bin(scope: &Scope, name: &str, x: Sql, args: &[BoundExpr], ty: KType) -> Resu
     if size <= 0 || matches!(args[1].as_literal(), Some(ScalarValue::Real(_))) {
         return Err(unsupported(scope, name, "only positive whole bin sizes are translated"));
     }
-    let floor = |v: &str| format!("({v} - ((({v}) % {size}) + {size}) % {size})");
+    let floor = |v: &str| match fixed {
+        None | Some(0) => format!("({v} - ((({v}) % {size}) + {size}) % {size})"),
+        Some(f) => format!("({v} - (((({v}) - {f}) % {size}) + {size}) % {size})"),
+    };
     let text = match x.repr.scalar() {
         Some(KType::DateTime) => t.from_micros(&floor(&t.to_micros(&x.text))),
         Some(KType::TimeSpan | KType::Int | KType::Long) => floor(&x.text),
-        Some(KType::Real) => format!("(floor({} / {size}) * {size})", x.text),
+        Some(KType::Real) if fixed.is_none() => format!("(floor({} / {size}) * {size})", x.text),
         _ => return Err(unsupported(scope, name, "only numbers, datetimes and timespans are binned")),
     };
     Ok(Sql::new(text, Repr::Plain(ty), x.nullable))
@@ -538,7 +552,7 @@ fn to_string(scope: &Scope, name: &str, a: Sql) -> Result<Sql> {
         _ => Err(unsupported(
             scope,
             name,
-            &format!("{:?} values are printed differently by each engine", a.repr),
+            &format!("{} values are printed differently by each engine", a.repr),
         )),
     }
 }
@@ -711,7 +725,7 @@ fn in_list(scope: &Scope, name: &str, args: &[BoundExpr], ci: bool) -> Result<Sq
         }
         items
     } else {
-        return Err(unsupported(scope, name, &format!("looking up {:?} values is not translated", x_sql.repr)));
+        return Err(unsupported(scope, name, &format!("looking up {} values is not translated", x_sql.repr)));
     };
     let lhs = if x_sql.repr.is_text() {
         let s = not_null_text(x_sql).text;

@@ -6,7 +6,8 @@
 
 use iishunt_plan::expr::{BoundExpr, SortExpr};
 use iishunt_plan::logical::{
-    Aggregate, Join, JoinKind, JoinSide, LogicalPlan, MvExpand, Project, Scan, Union, Values,
+    Aggregate, Join, JoinKind, JoinSide, LogicalPlan, MakeSeries, MvExpand, Project, Scan, Union,
+    Values,
 };
 use iishunt_plan::schema::Schema;
 use iishunt_plan::types::{KType, ScalarValue};
@@ -149,12 +150,7 @@ impl<'a> Translator<'a> {
             LogicalPlan::Union(u) => self.union(u),
             LogicalPlan::Join(j) => self.join(j),
             LogicalPlan::MvExpand(m) => self.mv_expand(m),
-            LogicalPlan::MakeSeries(_) => Err(TranslateError::unsupported(
-                "the operator `make-series`",
-                self.target,
-                "its filled-in bins are not translated yet",
-            )
-            .with_help("`summarize … by bin(TimeGenerated, 1h)` gives the same counts without the empty bins")),
+            LogicalPlan::MakeSeries(m) => self.make_series(m),
         }
     }
 
@@ -164,9 +160,16 @@ impl<'a> Translator<'a> {
             return Err(TranslateError::unsupported(
                 &format!("the table `{}`", s.table),
                 t,
-                "it is not a table of the dataset (lookup tables stay on this machine)",
+                "it is not a table of the dataset",
             ));
         };
+        if table.csv.is_some() && t == Target::Trino {
+            return Err(TranslateError::unsupported(
+                &format!("the lookup table `{}`", s.table),
+                t,
+                "Trino reads CSV only through a Hive table of text columns; load it as a table and join to that",
+            ));
+        }
         if !self.tables_read.contains(&s.table) {
             self.tables_read.push(s.table.clone());
         }
@@ -597,6 +600,98 @@ impl<'a> Translator<'a> {
                 rel.sql
             ),
             columns: rel.columns,
+        })
+    }
+
+    /// `make-series`: the (group, bin) cells, every group crossed with every
+    /// bin of the axis, left-joined to the cells (a default where a group has
+    /// no cell), then one ordered array per aggregate and the axis.
+    fn make_series(&mut self, m: &MakeSeries) -> Result<Rel> {
+        let t = self.target;
+        let input = self.rel(&m.input)?;
+        let q = |n: &str| t.ident(n);
+        let k = m.keys;
+        let (Some(bin_col), true) = (input.columns.get(k).cloned(), m.defaults.len() + k + 1 == input.columns.len()) else {
+            return Err(TranslateError::internal("translate::make_series", "cells do not match the axis"));
+        };
+        let step = m.axis.step;
+        let x = self.alias();
+        // The cells, with the bin as an integer (microseconds for datetimes).
+        let bin_int = match bin_col.repr {
+            Repr::Plain(KType::DateTime) => t.to_micros(&format!("{x}.{}", q(&bin_col.name))),
+            _ => format!("{x}.{}", q(&bin_col.name)),
+        };
+        let mut cell_items: Vec<String> = input.columns[..k].iter().map(|c| format!("{x}.{}", q(&c.name))).collect();
+        cell_items.push(format!("{bin_int} AS __b"));
+        cell_items.extend(input.columns[k + 1..].iter().map(|c| format!("{x}.{}", q(&c.name))));
+        let cells = format!("SELECT {} FROM ({}) AS {x}", cell_items.join(", "), input.sql);
+        let bound = |v: Option<i64>| v.map_or("CAST(NULL AS BIGINT)".to_string(), |v| format!("CAST({v} AS BIGINT)"));
+        let bounds = format!(
+            "SELECT coalesce({}, min(__b)) AS lo, coalesce({}, max(__b) + {step}) AS hi FROM __cells",
+            bound(m.axis.start),
+            bound(m.axis.end)
+        );
+        let bins = match t {
+            Target::DuckDb => format!("SELECT unnest(range(lo, hi, {step})) AS __b FROM __bounds"),
+            Target::Spark => format!(
+                "SELECT explode(CASE WHEN hi > lo THEN sequence(lo, hi - 1, CAST({step} AS BIGINT)) ELSE CAST(array() AS ARRAY<BIGINT>) END) AS __b FROM __bounds"
+            ),
+            Target::Trino => format!(
+                "SELECT s.__b FROM __bounds CROSS JOIN UNNEST(CASE WHEN hi > lo THEN sequence(lo, hi - 1, {step}) ELSE CAST(ARRAY[] AS ARRAY(BIGINT)) END) AS s(__b)"
+            ),
+        };
+        let key_names: Vec<String> = input.columns[..k].iter().map(|c| q(&c.name)).collect();
+        let groups = if k == 0 {
+            "SELECT 1 AS __one FROM __cells LIMIT 1".to_string()
+        } else {
+            format!("SELECT DISTINCT {} FROM __cells", key_names.join(", "))
+        };
+        let mut on: Vec<String> = key_names.iter().map(|n| t.null_safe_eq(&format!("g.{n}"), &format!("c.{n}"))).collect();
+        on.push("c.__b = b.__b".into());
+        let ordered = |v: &str| match t {
+            Target::DuckDb => format!("list({v} ORDER BY b.__b)"),
+            Target::Trino => format!("array_agg({v} ORDER BY b.__b)"),
+            Target::Spark => format!("transform(array_sort(collect_list(struct(b.__b AS k, {v} AS v))), s -> s.v)"),
+        };
+        let mut items: Vec<String> = Vec::new();
+        let mut columns = Vec::new();
+        for (i, c) in input.columns[..k].iter().enumerate() {
+            let out = m.schema.columns.get(i).map_or(c.name.clone(), |o| o.name.clone());
+            items.push(format!("g.{} AS {}", q(&c.name), q(&out)));
+            columns.push(Col { name: out, repr: c.repr, nullable: c.nullable });
+        }
+        for (a, default) in m.defaults.iter().enumerate() {
+            let c = &input.columns[k + 1 + a];
+            let Some(elem) = c.repr.scalar() else {
+                return Err(TranslateError::unsupported("`make-series` of a dynamic aggregate", t, "not translated"));
+            };
+            let d = literal(t, default)?;
+            let value = format!("CASE WHEN c.__b IS NULL THEN {} ELSE c.{} END", d.text, q(&c.name));
+            let out = m.schema.columns.get(k + a).map_or(c.name.clone(), |o| o.name.clone());
+            items.push(format!("{} AS {}", ordered(&value), q(&out)));
+            columns.push(Col { name: out, repr: Repr::Array(elem), nullable: false });
+        }
+        let axis_value = match m.axis.ty {
+            KType::DateTime => t.from_micros("b.__b"),
+            _ => "b.__b".to_string(),
+        };
+        let axis_name = m.schema.columns.last().map_or("axis".to_string(), |c| c.name.clone());
+        items.push(format!("{} AS {}", ordered(&axis_value), q(&axis_name)));
+        columns.push(Col { name: axis_name, repr: Repr::Array(m.axis.ty), nullable: false });
+        let group_by = if k == 0 {
+            String::new()
+        } else {
+            format!(" GROUP BY {}", key_names.iter().map(|n| format!("g.{n}")).collect::<Vec<_>>().join(", "))
+        };
+        let a = self.alias();
+        Ok(Rel {
+            sql: format!(
+                "SELECT {a}.* FROM (WITH __cells AS ({cells}), __bounds AS ({bounds}), __bins AS ({bins}), __groups AS ({groups}) \
+SELECT {} FROM __groups AS g CROSS JOIN __bins AS b LEFT JOIN __cells AS c ON {}{group_by}) AS {a}",
+                items.join(", "),
+                on.join(" AND ")
+            ),
+            columns,
         })
     }
 

@@ -15,6 +15,9 @@ pub struct TableSource {
     pub stored: Vec<(String, KType)>,
     /// False when the dataset has no file for the table: it reads as empty.
     pub has_files: bool,
+    /// A lookup table's CSV file (header line first); `None` for the
+    /// dataset's Parquet tables.
+    pub csv: Option<String>,
 }
 
 /// The dataset the SQL reads and its tables.
@@ -43,6 +46,28 @@ impl Dataset {
 
     /// The SQL that reads `table` in a `FROM` clause.
     pub fn reference(&self, target: Target, table: &str) -> String {
+        if let (Target::DuckDb, Some(t)) = (target, self.table(table)) {
+            if let Some(csv) = &t.csv {
+                // Types from iishunt's reading of the file; the header line
+                // (which may carry `name:type`) is skipped.
+                let cols: Vec<String> = t
+                    .stored
+                    .iter()
+                    .map(|(n, ty)| {
+                        format!(
+                            "{}: {}",
+                            target.string(n),
+                            target.string(target.type_name(*ty).unwrap_or("VARCHAR"))
+                        )
+                    })
+                    .collect();
+                return format!(
+                    "read_csv({}, header = false, skip = 1, columns = {{{}}})",
+                    target.string(csv),
+                    cols.join(", ")
+                );
+            }
+        }
         match target {
             Target::DuckDb => format!(
                 "read_parquet({}, hive_partitioning = true, union_by_name = true)",
@@ -59,12 +84,27 @@ impl Dataset {
         match target {
             Target::Spark => tables
                 .iter()
-                .map(|t| {
-                    format!(
+                .map(|t| match self.table(t).and_then(|s| s.csv.as_ref().map(|c| (s, c))) {
+                    Some((source, csv)) => {
+                        let cols: Vec<String> = source
+                            .stored
+                            .iter()
+                            .map(|(n, ty)| {
+                                format!("{} {}", target.ident(n), target.type_name(*ty).unwrap_or("STRING"))
+                            })
+                            .collect();
+                        format!(
+                            "CREATE OR REPLACE TEMPORARY VIEW {} ({}) USING csv OPTIONS (path {}, header 'true')",
+                            target.ident(t),
+                            cols.join(", "),
+                            target.string(csv)
+                        )
+                    }
+                    None => format!(
                         "CREATE OR REPLACE TEMPORARY VIEW {} USING parquet OPTIONS (path {}, mergeSchema 'true')",
                         target.ident(t),
                         target.string(&self.folder(t))
-                    )
+                    ),
                 })
                 .collect(),
             Target::DuckDb | Target::Trino => Vec::new(),
@@ -80,7 +120,7 @@ impl Dataset {
             "CREATE SCHEMA IF NOT EXISTS {TRINO_SCHEMA}\n  WITH (location = {});\n\n",
             Target::Trino.string(self.root.trim_end_matches('/'))
         ));
-        for t in self.tables.iter().filter(|t| t.has_files) {
+        for t in self.tables.iter().filter(|t| t.has_files && t.csv.is_none()) {
             let table = t.name.to_ascii_lowercase();
             let mut cols: Vec<String> = t
                 .stored
@@ -121,11 +161,13 @@ mod tests {
                         ("sPort".into(), KType::Int),
                     ],
                     has_files: true,
+                    csv: None,
                 },
                 TableSource {
                     name: "HttpErrorLog".into(),
                     stored: vec![],
                     has_files: false,
+                    csv: None,
                 },
             ],
         }

@@ -6,3 +6,4 @@ mod golden;
 mod ingest;
 mod repl;
 mod run;
+mod translate;

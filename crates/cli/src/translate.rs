@@ -51,7 +51,12 @@ pub fn run(args: TranslateArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("give --to duckdb|spark|trino");
     };
     let (text, file) = args.input.text()?;
-    match engine.translate(&text, &args.input.options(), target, args.sql_root.as_deref()) {
+    match engine.translate(
+        &text,
+        &args.input.options(),
+        target,
+        args.sql_root.as_deref(),
+    ) {
         Ok(sql) => {
             print!("{}", sql.to_sql());
             Ok(ExitCode::SUCCESS)

@@ -130,7 +130,8 @@ impl Engine {
             )));
         }
         let columns = columns_of(table.batch.schema().fields());
-        self.lookup_files.push((table.name.clone(), table.path.clone()));
+        self.lookup_files
+            .push((table.name.clone(), table.path.clone()));
         self.catalog.tables.push(TableDef {
             name: table.name.clone(),
             schema: Schema::new(columns),

@@ -14,6 +14,6 @@ pub use engine::{
     detect_dialect, Engine, NowSetting, QueryOptions, QueryResult, RenderSpec, TableInfo,
 };
 pub use error::Error;
-pub use iishunt_translate::{Target, Translation};
 pub use iishunt_plan::types::KType;
 pub use iishunt_syntax::Dialect;
+pub use iishunt_translate::{Target, Translation};

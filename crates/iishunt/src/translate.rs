@@ -83,7 +83,12 @@ impl Engine {
                 let csv = std::path::absolute(path).unwrap_or_else(|_| path.clone());
                 tables.push(TableSource {
                     name: t.name.clone(),
-                    stored: t.schema.columns.iter().map(|c| (c.name.clone(), c.ty)).collect(),
+                    stored: t
+                        .schema
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty))
+                        .collect(),
                     has_files: true,
                     csv: Some(csv.display().to_string()),
                 });

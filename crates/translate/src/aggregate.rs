@@ -28,7 +28,10 @@ pub fn aggregate(scope: &Scope, call: &AggregateCall) -> Result<Sql> {
     let name = call.func.name;
     let arg = |i: usize| -> Result<Sql> {
         let e = call.args.get(i).ok_or_else(|| {
-            TranslateError::internal("translate::aggregate", format!("{name}: argument {i} missing"))
+            TranslateError::internal(
+                "translate::aggregate",
+                format!("{name}: argument {i} missing"),
+            )
         })?;
         scope.expr(e)
     };
@@ -44,18 +47,27 @@ pub fn aggregate(scope: &Scope, call: &AggregateCall) -> Result<Sql> {
             format!("{agg} FILTER (WHERE {})", conds.join(" AND "))
         }
     };
-    let plain = |text: String, ty: KType, nullable: bool| Ok(Sql::new(text, Repr::Plain(ty), nullable));
+    let plain =
+        |text: String, ty: KType, nullable: bool| Ok(Sql::new(text, Repr::Plain(ty), nullable));
     match name {
         "count" | "countif" => {
             let inner = match call.args.first() {
                 Some(_) if name == "count" => arg(0)?.text,
                 _ => "*".to_string(),
             };
-            plain(with_filter(format!("count({inner})"), None), KType::Long, false)
+            plain(
+                with_filter(format!("count({inner})"), None),
+                KType::Long,
+                false,
+            )
         }
         "dcount" | "dcountif" => {
             let x = arg(0)?;
-            plain(with_filter(format!("count(DISTINCT {})", x.text), None), KType::Long, false)
+            plain(
+                with_filter(format!("count(DISTINCT {})", x.text), None),
+                KType::Long,
+                false,
+            )
         }
         "sum" | "sumif" | "min" | "max" | "minif" | "maxif" | "avg" | "avgif" => {
             let x = arg(0)?;
@@ -64,25 +76,47 @@ pub fn aggregate(scope: &Scope, call: &AggregateCall) -> Result<Sql> {
                 return Err(unsupported(scope, name, "only numbers are averaged in SQL"));
             }
             if x.repr.scalar().is_none() {
-                return Err(unsupported(scope, name, "dynamic values are not aggregated in SQL"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "dynamic values are not aggregated in SQL",
+                ));
             }
-            let inner = if f == "avg" { format!("CAST({} AS DOUBLE)", x.text) } else { x.text.clone() };
+            let inner = if f == "avg" {
+                format!("CAST({} AS DOUBLE)", x.text)
+            } else {
+                x.text.clone()
+            };
             let agg = with_filter(format!("{f}({inner})"), None);
             // Integer sums are BIGINT (DuckDB widens them to HUGEINT).
-            let text = if f == "sum" && call.ty == KType::Long { format!("CAST({agg} AS BIGINT)") } else { agg };
+            let text = if f == "sum" && call.ty == KType::Long {
+                format!("CAST({agg} AS BIGINT)")
+            } else {
+                agg
+            };
             plain(text, call.ty, true)
         }
         "make_set" | "make_set_if" | "make_list" | "make_list_if" => {
             let x = arg(0)?;
             let Some(elem) = x.repr.scalar() else {
-                return Err(unsupported(scope, name, "collecting dynamic values is not translated"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "collecting dynamic values is not translated",
+                ));
             };
             let set = name.starts_with("make_set");
             let cap = match call.args.get(1) {
                 None => None,
                 Some(e) => match e.as_literal().and_then(ScalarValue::as_i64) {
                     Some(n) if n > 0 => Some(n),
-                    _ => return Err(unsupported(scope, name, "the cap must be a positive constant")),
+                    _ => {
+                        return Err(unsupported(
+                            scope,
+                            name,
+                            "the cap must be a positive constant",
+                        ))
+                    }
                 },
             };
             let keep = if set && x.repr.is_text() {
@@ -106,7 +140,12 @@ pub fn aggregate(scope: &Scope, call: &AggregateCall) -> Result<Sql> {
                 None
             };
             let count = with_filter(format!("count(DISTINCT {})", x.text), keep);
-            let text = match call.args.get(1).and_then(|e| e.as_literal()).and_then(ScalarValue::as_i64) {
+            let text = match call
+                .args
+                .get(1)
+                .and_then(|e| e.as_literal())
+                .and_then(ScalarValue::as_i64)
+            {
                 Some(n) => format!("least({count}, {n})"),
                 None => count,
             };
@@ -114,7 +153,11 @@ pub fn aggregate(scope: &Scope, call: &AggregateCall) -> Result<Sql> {
         }
         "take_any" => {
             let x = arg(0)?;
-            Ok(Sql::new(with_filter(t.any_value(&x.text), None), x.repr, true))
+            Ok(Sql::new(
+                with_filter(t.any_value(&x.text), None),
+                x.repr,
+                true,
+            ))
         }
         "__arg_max_of" | "__arg_min_of" => {
             let (x, v) = (arg(0)?, arg(1)?);
@@ -123,7 +166,11 @@ pub fn aggregate(scope: &Scope, call: &AggregateCall) -> Result<Sql> {
             }
             // arg_max(x, x) is max(x).
             let text = if x.text == v.text {
-                format!("{}({})", if name == "__arg_max_of" { "max" } else { "min" }, x.text)
+                format!(
+                    "{}({})",
+                    if name == "__arg_max_of" { "max" } else { "min" },
+                    x.text
+                )
             } else {
                 t.arg_extreme(name == "__arg_max_of", &v.text, &x.text)
             };
@@ -140,22 +187,42 @@ pub fn aggregate(scope: &Scope, call: &AggregateCall) -> Result<Sql> {
                 },
             };
             if !(0.0..=100.0).contains(&p) {
-                return Err(unsupported(scope, name, "the percentile must be a constant from 0 to 100"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "the percentile must be a constant from 0 to 100",
+                ));
             }
             let q = format!("{:e}", p / 100.0).replace('e', "E");
             let text = match t {
                 Target::DuckDb => format!("quantile_disc({}, {q})", x.text),
                 Target::Spark => format!("percentile_disc({q}) WITHIN GROUP (ORDER BY {})", x.text),
                 Target::Trino => {
-                    return Err(unsupported(scope, name, "Trino only estimates percentiles (approx_percentile); iishunt's are exact"))
+                    return Err(unsupported(
+                        scope,
+                        name,
+                        "Trino only estimates percentiles (approx_percentile); iishunt's are exact",
+                    ))
                 }
             };
-            Ok(Sql::new(with_filter(text, None), Repr::Plain(call.ty), true))
+            Ok(Sql::new(
+                with_filter(text, None),
+                Repr::Plain(call.ty),
+                true,
+            ))
         }
         "stdev" | "variance" => {
             let x = arg(0)?;
-            let f = if name == "stdev" { "stddev_samp" } else { "var_samp" };
-            plain(with_filter(format!("{f}(CAST({} AS DOUBLE))", x.text), None), KType::Real, true)
+            let f = if name == "stdev" {
+                "stddev_samp"
+            } else {
+                "var_samp"
+            };
+            plain(
+                with_filter(format!("{f}(CAST({} AS DOUBLE))", x.text), None),
+                KType::Real,
+                true,
+            )
         }
         other => Err(unsupported(scope, other, "it has no translation yet")),
     }

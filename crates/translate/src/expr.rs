@@ -89,16 +89,14 @@ pub struct Scope<'a> {
 impl Scope<'_> {
     pub fn expr(&self, e: &BoundExpr) -> Result<Sql> {
         match e {
-            BoundExpr::Column { index, name, .. } => self
-                .columns
-                .get(*index)
-                .cloned()
-                .ok_or_else(|| {
+            BoundExpr::Column { index, name, .. } => {
+                self.columns.get(*index).cloned().ok_or_else(|| {
                     TranslateError::internal(
                         "translate::expr",
                         format!("column {index} (`{name}`) is not in the input"),
                     )
-                }),
+                })
+            }
             BoundExpr::Literal(v) => literal(self.target, v),
             BoundExpr::Call { func, args, ty } => functions::call(self, func.name, args, *ty),
         }
@@ -265,7 +263,9 @@ mod tests {
             "ARRAY['a', 'b']"
         );
         assert_eq!(
-            literal(Target::Spark, &ScalarValue::Dynamic(arr)).unwrap().text,
+            literal(Target::Spark, &ScalarValue::Dynamic(arr))
+                .unwrap()
+                .text,
             "array('a', 'b')"
         );
         let err = literal(t, &ScalarValue::Dynamic(serde_json::json!({"k": 1}))).unwrap_err();

@@ -43,15 +43,15 @@ fn const_long(args: &[BoundExpr], i: usize) -> Option<i64> {
 pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<Sql> {
     let t = scope.target;
     let arg = |i: usize| -> Result<Sql> {
-        let e = args
-            .get(i)
-            .ok_or_else(|| TranslateError::internal("translate::call", format!("{name}: argument {i} missing")))?;
+        let e = args.get(i).ok_or_else(|| {
+            TranslateError::internal("translate::call", format!("{name}: argument {i} missing"))
+        })?;
         scope.expr(e)
     };
     let text = |i: usize| -> Result<Sql> {
-        let e = args
-            .get(i)
-            .ok_or_else(|| TranslateError::internal("translate::call", format!("{name}: argument {i} missing")))?;
+        let e = args.get(i).ok_or_else(|| {
+            TranslateError::internal("translate::call", format!("{name}: argument {i} missing"))
+        })?;
         scope.text(e)
     };
     let bool_out = |s: String| Ok(Sql::new(s, Repr::Plain(KType::Bool), true));
@@ -83,7 +83,9 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
         }
         "__not" | "not" => bool_out(format!("(NOT {})", arg(0)?.text)),
         // ---- arithmetic -------------------------------------------------
-        "__add" | "__sub" | "__mul" | "__div" | "__mod" => arithmetic(scope, name, arg(0)?, arg(1)?, ty),
+        "__add" | "__sub" | "__mul" | "__div" | "__mod" => {
+            arithmetic(scope, name, arg(0)?, arg(1)?, ty)
+        }
         "__neg" => {
             let a = arg(0)?;
             Ok(Sql::new(format!("(-{})", a.text), a.repr, a.nullable))
@@ -127,7 +129,11 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 return Err(unsupported(scope, name, "only text is matched"));
             }
             if name == "__like" {
-                bool_out(format!("({} LIKE {} ESCAPE '!')", x.text, t.string(&esql_like_to_sql(p))))
+                bool_out(format!(
+                    "({} LIKE {} ESCAPE '!')",
+                    x.text,
+                    t.string(&esql_like_to_sql(p))
+                ))
             } else {
                 bool_out(t.regex_test(&x.text, &t.string(&format!("^(?:{p})$"))))
             }
@@ -139,12 +145,20 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
             for i in 0..args.len() {
                 let a = arg(i)?;
                 if !a.repr.is_text() {
-                    return Err(unsupported(scope, name, "only text arguments are translated"));
+                    return Err(unsupported(
+                        scope,
+                        name,
+                        "only text arguments are translated",
+                    ));
                 }
                 nullable |= a.nullable;
                 parts.push(a.text);
             }
-            Ok(Sql::new(format!("({})", parts.join(" || ")), Repr::Plain(KType::String), nullable))
+            Ok(Sql::new(
+                format!("({})", parts.join(" || ")),
+                Repr::Plain(KType::String),
+                nullable,
+            ))
         }
         "__in" | "__in_ci" => in_list(scope, name, args, name == "__in_ci"),
         "__has_any" | "__has_all" => {
@@ -162,7 +176,13 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                     ScalarValue::String(s) => s,
                     other => match other.as_i64() {
                         Some(i) if !matches!(other, ScalarValue::Real(_)) => i.to_string(),
-                        _ => return Err(unsupported(scope, name, "its terms must be strings or integers")),
+                        _ => {
+                            return Err(unsupported(
+                                scope,
+                                name,
+                                "its terms must be strings or integers",
+                            ))
+                        }
                     },
                 };
                 terms.push(has_term(t, &hay.text, &n, true, "__has"));
@@ -173,7 +193,11 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
         "__index" => {
             let a = arg(0)?;
             let Repr::Array(elem) = a.repr else {
-                return Err(unsupported(scope, name, "indexing works on arrays made by split(), make_set() or make_list() only"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "indexing works on arrays made by split(), make_set() or make_list() only",
+                ));
             };
             let i = match const_long(args, 1) {
                 Some(i) if i >= 0 => (i + 1).to_string(),
@@ -183,7 +207,11 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                     format!("CASE WHEN {0} >= 0 THEN {0} + 1 ELSE {0} END", i.text)
                 }
             };
-            Ok(Sql::new(t.array_element(&a.text, &i), Repr::Plain(elem), true))
+            Ok(Sql::new(
+                t.array_element(&a.text, &i),
+                Repr::Plain(elem),
+                true,
+            ))
         }
         // ---- conditional ------------------------------------------------
         "iff" => {
@@ -204,7 +232,13 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 let (c, v) = (arg(i)?, arg(i + 1)?);
                 out.push_str(&format!(" WHEN {} THEN {}", c.text, v.text));
                 nullable |= v.nullable;
-                repr = Some(repr.map_or(v.repr, |r: Repr| if r == Repr::Plain(KType::Dynamic) { v.repr } else { r }));
+                repr = Some(repr.map_or(v.repr, |r: Repr| {
+                    if r == Repr::Plain(KType::Dynamic) {
+                        v.repr
+                    } else {
+                        r
+                    }
+                }));
                 i += 2;
             }
             let e = arg(args.len() - 1)?;
@@ -234,12 +268,26 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 let items: Vec<String> = parts
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| if i + 1 < n { format!("nullif({}, '')", p.text) } else { p.text.clone() })
+                    .map(|(i, p)| {
+                        if i + 1 < n {
+                            format!("nullif({}, '')", p.text)
+                        } else {
+                            p.text.clone()
+                        }
+                    })
                     .collect();
-                return Ok(Sql::new(format!("coalesce({})", items.join(", ")), parts[0].repr, true));
+                return Ok(Sql::new(
+                    format!("coalesce({})", items.join(", ")),
+                    parts[0].repr,
+                    true,
+                ));
             }
             let items: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
-            Ok(Sql::new(format!("coalesce({})", items.join(", ")), parts[0].repr, parts.iter().all(|p| p.nullable)))
+            Ok(Sql::new(
+                format!("coalesce({})", items.join(", ")),
+                parts[0].repr,
+                parts.iter().all(|p| p.nullable),
+            ))
         }
         // ---- conversion -------------------------------------------------
         "tostring" => to_string(scope, name, arg(0)?),
@@ -256,15 +304,29 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 Some(KType::Int | KType::Long) => format!("CAST({} AS {sql_ty})", a.text),
                 Some(KType::Real | KType::Decimal) if target_ty == KType::Real => a.text.clone(),
                 // Kusto truncates a real towards zero; SQL's CAST rounds.
-                Some(KType::Real | KType::Decimal) => format!("CAST(trunc({}) AS {sql_ty})", a.text),
-                Some(KType::Bool) => format!("CASE WHEN {0} THEN 1 WHEN NOT {0} THEN 0 END", a.text),
-                _ => return Err(unsupported(scope, name, &format!("converting {} is not translated", a.repr))),
+                Some(KType::Real | KType::Decimal) => {
+                    format!("CAST(trunc({}) AS {sql_ty})", a.text)
+                }
+                Some(KType::Bool) => {
+                    format!("CASE WHEN {0} THEN 1 WHEN NOT {0} THEN 0 END", a.text)
+                }
+                _ => {
+                    return Err(unsupported(
+                        scope,
+                        name,
+                        &format!("converting {} is not translated", a.repr),
+                    ))
+                }
             };
             Ok(Sql::new(out, Repr::Plain(target_ty), true))
         }
         "tohex" => {
             if args.len() > 1 {
-                return Err(unsupported(scope, name, "the width argument is not translated"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "the width argument is not translated",
+                ));
             }
             let a = arg(0)?;
             let x = match a.repr.scalar() {
@@ -285,11 +347,19 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
             if parts.is_empty() {
                 return Ok(Sql::new("''", Repr::Plain(KType::String), false));
             }
-            Ok(Sql::new(format!("({})", parts.join(" || ")), Repr::Plain(KType::String), false))
+            Ok(Sql::new(
+                format!("({})", parts.join(" || ")),
+                Repr::Plain(KType::String),
+                false,
+            ))
         }
         "tolower" | "toupper" => {
             let f = if name == "tolower" { "lower" } else { "upper" };
-            Ok(Sql::new(format!("{f}({})", text(0)?.text), Repr::Plain(KType::String), false))
+            Ok(Sql::new(
+                format!("{f}({})", text(0)?.text),
+                Repr::Plain(KType::String),
+                false,
+            ))
         }
         "strlen" => Ok(Sql::new(
             format!("CAST({} AS BIGINT)", t.char_length(&text(0)?.text)),
@@ -311,14 +381,21 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 None => None,
             };
             Ok(Sql::new(
-                format!("coalesce({}, '')", t.substring(&s.text, &start, len.as_deref())),
+                format!(
+                    "coalesce({}, '')",
+                    t.substring(&s.text, &start, len.as_deref())
+                ),
                 Repr::Plain(KType::String),
                 false,
             ))
         }
         "indexof" => {
             if args.len() > 2 {
-                return Err(unsupported(scope, name, "only the two-argument form is translated"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "only the two-argument form is translated",
+                ));
             }
             let (s, n) = (text(0)?, text(1)?);
             Ok(Sql::new(
@@ -329,44 +406,83 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
         }
         "split" => {
             if args.len() > 2 {
-                return Err(unsupported(scope, name, "the index argument is not translated"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "the index argument is not translated",
+                ));
             }
             let s = text(0)?;
             let d = const_text(scope, name, args, 1)?;
             if d.is_empty() {
-                return Err(unsupported(scope, name, "an empty delimiter splits differently in each engine"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "an empty delimiter splits differently in each engine",
+                ));
             }
-            Ok(Sql::new(t.split(&s.text, &t.string(d), d), Repr::Array(KType::String), false))
+            Ok(Sql::new(
+                t.split(&s.text, &t.string(d), d),
+                Repr::Array(KType::String),
+                false,
+            ))
         }
         "replace_string" => {
             let (s, a, b) = (text(0)?, text(1)?, text(2)?);
-            Ok(Sql::new(format!("replace({}, {}, {})", s.text, a.text, b.text), Repr::Plain(KType::String), false))
+            Ok(Sql::new(
+                format!("replace({}, {}, {})", s.text, a.text, b.text),
+                Repr::Plain(KType::String),
+                false,
+            ))
         }
         "replace_regex" => {
             let p = const_text(scope, name, args, 1)?;
             let with = const_text(scope, name, args, 2)?;
             if with.contains(['$', '\\']) {
-                return Err(unsupported(scope, name, "group references in the replacement are spelled differently in each engine"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "group references in the replacement are spelled differently in each engine",
+                ));
             }
             let s = text(0)?;
-            Ok(Sql::new(t.regex_replace(&s.text, &t.string(p), &t.string(with)), Repr::Plain(KType::String), false))
+            Ok(Sql::new(
+                t.regex_replace(&s.text, &t.string(p), &t.string(with)),
+                Repr::Plain(KType::String),
+                false,
+            ))
         }
         "extract" => {
             let p = const_text(scope, name, args, 0)?;
             let Some(group) = const_long(args, 1) else {
-                return Err(unsupported(scope, name, "the group number must be a constant"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "the group number must be a constant",
+                ));
             };
             let s = text(2)?;
-            Ok(Sql::new(t.regex_extract(&s.text, &t.string(p), group), Repr::Plain(KType::String), false))
+            Ok(Sql::new(
+                t.regex_extract(&s.text, &t.string(p), group),
+                Repr::Plain(KType::String),
+                false,
+            ))
         }
         "__regex_capture" => {
             // parse / DISSECT / GROK: the group's text, null when the text is
             // null or does not match. Groups are read by number, so names
             // (whose syntax differs between regex engines) are dropped.
             let p = strip_group_names(const_text(scope, name, args, 1)?);
-            let groups: Vec<i64> = args[3..].iter().filter_map(|a| a.as_literal().and_then(ScalarValue::as_i64)).collect();
+            let groups: Vec<i64> = args[3..]
+                .iter()
+                .filter_map(|a| a.as_literal().and_then(ScalarValue::as_i64))
+                .collect();
             let [g] = groups.as_slice() else {
-                return Err(TranslateError::unsupported("the DISSECT append separator", t, "joining several groups is not translated"));
+                return Err(TranslateError::unsupported(
+                    "the DISSECT append separator",
+                    t,
+                    "joining several groups is not translated",
+                ));
             };
             let s = arg(0)?;
             if !s.repr.is_text() {
@@ -388,7 +504,11 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
             let s = text(0)?;
             // Kusto decodes `+` as a space; the engines' url_decode may not.
             let plus = format!("replace({}, '+', ' ')", s.text);
-            Ok(Sql::new(format!("coalesce({}, '')", t.url_decode(&plus)), Repr::Plain(KType::String), false))
+            Ok(Sql::new(
+                format!("coalesce({}, '')", t.url_decode(&plus)),
+                Repr::Plain(KType::String),
+                false,
+            ))
         }
         // ---- numbers and time -------------------------------------------
         "bin" => bin(scope, name, arg(0)?, args, ty, None),
@@ -398,7 +518,11 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 None => None,
             };
             let Some(fixed) = fixed else {
-                return Err(unsupported(scope, name, "the fixed point must be a constant datetime or whole number"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "the fixed point must be a constant datetime or whole number",
+                ));
             };
             bin(scope, name, arg(0)?, args, ty, Some(fixed))
         }
@@ -406,9 +530,15 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
             let a = arg(0)?;
             let digits = match args.get(1) {
                 None => 0,
-                Some(_) => const_long(args, 1).ok_or_else(|| unsupported(scope, name, "the number of decimals must be a constant"))?,
+                Some(_) => const_long(args, 1).ok_or_else(|| {
+                    unsupported(scope, name, "the number of decimals must be a constant")
+                })?,
             };
-            Ok(Sql::new(format!("round({}, {digits})", a.text), a.repr, a.nullable))
+            Ok(Sql::new(
+                format!("round({}, {digits})", a.text),
+                a.repr,
+                a.nullable,
+            ))
         }
         "abs" => {
             let a = arg(0)?;
@@ -417,14 +547,30 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
         "array_length" => {
             let a = arg(0)?;
             if !matches!(a.repr, Repr::Array(_)) {
-                return Err(unsupported(scope, name, "it works on arrays made by split(), make_set() or make_list() only"));
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "it works on arrays made by split(), make_set() or make_list() only",
+                ));
             }
-            Ok(Sql::new(format!("CAST({} AS BIGINT)", t.array_length(&a.text)), Repr::Plain(KType::Long), true))
+            Ok(Sql::new(
+                format!("CAST({} AS BIGINT)", t.array_length(&a.text)),
+                Repr::Plain(KType::Long),
+                true,
+            ))
+        }
+        "ago" | "now" if scope.now.is_some() && const_time(scope.now, name, args).is_some() => {
+            let v = const_time(scope.now, name, args).unwrap_or_default();
+            crate::expr::literal(t, &ScalarValue::DateTime(v))
         }
         "ago" => {
             let d = arg(0)?;
             let now = scope.now()?;
-            Ok(Sql::new(t.from_micros(&format!("{} - {}", t.to_micros(&now), d.text)), Repr::Plain(KType::DateTime), false))
+            Ok(Sql::new(
+                t.from_micros(&format!("{} - {}", t.to_micros(&now), d.text)),
+                Repr::Plain(KType::DateTime),
+                false,
+            ))
         }
         "now" => {
             let now = scope.now()?;
@@ -432,7 +578,11 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 None => Ok(Sql::new(now, Repr::Plain(KType::DateTime), false)),
                 Some(_) => {
                     let d = arg(0)?;
-                    Ok(Sql::new(t.from_micros(&format!("{} + {}", t.to_micros(&now), d.text)), Repr::Plain(KType::DateTime), false))
+                    Ok(Sql::new(
+                        t.from_micros(&format!("{} + {}", t.to_micros(&now), d.text)),
+                        Repr::Plain(KType::DateTime),
+                        false,
+                    ))
                 }
             }
         }
@@ -458,16 +608,42 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 _ => "MONTH",
             };
             let a = arg(0)?;
-            Ok(Sql::new(format!("CAST(extract({part} FROM {}) AS {})", a.text, t.type_name(KType::Int).unwrap_or("INTEGER")), Repr::Plain(KType::Int), a.nullable))
+            Ok(Sql::new(
+                format!(
+                    "CAST(extract({part} FROM {}) AS {})",
+                    a.text,
+                    t.type_name(KType::Int).unwrap_or("INTEGER")
+                ),
+                Repr::Plain(KType::Int),
+                a.nullable,
+            ))
         }
         other => Err(unsupported(scope, other, "it has no translation yet")),
+    }
+}
+
+/// `ago(<timespan>)` / `now([<timespan>])` with a fixed `now`: the instant.
+pub fn const_time(now: Option<i64>, name: &str, args: &[BoundExpr]) -> Option<i64> {
+    let now = now?;
+    let span = match args.first() {
+        None => 0,
+        Some(BoundExpr::Literal(ScalarValue::TimeSpan(d))) => *d,
+        Some(_) => return None,
+    };
+    match name {
+        "ago" if !args.is_empty() => now.checked_sub(span),
+        "now" => now.checked_add(span),
+        _ => None,
     }
 }
 
 /// Both sides of a comparison in a form SQL compares as Kusto does.
 fn comparable(scope: &Scope, name: &str, a: Sql, b: Sql) -> Result<(Sql, Sql)> {
     match (a.repr.scalar(), b.repr.scalar()) {
-        (Some(x), Some(y)) if (x == KType::String || x == KType::Guid) && (y == KType::String || y == KType::Guid) => {
+        (Some(x), Some(y))
+            if (x == KType::String || x == KType::Guid)
+                && (y == KType::String || y == KType::Guid) =>
+        {
             Ok((not_null_text(a), not_null_text(b)))
         }
         (Some(x), Some(y)) if x.is_numeric() && y.is_numeric() => Ok((a, b)),
@@ -493,32 +669,67 @@ fn arithmetic(scope: &Scope, name: &str, a: Sql, b: Sql, ty: KType) -> Result<Sq
     let nullable = a.nullable || b.nullable;
     let (x, y) = match (a.repr.scalar(), b.repr.scalar()) {
         (Some(x), Some(y)) => (x, y),
-        _ => return Err(unsupported(scope, name, "arithmetic on dynamic values is not translated")),
+        _ => {
+            return Err(unsupported(
+                scope,
+                name,
+                "arithmetic on dynamic values is not translated",
+            ))
+        }
     };
     let text = match (x, y, op) {
         (x, y, "/") if x.is_integer() && y.is_integer() => t.int_div(&a.text, &b.text),
         (x, y, _) if x.is_numeric() && y.is_numeric() => format!("({} {op} {})", a.text, b.text),
-        (DateTime, TimeSpan, "+" | "-") => t.from_micros(&format!("{} {op} {}", t.to_micros(&a.text), b.text)),
-        (TimeSpan, DateTime, "+") => t.from_micros(&format!("{} + {}", t.to_micros(&b.text), a.text)),
-        (DateTime, DateTime, "-") => format!("({} - {})", t.to_micros(&a.text), t.to_micros(&b.text)),
+        (DateTime, TimeSpan, "+" | "-") => {
+            t.from_micros(&format!("{} {op} {}", t.to_micros(&a.text), b.text))
+        }
+        (TimeSpan, DateTime, "+") => {
+            t.from_micros(&format!("{} + {}", t.to_micros(&b.text), a.text))
+        }
+        (DateTime, DateTime, "-") => {
+            format!("({} - {})", t.to_micros(&a.text), t.to_micros(&b.text))
+        }
         (TimeSpan, TimeSpan, "+" | "-" | "%") => format!("({} {op} {})", a.text, b.text),
         (TimeSpan, TimeSpan, "/") => format!("(CAST({} AS DOUBLE) / {})", a.text, b.text),
-        (TimeSpan, n, "*") | (n, TimeSpan, "*") if n.is_integer() => format!("({} * {})", a.text, b.text),
+        (TimeSpan, n, "*") | (n, TimeSpan, "*") if n.is_integer() => {
+            format!("({} * {})", a.text, b.text)
+        }
         (TimeSpan, n, "/") if n.is_integer() => t.int_div(&a.text, &b.text),
-        _ => return Err(unsupported(scope, name, &format!("{x} {op} {y} is not translated"))),
+        _ => {
+            return Err(unsupported(
+                scope,
+                name,
+                &format!("{x} {op} {y} is not translated"),
+            ))
+        }
     };
     Ok(Sql::new(text, Repr::Plain(ty), nullable))
 }
 
 /// `bin(x, size)`: rounds down to a multiple of `size` (datetimes: since
 /// 1970); `bin_at` to `fixed` plus a multiple.
-fn bin(scope: &Scope, name: &str, x: Sql, args: &[BoundExpr], ty: KType, fixed: Option<i64>) -> Result<Sql> {
+fn bin(
+    scope: &Scope,
+    name: &str,
+    x: Sql,
+    args: &[BoundExpr],
+    ty: KType,
+    fixed: Option<i64>,
+) -> Result<Sql> {
     let t = scope.target;
-    let Some(size) = args.get(1).and_then(|a| a.as_literal()).and_then(ScalarValue::as_i64) else {
+    let Some(size) = args
+        .get(1)
+        .and_then(|a| a.as_literal())
+        .and_then(ScalarValue::as_i64)
+    else {
         return Err(unsupported(scope, name, "the bin size must be a constant"));
     };
     if size <= 0 || matches!(args[1].as_literal(), Some(ScalarValue::Real(_))) {
-        return Err(unsupported(scope, name, "only positive whole bin sizes are translated"));
+        return Err(unsupported(
+            scope,
+            name,
+            "only positive whole bin sizes are translated",
+        ));
     }
     let floor = |v: &str| match fixed {
         None | Some(0) => format!("({v} - ((({v}) % {size}) + {size}) % {size})"),
@@ -528,7 +739,13 @@ fn bin(scope: &Scope, name: &str, x: Sql, args: &[BoundExpr], ty: KType, fixed: 
         Some(KType::DateTime) => t.from_micros(&floor(&t.to_micros(&x.text))),
         Some(KType::TimeSpan | KType::Int | KType::Long) => floor(&x.text),
         Some(KType::Real) if fixed.is_none() => format!("(floor({} / {size}) * {size})", x.text),
-        _ => return Err(unsupported(scope, name, "only numbers, datetimes and timespans are binned")),
+        _ => {
+            return Err(unsupported(
+                scope,
+                name,
+                "only numbers, datetimes and timespans are binned",
+            ))
+        }
     };
     Ok(Sql::new(text, Repr::Plain(ty), x.nullable))
 }
@@ -540,10 +757,16 @@ fn to_string(scope: &Scope, name: &str, a: Sql) -> Result<Sql> {
     let t = scope.target;
     let ty = t.type_name(KType::String).unwrap_or("VARCHAR");
     match a.repr.scalar() {
-        Some(KType::String | KType::Guid) => Ok(not_null_text(Sql::new(a.text, Repr::Plain(KType::String), a.nullable))),
-        Some(KType::Int | KType::Long) if !a.nullable => {
-            Ok(Sql::new(format!("CAST({} AS {ty})", a.text), Repr::Plain(KType::String), false))
-        }
+        Some(KType::String | KType::Guid) => Ok(not_null_text(Sql::new(
+            a.text,
+            Repr::Plain(KType::String),
+            a.nullable,
+        ))),
+        Some(KType::Int | KType::Long) if !a.nullable => Ok(Sql::new(
+            format!("CAST({} AS {ty})", a.text),
+            Repr::Plain(KType::String),
+            false,
+        )),
         Some(KType::Int | KType::Long | KType::Bool) => Ok(Sql::new(
             format!("coalesce(CAST({} AS {ty}), '')", a.text),
             Repr::Plain(KType::String),
@@ -598,7 +821,7 @@ fn esql_like_to_sql(p: &str) -> String {
             '?' => out.push('_'),
             '\\' => match chars.next() {
                 Some(n) => out.push_str(&like_escape(&n.to_string())),
-                None => out.push_str("\\"),
+                None => out.push('\\'),
             },
             c => out.push_str(&like_escape(&c.to_string())),
         }
@@ -612,7 +835,11 @@ const TERM: &str = "0-9A-Za-z\\x{80}-\\x{10FFFF}";
 
 /// `has` / `hasprefix` / `hassuffix` as a regular expression over (lower-cased) text.
 fn has_term(t: Target, hay: &str, needle: &str, ci: bool, op: &str) -> String {
-    let n = if ci { needle.to_lowercase() } else { needle.to_string() };
+    let n = if ci {
+        needle.to_lowercase()
+    } else {
+        needle.to_string()
+    };
     if n.is_empty() {
         return "FALSE".into();
     }
@@ -627,7 +854,11 @@ fn has_term(t: Target, hay: &str, needle: &str, ci: bool, op: &str) -> String {
     if !prefix && is_term(n.chars().last()) {
         p.push_str(&format!("($|[^{TERM}])"));
     }
-    let h = if ci { format!("lower({hay})") } else { hay.to_string() };
+    let h = if ci {
+        format!("lower({hay})")
+    } else {
+        hay.to_string()
+    };
     t.regex_test(&h, &t.string(&p))
 }
 
@@ -669,8 +900,10 @@ fn regex_escape(s: &str) -> String {
 /// The constants of an `in` / `has_any` list item: a scalar or a constant array.
 fn constant_items(scope: &Scope, name: &str, e: &BoundExpr) -> Result<Vec<ScalarValue>> {
     match e {
-        BoundExpr::Literal(ScalarValue::Dynamic(serde_json::Value::Array(items))) => literal_items(items)
-            .ok_or_else(|| unsupported(scope, name, "its list must hold strings or numbers")),
+        BoundExpr::Literal(ScalarValue::Dynamic(serde_json::Value::Array(items))) => {
+            literal_items(items)
+                .ok_or_else(|| unsupported(scope, name, "its list must hold strings or numbers"))
+        }
         BoundExpr::Literal(v) if !v.is_null() => Ok(vec![v.clone()]),
         _ => Err(unsupported(scope, name, "its list must be constants")),
     }
@@ -699,7 +932,13 @@ fn in_list(scope: &Scope, name: &str, args: &[BoundExpr], ci: bool) -> Result<Sq
                     ScalarValue::String(s) => s.clone(),
                     ScalarValue::Long(i) => i.to_string(),
                     ScalarValue::Int(i) => i.to_string(),
-                    _ => return Err(unsupported(scope, name, "text is looked up among strings and integers only")),
+                    _ => {
+                        return Err(unsupported(
+                            scope,
+                            name,
+                            "text is looked up among strings and integers only",
+                        ))
+                    }
                 };
                 Ok(t.string(&if ci { s.to_lowercase() } else { s }))
             })
@@ -711,12 +950,20 @@ fn in_list(scope: &Scope, name: &str, args: &[BoundExpr], ci: bool) -> Result<Sq
         for v in &values {
             let n = match v {
                 ScalarValue::Long(_) | ScalarValue::Int(_) | ScalarValue::Real(_) => v.clone(),
-                ScalarValue::String(s) => match (s.trim().parse::<i64>(), s.trim().parse::<f64>()) {
-                    (Ok(i), _) => ScalarValue::Long(i),
-                    (_, Ok(r)) if r.is_finite() => ScalarValue::Real(r),
-                    _ => continue,
-                },
-                _ => return Err(unsupported(scope, name, "numbers are looked up among numbers only")),
+                ScalarValue::String(s) => {
+                    match (s.trim().parse::<i64>(), s.trim().parse::<f64>()) {
+                        (Ok(i), _) => ScalarValue::Long(i),
+                        (_, Ok(r)) if r.is_finite() => ScalarValue::Real(r),
+                        _ => continue,
+                    }
+                }
+                _ => {
+                    return Err(unsupported(
+                        scope,
+                        name,
+                        "numbers are looked up among numbers only",
+                    ))
+                }
             };
             items.push(crate::expr::literal(t, &n)?.text);
         }
@@ -725,7 +972,11 @@ fn in_list(scope: &Scope, name: &str, args: &[BoundExpr], ci: bool) -> Result<Sq
         }
         items
     } else {
-        return Err(unsupported(scope, name, &format!("looking up {} values is not translated", x_sql.repr)));
+        return Err(unsupported(
+            scope,
+            name,
+            &format!("looking up {} values is not translated", x_sql.repr),
+        ));
     };
     let lhs = if x_sql.repr.is_text() {
         let s = not_null_text(x_sql).text;
@@ -737,7 +988,11 @@ fn in_list(scope: &Scope, name: &str, args: &[BoundExpr], ci: bool) -> Result<Sq
     } else {
         x_sql.text
     };
-    Ok(Sql::new(format!("({lhs} IN ({}))", items.join(", ")), Repr::Plain(KType::Bool), true))
+    Ok(Sql::new(
+        format!("({lhs} IN ({}))", items.join(", ")),
+        Repr::Plain(KType::Bool),
+        true,
+    ))
 }
 
 #[cfg(test)]
@@ -759,7 +1014,10 @@ mod tests {
 
     #[test]
     fn group_names_are_dropped() {
-        assert_eq!(strip_group_names(r"^(?P<_p0>.*?);(?P<x>\d+)$"), r"^(.*?);(\d+)$");
+        assert_eq!(
+            strip_group_names(r"^(?P<_p0>.*?);(?P<x>\d+)$"),
+            r"^(.*?);(\d+)$"
+        );
         assert_eq!(strip_group_names(r"\\(?P<a>b)"), r"\\(b)");
     }
 

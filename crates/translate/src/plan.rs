@@ -232,7 +232,12 @@ impl<'a> Translator<'a> {
 
     /// `date` partition bounds implied by `TimeGenerated` bounds in the filter,
     /// so engines skip whole days: `TimeGenerated > X` gives `date >= CAST(X AS DATE)`.
-    fn partition_bounds(&self, filter: &BoundExpr, schema: &Schema, scope: &Scope) -> Result<Vec<String>> {
+    fn partition_bounds(
+        &self,
+        filter: &BoundExpr,
+        schema: &Schema,
+        scope: &Scope,
+    ) -> Result<Vec<String>> {
         let Some(time) = schema.index_of("TimeGenerated") else {
             return Ok(Vec::new());
         };
@@ -241,7 +246,9 @@ impl<'a> Translator<'a> {
         let date = self.ident(PARTITION_COLUMN);
         let mut out = Vec::new();
         for c in conjuncts {
-            let BoundExpr::Call { func, args, .. } = c else { continue };
+            let BoundExpr::Call { func, args, .. } = c else {
+                continue;
+            };
             let [l, r] = args.as_slice() else { continue };
             let (op, bound) = match (l.as_column(), r.as_column()) {
                 (Some(i), None) if i == time && constant(r) => (func.name, r),
@@ -253,12 +260,16 @@ impl<'a> Translator<'a> {
                 "__lt" | "__le" => "<=",
                 _ => continue,
             };
-            let value = match bound.as_literal() {
-                Some(ScalarValue::DateTime(v)) => match self.target.date_literal(*v) {
-                    Some(d) => d,
-                    None => continue,
-                },
-                _ => format!("CAST({} AS DATE)", scope.expr(bound)?.text),
+            let instant = match bound {
+                BoundExpr::Literal(ScalarValue::DateTime(v)) => Some(*v),
+                BoundExpr::Call { func, args, .. } => {
+                    crate::functions::const_time(self.now, func.name, args)
+                }
+                _ => None,
+            };
+            let value = match instant.and_then(|v| self.target.date_literal(v)) {
+                Some(d) => d,
+                None => format!("CAST({} AS DATE)", scope.expr(bound)?.text),
             };
             out.push(format!("{date} {cmp} {value}"));
         }
@@ -307,7 +318,11 @@ impl<'a> Translator<'a> {
                     )
                 })
                 .collect();
-            let select = if nulls.is_empty() { "1 AS __one".to_string() } else { nulls.join(", ") };
+            let select = if nulls.is_empty() {
+                "1 AS __one".to_string()
+            } else {
+                nulls.join(", ")
+            };
             let filter = if rows.is_empty() { " WHERE FALSE" } else { "" };
             return Ok(Rel {
                 sql: format!("SELECT {select}{filter}"),
@@ -477,20 +492,32 @@ impl<'a> Translator<'a> {
                             items.push(format!("{col} AS {}", self.ident(&c.name)));
                         } else {
                             let ty = ty.ok_or_else(|| {
-                                TranslateError::unsupported("`union` of dynamic columns", t, "their element types are unknown")
+                                TranslateError::unsupported(
+                                    "`union` of dynamic columns",
+                                    t,
+                                    "their element types are unknown",
+                                )
                             })?;
                             items.push(format!("CAST({col} AS {ty}) AS {}", self.ident(&c.name)));
                         }
                     }
                     None => {
                         let ty = ty.ok_or_else(|| {
-                            TranslateError::unsupported("`union` of dynamic columns", t, "their element types are unknown")
+                            TranslateError::unsupported(
+                                "`union` of dynamic columns",
+                                t,
+                                "their element types are unknown",
+                            )
                         })?;
                         items.push(format!("CAST(NULL AS {ty}) AS {}", self.ident(&c.name)));
                     }
                 }
             }
-            parts.push(format!("SELECT {} FROM ({}) AS {a}", select_list(items), rel.sql));
+            parts.push(format!(
+                "SELECT {} FROM ({}) AS {a}",
+                select_list(items),
+                rel.sql
+            ));
         }
         if parts.is_empty() {
             return Err(TranslateError::internal("translate::union", "no inputs"));
@@ -540,13 +567,26 @@ impl<'a> Translator<'a> {
                 _ => format!("{a} = {b}"),
             });
         }
-        let on = if on.is_empty() { "TRUE".to_string() } else { on.join(" AND ") };
+        let on = if on.is_empty() {
+            "TRUE".to_string()
+        } else {
+            on.join(" AND ")
+        };
         let side = |s: JoinSide| if s == JoinSide::Left { &l } else { &r };
         let mut items = Vec::new();
         let mut columns = Vec::new();
         for ((s, i), c) in j.output.iter().zip(&j.schema.columns) {
-            let src = if *s == JoinSide::Left { &left.columns[*i] } else { &right.columns[*i] };
-            items.push(format!("{}.{} AS {}", side(*s), self.ident(&src.name), self.ident(&c.name)));
+            let src = if *s == JoinSide::Left {
+                &left.columns[*i]
+            } else {
+                &right.columns[*i]
+            };
+            items.push(format!(
+                "{}.{} AS {}",
+                side(*s),
+                self.ident(&src.name),
+                self.ident(&c.name)
+            ));
             let outer = match s {
                 JoinSide::Left => j.kind.keeps_unmatched_right(),
                 JoinSide::Right => j.kind.keeps_unmatched_left(),
@@ -560,7 +600,11 @@ impl<'a> Translator<'a> {
         let select = select_list(items);
         let sql = match j.kind {
             JoinKind::LeftSemi | JoinKind::LeftAnti | JoinKind::RightSemi | JoinKind::RightAnti => {
-                let not = if matches!(j.kind, JoinKind::LeftAnti | JoinKind::RightAnti) { "NOT " } else { "" };
+                let not = if matches!(j.kind, JoinKind::LeftAnti | JoinKind::RightAnti) {
+                    "NOT "
+                } else {
+                    ""
+                };
                 let (outer, inner) = if matches!(j.kind, JoinKind::LeftSemi | JoinKind::LeftAnti) {
                     ((&left.sql, &l), (&right.sql, &r))
                 } else {
@@ -578,7 +622,10 @@ impl<'a> Translator<'a> {
                     JoinKind::RightOuter => "RIGHT OUTER JOIN",
                     _ => "FULL OUTER JOIN",
                 };
-                format!("SELECT {select} FROM ({}) AS {l} {k} ({}) AS {r} ON {on}", left.sql, right.sql)
+                format!(
+                    "SELECT {select} FROM ({}) AS {l} {k} ({}) AS {r} ON {on}",
+                    left.sql, right.sql
+                )
             }
         };
         Ok(Rel { sql, columns })
@@ -592,7 +639,11 @@ impl<'a> Translator<'a> {
             .iter()
             .map(|k| format!("{a}.{}", self.ident(&rel.columns[*k].name)))
             .collect();
-        let partition = if parts.is_empty() { "1".to_string() } else { parts.join(", ") };
+        let partition = if parts.is_empty() {
+            "1".to_string()
+        } else {
+            parts.join(", ")
+        };
         Ok(Rel {
             sql: format!(
                 "SELECT {} FROM (SELECT {a}.*, row_number() OVER (PARTITION BY {partition} ORDER BY {partition}) AS __rn FROM ({}) AS {a}) AS {b} WHERE {b}.__rn = 1",
@@ -611,8 +662,14 @@ impl<'a> Translator<'a> {
         let input = self.rel(&m.input)?;
         let q = |n: &str| t.ident(n);
         let k = m.keys;
-        let (Some(bin_col), true) = (input.columns.get(k).cloned(), m.defaults.len() + k + 1 == input.columns.len()) else {
-            return Err(TranslateError::internal("translate::make_series", "cells do not match the axis"));
+        let (Some(bin_col), true) = (
+            input.columns.get(k).cloned(),
+            m.defaults.len() + k + 1 == input.columns.len(),
+        ) else {
+            return Err(TranslateError::internal(
+                "translate::make_series",
+                "cells do not match the axis",
+            ));
         };
         let step = m.axis.step;
         let x = self.alias();
@@ -621,11 +678,26 @@ impl<'a> Translator<'a> {
             Repr::Plain(KType::DateTime) => t.to_micros(&format!("{x}.{}", q(&bin_col.name))),
             _ => format!("{x}.{}", q(&bin_col.name)),
         };
-        let mut cell_items: Vec<String> = input.columns[..k].iter().map(|c| format!("{x}.{}", q(&c.name))).collect();
+        let mut cell_items: Vec<String> = input.columns[..k]
+            .iter()
+            .map(|c| format!("{x}.{}", q(&c.name)))
+            .collect();
         cell_items.push(format!("{bin_int} AS __b"));
-        cell_items.extend(input.columns[k + 1..].iter().map(|c| format!("{x}.{}", q(&c.name))));
-        let cells = format!("SELECT {} FROM ({}) AS {x}", cell_items.join(", "), input.sql);
-        let bound = |v: Option<i64>| v.map_or("CAST(NULL AS BIGINT)".to_string(), |v| format!("CAST({v} AS BIGINT)"));
+        cell_items.extend(
+            input.columns[k + 1..]
+                .iter()
+                .map(|c| format!("{x}.{}", q(&c.name))),
+        );
+        let cells = format!(
+            "SELECT {} FROM ({}) AS {x}",
+            cell_items.join(", "),
+            input.sql
+        );
+        let bound = |v: Option<i64>| {
+            v.map_or("CAST(NULL AS BIGINT)".to_string(), |v| {
+                format!("CAST({v} AS BIGINT)")
+            })
+        };
         let bounds = format!(
             "SELECT coalesce({}, min(__b)) AS lo, coalesce({}, max(__b) + {step}) AS hi FROM __cells",
             bound(m.axis.start),
@@ -646,42 +718,86 @@ impl<'a> Translator<'a> {
         } else {
             format!("SELECT DISTINCT {} FROM __cells", key_names.join(", "))
         };
-        let mut on: Vec<String> = key_names.iter().map(|n| t.null_safe_eq(&format!("g.{n}"), &format!("c.{n}"))).collect();
+        let mut on: Vec<String> = key_names
+            .iter()
+            .map(|n| t.null_safe_eq(&format!("g.{n}"), &format!("c.{n}")))
+            .collect();
         on.push("c.__b = b.__b".into());
         let ordered = |v: &str| match t {
             Target::DuckDb => format!("list({v} ORDER BY b.__b)"),
             Target::Trino => format!("array_agg({v} ORDER BY b.__b)"),
-            Target::Spark => format!("transform(array_sort(collect_list(struct(b.__b AS k, {v} AS v))), s -> s.v)"),
+            Target::Spark => format!(
+                "transform(array_sort(collect_list(struct(b.__b AS k, {v} AS v))), s -> s.v)"
+            ),
         };
         let mut items: Vec<String> = Vec::new();
         let mut columns = Vec::new();
         for (i, c) in input.columns[..k].iter().enumerate() {
-            let out = m.schema.columns.get(i).map_or(c.name.clone(), |o| o.name.clone());
+            let out = m
+                .schema
+                .columns
+                .get(i)
+                .map_or(c.name.clone(), |o| o.name.clone());
             items.push(format!("g.{} AS {}", q(&c.name), q(&out)));
-            columns.push(Col { name: out, repr: c.repr, nullable: c.nullable });
+            columns.push(Col {
+                name: out,
+                repr: c.repr,
+                nullable: c.nullable,
+            });
         }
         for (a, default) in m.defaults.iter().enumerate() {
             let c = &input.columns[k + 1 + a];
             let Some(elem) = c.repr.scalar() else {
-                return Err(TranslateError::unsupported("`make-series` of a dynamic aggregate", t, "not translated"));
+                return Err(TranslateError::unsupported(
+                    "`make-series` of a dynamic aggregate",
+                    t,
+                    "not translated",
+                ));
             };
             let d = literal(t, default)?;
-            let value = format!("CASE WHEN c.__b IS NULL THEN {} ELSE c.{} END", d.text, q(&c.name));
-            let out = m.schema.columns.get(k + a).map_or(c.name.clone(), |o| o.name.clone());
+            let value = format!(
+                "CASE WHEN c.__b IS NULL THEN {} ELSE c.{} END",
+                d.text,
+                q(&c.name)
+            );
+            let out = m
+                .schema
+                .columns
+                .get(k + a)
+                .map_or(c.name.clone(), |o| o.name.clone());
             items.push(format!("{} AS {}", ordered(&value), q(&out)));
-            columns.push(Col { name: out, repr: Repr::Array(elem), nullable: false });
+            columns.push(Col {
+                name: out,
+                repr: Repr::Array(elem),
+                nullable: false,
+            });
         }
         let axis_value = match m.axis.ty {
             KType::DateTime => t.from_micros("b.__b"),
             _ => "b.__b".to_string(),
         };
-        let axis_name = m.schema.columns.last().map_or("axis".to_string(), |c| c.name.clone());
+        let axis_name = m
+            .schema
+            .columns
+            .last()
+            .map_or("axis".to_string(), |c| c.name.clone());
         items.push(format!("{} AS {}", ordered(&axis_value), q(&axis_name)));
-        columns.push(Col { name: axis_name, repr: Repr::Array(m.axis.ty), nullable: false });
+        columns.push(Col {
+            name: axis_name,
+            repr: Repr::Array(m.axis.ty),
+            nullable: false,
+        });
         let group_by = if k == 0 {
             String::new()
         } else {
-            format!(" GROUP BY {}", key_names.iter().map(|n| format!("g.{n}")).collect::<Vec<_>>().join(", "))
+            format!(
+                " GROUP BY {}",
+                key_names
+                    .iter()
+                    .map(|n| format!("g.{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         let a = self.alias();
         Ok(Rel {
@@ -699,13 +815,24 @@ SELECT {} FROM __groups AS g CROSS JOIN __bins AS b LEFT JOIN __cells AS c ON {}
         let t = self.target;
         let input = self.rel(&m.input)?;
         let [col] = m.columns.as_slice() else {
-            return Err(TranslateError::unsupported("`mv-expand` of several columns", t, "parallel expansion is not translated"));
+            return Err(TranslateError::unsupported(
+                "`mv-expand` of several columns",
+                t,
+                "parallel expansion is not translated",
+            ));
         };
         if m.item_index || m.limit.is_some() {
-            return Err(TranslateError::unsupported("`mv-expand` with `with_itemindex` or `limit`", t, "not translated yet"));
+            return Err(TranslateError::unsupported(
+                "`mv-expand` with `with_itemindex` or `limit`",
+                t,
+                "not translated yet",
+            ));
         }
         let Some(src) = input.columns.get(*col).cloned() else {
-            return Err(TranslateError::internal("translate::mv_expand", "column out of range"));
+            return Err(TranslateError::internal(
+                "translate::mv_expand",
+                "column out of range",
+            ));
         };
         let Repr::Array(elem) = src.repr else {
             return Err(TranslateError::unsupported(
@@ -724,7 +851,12 @@ SELECT {} FROM __groups AS g CROSS JOIN __bins AS b LEFT JOIN __cells AS c ON {}
             Target::Trino => format!("ARRAY[CAST(NULL AS {ty})]"),
         };
         let arr = format!("CASE WHEN {c} IS NULL THEN {null_array} ELSE {c} END");
-        let out_name = m.schema.columns.get(*col).map(|c| c.name.clone()).unwrap_or(src.name.clone());
+        let out_name = m
+            .schema
+            .columns
+            .get(*col)
+            .map(|c| c.name.clone())
+            .unwrap_or(src.name.clone());
         let mut columns = input.columns.clone();
         columns[*col] = Col {
             name: out_name.clone(),
@@ -812,10 +944,13 @@ fn collect_conjuncts<'e>(e: &'e BoundExpr, out: &mut Vec<&'e BoundExpr>) {
     }
 }
 
+/// A sort key lifted to the outermost `SELECT`: output column, descending, nulls first.
+type LiftedKey = (String, bool, bool);
+
 /// Sort keys (by output column name) and the plan without the sort, when
 /// the plan is projections over a sort whose keys are plain columns that
 /// every projection passes through unchanged.
-fn liftable_sort(plan: &LogicalPlan) -> Option<(Vec<(String, bool, bool)>, LogicalPlan)> {
+fn liftable_sort(plan: &LogicalPlan) -> Option<(Vec<LiftedKey>, LogicalPlan)> {
     let mut projects: Vec<&Project> = Vec::new();
     let mut node = plan;
     loop {
@@ -827,7 +962,9 @@ fn liftable_sort(plan: &LogicalPlan) -> Option<(Vec<(String, bool, bool)>, Logic
             LogicalPlan::Sort(s) if !projects.is_empty() => {
                 let mut keys = Vec::new();
                 for k in &s.keys {
-                    let BoundExpr::Column { index, .. } = &k.expr else { return None };
+                    let BoundExpr::Column { index, .. } = &k.expr else {
+                        return None;
+                    };
                     let mut name = s.input.schema().columns.get(*index)?.name.clone();
                     for p in projects.iter().rev() {
                         // The projection must pass `name` through as a column of the same name.

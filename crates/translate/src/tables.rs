@@ -120,7 +120,11 @@ impl Dataset {
             "CREATE SCHEMA IF NOT EXISTS {TRINO_SCHEMA}\n  WITH (location = {});\n\n",
             Target::Trino.string(self.root.trim_end_matches('/'))
         ));
-        for t in self.tables.iter().filter(|t| t.has_files && t.csv.is_none()) {
+        for t in self
+            .tables
+            .iter()
+            .filter(|t| t.has_files && t.csv.is_none())
+        {
             let table = t.name.to_ascii_lowercase();
             let mut cols: Vec<String> = t
                 .stored
@@ -181,7 +185,10 @@ mod tests {
             "read_parquet('/data/iis/W3CIISLog/**/*.parquet', hive_partitioning = true, union_by_name = true)"
         );
         assert_eq!(d.reference(Target::Spark, "W3CIISLog"), "`W3CIISLog`");
-        assert_eq!(d.reference(Target::Trino, "W3CIISLog"), "hive.iishunt.w3ciislog");
+        assert_eq!(
+            d.reference(Target::Trino, "W3CIISLog"),
+            "hive.iishunt.w3ciislog"
+        );
         assert_eq!(
             d.preamble(Target::Spark, &["W3CIISLog".into()]),
             vec!["CREATE OR REPLACE TEMPORARY VIEW `W3CIISLog` USING parquet OPTIONS (path '/data/iis/W3CIISLog', mergeSchema 'true')".to_string()]

@@ -134,11 +134,7 @@ fn what_cannot_be_translated_is_named() {
             Target::Spark,
             "the function `rand` cannot be translated to Spark SQL: it has no translation yet",
         ),
-        (
-            "W3CIISLog | where cIP in (W3CIISLog | where scStatus == \"401\" | project cIP)",
-            Target::DuckDb,
-            "subqueries (`in (T)`, `toscalar(T)`) are computed while planning, so DuckDB SQL would carry this machine's answer; they are not translated",
-        ),
+
         (
             "W3CIISLog | extend s = tostring(TimeGenerated)",
             Target::DuckDb,
@@ -151,6 +147,29 @@ fn what_cannot_be_translated_is_named() {
             Err(e) => assert_eq!(e.to_string(), *expected, "{query}"),
         }
     }
+}
+
+/// `in (T)` and `toscalar(T)` stay subqueries: the SQL computes them where it runs.
+#[test]
+fn subqueries_stay_subqueries() {
+    let sql = translate(
+        "W3CIISLog | where cIP in (W3CIISLog | where scStatus == \"401\" | distinct cIP) | count",
+        Target::DuckDb,
+    )
+    .expect("translates");
+    assert_eq!(
+        sql,
+        "SELECT count(*) AS \"Count\" FROM (SELECT \"cIP\" FROM read_parquet('/data/iis/W3CIISLog/**/*.parquet', hive_partitioning = true, union_by_name = true) WHERE (coalesce(\"cIP\", '') IN (SELECT t2.\"cIP\" FROM (SELECT t1.\"cIP\" AS \"cIP\" FROM (SELECT \"cIP\", \"scStatus\" FROM read_parquet('/data/iis/W3CIISLog/**/*.parquet', hive_partitioning = true, union_by_name = true) WHERE (coalesce(\"scStatus\", '') = '401')) AS t1 GROUP BY 1) AS t2))) AS t3;\n"
+    );
+    let sql = translate(
+        "let Typical = toscalar(W3CIISLog | summarize count()); W3CIISLog | summarize n = count() by cIP | where n > 2 * Typical",
+        Target::Trino,
+    )
+    .expect("translates");
+    assert!(
+        sql.contains("(2 * (SELECT t3.\"count_\" FROM (SELECT t2.\"__agg0\" AS \"count_\" FROM (SELECT count(*) AS \"__agg0\" FROM (SELECT 1 AS __one FROM hive.iishunt.w3ciislog) AS t1) AS t2) AS t3 LIMIT 1))"),
+        "{sql}"
+    );
 }
 
 #[test]

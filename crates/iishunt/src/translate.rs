@@ -3,8 +3,12 @@
 //! files by `iishunt-translate`. Binding here differs from running in two
 //! ways: `ago()` / `now()` stay symbolic unless `--now` fixes the instant (a
 //! saved hunt on a cluster must use that cluster's clock), and subqueries
-//! (`in (T)`, `toscalar(T)`) are refused, since running them here would bake
-//! this machine's answer into the SQL.
+//! (`in (T)`, `toscalar(T)`) are not run here, which would bake this
+//! machine's answer into the SQL: they are recorded and stand in the plan as
+//! placeholders that the translator turns into SQL subqueries
+//! (`iishunt_translate::subquery`).
+
+use std::cell::RefCell;
 
 use iishunt_exec::{ExecContext, TableData};
 use iishunt_plan::bind::bind_query_with;
@@ -12,7 +16,8 @@ use iishunt_plan::expr::BoundExpr;
 use iishunt_plan::logical::LogicalPlan;
 use iishunt_plan::optimize::optimize;
 use iishunt_plan::types::ScalarValue;
-use iishunt_translate::{Dataset, TableSource, Target, Translation};
+use iishunt_translate::subquery::{holds_placeholder, placeholder};
+use iishunt_translate::{Dataset, Subquery, TableSource, Target, Translation};
 
 use crate::engine::{detect_dialect, Engine, NowSetting, QueryOptions};
 use crate::error::Error;
@@ -39,22 +44,44 @@ impl Engine {
             ),
         };
         let ctx = ExecContext::new(now.unwrap_or(0));
-        let fold = move |e: &BoundExpr| -> Option<ScalarValue> {
+        let recorded: RefCell<Vec<Subquery>> = RefCell::new(Vec::new());
+        let fold = |e: &BoundExpr| -> Option<ScalarValue> {
             // Without --now, ago()/now() are the engine's clock at run time.
             if now.is_none() && e.is_volatile() {
                 return None;
             }
+            // A subquery's placeholder must reach the translator as it is.
+            let placeholders: Vec<ScalarValue> = recorded
+                .borrow()
+                .iter()
+                .map(|s| s.placeholder.clone())
+                .collect();
+            if holds_placeholder(e, &placeholders) {
+                return None;
+            }
             iishunt_exec::expr::evaluate_constant(e, &ctx).ok()
         };
-        let subquery = |_: LogicalPlan| -> Result<Vec<ScalarValue>, String> {
-            Err(format!(
-                "subqueries (`in (T)`, `toscalar(T)`) are computed while planning, so {} SQL would carry this machine's answer; they are not translated",
-                target.display_name()
-            ))
+        let subquery = |plan: LogicalPlan| -> Result<Vec<ScalarValue>, String> {
+            let ty = plan.schema().columns.first().map(|c| c.ty);
+            let k = recorded.borrow().len();
+            let Some(placeholder) = ty.and_then(|t| placeholder(t, k)) else {
+                return Err(format!(
+                    "a subquery whose first column is {} cannot be translated to {} SQL",
+                    ty.map_or("missing".to_string(), |t| t.to_string()),
+                    target.display_name()
+                ));
+            };
+            recorded.borrow_mut().push(Subquery {
+                placeholder: placeholder.clone(),
+                plan: optimize(plan),
+            });
+            Ok(vec![placeholder])
         };
         let bound = bind_query_with(&query, &self.catalog, &fold, Some(&subquery))?;
         let plan = optimize(bound.plan);
-        iishunt_translate::translate(&plan, target, &dataset, now).map_err(Error::Translate)
+        let subqueries = recorded.into_inner();
+        iishunt_translate::translate_with_subqueries(&plan, target, &dataset, now, &subqueries)
+            .map_err(Error::Translate)
     }
 
     /// The Trino DDL for this dataset's tables (`iishunt translate --ddl trino`).

@@ -84,6 +84,8 @@ pub struct Scope<'a> {
     pub columns: &'a [Sql],
     /// `now()` in microseconds (`--now`), or `None` for the engine's clock.
     pub now: Option<i64>,
+    /// Subqueries standing behind placeholder constants.
+    pub subqueries: &'a [crate::subquery::SubquerySql],
 }
 
 impl Scope<'_> {
@@ -97,9 +99,27 @@ impl Scope<'_> {
                     )
                 })
             }
-            BoundExpr::Literal(v) => literal(self.target, v),
+            BoundExpr::Literal(v) => match self.subquery(v) {
+                // toscalar(T): the first row's value, null when T is empty.
+                Some(sql) => Ok(Sql::new(
+                    format!("({sql} LIMIT 1)"),
+                    Repr::Plain(v.ktype()),
+                    true,
+                )),
+                None => literal(self.target, v),
+            },
             BoundExpr::Call { func, args, ty } => functions::call(self, func.name, args, *ty),
         }
+    }
+
+    /// The SQL of the subquery `v` stands for, marking it used.
+    pub fn subquery(&self, v: &ScalarValue) -> Option<&str> {
+        let s = self
+            .subqueries
+            .iter()
+            .find(|s| crate::subquery::matches_placeholder(v, &s.placeholder))?;
+        s.used.set(true);
+        Some(&s.sql)
     }
 
     /// Text as Kusto reads it: a null string is "".

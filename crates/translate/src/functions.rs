@@ -916,6 +916,29 @@ fn in_list(scope: &Scope, name: &str, args: &[BoundExpr], ci: bool) -> Result<Sq
     let Some((x, list)) = args.split_first() else {
         return Err(TranslateError::internal("translate::in", "no operand"));
     };
+    // `x in (T)`: the subquery's first column.
+    if let [BoundExpr::Literal(v)] = list {
+        if let Some(sql) = scope.subquery(v) {
+            let x_sql = scope.expr(x)?;
+            let lhs = if x_sql.repr.is_text() {
+                not_null_text(x_sql).text
+            } else {
+                x_sql.text
+            };
+            if ci {
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "`in~` against a subquery is not translated",
+                ));
+            }
+            return Ok(Sql::new(
+                format!("({lhs} IN ({sql}))"),
+                Repr::Plain(KType::Bool),
+                true,
+            ));
+        }
+    }
     let mut values = Vec::new();
     for e in list {
         values.extend(constant_items(scope, name, e)?);

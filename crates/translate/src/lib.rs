@@ -8,7 +8,8 @@
 //!
 //! Modules in pipeline order: [`dialect`] (how the targets differ),
 //! [`tables`] (where the data is), [`expr`] and [`functions`] (scalar
-//! expressions), [`aggregate`], [`plan`] (one `SELECT` per operator).
+//! expressions), [`aggregate`], [`plan`] (one `SELECT` per operator),
+//! [`subquery`] (`in (T)` and `toscalar(T)` kept as SQL subqueries).
 
 pub mod dialect;
 pub mod error;
@@ -17,9 +18,11 @@ pub mod expr;
 pub mod functions;
 pub mod aggregate;
 pub mod plan;
+pub mod subquery;
 
 pub use dialect::Target;
 pub use error::TranslateError;
+pub use subquery::Subquery;
 pub use tables::{Dataset, TableSource};
 
 use iishunt_plan::logical::LogicalPlan;
@@ -54,8 +57,24 @@ pub fn translate(
     dataset: &Dataset,
     now: Option<i64>,
 ) -> Result<Translation, TranslateError> {
+    translate_with_subqueries(plan, target, dataset, now, &[])
+}
+
+/// Like [`translate`], for a plan bound with subquery placeholders
+/// (see [`subquery`]), in the order the binder asked for them.
+pub fn translate_with_subqueries(
+    plan: &LogicalPlan,
+    target: Target,
+    dataset: &Dataset,
+    now: Option<i64>,
+    subqueries: &[Subquery],
+) -> Result<Translation, TranslateError> {
     let mut t = plan::Translator::new(target, dataset, now);
+    for s in subqueries {
+        t.add_subquery(s)?;
+    }
     let query = t.query(plan)?;
+    t.check_subqueries(&query)?;
     let preamble = dataset.preamble(target, &t.tables_read);
     Ok(Translation {
         target,

@@ -16,6 +16,7 @@ use crate::aggregate::aggregate;
 use crate::dialect::Target;
 use crate::error::{Result, TranslateError};
 use crate::expr::{literal, Repr, Scope, Sql};
+use crate::subquery::{residue, Subquery, SubquerySql};
 use crate::tables::{Dataset, PARTITION_COLUMN};
 
 /// A translated relation: a query and what its columns hold.
@@ -38,6 +39,7 @@ pub struct Translator<'a> {
     aliases: usize,
     /// Tables the query reads, in first-read order (for Spark's views).
     pub tables_read: Vec<String>,
+    subqueries: Vec<SubquerySql>,
 }
 
 impl<'a> Translator<'a> {
@@ -48,7 +50,45 @@ impl<'a> Translator<'a> {
             now,
             aliases: 0,
             tables_read: Vec::new(),
+            subqueries: Vec::new(),
         }
+    }
+
+    /// Translates a subquery the binder recorded; later ones may use it.
+    pub fn add_subquery(&mut self, s: &Subquery) -> Result<()> {
+        let Some(first) = s.plan.schema().columns.first().cloned() else {
+            return Err(TranslateError::unsupported(
+                "a subquery with no column",
+                self.target,
+                "it has no value",
+            ));
+        };
+        let rel = self.rel(&s.plan)?;
+        let a = self.alias();
+        self.subqueries.push(SubquerySql {
+            placeholder: s.placeholder.clone(),
+            sql: format!(
+                "SELECT {a}.{} FROM ({}) AS {a}",
+                self.ident(&first.name),
+                rel.sql
+            ),
+            used: std::cell::Cell::new(false),
+        });
+        Ok(())
+    }
+
+    /// Every subquery met, and no placeholder left in the SQL.
+    pub fn check_subqueries(&self, sql: &str) -> Result<()> {
+        for s in &self.subqueries {
+            if !s.used.get() || sql.contains(&residue(&s.placeholder)) {
+                return Err(TranslateError::unsupported(
+                    "this use of a subquery (`in (T)`, `toscalar(T)`)",
+                    self.target,
+                    "iishunt used its value while planning (as a count, size or folded constant)",
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn alias(&mut self) -> String {
@@ -67,11 +107,12 @@ impl<'a> Translator<'a> {
             .collect()
     }
 
-    fn scope<'s>(&self, columns: &'s [Sql]) -> Scope<'s> {
+    fn scope<'s>(&'s self, columns: &'s [Sql]) -> Scope<'s> {
         Scope {
             target: self.target,
             columns,
             now: self.now,
+            subqueries: &self.subqueries,
         }
     }
 
@@ -260,8 +301,12 @@ impl<'a> Translator<'a> {
                 "__lt" | "__le" => "<=",
                 _ => continue,
             };
+            let placeholder = self
+                .subqueries
+                .iter()
+                .any(|s| bound.as_literal() == Some(&s.placeholder));
             let instant = match bound {
-                BoundExpr::Literal(ScalarValue::DateTime(v)) => Some(*v),
+                BoundExpr::Literal(ScalarValue::DateTime(v)) if !placeholder => Some(*v),
                 BoundExpr::Call { func, args, .. } => {
                     crate::functions::const_time(self.now, func.name, args)
                 }
@@ -290,7 +335,8 @@ impl<'a> Translator<'a> {
         for row in &v.rows {
             let mut cells = Vec::new();
             for (i, cell) in row.iter().enumerate() {
-                let sql = literal(t, cell)?;
+                // Through a scope: a cell may be a subquery's placeholder.
+                let sql = self.scope(&[]).expr(&BoundExpr::Literal(cell.clone()))?;
                 if let Some(col) = columns.get_mut(i) {
                     if matches!(sql.repr, Repr::Array(_)) {
                         col.repr = sql.repr;

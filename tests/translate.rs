@@ -14,10 +14,10 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The fixture logs ingested once into a dataset.
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
+/// The fixture logs ingested once into a dataset folder.
+fn engine_dataset_dir() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir").keep();
         let out = dir.join("ds");
         iishunt::ingest::ingest(
@@ -25,8 +25,14 @@ fn engine() -> &'static Engine {
             &iishunt::ingest::IngestOptions::new(&out),
         )
         .expect("ingest fixtures");
-        Engine::open(&[out]).expect("open the dataset")
+        out
     })
+}
+
+/// The ingested fixture dataset, opened once.
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::open(&[engine_dataset_dir().clone()]).expect("open the dataset"))
 }
 
 fn options() -> QueryOptions {
@@ -194,4 +200,71 @@ fn trino_ddl_declares_the_tables() {
         ),
         "{ddl}"
     );
+}
+
+/// The binary end to end: SQL on stdout and exit 0; an error rendered with
+/// exit 1; raw logs refused with the way to a dataset.
+#[test]
+fn the_command_prints_sql_and_explains_refusals() {
+    let dataset = engine_dataset_dir();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_iishunt"))
+            .env("NO_COLOR", "1")
+            .arg("translate")
+            .args(args)
+            .output()
+            .expect("run iishunt")
+    };
+    let data = dataset.to_str().expect("utf-8 path");
+    let out = run(&[
+        "--to",
+        "spark",
+        "--data",
+        data,
+        "--sql-root",
+        "/d",
+        "W3CIISLog | count",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "CREATE OR REPLACE TEMPORARY VIEW `W3CIISLog` USING parquet OPTIONS (path '/d/W3CIISLog', mergeSchema 'true');\nSELECT count(*) AS `Count` FROM (SELECT 1 AS __one FROM `W3CIISLog`) AS t1;\n"
+    );
+    let out = run(&[
+        "--to",
+        "trino",
+        "--data",
+        data,
+        "W3CIISLog | extend r = rand()",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "the function `rand` cannot be translated to Trino SQL: it has no translation yet"
+        ),
+        "{stderr}"
+    );
+    let raw = root().join("tests/fixtures/golden");
+    let out = run(&[
+        "--to",
+        "duckdb",
+        "--data",
+        raw.to_str().expect("utf-8"),
+        "W3CIISLog | count",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "translate reads a Parquet dataset: run `iishunt ingest LOGS --out DIR` first"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["--ddl", "duckdb", "--data", data]);
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -5,11 +5,13 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use iishunt::{Engine, Target};
+use std::path::PathBuf;
+
+use iishunt::{Dialect, Engine, NowSetting, Target};
 
 use crate::diagnostic::{self, Source};
 use crate::output;
-use crate::query::QueryInput;
+use crate::query::{parse_dialect, QueryInput};
 
 #[derive(clap::Args, Debug)]
 pub struct TranslateArgs {
@@ -23,8 +25,24 @@ pub struct TranslateArgs {
     /// default: the --data folder.
     #[arg(long, value_name = "PATH|URI")]
     pub sql_root: Option<String>,
-    #[command(flatten)]
-    pub input: QueryInput,
+    /// The dataset folder written by `iishunt ingest`. Default: ./iishunt-data.
+    #[arg(long, value_name = "DIR")]
+    pub data: Vec<PathBuf>,
+    /// A CSV lookup table for `join`, `lookup`, LOOKUP JOIN and ENRICH (repeatable).
+    #[arg(long, value_name = "FILE.csv")]
+    pub lookup: Vec<PathBuf>,
+    /// The query text (KQL or ES|QL).
+    #[arg(value_name = "QUERY", conflicts_with = "file")]
+    pub query: Option<String>,
+    /// Read the query from a file (`-`: standard input).
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The query language; default: ES|QL when the text starts with FROM or ROW, else KQL.
+    #[arg(long, value_parser = parse_dialect)]
+    pub dialect: Option<Dialect>,
+    /// What now() means: a UTC datetime or `latest`; default: the SQL engine's clock.
+    #[arg(long, value_parser = output::parse_now, value_name = "DATETIME|latest")]
+    pub now: Option<NowSetting>,
 }
 
 fn parse_target(s: &str) -> Result<Target, String> {
@@ -32,8 +50,16 @@ fn parse_target(s: &str) -> Result<Target, String> {
 }
 
 pub fn run(args: TranslateArgs) -> anyhow::Result<ExitCode> {
-    let data = output::data_paths(&args.input.data)?;
-    let engine = match Engine::open_with_lookups(&data, &args.input.lookup) {
+    let input = QueryInput {
+        data: args.data,
+        lookup: args.lookup,
+        query: args.query,
+        file: args.file,
+        dialect: args.dialect,
+        now: args.now,
+    };
+    let data = output::data_paths(&input.data)?;
+    let engine = match Engine::open_with_lookups(&data, &input.lookup) {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),
     };
@@ -50,13 +76,8 @@ pub fn run(args: TranslateArgs) -> anyhow::Result<ExitCode> {
     let Some(target) = args.to else {
         anyhow::bail!("give --to duckdb|spark|trino");
     };
-    let (text, file) = args.input.text()?;
-    match engine.translate(
-        &text,
-        &args.input.options(),
-        target,
-        args.sql_root.as_deref(),
-    ) {
+    let (text, file) = input.text()?;
+    match engine.translate(&text, &input.options(), target, args.sql_root.as_deref()) {
         Ok(sql) => {
             print!("{}", sql.to_sql());
             Ok(ExitCode::SUCCESS)

@@ -22,7 +22,10 @@ Not part of `cargo test` (it needs python and DuckDB):
 
     pip install duckdb
     cargo build --release
-    python3 tests/crosscheck/translate_vs_duckdb.py [IISHUNT_BINARY] [-v]
+    python3 tests/crosscheck/translate_vs_duckdb.py [IISHUNT_BINARY] [-v] [--spark]
+
+With `--spark` the same cases run as `translate --to spark` in a local
+Spark session instead (needs a JDK and `pip install pyspark`; slower).
 
 Prints one line per case that does not translate (with the reason) or does
 not agree, then the counts. Exits 1 when a translated case disagrees: a
@@ -134,9 +137,51 @@ def run(cmd):
     return subprocess.run(cmd, capture_output=True, text=True)
 
 
+class DuckDb:
+    name = "duckdb"
+
+    def __init__(self):
+        self.con = duckdb.connect()
+
+    def execute(self, sql):
+        """Column names, type names, rows."""
+        cur = self.con.execute(sql)
+        rows = cur.fetchall()
+        return [d[0] for d in cur.description], [str(d[1]) for d in cur.description], rows
+
+
+class Spark:
+    name = "spark"
+
+    def __init__(self):
+        from pyspark.sql import SparkSession
+        self.spark = (SparkSession.builder.master("local[2]").appName("iishunt-crosscheck")
+                      .config("spark.sql.session.timeZone", "UTC")
+                      .config("spark.ui.enabled", "false").getOrCreate())
+        self.spark.sparkContext.setLogLevel("ERROR")
+
+    def execute(self, sql):
+        from pyspark.sql import types as T
+        statements = [s for s in sql.split(";\n") if s.strip()]
+        for s in statements[:-1]:
+            self.spark.sql(s)
+        df = self.spark.sql(statements[-1])
+
+        def name(dt):
+            if isinstance(dt, (T.TimestampType, T.TimestampNTZType)):
+                return "TIMESTAMP"
+            if isinstance(dt, T.LongType):
+                return "BIGINT"
+            if isinstance(dt, T.ArrayType):
+                return name(dt.elementType) + "[]"
+            return dt.simpleString()
+        return df.columns, [name(f.dataType) for f in df.schema.fields], [tuple(r) for r in df.collect()]
+
+
 def main():
-    args = [a for a in sys.argv[1:] if a != "-v"]
+    args = [a for a in sys.argv[1:] if a not in ("-v", "--spark")]
     verbose = "-v" in sys.argv[1:]
+    engine = Spark() if "--spark" in sys.argv[1:] else DuckDb()
     binary = args[0] if args else str(ROOT / "target" / "release" / "iishunt")
     lookups = sorted((FIXTURES / "lookups").glob("*.csv"))
     lookup_args = [x for f in lookups for x in ("--lookup", str(f))]
@@ -155,7 +200,6 @@ def main():
                     cases.append(("slt", name, q))
         counts = {}
         failures = 0
-        con = duckdb.connect()
         for kind, name, query in cases:
             c = counts.setdefault(kind, {"cases": 0, "ran": 0, "translated": 0, "agree": 0, "capped": 0})
             caps = {int(n) for n in CAPPED.findall(query)}
@@ -169,7 +213,7 @@ def main():
                     print(f"skip      {name}: iishunt itself fails")
                 continue
             c["ran"] += 1
-            sql = run([binary, "translate", "--to", "duckdb"] + common + [query])
+            sql = run([binary, "translate", "--to", engine.name] + common + [query])
             if sql.returncode != 0:
                 reason = next((l.strip() for l in sql.stderr.splitlines() if "cannot be translated" in l
                                or "differ only" in l or "subqueries" in l), sql.stderr.strip().splitlines()[:1])
@@ -177,13 +221,10 @@ def main():
                 continue
             c["translated"] += 1
             try:
-                cur = con.execute(sql.stdout)
-                theirs_rows = cur.fetchall()
-                names = [d[0] for d in cur.description]
-                types = [str(d[1]) for d in cur.description]
-            except duckdb.Error as e:
+                names, types, theirs_rows = engine.execute(sql.stdout)
+            except Exception as e:  # the engine's own error types
                 failures += 1
-                print(f"SQL ERROR {name}: {str(e).splitlines()[0]}")
+                print(f"SQL ERROR {name}: {(str(e).strip().splitlines() or [''])[0][:300]}")
                 if verbose:
                     print(sql.stdout)
                 continue
@@ -202,18 +243,18 @@ def main():
                     print(f"agree     {name}: {len(ours)} rows")
             else:
                 failures += 1
-                print(f"DIFFERS   {name}: iishunt {len(ours)} rows, DuckDB {len(theirs)} rows")
+                print(f"DIFFERS   {name}: iishunt {len(ours)} rows, {engine.name} {len(theirs)} rows")
                 extra = [r for r in ours if r not in theirs][:2]
                 missing = [r for r in theirs if r not in ours][:2]
                 for r in extra:
                     print("   only iishunt:", r)
                 for r in missing:
-                    print("   only DuckDB: ", r)
+                    print(f"   only {engine.name}: ", r)
                 if verbose:
                     print(sql.stdout)
         for kind, c in counts.items():
             print(f"{kind}: {c['cases']} cases, {c['ran']} run in iishunt, "
-                  f"{c['translated']} translate, {c['agree']} agree with DuckDB "
+                  f"{c['translated']} translate, {c['agree']} agree with {engine.name} "
                   f"({c['capped']} of them with arrays at their cap compared by length)")
         sys.exit(1 if failures else 0)
 

@@ -1038,3 +1038,162 @@ fn liftable_sort(plan: &LogicalPlan) -> Option<(Vec<LiftedKey>, LogicalPlan)> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tables::TableSource;
+    use iishunt_plan::expr::AggregateCall;
+    use iishunt_plan::functions::{lookup_aggregate, lookup_scalar};
+    use iishunt_plan::logical::{Scan, TopN};
+    use iishunt_plan::schema::Column;
+
+    fn dataset() -> Dataset {
+        Dataset {
+            root: "/d".into(),
+            tables: vec![TableSource {
+                name: "W3CIISLog".into(),
+                stored: vec![("cIP".into(), KType::String), ("sPort".into(), KType::Int)],
+                has_files: true,
+                csv: None,
+            }],
+        }
+    }
+
+    fn col(index: usize, name: &str, ty: KType) -> BoundExpr {
+        BoundExpr::Column {
+            index,
+            name: name.into(),
+            ty,
+        }
+    }
+
+    /// `W3CIISLog | where cIP == "10.0.0.1" | summarize count() by sPort | top 2 by count_`,
+    /// with `RemoteIPCountry` (not in the files) read as null.
+    fn plan() -> LogicalPlan {
+        let schema = Schema::new(vec![
+            Column {
+                name: "cIP".into(),
+                ty: KType::String,
+            },
+            Column {
+                name: "sPort".into(),
+                ty: KType::Int,
+            },
+            Column {
+                name: "RemoteIPCountry".into(),
+                ty: KType::String,
+            },
+        ]);
+        let eq = lookup_scalar("__eq").expect("__eq");
+        let scan = LogicalPlan::Scan(Scan {
+            table: "W3CIISLog".into(),
+            table_schema: schema.clone(),
+            projection: vec![0, 1, 2],
+            filter: Some(BoundExpr::call(
+                eq,
+                vec![
+                    col(0, "cIP", KType::String),
+                    BoundExpr::Literal(ScalarValue::String("10.0.0.1".into())),
+                ],
+                KType::Bool,
+            )),
+            time_range: (None, None),
+            schema,
+        });
+        let agg = LogicalPlan::Aggregate(Aggregate {
+            input: Box::new(scan),
+            keys: vec![col(1, "sPort", KType::Int)],
+            aggregates: vec![AggregateCall {
+                func: lookup_aggregate("count").expect("count"),
+                args: vec![],
+                filter: None,
+                ty: KType::Long,
+            }],
+            having: None,
+            schema: Schema::new(vec![
+                Column {
+                    name: "sPort".into(),
+                    ty: KType::Int,
+                },
+                Column {
+                    name: "count_".into(),
+                    ty: KType::Long,
+                },
+            ]),
+        });
+        LogicalPlan::TopN(TopN {
+            input: Box::new(agg),
+            keys: vec![SortExpr {
+                expr: col(1, "count_", KType::Long),
+                descending: true,
+                nulls_first: false,
+            }],
+            n: 2,
+        })
+    }
+
+    #[test]
+    fn one_select_per_operator_in_each_target() {
+        let d = dataset();
+        let duck = Translator::new(Target::DuckDb, &d, None)
+            .query(&plan())
+            .expect("duckdb");
+        assert_eq!(
+            duck,
+            "SELECT t2.\"sPort\", t2.\"count_\" FROM (SELECT t1.\"sPort\" AS \"sPort\", count(*) AS \"count_\" FROM (SELECT \"cIP\", \"sPort\", CAST(NULL AS VARCHAR) AS \"RemoteIPCountry\" FROM read_parquet('/d/W3CIISLog/**/*.parquet', hive_partitioning = true, union_by_name = true) WHERE (coalesce(\"cIP\", '') = '10.0.0.1')) AS t1 GROUP BY 1) AS t2 ORDER BY t2.\"count_\" DESC NULLS LAST LIMIT 2"
+        );
+        let spark = Translator::new(Target::Spark, &d, None)
+            .query(&plan())
+            .expect("spark");
+        assert_eq!(
+            spark,
+            "SELECT t2.`sPort`, t2.`count_` FROM (SELECT t1.`sPort` AS `sPort`, count(*) AS `count_` FROM (SELECT `cIP`, `sPort`, CAST(NULL AS STRING) AS `RemoteIPCountry` FROM `W3CIISLog` WHERE (coalesce(`cIP`, '') = '10.0.0.1')) AS t1 GROUP BY 1) AS t2 ORDER BY t2.`count_` DESC NULLS LAST LIMIT 2"
+        );
+        let trino = Translator::new(Target::Trino, &d, None)
+            .query(&plan())
+            .expect("trino");
+        assert!(
+            trino.contains("FROM hive.iishunt.w3ciislog WHERE"),
+            "{trino}"
+        );
+    }
+
+    #[test]
+    fn an_empty_table_reads_as_no_rows() {
+        let mut d = dataset();
+        d.tables[0].has_files = false;
+        let sql = Translator::new(Target::DuckDb, &d, None)
+            .query(&plan())
+            .expect("duckdb");
+        assert!(
+            sql.contains("(SELECT CAST(NULL AS VARCHAR) AS \"cIP\", CAST(NULL AS INTEGER) AS \"sPort\", CAST(NULL AS VARCHAR) AS \"RemoteIPCountry\" WHERE FALSE)"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn column_names_differing_only_in_case_are_refused() {
+        let schema = Schema::new(vec![
+            Column {
+                name: "count_".into(),
+                ty: KType::Long,
+            },
+            Column {
+                name: "Count_".into(),
+                ty: KType::Long,
+            },
+        ]);
+        let values = LogicalPlan::Values(Values {
+            schema,
+            rows: vec![],
+        });
+        let err = Translator::new(Target::DuckDb, &dataset(), None)
+            .query(&values)
+            .expect_err("refused");
+        assert_eq!(
+            err.message,
+            "the columns `count_` and `Count_` differ only in case, and SQL engines read them as one"
+        );
+    }
+}

@@ -205,11 +205,24 @@ pub fn aggregate(scope: &Scope, call: &AggregateCall) -> Result<Sql> {
                     ))
                 }
             };
-            Ok(Sql::new(
-                with_filter(text, None),
-                Repr::Plain(call.ty),
-                true,
-            ))
+            // Spark's percentile_disc answers a DOUBLE: back to the value's type.
+            let text = match (t, call.ty) {
+                (Target::Spark, KType::Int | KType::Long | KType::TimeSpan) => format!(
+                    "CAST({} AS {})",
+                    with_filter(text, None),
+                    t.type_name(call.ty).unwrap_or("BIGINT")
+                ),
+                (Target::Spark, KType::Real) => with_filter(text, None),
+                (Target::Spark, _) => {
+                    return Err(unsupported(
+                        scope,
+                        name,
+                        "Spark's percentile_disc takes numbers only",
+                    ))
+                }
+                _ => with_filter(text, None),
+            };
+            Ok(Sql::new(text, Repr::Plain(call.ty), true))
         }
         "stdev" | "variance" => {
             let x = arg(0)?;

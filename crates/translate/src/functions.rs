@@ -477,24 +477,35 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
                 .iter()
                 .filter_map(|a| a.as_literal().and_then(ScalarValue::as_i64))
                 .collect();
-            let [g] = groups.as_slice() else {
-                return Err(TranslateError::unsupported(
-                    "the DISSECT append separator",
-                    t,
-                    "joining several groups is not translated",
+            if groups.is_empty() {
+                return Err(TranslateError::internal(
+                    "translate::regex_capture",
+                    "no group",
                 ));
-            };
+            }
+            let sep = const_text(scope, name, args, 2)?;
             let s = arg(0)?;
             if !s.repr.is_text() {
                 return Err(unsupported(scope, name, "only text is parsed"));
             }
             let p = t.string(&p);
+            let value = match groups.as_slice() {
+                [g] => t.regex_extract(&s.text, &p, *g),
+                // DISSECT's append: the groups' texts joined; an empty group
+                // counts as not taking part (concat_ws skips nulls).
+                many => {
+                    let parts: Vec<String> = many
+                        .iter()
+                        .map(|g| format!("nullif({}, '')", t.regex_extract(&s.text, &p, *g)))
+                        .collect();
+                    format!("concat_ws({}, {})", t.string(sep), parts.join(", "))
+                }
+            };
             Ok(Sql::new(
                 format!(
-                    "CASE WHEN {0} IS NOT NULL AND {1} THEN {2} END",
+                    "CASE WHEN {0} IS NOT NULL AND {1} THEN {value} END",
                     s.text,
                     t.regex_test(&s.text, &p),
-                    t.regex_extract(&s.text, &p, *g)
                 ),
                 Repr::Plain(KType::String),
                 true,

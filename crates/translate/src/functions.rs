@@ -320,6 +320,22 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
             };
             Ok(Sql::new(out, Repr::Plain(target_ty), true))
         }
+        "todatetime" | "totimespan" => {
+            let a = arg(0)?;
+            let want = if name == "todatetime" {
+                KType::DateTime
+            } else {
+                KType::TimeSpan
+            };
+            if a.repr.scalar() != Some(want) {
+                return Err(unsupported(
+                    scope,
+                    name,
+                    "parsing text into time is done differently by each engine",
+                ));
+            }
+            Ok(Sql::new(a.text, Repr::Plain(want), a.nullable))
+        }
         "tohex" => {
             if args.len() > 1 {
                 return Err(unsupported(

@@ -857,80 +857,111 @@ SELECT {} FROM __groups AS g CROSS JOIN __bins AS b LEFT JOIN __cells AS c ON {}
         })
     }
 
+    /// `mv-expand`: row i of an input row takes element i of each expanded
+    /// array (null past an array's end); a null array counts as one null
+    /// element, an empty one as none. Written as an index sequence per input
+    /// row, so several arrays expand in parallel and `with_itemindex` is the
+    /// index itself.
     fn mv_expand(&mut self, m: &MvExpand) -> Result<Rel> {
         let t = self.target;
         let input = self.rel(&m.input)?;
-        let [col] = m.columns.as_slice() else {
-            return Err(TranslateError::unsupported(
-                "`mv-expand` of several columns",
-                t,
-                "parallel expansion is not translated",
-            ));
-        };
-        if m.item_index || m.limit.is_some() {
-            return Err(TranslateError::unsupported(
-                "`mv-expand` with `with_itemindex` or `limit`",
-                t,
-                "not translated yet",
-            ));
-        }
-        let Some(src) = input.columns.get(*col).cloned() else {
-            return Err(TranslateError::internal(
-                "translate::mv_expand",
-                "column out of range",
-            ));
-        };
-        let Repr::Array(elem) = src.repr else {
-            return Err(TranslateError::unsupported(
-                "`mv-expand`",
-                t,
-                "only arrays made by split(), make_set() or make_list() are expanded",
-            ));
-        };
         let a = self.alias();
-        let ty = t.type_name(elem).unwrap_or("VARCHAR");
-        let c = format!("{a}.{}", self.ident(&src.name));
-        // Kusto: a null expands to one null row; an empty array to none.
-        let null_array = match t {
-            Target::DuckDb => format!("CAST([NULL] AS {ty}[])"),
-            Target::Spark => format!("array(CAST(NULL AS {ty}))"),
-            Target::Trino => format!("ARRAY[CAST(NULL AS {ty})]"),
+        let mut lengths = Vec::new();
+        for col in &m.columns {
+            let Some(src) = input.columns.get(*col) else {
+                return Err(TranslateError::internal(
+                    "translate::mv_expand",
+                    "column out of range",
+                ));
+            };
+            if !matches!(src.repr, Repr::Array(_)) {
+                return Err(TranslateError::unsupported(
+                    "`mv-expand`",
+                    t,
+                    "only arrays made by split(), make_set(), make_list() or make-series are expanded",
+                ));
+            }
+            let c = format!("{a}.{}", self.ident(&src.name));
+            lengths.push(format!("coalesce({}, 1)", t.array_length(&c)));
+        }
+        let mut n = match lengths.as_slice() {
+            [one] => one.clone(),
+            many => format!("greatest({})", many.join(", ")),
         };
-        let arr = format!("CASE WHEN {c} IS NULL THEN {null_array} ELSE {c} END");
-        let out_name = m
-            .schema
-            .columns
-            .get(*col)
-            .map(|c| c.name.clone())
-            .unwrap_or(src.name.clone());
-        let mut columns = input.columns.clone();
-        columns[*col] = Col {
-            name: out_name.clone(),
-            repr: Repr::Plain(elem),
-            nullable: true,
+        if let Some(limit) = m.limit {
+            n = format!("least({n}, {limit})");
+        }
+        let seq = match t {
+            Target::DuckDb => format!("range(0, {n})"),
+            Target::Spark => format!(
+                "CASE WHEN {n} > 0 THEN sequence(0, {n} - 1) ELSE CAST(array() AS ARRAY<INT>) END"
+            ),
+            Target::Trino => format!(
+                "CASE WHEN {n} > 0 THEN sequence(0, {n} - 1) ELSE CAST(ARRAY[] AS ARRAY(BIGINT)) END"
+            ),
         };
-        let items: Vec<String> = input
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == *col {
-                    match t {
-                        Target::DuckDb => format!("unnest({arr}) AS {}", self.ident(&out_name)),
-                        Target::Spark => format!("explode({arr}) AS {}", self.ident(&out_name)),
-                        Target::Trino => format!("u.v AS {}", self.ident(&out_name)),
-                    }
-                } else {
-                    format!("{a}.{}", self.ident(&c.name))
+        let inner = match t {
+            Target::DuckDb => format!(
+                "SELECT {a}.*, unnest({seq}) AS __i FROM ({}) AS {a}",
+                input.sql
+            ),
+            Target::Spark => format!(
+                "SELECT {a}.*, explode({seq}) AS __i FROM ({}) AS {a}",
+                input.sql
+            ),
+            Target::Trino => format!(
+                "SELECT {a}.*, u.__i FROM ({}) AS {a} CROSS JOIN UNNEST({seq}) AS u(__i)",
+                input.sql
+            ),
+        };
+        let b = self.alias();
+        let mut items = Vec::new();
+        let mut columns = Vec::new();
+        for (i, c) in input.columns.iter().enumerate() {
+            let out = m
+                .schema
+                .columns
+                .get(i)
+                .map_or(c.name.clone(), |o| o.name.clone());
+            let src = format!("{b}.{}", self.ident(&c.name));
+            match (m.columns.contains(&i), c.repr) {
+                (true, Repr::Array(elem)) => {
+                    items.push(format!(
+                        "{} AS {}",
+                        t.array_element(&src, &format!("{b}.__i + 1")),
+                        self.ident(&out)
+                    ));
+                    columns.push(Col {
+                        name: out,
+                        repr: Repr::Plain(elem),
+                        nullable: true,
+                    });
                 }
-            })
-            .collect();
-        let from = match t {
-            Target::Trino => format!("({}) AS {a} CROSS JOIN UNNEST({arr}) AS u(v)", input.sql),
-            _ => format!("({}) AS {a}", input.sql),
-        };
+                _ => {
+                    items.push(format!("{src} AS {}", self.ident(&out)));
+                    columns.push(Col {
+                        name: out,
+                        repr: c.repr,
+                        nullable: c.nullable,
+                    });
+                }
+            }
+        }
+        if m.item_index {
+            let name = m
+                .schema
+                .columns
+                .last()
+                .map_or("index".to_string(), |c| c.name.clone());
+            items.push(format!("CAST({b}.__i AS BIGINT) AS {}", self.ident(&name)));
+            columns.push(Col {
+                name,
+                repr: Repr::Plain(KType::Long),
+                nullable: false,
+            });
+        }
         Ok(Rel {
-            sql: format!("SELECT {} FROM {from}", select_list(items)),
+            sql: format!("SELECT {} FROM ({inner}) AS {b}", select_list(items)),
             columns,
         })
     }

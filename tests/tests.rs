@@ -9,3 +9,4 @@ mod logfiles;
 mod repl;
 mod report;
 mod run;
+mod translate;

@@ -24,6 +24,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../queries/iis/error_spike_per_client.kql"),
     ),
     (
+        "iis/ftp_brute_force.kql",
+        include_str!("../../../queries/iis/ftp_brute_force.kql"),
+    ),
+    (
         "iis/injection_payloads.kql",
         include_str!("../../../queries/iis/injection_payloads.kql"),
     ),

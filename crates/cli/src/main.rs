@@ -20,6 +20,7 @@ mod output;
 mod query;
 mod repl;
 mod run;
+mod translate;
 
 /// mimalloc: Arrow and Parquet allocate and free large buffers per batch;
 /// glibc returns them to the kernel and page-faults them back every time.
@@ -47,7 +48,7 @@ struct Cli {
 enum Command {
     /// Generate a week of realistic IIS logs with planted attacks, ingest, hunt, report.
     Demo(demo::DemoArgs),
-    /// Turn raw IIS W3C / HTTPERR logs into a Parquet dataset.
+    /// Turn raw IIS logs (web, FTP, HTTP.sys errors; W3C, IIS format, NCSA) into a Parquet dataset.
     Ingest(ingest::IngestArgs),
     /// Run one KQL or ES|QL query and print its result.
     Query(query::QueryArgs),
@@ -59,6 +60,8 @@ enum Command {
     Hunt(hunt::HuntArgs),
     /// Hunt interactively: history, multi-line input, completion, Ctrl-C cancels a query.
     Repl(repl::ReplArgs),
+    /// Print the SQL that runs a query on DuckDB, Spark or Trino over the same dataset.
+    Translate(translate::TranslateArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Run(args) => run::run(args),
         Command::Repl(args) => repl::run(args),
+        Command::Translate(args) => translate::run(args),
     };
     match result {
         Ok(code) => code,

@@ -84,8 +84,12 @@ pub struct TableInfo {
 
 /// An opened dataset (or raw logs parsed on the fly) ready for queries.
 pub struct Engine {
-    catalog: Catalog,
-    source: DataSource,
+    pub(crate) catalog: Catalog,
+    pub(crate) source: DataSource,
+    /// The dataset folder, when the data is one (not raw logs).
+    pub(crate) root: Option<PathBuf>,
+    /// Each lookup table's name and CSV file.
+    pub(crate) lookup_files: Vec<(String, PathBuf)>,
 }
 
 impl Engine {
@@ -135,6 +139,8 @@ impl Engine {
             )));
         }
         let columns = columns_of(table.batch.schema().fields());
+        self.lookup_files
+            .push((table.name.clone(), table.path.clone()));
         self.catalog.tables.push(TableDef {
             name: table.name.clone(),
             schema: Schema::new(columns),
@@ -161,12 +167,17 @@ impl Engine {
                 )));
             }
         }
-        let source = match data {
-            [dir] if is_dataset(dir) => open_dataset(dir)?,
-            _ => open_raw(data)?,
+        let (source, root) = match data {
+            [dir] if is_dataset(dir) => (open_dataset(dir)?, Some(dir.clone())),
+            _ => (open_raw(data)?, None),
         };
         let catalog = catalog_for(&source);
-        Ok(Engine { catalog, source })
+        Ok(Engine {
+            catalog,
+            source,
+            root,
+            lookup_files: Vec::new(),
+        })
     }
 
     /// Runs one query text (several statements: the last tabular one is the result).

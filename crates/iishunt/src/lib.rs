@@ -6,6 +6,7 @@
 pub mod error;
 pub mod ingest;
 pub mod engine;
+pub mod translate;
 pub mod render;
 pub mod chart;
 pub mod report;
@@ -17,3 +18,4 @@ pub use error::Error;
 pub use iishunt_gen as gen;
 pub use iishunt_plan::types::KType;
 pub use iishunt_syntax::Dialect;
+pub use iishunt_translate::{Target, Translation};

@@ -16,6 +16,7 @@ mod operators;
 mod parse;
 mod search;
 mod summarize;
+mod union;
 mod window;
 
 use std::collections::HashMap;
@@ -252,6 +253,9 @@ impl<'a> Binder<'a> {
                 if names.len() > 1 {
                     return self.bind_union_of_names(names);
                 }
+                if first.name.contains('*') {
+                    return self.bind_table_pattern(first);
+                }
                 self.bind_table_name(first)
             }
             SourceKind::Call(call) => self.bind_tabular_call(call),
@@ -312,7 +316,8 @@ impl<'a> Binder<'a> {
         if let Some(s) = did_you_mean(&name.name, candidates.iter().map(String::as_str)) {
             err = err.with_help(format!("did you mean `{s}`?"));
         } else {
-            let tables: Vec<&str> = self.catalog.table_names().collect();
+            let mut tables: Vec<&str> = self.catalog.table_names().collect();
+            tables.sort_unstable();
             err = err.with_help(format!(
                 "iishunt has {} (the IIS logs and the lookup CSVs loaded); a table it lacks can be \
                  loaded as a lookup (`--lookup {}.csv`), or read inside `union isfuzzy=true`, which skips missing tables",
@@ -529,52 +534,8 @@ impl<'a> Binder<'a> {
         }))
     }
 
-    fn bind_union_source(&mut self, u: &ast::Union, span: ast::Span) -> Result<LogicalPlan> {
-        if let Some((name, _)) = u.params.iter().find(|(n, _)| n.name == "withsource") {
-            return Err(not_supported("union withsource=", name.span.to(span)));
-        }
-        let inputs = self.bind_union_inputs(u, Vec::new())?;
-        Ok(operators::union_plans(inputs))
-    }
-
-    /// The legs of a `union`, after `first` (the piped input of the operator
-    /// form). With `isfuzzy=true` a leg naming a table or column that does
-    /// not exist is left out, with a note, as Kusto does; if no leg is left,
-    /// the first leg's error is the query's.
-    pub(crate) fn bind_union_inputs(
-        &mut self,
-        u: &ast::Union,
-        first: Vec<LogicalPlan>,
-    ) -> Result<Vec<LogicalPlan>> {
-        let fuzzy = u.params.iter().any(|(n, v)| {
-            n.name == "isfuzzy"
-                && match &v.kind {
-                    ast::ExprKind::Literal(ast::Literal::Bool(b)) => *b,
-                    ast::ExprKind::Name(i) => i.name.eq_ignore_ascii_case("true"),
-                    _ => false,
-                }
-        });
-        let mut inputs = first;
-        let mut skipped: Vec<PlanError> = Vec::new();
-        for t in &u.tables {
-            match self.bind_tabular(t) {
-                Ok(p) => inputs.push(p),
-                Err(e) if fuzzy && matches!(e.code, "plan::unknown_table" | "plan::unknown_column") => {
-                    self.notes.push(format!(
-                        "`union isfuzzy=true` left out a leg: {}",
-                        e.message
-                    ));
-                    skipped.push(e);
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        if inputs.is_empty() {
-            if let Some(e) = skipped.into_iter().next() {
-                return Err(e);
-            }
-        }
-        Ok(inputs)
+    fn bind_union_source(&mut self, u: &ast::Union, _span: ast::Span) -> Result<LogicalPlan> {
+        self.bind_union(u, None)
     }
 }
 

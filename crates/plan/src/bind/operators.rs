@@ -110,13 +110,7 @@ impl<'a> Binder<'a> {
                 ));
                 Ok(plan)
             }
-            OperatorKind::Union(u) => {
-                if let Some((name, _)) = u.params.iter().find(|(n, _)| n.name == "withsource") {
-                    return Err(not_supported("union withsource=", name.span));
-                }
-                let inputs = self.bind_union_inputs(u, vec![plan])?;
-                Ok(union_plans(inputs))
-            }
+            OperatorKind::Union(u) => self.bind_union(u, Some(plan)),
             OperatorKind::Join(j) => self.bind_join(plan, j, span),
             OperatorKind::Lookup(l) => self.bind_lookup(plan, l, span),
             OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),

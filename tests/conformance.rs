@@ -204,7 +204,8 @@ fn same_json(e: &Value, a: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => e == a,
     }
@@ -213,7 +214,10 @@ fn same_json(e: &Value, a: &Value) -> bool {
 /// One cell: the docs' text against iishunt's CSV text.
 fn same_cell(expected: &str, actual: &str) -> bool {
     // The docs break long JSON over lines with HTML.
-    let e = expected.replace("<br />", " ").replace("<br/>", " ").replace("<br>", " ");
+    let e = expected
+        .replace("<br />", " ")
+        .replace("<br/>", " ")
+        .replace("<br>", " ");
     let e = e.trim();
     let a = actual.trim();
     if e == a {
@@ -267,7 +271,17 @@ fn same_row(e: &[String], a: &[String]) -> bool {
 fn ordered(query: &str) -> bool {
     let q = query.to_ascii_lowercase();
     [
-        "sort ", "order ", "top ", "serialize", "row_number", "prev(", "next(", "range ", "mv-expand", "make-series", "scan ",
+        "sort ",
+        "order ",
+        "top ",
+        "serialize",
+        "row_number",
+        "prev(",
+        "next(",
+        "range ",
+        "mv-expand",
+        "make-series",
+        "scan ",
     ]
     .iter()
     .any(|w| q.contains(w))
@@ -292,19 +306,30 @@ fn compare(case: &Case, actual: &str) -> Option<String> {
     }
     if !ordered(&case.query) {
         let mut left: Vec<&Vec<String>> = a.iter().collect();
-        let all = e.iter().all(|x| match left.iter().position(|y| same_row(x, y)) {
-            Some(p) => {
-                left.swap_remove(p);
-                true
-            }
-            None => false,
-        });
+        let all = e
+            .iter()
+            .all(|x| match left.iter().position(|y| same_row(x, y)) {
+                Some(p) => {
+                    left.swap_remove(p);
+                    true
+                }
+                None => false,
+            });
         if all {
             return None;
         }
     }
-    let row = e.iter().zip(a).position(|(x, y)| !same_row(x, y)).unwrap_or(0);
-    Some(format!("row {}: {:?}, documented {:?}", row + 1, a[row], e[row]))
+    let row = e
+        .iter()
+        .zip(a)
+        .position(|(x, y)| !same_row(x, y))
+        .unwrap_or(0);
+    Some(format!(
+        "row {}: {:?}, documented {:?}",
+        row + 1,
+        a[row],
+        e[row]
+    ))
 }
 
 fn run(engine: &Engine, case: &Case) -> Option<String> {
@@ -315,7 +340,13 @@ fn run(engine: &Engine, case: &Case) -> Option<String> {
     match engine.query(&case.query, &options) {
         Ok(result) => {
             let mut out = Vec::new();
-            if let Err(e) = write_csv(&result, CsvOptions { neutralise_formulas: false }, &mut out) {
+            if let Err(e) = write_csv(
+                &result,
+                CsvOptions {
+                    neutralise_formulas: false,
+                },
+                &mut out,
+            ) {
                 return Some(format!("writing CSV: {e}"));
             }
             compare(case, &String::from_utf8_lossy(&out))
@@ -343,8 +374,9 @@ fn kusto_documented_examples() {
         for case in parse_cases(file, &text) {
             total += 1;
             // A panic is a failure of that case, not of the whole suite.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&engine, &case)))
-                .unwrap_or_else(|_| Some("panicked".into()));
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&engine, &case)))
+                    .unwrap_or_else(|_| Some("panicked".into()));
             if survey {
                 match &outcome {
                     None => println!("PASS {}", case.name),
@@ -355,7 +387,9 @@ fn kusto_documented_examples() {
             match (&case.pending, outcome) {
                 (None, None) => passing += 1,
                 (None, Some(why)) => failures.push(format!("{at}: {why}")),
-                (Some(_), None) => failures.push(format!("{at}: now matches the docs: make it `query`")),
+                (Some(_), None) => {
+                    failures.push(format!("{at}: now matches the docs: make it `query`"))
+                }
                 (Some(reason), Some(_)) if reason.is_empty() => {
                     failures.push(format!("{at}: a pending case needs its reason"))
                 }

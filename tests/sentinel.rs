@@ -75,12 +75,21 @@ const EXPECTED: &[(&str, Outcome)] = &[
         "hunting_webshell_activity",
         Unsupported("kql::unexpected", "expected an expression, found `\\`"),
     ),
-    ("solution_ti_ip_entity_w3ciislog", NeedsTable("unknown table `ThreatIntelligenceIndicator`")),
-    ("solution_ti_new_ip_entity_w3ciislog", NeedsTable("unknown table `ThreatIntelIndicators`")),
+    (
+        "solution_ti_ip_entity_w3ciislog",
+        NeedsTable("unknown table `ThreatIntelligenceIndicator`"),
+    ),
+    (
+        "solution_ti_new_ip_entity_w3ciislog",
+        NeedsTable("unknown table `ThreatIntelIndicators`"),
+    ),
     // {{StartTimeISO}} is a portal placeholder: the window is null, no rows.
     ("solution_webshell_activity", Runs(Some(0))),
     ("solution_webshell_detection", Runs(Some(1))),
-    ("solution_webshell_malicious_alert_linked_requests", NeedsTable("unknown table `SecurityAlert`")),
+    (
+        "solution_webshell_malicious_alert_linked_requests",
+        NeedsTable("unknown table `SecurityAlert`"),
+    ),
 ];
 
 fn root() -> PathBuf {
@@ -98,8 +107,13 @@ fn rules() -> Vec<(String, String)> {
     files
         .into_iter()
         .map(|p| {
-            let stem = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let stem = p
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (stem, text)
         })
         .collect()
@@ -107,7 +121,8 @@ fn rules() -> Vec<(String, String)> {
 
 #[test]
 fn public_sentinel_rules_run_unchanged() {
-    let engine = Engine::open(&[root().join("fixtures/sentinel")]).expect("open the sentinel fixture");
+    let engine =
+        Engine::open(&[root().join("fixtures/sentinel")]).expect("open the sentinel fixture");
     let options = QueryOptions {
         now: NowSetting::Latest,
         ..Default::default()
@@ -147,11 +162,17 @@ fn public_sentinel_rules_run_unchanged() {
                 needs_table += 1;
                 let help = e.help().unwrap_or_default();
                 if !help.contains("W3CIISLog") || !help.contains("union isfuzzy=true") {
-                    failures.push(format!("{name}: the help should name the tables and isfuzzy: {help}"));
+                    failures.push(format!(
+                        "{name}: the help should name the tables and isfuzzy: {help}"
+                    ));
                 }
             }
-            (Unsupported(code, message), Err(e)) if e.code() == *code && e.to_string() == *message => {}
-            (_, Ok(result)) => failures.push(format!("{name}: now runs ({} rows): update EXPECTED and docs/kql.md", result.row_count())),
+            (Unsupported(code, message), Err(e))
+                if e.code() == *code && e.to_string() == *message => {}
+            (_, Ok(result)) => failures.push(format!(
+                "{name}: now runs ({} rows): update EXPECTED and docs/kql.md",
+                result.row_count()
+            )),
             (_, Err(e)) => failures.push(format!("{name}: fails with {} `{e}`", e.code())),
         }
     }
@@ -170,6 +191,9 @@ fn public_sentinel_rules_run_unchanged() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The bar: 95% of the rules that read only tables iishunt has.
-    assert!(passed * 100 >= runnable * 95, "{passed} of {runnable} is under 95%");
+    assert!(
+        passed * 100 >= runnable * 95,
+        "{passed} of {runnable} is under 95%"
+    );
     assert_eq!((rules.len(), needs_table, passed), (26, 3, 22));
 }

@@ -58,7 +58,9 @@ fn push_filter(input: LogicalPlan, predicate: BoundExpr) -> LogicalPlan {
         }
         // Below a projection the predicate reads the projection's inputs: its
         // columns are replaced by the expressions that computed them.
-        LogicalPlan::Project(p) if !predicate.is_volatile() && !grows_too_much(&predicate, &p.exprs) => {
+        LogicalPlan::Project(p)
+            if !predicate.is_volatile() && !grows_too_much(&predicate, &p.exprs) =>
+        {
             let below = predicate.substitute(&p.exprs);
             LogicalPlan::Project(Project {
                 input: Box::new(push_filter(*p.input, below)),

@@ -63,7 +63,12 @@ fn constant_long(call: &WindowCall, i: usize, default: i64) -> i64 {
 }
 
 /// `prev` / `next`: the value `offset` rows before / after, else the default.
-fn shifted(call: &WindowCall, batch: &RecordBatch, ctx: &ExecContext, back: bool) -> Result<ArrayRef> {
+fn shifted(
+    call: &WindowCall,
+    batch: &RecordBatch,
+    ctx: &ExecContext,
+    back: bool,
+) -> Result<ArrayRef> {
     let rows = batch.num_rows();
     let values = evaluate(&call.args[0], batch, ctx)?;
     let values = crate::expr::decode_array(&values)?;
@@ -87,7 +92,9 @@ fn shifted(call: &WindowCall, batch: &RecordBatch, ctx: &ExecContext, back: bool
     } else {
         cast(&default, taken.data_type())?
     };
-    Ok(arrow::compute::kernels::zip::zip(&outside, &default, &taken)?)
+    Ok(arrow::compute::kernels::zip::zip(
+        &outside, &default, &taken,
+    )?)
 }
 
 /// `row_number([start[, restart]])`: start, start + 1, …, from start again
@@ -103,7 +110,9 @@ fn row_number(call: &WindowCall, batch: &RecordBatch, ctx: &ExecContext) -> Resu
     let out: Int64Array = (0..rows)
         .map(|i| {
             if i > 0 {
-                let again = restart.as_ref().is_some_and(|r| r.is_valid(i) && r.value(i));
+                let again = restart
+                    .as_ref()
+                    .is_some_and(|r| r.is_valid(i) && r.value(i));
                 n = if again { start } else { n + 1 };
             }
             Some(n)
@@ -118,7 +127,11 @@ fn row_number(call: &WindowCall, batch: &RecordBatch, ctx: &ExecContext) -> Resu
 /// `expr` is more than `maxFromFirst` after the session's first value, or
 /// more than `maxBetween` after the previous row's. Null values give null and
 /// leave the session as it is.
-fn row_window_session(call: &WindowCall, batch: &RecordBatch, ctx: &ExecContext) -> Result<ArrayRef> {
+fn row_window_session(
+    call: &WindowCall,
+    batch: &RecordBatch,
+    ctx: &ExecContext,
+) -> Result<ArrayRef> {
     let rows = batch.num_rows();
     let values = crate::expr::decode_array(&evaluate(&call.args[0], batch, ctx)?)?;
     let ty = call.ty;
@@ -140,9 +153,13 @@ fn row_window_session(call: &WindowCall, batch: &RecordBatch, ctx: &ExecContext)
                 return None;
             }
             let v = micros.value(i);
-            let again = restart.as_ref().is_some_and(|r| r.is_valid(i) && r.value(i));
+            let again = restart
+                .as_ref()
+                .is_some_and(|r| r.is_valid(i) && r.value(i));
             let start = match session {
-                Some((first, prev)) if !again && v - first <= from_first && v - prev <= between => first,
+                Some((first, prev)) if !again && v - first <= from_first && v - prev <= between => {
+                    first
+                }
                 _ => v,
             };
             session = Some((start, v));
@@ -185,14 +202,26 @@ mod tests {
     #[test]
     fn sessions_restart_on_gap_distance_and_condition() {
         let input = Schema::new(vec![
-            Column { name: "t".into(), ty: KType::DateTime },
-            Column { name: "ip".into(), ty: KType::String },
+            Column {
+                name: "t".into(),
+                ty: KType::DateTime,
+            },
+            Column {
+                name: "ip".into(),
+                ty: KType::String,
+            },
         ]);
         let s = 1_000_000;
         let batch = batch_with_schema(
             &input,
             vec![
-                Arc::new(TimestampMicrosecondArray::from(vec![0, 2 * s, 10 * s, 11 * s, 40 * s])),
+                Arc::new(TimestampMicrosecondArray::from(vec![
+                    0,
+                    2 * s,
+                    10 * s,
+                    11 * s,
+                    40 * s,
+                ])),
                 Arc::new(StringArray::from(vec!["a", "a", "a", "b", "b"])),
             ],
             5,
@@ -225,20 +254,49 @@ mod tests {
             ty: KType::Long,
         };
         let mut out_cols = input.columns.clone();
-        out_cols.push(Column { name: "p".into(), ty: KType::String });
-        out_cols.push(Column { name: "w".into(), ty: KType::DateTime });
-        out_cols.push(Column { name: "n".into(), ty: KType::Long });
-        let out = window(&[batch], &input, &[prev, session, number], &Schema::new(out_cols), &ctx())
-            .expect("window");
+        out_cols.push(Column {
+            name: "p".into(),
+            ty: KType::String,
+        });
+        out_cols.push(Column {
+            name: "w".into(),
+            ty: KType::DateTime,
+        });
+        out_cols.push(Column {
+            name: "n".into(),
+            ty: KType::Long,
+        });
+        let out = window(
+            &[batch],
+            &input,
+            &[prev, session, number],
+            &Schema::new(out_cols),
+            &ctx(),
+        )
+        .expect("window");
         let b = &out[0];
-        let p = b.column(2).as_any().downcast_ref::<StringArray>().expect("strings");
+        let p = b
+            .column(2)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .expect("strings");
         assert_eq!(
-            (0..5).map(|i| p.is_valid(i).then(|| p.value(i))).collect::<Vec<_>>(),
+            (0..5)
+                .map(|i| p.is_valid(i).then(|| p.value(i)))
+                .collect::<Vec<_>>(),
             vec![None, Some("a"), Some("a"), Some("a"), Some("b")]
         );
-        let w = b.column(3).as_any().downcast_ref::<TimestampMicrosecondArray>().expect("times");
+        let w = b
+            .column(3)
+            .as_any()
+            .downcast_ref::<TimestampMicrosecondArray>()
+            .expect("times");
         assert_eq!(w.values().to_vec(), vec![0, 0, 10 * s, 11 * s, 40 * s]);
-        let n = b.column(4).as_any().downcast_ref::<Int64Array>().expect("longs");
+        let n = b
+            .column(4)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .expect("longs");
         assert_eq!(n.values().to_vec(), vec![1, 2, 3, 4, 5]);
     }
 }

@@ -459,7 +459,12 @@ impl<'a> Binder<'a> {
             return Err(self.unknown_function("pack_all", call.name.span));
         };
         if call.args.len() > 1 {
-            return Err(arity_error(func.name, func.arity, call.args.len(), call.span));
+            return Err(arity_error(
+                func.name,
+                func.arity,
+                call.args.len(),
+                call.span,
+            ));
         }
         let flag = match call.args.first() {
             Some(a) => {

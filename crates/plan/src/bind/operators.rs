@@ -85,15 +85,55 @@ impl<'a> Binder<'a> {
                 Ok(plan)
             }
             OperatorKind::Render(r) => {
-                let mut properties = Vec::new();
+                let mut properties: Vec<(String, String)> = Vec::new();
                 for (k, v) in &r.properties {
-                    let b = self.bind_expr(v, &Schema::default(), None)?;
-                    let text = match self.try_fold(&b) {
-                        Some(ScalarValue::String(s)) => s,
-                        Some(other) => display_scalar(&other),
-                        None => naming::expr_text(v),
+                    // Column names (`xcolumn = cIP`, `ycolumns = a, b`) are
+                    // names, not values: only a `let` scalar is looked up.
+                    let text = match &v.kind {
+                        ast::ExprKind::Name(n)
+                            if !matches!(self.lookup(&n.name), Some(super::Binding::Scalar(_))) =>
+                        {
+                            n.name.clone()
+                        }
+                        _ => {
+                            let b = self.bind_expr(v, &Schema::default(), None)?;
+                            match self.try_fold(&b) {
+                                Some(ScalarValue::String(s)) => s,
+                                Some(other) => display_scalar(&other),
+                                None => naming::expr_text(v),
+                            }
+                        }
                     };
-                    properties.push((k.name.clone(), text));
+                    // A list value arrives as the key once per item.
+                    match properties.last_mut() {
+                        Some((last, value)) if *last == k.name => {
+                            value.push_str(", ");
+                            value.push_str(&text);
+                        }
+                        _ => properties.push((k.name.clone(), text)),
+                    }
+                    let names_column = ["xcolumn", "ycolumns", "series"]
+                        .iter()
+                        .any(|p| k.name.eq_ignore_ascii_case(p));
+                    if let (true, ast::ExprKind::Name(n)) = (names_column, &v.kind) {
+                        if plan.schema().index_of(&n.name).is_none() {
+                            return Err(PlanError::new(
+                                "plan::unknown_column",
+                                v.span,
+                                format!("`render … {}`: unknown column `{}`", k.name, n.name),
+                                "not a column of the result",
+                            )
+                            .with_help(format!(
+                                "the columns are: {}",
+                                plan.schema()
+                                    .columns
+                                    .iter()
+                                    .map(|c| c.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )));
+                        }
+                    }
                 }
                 self.render = Some(RenderRequest {
                     chart: r.chart.name.clone(),

@@ -32,7 +32,11 @@ struct Params {
 
 impl<'a> Binder<'a> {
     /// Binds `union` (the source form when `piped` is `None`).
-    pub(crate) fn bind_union(&mut self, u: &ast::Union, piped: Option<LogicalPlan>) -> Result<LogicalPlan> {
+    pub(crate) fn bind_union(
+        &mut self,
+        u: &ast::Union,
+        piped: Option<LogicalPlan>,
+    ) -> Result<LogicalPlan> {
         let params = union_params(u)?;
         let mut legs: Vec<(String, LogicalPlan)> = Vec::new();
         if let Some(p) = piped {
@@ -44,7 +48,10 @@ impl<'a> Binder<'a> {
             match self.bind_leg(t, arg) {
                 Ok(found) => legs.extend(found),
                 Err(e) if params.fuzzy && fuzzy_skips(&e) => {
-                    self.notes.push(format!("`union isfuzzy=true` left out a leg: {}", e.message));
+                    self.notes.push(format!(
+                        "`union isfuzzy=true` left out a leg: {}",
+                        e.message
+                    ));
                     skipped.push(e);
                 }
                 Err(e) => return Err(e),
@@ -65,7 +72,11 @@ impl<'a> Binder<'a> {
     }
 
     /// One leg, or the several a wildcard matches, each with its name.
-    fn bind_leg(&mut self, t: &ast::TabularExpr, arg: String) -> Result<Vec<(String, LogicalPlan)>> {
+    fn bind_leg(
+        &mut self,
+        t: &ast::TabularExpr,
+        arg: String,
+    ) -> Result<Vec<(String, LogicalPlan)>> {
         if let (SourceKind::Table(names), true) = (&t.source.kind, t.operators.is_empty()) {
             if let [name] = names.as_slice() {
                 if name.name.contains('*') {
@@ -83,10 +94,8 @@ impl<'a> Binder<'a> {
             .table_names()
             .map(str::to_string)
             .chain(self.let_names().into_iter().filter(|n| {
-                matches!(
-                    self.lookup(n),
-                    Some(Binding::Tabular(_) | Binding::Plan(_))
-                ) || matches!(self.lookup(n), Some(Binding::Function(f)) if f.params.is_empty())
+                matches!(self.lookup(n), Some(Binding::Tabular(_) | Binding::Plan(_)))
+                    || matches!(self.lookup(n), Some(Binding::Function(f)) if f.params.is_empty())
             }))
             .filter(|n| wildcard_match(&pattern.name, n))
             .collect();
@@ -174,7 +183,11 @@ fn union_params(u: &ast::Union) -> Result<Params> {
 }
 
 /// The union of named legs: see the module comment for the columns.
-pub(crate) fn union_legs(legs: Vec<(String, LogicalPlan)>, inner: bool, withsource: Option<&str>) -> LogicalPlan {
+pub(crate) fn union_legs(
+    legs: Vec<(String, LogicalPlan)>,
+    inner: bool,
+    withsource: Option<&str>,
+) -> LogicalPlan {
     let mut legs: Vec<LogicalPlan> = legs
         .into_iter()
         .map(|(name, plan)| match withsource {
@@ -196,8 +209,12 @@ pub(crate) fn union_legs(legs: Vec<(String, LogicalPlan)>, inner: bool, withsour
     }
     if inner {
         pairs.retain(|(n, t)| {
-            legs.iter()
-                .all(|l| l.schema().columns.iter().any(|c| c.name == *n && c.ty == *t))
+            legs.iter().all(|l| {
+                l.schema()
+                    .columns
+                    .iter()
+                    .any(|c| c.name == *n && c.ty == *t)
+            })
         });
     }
     let names = output_names(&pairs);

@@ -36,10 +36,14 @@ impl<'a> Binder<'a> {
             return Err(PlanError::new(
                 "plan::window_position",
                 call.span,
-                format!("`{name}` is a window function: it can only be used in `extend` or `serialize`"),
+                format!(
+                    "`{name}` is a window function: it can only be used in `extend` or `serialize`"
+                ),
                 "window function here",
             )
-            .with_help(format!("compute it first: `| extend x = {name}(...) | where x ...`")));
+            .with_help(format!(
+                "compute it first: `| extend x = {name}(...) | where x ...`"
+            )));
         }
         let (min, max) = match kind {
             WindowKind::Prev | WindowKind::Next => (1, 3),
@@ -50,7 +54,10 @@ impl<'a> Binder<'a> {
             return Err(PlanError::new(
                 "plan::arity",
                 call.span,
-                format!("`{name}` takes {min} to {max} arguments, not {}", call.args.len()),
+                format!(
+                    "`{name}` takes {min} to {max} arguments, not {}",
+                    call.args.len()
+                ),
                 "here",
             )
             .with_help(usage(kind)));
@@ -83,7 +90,9 @@ impl<'a> Binder<'a> {
                     }
                 }
                 if args.len() == 3 {
-                    let default = args.pop().unwrap_or(BoundExpr::Literal(ScalarValue::Null(ty)));
+                    let default = args
+                        .pop()
+                        .unwrap_or(BoundExpr::Literal(ScalarValue::Null(ty)));
                     match convert_to(default, ty, self) {
                         Ok(d) => args.push(d),
                         Err(_) => return Err(bad(2, &format!("of the type of argument 1 ({ty})"))),
@@ -93,7 +102,10 @@ impl<'a> Binder<'a> {
             }
             WindowKind::RowNumber => {
                 if let Some(start) = args.first() {
-                    if !matches!(start, BoundExpr::Literal(ScalarValue::Long(_) | ScalarValue::Int(_))) {
+                    if !matches!(
+                        start,
+                        BoundExpr::Literal(ScalarValue::Long(_) | ScalarValue::Int(_))
+                    ) {
                         return Err(bad(0, "a constant whole number"));
                     }
                 }

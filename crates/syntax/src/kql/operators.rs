@@ -644,8 +644,10 @@ fn render_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
         if p.as_rule() == Rule::property {
             let mut pc = Cursor::new(p, "operators::property");
             let key = name(pc.expect(Rule::name)?)?;
-            let value = expr(pc.expect(Rule::expr)?)?;
-            properties.push((key, value));
+            // A list (`ycolumns = a, b`) is the key once per value.
+            for v in pc {
+                properties.push((key.clone(), expr(v)?));
+            }
         }
     }
     Ok(OperatorKind::Render(Render { chart, properties }))

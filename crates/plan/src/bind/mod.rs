@@ -16,6 +16,7 @@ mod operators;
 mod parse;
 mod search;
 mod summarize;
+mod top_nested;
 mod union;
 mod window;
 

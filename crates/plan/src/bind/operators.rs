@@ -157,6 +157,7 @@ impl<'a> Binder<'a> {
             OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
             OperatorKind::MakeSeries(m) => self.bind_make_series(plan, m, span),
             OperatorKind::Sample(count) => self.bind_sample(plan, count, span),
+            OperatorKind::TopNested(levels) => self.bind_top_nested(plan, levels, span),
             OperatorKind::Invoke(call) => self.bind_invoke(plan, call, span),
             OperatorKind::Evaluate(c) => self.bind_evaluate(plan, c, span),
             OperatorKind::Search(predicate) => self.bind_search_op(plan, predicate),

@@ -14,7 +14,7 @@ use super::{internal, span_of, Cursor, Result, Rule};
 use crate::ast::{
     Expr, ExprKind, Ident, Join, JoinCondition, JoinKind, Lookup, MakeSeries, MvExpand, NamedExpr,
     NullsOrder, Operator, OperatorKind, Parse, ParseKind, ParsePart, Rename, Render, SortKey,
-    SortOrder, Source, SourceKind, Summarize, TabularExpr, Union,
+    SortOrder, Source, SourceKind, Summarize, TabularExpr, TopNestedLevel, Union,
 };
 use crate::error::SyntaxError;
 use crate::suggest;
@@ -42,6 +42,7 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
         Rule::summarize_op => summarize_op(op)?,
         Rule::sort_op => sort_op(op)?,
         Rule::top_op => top_op(op)?,
+        Rule::top_nested_op => top_nested_op(op)?,
         Rule::take_op => OperatorKind::Take(single_expr(op, "operators::take_op")?),
         Rule::distinct_op => distinct_op(op)?,
         Rule::count_op => OperatorKind::Count,
@@ -190,6 +191,38 @@ fn top_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
     c.expect(Rule::kw_by)?;
     let by = c.map(sort_key).collect::<Result<_>>()?;
     Ok(OperatorKind::Top { count, by })
+}
+
+/// `top-nested …, top-nested …`.
+fn top_nested_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
+    let mut levels = Vec::new();
+    for level in pair.into_inner() {
+        let mut c = Cursor::new(level, "operators::top_nested_level");
+        c.expect(Rule::kw_top_nested)?;
+        let count = c.take_rule(Rule::expr).map(expr).transpose()?;
+        c.expect(Rule::kw_of)?;
+        let of = named_expr(c.expect(Rule::named_expr)?)?;
+        let mut others = None;
+        if c.take_rule(Rule::kw_with).is_some() {
+            c.expect(Rule::kw_others)?;
+            others = Some(expr(c.expect(Rule::expr)?)?);
+        }
+        c.expect(Rule::kw_by)?;
+        let by = named_expr(c.expect(Rule::named_expr)?)?;
+        let ascending = c.take_rule(Rule::sort_order).is_some_and(|o| {
+            o.into_inner()
+                .next()
+                .is_some_and(|k| k.as_rule() == Rule::kw_asc)
+        });
+        levels.push(TopNestedLevel {
+            count,
+            of,
+            others,
+            by,
+            ascending,
+        });
+    }
+    Ok(OperatorKind::TopNested(levels))
 }
 
 /// `sort_key` → [`SortKey`].

@@ -201,7 +201,11 @@ impl<'a> Binder<'a> {
     }
 
     /// Runs a subquery now and gives its first column's values.
-    fn run_subquery(&self, plan: LogicalPlan, span: ast::Span) -> Result<Vec<ScalarValue>> {
+    pub(crate) fn run_subquery(
+        &self,
+        plan: LogicalPlan,
+        span: ast::Span,
+    ) -> Result<Vec<ScalarValue>> {
         let Some(run) = self.subquery else {
             return Err(PlanError::new(
                 "plan::subquery",

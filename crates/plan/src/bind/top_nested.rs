@@ -10,10 +10,10 @@
 //! `row_number(1, parent != prev(parent))` over a sort, and the levels are
 //! joined on their common keys.
 
-use iishunt_syntax::ast::{self, Dialect, Statement};
+use iishunt_syntax::ast;
 use iishunt_syntax::print::{expr_to_kql, ident};
 
-use super::{not_supported, Binder, Binding};
+use super::{not_supported, Binder};
 use crate::error::{PlanError, Result};
 use crate::logical::LogicalPlan;
 
@@ -79,36 +79,7 @@ impl<'a> Binder<'a> {
             aggs.push(agg);
         }
         let text = top_nested_text(levels, &keys, &aggs, &extend, &counts);
-        let query = iishunt_syntax::parse(&text, Dialect::Kql).map_err(|e| {
-            PlanError::new(
-                "plan::internal",
-                span,
-                format!("top-nested: the rewritten query does not parse (this is a bug): {e}"),
-                "here",
-            )
-        })?;
-        let mut scope = std::collections::HashMap::new();
-        scope.insert(INPUT.to_string(), Binding::Plan(Box::new(plan)));
-        self.scopes.push(scope);
-        let result = (|| {
-            let mut last = None;
-            for s in &query.statements {
-                match s {
-                    Statement::Let(l) => self.bind_let(l)?,
-                    Statement::Tabular(t) => last = Some(self.bind_tabular(t)?),
-                    Statement::Set(_) => {}
-                }
-            }
-            last.ok_or_else(|| {
-                PlanError::new("plan::internal", span, "top-nested: no result", "here")
-            })
-        })();
-        self.scopes.pop();
-        // Spans of the rewritten text mean nothing to the user: point at the operator.
-        result.map_err(|mut e| {
-            e.span = span;
-            e
-        })
+        self.bind_rewritten(plan, INPUT, &text, "top-nested", span)
     }
 }
 

@@ -6,7 +6,7 @@
 
 use pest::iterators::Pair;
 
-use super::expr::{call, expr, named_expr, named_expr_list, star};
+use super::expr::{call, expr, named_expr, named_expr_list, star, subquery};
 use super::literals::string_lit;
 use super::names::{column_pattern, name, table_name, type_name};
 use super::statements::tabular_expr;
@@ -76,7 +76,7 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
         Rule::evaluate_op => {
             let mut c = Cursor::new(op, "operators::evaluate_op");
             c.expect(Rule::kw_evaluate)?;
-            OperatorKind::Evaluate(call(c.expect(Rule::call)?)?)
+            OperatorKind::Evaluate(evaluate_call(c.expect(Rule::evaluate_call)?)?)
         }
         Rule::search_op => OperatorKind::Search(single_expr(op, "operators::search_op")?),
         _ => return Err(internal("operators::tabular_operator", span)),
@@ -191,6 +191,43 @@ fn top_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
     c.expect(Rule::kw_by)?;
     let by = c.map(sort_key).collect::<Result<_>>()?;
     Ok(OperatorKind::Top { count, by })
+}
+
+/// A plugin call. A named argument `name = value` is kept as the comparison
+/// `name == value` (Kusto's functions take none, so nothing else means that).
+fn evaluate_call(pair: Pair<'_, Rule>) -> Result<crate::ast::Call> {
+    let span = span_of(&pair);
+    let mut c = Cursor::new(pair, "operators::evaluate_call");
+    let fname = name(c.expect(Rule::call_name)?)?;
+    let mut args = Vec::new();
+    for arg in c {
+        let at = span_of(&arg);
+        match arg.as_rule() {
+            Rule::star => args.push(Expr::new(ExprKind::Star, at)),
+            Rule::subquery => args.push(subquery(arg)?),
+            Rule::expr => args.push(expr(arg)?),
+            Rule::named_arg => {
+                let mut nc = Cursor::new(arg, "operators::named_arg");
+                let key = name(nc.expect(Rule::name)?)?;
+                let value = expr(nc.expect(Rule::expr)?)?;
+                let key_span = key.span;
+                args.push(Expr::new(
+                    ExprKind::Binary {
+                        op: crate::ast::BinaryOp::Eq,
+                        left: Box::new(Expr::new(ExprKind::Name(key), key_span)),
+                        right: Box::new(value),
+                    },
+                    at,
+                ));
+            }
+            _ => return Err(internal("operators::evaluate_call", at)),
+        }
+    }
+    Ok(crate::ast::Call {
+        name: fname,
+        args,
+        span,
+    })
 }
 
 /// `top-nested …, top-nested …`.

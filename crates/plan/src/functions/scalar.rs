@@ -18,6 +18,7 @@ mod esql;
 mod ip;
 mod math;
 mod operators;
+mod series;
 mod sig;
 mod strings;
 
@@ -56,6 +57,7 @@ pub fn scalar_families() -> &'static [ScalarFamily] {
         datetime::FAMILY,
         math::FAMILY,
         dynamic::FAMILY,
+        series::FAMILY,
         ip::FAMILY,
         esql::FAMILY,
     ];

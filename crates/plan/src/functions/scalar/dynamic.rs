@@ -21,6 +21,11 @@ sig!(strcat_array_rt, "strcat_array", [Dyn, Text] => String);
 sig!(dyn1_rt, "this function", [Dyn] => Dynamic);
 sig!(slice_rt, "array_slice", [Dyn, Num, Num] => Dynamic);
 sig!(to_json_rt, "dynamic_to_json", [Any] => String);
+sig!(range_rt, "range", [Num, Num, Num] => Dynamic);
+sig!(iff_rt, "array_iff", [Dyn, Any, Any] => Dynamic);
+sig!(shift_rt, "this function", [Dyn, Num, Any] => Dynamic);
+sig!(remove_keys_rt, "bag_remove_keys", [Dyn, Dyn] => Dynamic);
+sig!(has_key_rt, "bag_has_key", [Dyn, Text] => Bool);
 
 fn bag_pack_rt(a: &[KType]) -> Result<KType, String> {
     if a.len() % 2 != 0 {
@@ -54,6 +59,16 @@ const fn f(
 }
 
 pub(super) const FUNCTIONS: &[ScalarFunction] = &[
+    f("range", &[], Arity::range(2, 3), range_rt, "An array of the numbers from start to stop (inclusive) by step (default 1), at most 1,048,576 of them; whole numbers when all three are.", "range(1, 8, 3)"),
+    f("zip", &[], Arity::at_least(2), dyn_var_rt, "Arrays of the elements at each index, as long as the longest array (null where one is shorter).", "zip(set_cIP, set_csUriStem)"),
+    f("array_iff", &["array_iif"], Arity::exact(3), iff_rt, "Element-wise choice: where the condition array is true, the element of the second argument, else of the third (a scalar is used at every index).", "array_iff(series_greater(s, 10), s, 0)"),
+    f("array_shift_left", &[], Arity::range(2, 3), shift_rt, "The elements moved n places left; the places left empty take the fill value (null by default).", "array_shift_left(s, 1)"),
+    f("array_shift_right", &[], Arity::range(2, 3), shift_rt, "The elements moved n places right, filled like array_shift_left.", "array_shift_right(s, 1, 0)"),
+    f("array_rotate_left", &[], Arity::exact(2), shift_rt, "The elements rotated n places left.", "array_rotate_left(s, 2)"),
+    f("array_rotate_right", &[], Arity::exact(2), shift_rt, "The elements rotated n places right.", "array_rotate_right(s, 2)"),
+    f("bag_merge", &[], Arity::at_least(2), dyn_var_rt, "One bag of every key of the bags; where bags share a key, the first one's value is kept.", "bag_merge(parse_url(u), bag_pack(\"ip\", cIP))"),
+    f("bag_remove_keys", &[], Arity::exact(2), remove_keys_rt, "The bag without the keys listed in the array.", "bag_remove_keys(b, dynamic([\"Password\"]))"),
+    f("bag_has_key", &[], Arity::exact(2), has_key_rt, "Whether the bag has the key; `$.a.b` follows nested bags.", "bag_has_key(parse_json(csCookie), \"session\")"),
     f("array_length", &["arraylength"], Arity::exact(1), len_rt, "The number of elements of an array; null when the value is not an array.", "array_length(set_sPort)"),
     f(
         "array_index_of",

@@ -47,7 +47,10 @@ fn range(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         let (a, b) = (start.get(i), stop.get(i));
         let s = step.as_ref().map_or(&one, |s| s.get(i));
         if let (Some(a), Some(b), Some(s)) = (a.as_i64(), b.as_i64(), s.as_i64()) {
-            if s == 0 || (b - a).signum() * s.signum() < 0 {
+            let Some(span) = b.checked_sub(a) else {
+                return false;
+            };
+            if s == 0 || span.signum() * s.signum() < 0 {
                 return put(
                     out,
                     &Value::Array(if a == b {
@@ -57,10 +60,11 @@ fn range(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
                     }),
                 );
             }
-            let n = ((b - a) / s) as usize + 1;
-            let items = (0..n.min(MAX_RANGE))
-                .map(|k| Value::from(a + k as i64 * s))
-                .collect();
+            let Some(steps) = span.checked_div(s) else {
+                return false;
+            };
+            let n = (steps as u64).saturating_add(1).min(MAX_RANGE as u64) as usize;
+            let items = (0..n).map(|k| Value::from(a + k as i64 * s)).collect();
             return put(out, &Value::Array(items));
         }
         let (Some(a), Some(b), Some(s)) = (a.as_f64(), b.as_f64(), s.as_f64()) else {

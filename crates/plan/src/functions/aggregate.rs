@@ -87,7 +87,7 @@ macro_rules! agg {
 }
 
 static AGGREGATES: &[AggregateFunction] = &[
-    agg!("count", [], Arity::range(0, 1), long, "count_", false,
+    agg!("count", [], Arity::range(0, 1), long, "count_{}", false,
         "Rows in the group. With an argument (ES|QL `count(field)`), rows where it is not null.",
         "summarize count() by cIP"),
     agg!("countif", [], Arity::exact(1), long, "countif_", true,
@@ -136,6 +136,9 @@ static AGGREGATES: &[AggregateFunction] = &[
     agg!("take_any", ["any", "any_value"], Arity::exact(1), same, "any_{}", false,
         "One value of the group (here: the first non-null one met).",
         "summarize take_any(csUserAgent) by cIP"),
+    agg!("take_anyif", ["anyif"], Arity::exact(2), same, "take_anyif_{}", true,
+        "One value of the group among rows where the predicate is true (here: the first non-null one met).",
+        "summarize take_anyif(csUserAgent, scStatus == \"200\") by cIP"),
     agg!("arg_max", [], Arity::at_least(1), same, "max_{}", false,
         "The row where the first argument is largest: returns that value and the other listed columns (`*` for all).",
         "summarize arg_max(TimeGenerated, csUriStem, scStatus) by cIP"),
@@ -154,6 +157,18 @@ static AGGREGATES: &[AggregateFunction] = &[
         "Sample standard deviation.", "summarize stdev(TimeTaken)"),
     agg!("variance", [], Arity::exact(1), real, "variance_{}", false,
         "Sample variance.", "summarize variance(TimeTaken)"),
+    agg!("stdevif", [], Arity::exact(2), real, "stdevif_{}", true,
+        "Sample standard deviation over rows where the predicate is true.", "summarize stdevif(TimeTaken, csMethod == \"GET\")"),
+    agg!("varianceif", [], Arity::exact(2), real, "varianceif_{}", true,
+        "Sample variance over rows where the predicate is true.", "summarize varianceif(TimeTaken, csMethod == \"GET\")"),
+    agg!("stdevp", [], Arity::exact(1), real, "stdevp_{}", false,
+        "Population standard deviation (divides by n).", "summarize stdevp(TimeTaken)"),
+    agg!("variancep", [], Arity::exact(1), real, "variancep_{}", false,
+        "Population variance (divides by n).", "summarize variancep(TimeTaken)"),
+    agg!("stdevpif", [], Arity::exact(2), real, "stdevpif_{}", true,
+        "Population standard deviation over rows where the predicate is true.", "summarize stdevpif(TimeTaken, csMethod == \"GET\")"),
+    agg!("variancepif", [], Arity::exact(2), real, "variancepif_{}", true,
+        "Population variance over rows where the predicate is true.", "summarize variancepif(TimeTaken, csMethod == \"GET\")"),
     // Internal: one output column of arg_max/arg_min (the value of column 2 where column 1 is extreme).
     agg!("__arg_max_of", [], Arity::exact(2), arg_of_type, "{}", false, "", ""),
     agg!("__arg_min_of", [], Arity::exact(2), arg_of_type, "{}", false, "", ""),

@@ -149,7 +149,9 @@ fn compare(args: &[Datum], ctx: &KernelContext, is_match: bool) -> Result<ArrayR
         let (x, px) = parse_v4(a.get(i))?;
         let (y, py) = parse_v4(b.get(i))?;
         let prefix = match &p {
-            Some(p) => u32::try_from(p.get(i)?).ok()?.min(32),
+            // The CIDR prefixes count too: ipv4_compare("192.168.1.1/24",
+            // "192.168.1.255", 31) compares 24 bits (ipv4-compare-function.md).
+            Some(p) => u32::try_from(p.get(i)?).ok()?.min(32).min(px).min(py),
             None => px.min(py),
         };
         let m = mask(prefix);
@@ -185,7 +187,7 @@ fn compare_v6(args: &[Datum], ctx: &KernelContext, is_match: bool) -> Result<Arr
         let (x, px) = parse_v6(a.get(i))?;
         let (y, py) = parse_v6(b.get(i))?;
         let prefix = match &p {
-            Some(p) => u32::try_from(p.get(i)?).ok()?.min(128),
+            Some(p) => u32::try_from(p.get(i)?).ok()?.min(128).min(px).min(py),
             None => px.min(py),
         };
         let m = if prefix == 0 {

@@ -230,8 +230,10 @@ fn indexof_one(s: &str, lookup: &str, start: i64, length: i64, occurrence: i64) 
     let window = if length < 0 {
         &s[from..]
     } else {
+        // Kusto examines positions start ..= start + length: the documented
+        // indexof("abcdefgabcdefg", "cde", 1, 10, 2) finds the match at 9..11.
         let r = &s[from..];
-        &r[..byte_at(r, length as usize)]
+        &r[..byte_at(r, (length as usize).saturating_add(1))]
     };
     let mut pos = 0usize;
     let mut found = 0;

@@ -228,6 +228,9 @@ pub enum WindowKind {
     RowNumber,
     /// `row_window_session(expr, maxFromFirst, maxBetween[, restart])`.
     RowWindowSession,
+    /// `row_cumsum(expr[, restart])`: the running sum, from 0 again where
+    /// `restart` is true.
+    RowCumsum,
 }
 
 impl WindowKind {
@@ -237,6 +240,7 @@ impl WindowKind {
             WindowKind::Next => "next",
             WindowKind::RowNumber => "row_number",
             WindowKind::RowWindowSession => "row_window_session",
+            WindowKind::RowCumsum => "row_cumsum",
         }
     }
 
@@ -246,6 +250,7 @@ impl WindowKind {
             "next" => WindowKind::Next,
             "row_number" => WindowKind::RowNumber,
             "row_window_session" => WindowKind::RowWindowSession,
+            "row_cumsum" => WindowKind::RowCumsum,
             _ => return None,
         })
     }

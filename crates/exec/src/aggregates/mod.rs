@@ -3,6 +3,7 @@
 //! partition's accumulator in (partition order, so results are the same with
 //! any number of threads); `finish` gives one value per group.
 
+mod bag;
 pub mod coder;
 mod count;
 mod extreme;
@@ -120,6 +121,7 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
             call.ty,
         )),
         "median" => Box::new(stats::Percentile::new(50.0, call.ty)),
+        "make_bag" | "make_bag_if" => Box::new(bag::MakeBag::new(cap(1))),
         "stdev" | "stdevif" => Box::new(stats::Moments::new(stats::MomentKind::Stdev)),
         "variance" | "varianceif" => Box::new(stats::Moments::new(stats::MomentKind::Variance)),
         "stdevp" | "stdevpif" => Box::new(stats::Moments::new(stats::MomentKind::StdevP)),

@@ -73,8 +73,9 @@ fn range(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         if s == 0.0 || ((b - a) * s) < 0.0 || !(b - a).is_finite() {
             return put(out, &Value::Array(Vec::new()));
         }
-        let n = ((b - a) / s).floor() as usize + 1;
-        let items = (0..n.min(MAX_RANGE))
+        // `as usize` saturates (NaN is 0): the cap keeps it small.
+        let n = (((b - a) / s).floor() as usize).min(MAX_RANGE - 1) + 1;
+        let items = (0..n)
             .filter_map(|k| serde_json::Number::from_f64(a + k as f64 * s).map(Value::Number))
             .collect();
         put(out, &Value::Array(items))
@@ -157,6 +158,13 @@ fn shift(args: &[Datum], ctx: &KernelContext, left: bool, rotate: bool) -> Resul
         if len == 0 {
             return put(out, &Value::Array(Vec::new()));
         }
+        // Past the length a shift empties the array and a rotation wraps:
+        // reduce first so no arithmetic overflows.
+        let n = if rotate {
+            n.rem_euclid(len)
+        } else {
+            n.clamp(-len, len)
+        };
         let by = if left { n } else { -n };
         let filler = fill.as_ref().map_or(Value::Null, |f| f.get(i).clone());
         let result: Vec<Value> = (0..len)

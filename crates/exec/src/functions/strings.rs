@@ -46,6 +46,9 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("hash_sha256", |a, c| {
         map_text(a, c, |s, o| hex(o, &super::hash::sha256(s.as_bytes())))
     }),
+    ("hash_sha1", |a, c| {
+        map_text(a, c, |s, o| hex(o, &super::hash::sha1(s.as_bytes())))
+    }),
     ("hash_md5", |a, c| {
         map_text(a, c, |s, o| hex(o, &super::hash::md5(s.as_bytes())))
     }),

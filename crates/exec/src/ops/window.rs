@@ -45,6 +45,7 @@ pub fn window(
             WindowKind::Next => shifted(call, &current, ctx, false)?,
             WindowKind::RowNumber => row_number(call, &current, ctx)?,
             WindowKind::RowWindowSession => row_window_session(call, &current, ctx)?,
+            WindowKind::RowCumsum => row_cumsum(call, &current, ctx)?,
         };
         columns.push(out);
         so_far.push(schema.columns[input.len() + k].clone());
@@ -168,6 +169,61 @@ fn row_window_session(
         .collect();
     let out: ArrayRef = Arc::new(out);
     Ok(cast(&out, &ty_arrow(ty))?)
+}
+
+/// `row_cumsum(expr[, restart])`: the running sum (nulls add nothing),
+/// from the row's own value again where `restart` is true.
+fn row_cumsum(call: &WindowCall, batch: &RecordBatch, ctx: &ExecContext) -> Result<ArrayRef> {
+    let rows = batch.num_rows();
+    let values = crate::expr::decode_array(&evaluate(&call.args[0], batch, ctx)?)?;
+    let restart = match call.args.get(1) {
+        Some(r) => Some(evaluate_predicate(r, batch, ctx)?),
+        None => None,
+    };
+    let again = |i: usize| {
+        restart
+            .as_ref()
+            .is_some_and(|r| r.is_valid(i) && r.value(i))
+    };
+    if call.ty == KType::Real {
+        let v = cast(&values, &DataType::Float64)?;
+        let v = v
+            .as_any()
+            .downcast_ref::<arrow::array::Float64Array>()
+            .ok_or_else(|| ExecError::internal("row_cumsum", "not a real"))?;
+        let mut sum = 0.0;
+        let out: arrow::array::Float64Array = (0..rows)
+            .map(|i| {
+                if again(i) {
+                    sum = 0.0;
+                }
+                if v.is_valid(i) {
+                    sum += v.value(i);
+                }
+                Some(sum)
+            })
+            .collect();
+        return Ok(Arc::new(out));
+    }
+    let v = cast(&values, &DataType::Int64)?;
+    let v = v
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .ok_or_else(|| ExecError::internal("row_cumsum", "not a whole number"))?;
+    let mut sum = 0i64;
+    let out: Int64Array = (0..rows)
+        .map(|i| {
+            if again(i) {
+                sum = 0;
+            }
+            if v.is_valid(i) {
+                sum = sum.wrapping_add(v.value(i));
+            }
+            Some(sum)
+        })
+        .collect();
+    let out: ArrayRef = Arc::new(out);
+    Ok(cast(&out, &ty_arrow(call.ty))?)
 }
 
 fn ty_arrow(ty: KType) -> DataType {

@@ -49,6 +49,7 @@ impl<'a> Binder<'a> {
             WindowKind::Prev | WindowKind::Next => (1, 3),
             WindowKind::RowNumber => (0, 2),
             WindowKind::RowWindowSession => (3, 4),
+            WindowKind::RowCumsum => (1, 2),
         };
         if call.args.len() < min || call.args.len() > max {
             return Err(PlanError::new(
@@ -114,6 +115,18 @@ impl<'a> Binder<'a> {
                 }
                 KType::Long
             }
+            WindowKind::RowCumsum => {
+                let ty = match args[0].ty() {
+                    KType::Int | KType::Long => KType::Long,
+                    KType::Real | KType::Decimal => KType::Real,
+                    KType::TimeSpan => KType::TimeSpan,
+                    _ => return Err(bad(0, "a number or timespan")),
+                };
+                if args.len() == 2 && args[1].ty() != KType::Bool {
+                    return Err(bad(1, "a bool (true starts the sum again)"));
+                }
+                ty
+            }
             WindowKind::RowWindowSession => {
                 let ty = args[0].ty();
                 if !matches!(ty, KType::DateTime | KType::TimeSpan) {
@@ -153,6 +166,7 @@ fn usage(kind: WindowKind) -> &'static str {
         WindowKind::Prev => "prev(column[, offset[, default]]), e.g. `prev(cIP)`",
         WindowKind::Next => "next(column[, offset[, default]]), e.g. `next(TimeGenerated)`",
         WindowKind::RowNumber => "row_number([start[, restart]]), e.g. `row_number(1, cIP != prev(cIP))`",
+        WindowKind::RowCumsum => "row_cumsum(column[, restart]), e.g. `row_cumsum(scBytes, cIP != prev(cIP))`",
         WindowKind::RowWindowSession => {
             "row_window_session(TimeGenerated, maxFromFirst, maxBetween[, restart]), e.g. `row_window_session(TimeGenerated, 30m, 5m, cIP != prev(cIP))`"
         }

@@ -221,13 +221,14 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     ),
     f(
         "hash",
-        &[],
+        &["hash_xxhash64"],
         Arity::range(1, 2),
         hash_rt,
         "A long hash of the value's text: xxHash64 (seed 0) of its UTF-8 bytes, as Kusto (`hash(\"World\")` is 1846988464401551951 in both); with a modulo, `hash % mod` (non-negative).",
         "hash(cIP, 10)",
     ),
     f("hash_sha256", &[], Arity::exact(1), str1_str_rt, "SHA-256 of the text's UTF-8 bytes, as lower-case hex.", "hash_sha256(csUserAgent)"),
+    f("hash_sha1", &[], Arity::exact(1), str1_str_rt, "SHA-1 of the text's UTF-8 bytes, as lower-case hex.", "hash_sha1(csUserAgent)"),
     f("hash_md5", &[], Arity::exact(1), str1_str_rt, "MD5 of the text's UTF-8 bytes, as lower-case hex.", "hash_md5(csUserAgent)"),
     f("strcmp", &[], Arity::exact(2), strcmp_rt, "-1, 0 or 1 comparing two strings by ordinal (byte) order.", "strcmp(csMethod, \"GET\")"),
     ScalarFunction {

@@ -28,13 +28,14 @@ impl<'a> Binder<'a> {
             "ipv4_lookup" => self.bind_ipv4_lookup(input, call),
             "bag_unpack" => self.bind_bag_unpack(input, call, span),
             "narrow" => self.bind_narrow(input, call, span),
+            "pivot" => self.bind_pivot(input, call, span),
             other => Err(PlanError::new(
                 "plan::not_supported",
                 span,
                 format!("the `{other}` plugin is not supported"),
                 "evaluate plugins are not available in iishunt",
             )
-            .with_help("the plugins iishunt runs are ipv4_lookup, bag_unpack and narrow")),
+            .with_help("the plugins iishunt runs are ipv4_lookup, bag_unpack, narrow and pivot")),
         }
     }
 

@@ -15,6 +15,7 @@ mod naming;
 mod operators;
 mod parse;
 mod search;
+mod pivot;
 mod rewrite;
 mod summarize;
 mod bag_unpack;

@@ -66,7 +66,72 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("series_fill_backward", |a, c| fill(a, c, Fill::Backward)),
     ("series_fill_const", |a, c| fill(a, c, Fill::Const)),
     ("series_fill_linear", |a, c| fill(a, c, Fill::Linear)),
+    ("series_outliers", outliers),
 ];
+
+/// The p-th percentile (0..100) of sorted values, interpolated linearly
+/// between the two nearest ranks.
+fn percentile_of(sorted: &[f64], p: f64) -> f64 {
+    let rank = (p / 100.0) * (sorted.len() - 1) as f64;
+    let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64)
+}
+
+/// `series_outliers(series [, kind [, ignore_val [, min_percentile [,
+/// max_percentile]]]])`: Tukey's fences. With the low and high percentiles
+/// L and H (25/75 for "tukey", 10/90 or the given ones for "ctukey", the
+/// default), a value above H scores (x - H) / (H - L), below L (x - L) /
+/// (H - L), else 0, so beyond ±1.5 is outside the fences as the docs say. A
+/// null or ignored value scores 0.
+fn outliers(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let a = json(args, ctx, 0, true)?;
+    let opt = |k: usize| -> Result<Json> {
+        if k < args.len() {
+            json(args, ctx, k, false)
+        } else {
+            Ok(Json::Scalar(Value::Null))
+        }
+    };
+    let (kind, ignore, low, high) = (opt(1)?, opt(2)?, opt(3)?, opt(4)?);
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let Value::Array(items) = a.get(i) else {
+            return false;
+        };
+        let tukey = kind.get(i).as_str() == Some("tukey");
+        let (l, h) = if tukey {
+            (25.0, 75.0)
+        } else {
+            (
+                number(low.get(i)).unwrap_or(10.0),
+                number(high.get(i)).unwrap_or(90.0),
+            )
+        };
+        if !(2.0..=98.0).contains(&l) || !(2.0..=98.0).contains(&h) || l >= h {
+            return false;
+        }
+        let skip = number(ignore.get(i));
+        let value = |v: &Value| number(v).filter(|x| Some(*x) != skip && x.is_finite());
+        let mut sorted: Vec<f64> = items.iter().filter_map(value).collect();
+        if sorted.is_empty() {
+            return put(
+                out,
+                &Value::Array(items.iter().map(|_| real(0.0)).collect()),
+            );
+        }
+        sorted.sort_by(f64::total_cmp);
+        let (ql, qh) = (percentile_of(&sorted, l), percentile_of(&sorted, h));
+        let range = qh - ql;
+        let scores = items
+            .iter()
+            .map(|v| match value(v) {
+                Some(x) if x > qh && range > 0.0 => real((x - qh) / range),
+                Some(x) if x < ql && range > 0.0 => real((x - ql) / range),
+                _ => real(0.0),
+            })
+            .collect();
+        put(out, &Value::Array(scores))
+    }))
+}
 
 fn number(v: &Value) -> Option<f64> {
     v.as_f64()

@@ -32,7 +32,10 @@ impl<'a> Binder<'a> {
             return Err(usage(call.span, "pivot needs the column to rotate".into()));
         };
         let ExprKind::Name(pivot) = &first.kind else {
-            return Err(usage(first.span, "the first argument of pivot is a column name".into()));
+            return Err(usage(
+                first.span,
+                "the first argument of pivot is a column name".into(),
+            ));
         };
         if input.schema().index_of(&pivot.name).is_none() {
             return Err(self
@@ -61,7 +64,9 @@ impl<'a> Binder<'a> {
                     "make_list" => "make_list_if",
                     "make_set" => "make_set_if",
                     "make_bag" => "make_bag_if",
-                    other => return Err(usage(at, format!("pivot cannot aggregate with `{other}`"))),
+                    other => {
+                        return Err(usage(at, format!("pivot cannot aggregate with `{other}`")))
+                    }
                 };
                 let columns = c
                     .args
@@ -77,7 +82,10 @@ impl<'a> Binder<'a> {
         let mut by: Vec<String> = Vec::new();
         for a in rest {
             let ExprKind::Name(n) = &a.kind else {
-                return Err(usage(a.span, "the columns after the aggregation are column names".into()));
+                return Err(usage(
+                    a.span,
+                    "the columns after the aggregation are column names".into(),
+                ));
             };
             if input.schema().index_of(&n.name).is_none() {
                 return Err(usage(a.span, format!("unknown column `{}`", n.name)));
@@ -128,7 +136,10 @@ impl<'a> Binder<'a> {
         let by_text = if by.is_empty() {
             String::new()
         } else {
-            format!(" by {}", by.iter().map(|n| ident(n)).collect::<Vec<_>>().join(", "))
+            format!(
+                " by {}",
+                by.iter().map(|n| ident(n)).collect::<Vec<_>>().join(", ")
+            )
         };
         let text = format!("{INPUT} | summarize {}{by_text}", items.join(", "));
         self.bind_rewritten(input, INPUT, &text, "pivot", span)

@@ -7,7 +7,7 @@ use crate::types::KType;
 
 pub(super) const FAMILY: ScalarFamily = ScalarFamily {
     title: "Series",
-    intro: "Functions over series, the dynamic arrays of numbers `make-series` makes (Kusto's series_* functions). Element-wise functions keep the array's length (a number as the second argument is used at every index); a null or non-numeric element gives null there. Reductions skip such elements. `series_stats` and `series_fit_line`, which make several columns in Kusto, are here as their `_dynamic` forms (one property bag); the decomposition, anomaly, outlier, period and filter functions are not here yet.",
+    intro: "Functions over series, the dynamic arrays of numbers `make-series` makes (Kusto's series_* functions). Element-wise functions keep the array's length (a number as the second argument is used at every index); a null or non-numeric element gives null there. Reductions skip such elements. `series_stats` and `series_fit_line`, which make several columns in Kusto, are here as their `_dynamic` forms (one property bag); the decomposition, anomaly, period, seasonal and filter functions (`series_decompose*`, `series_periods_*`, `series_seasonal`, `series_iir`/`fir`) are not here yet.",
     functions: FUNCTIONS,
 };
 
@@ -18,6 +18,7 @@ sig!(pair_rt, "this series function", [Any, Any] => Real);
 sig!(fill_rt, "series_fill_forward", [Dyn, Any] => Dynamic);
 sig!(fill_const_rt, "series_fill_const", [Dyn, Any, Any] => Dynamic);
 sig!(fill_linear_rt, "series_fill_linear", [Dyn, Any, Bool, Any] => Dynamic);
+sig!(outliers_rt, "series_outliers", [Dyn, Text, Num, Num, Num] => Dynamic);
 
 const fn f(
     name: &'static str,
@@ -71,6 +72,7 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("series_pearson_correlation", TWO, pair_rt, "Pearson correlation coefficient of two series.", "series_pearson_correlation(s1, s2)"),
     f("series_stats_dynamic", Arity::range(1, 2), unary_rt, "A bag of min, min_idx, max, max_idx, avg, stdev and variance (sample), sum and len of the finite elements.", "series_stats_dynamic(s).max"),
     f("series_fit_line_dynamic", ONE, unary_rt, "The least-squares line over x = 1..n as a bag: rsquare, slope, variance, rvariance, interception, line_fit.", "series_fit_line_dynamic(s).slope"),
+    f("series_outliers", Arity::range(1, 5), outliers_rt, "Tukey's fences: with the low and high percentiles L and H (10/90 for kind \"ctukey\", the default, or as given; 25/75 for \"tukey\"), a value above H scores (x - H) / (H - L), below L (x - L) / (H - L), else 0; beyond ±1.5 is an outlier. Kusto documents the fences but not its percentile method: here linear interpolation between ranks.", "series_outliers(requests)"),
     f("series_fill_forward", Arity::range(1, 2), fill_rt, "Missing elements (null, or equal to the placeholder) take the last known value before them.", "series_fill_forward(s, 0)"),
     f("series_fill_backward", Arity::range(1, 2), fill_rt, "Missing elements take the next known value after them.", "series_fill_backward(s)"),
     f("series_fill_const", Arity::range(2, 3), fill_const_rt, "Missing elements take the constant.", "series_fill_const(s, 0, -1)"),

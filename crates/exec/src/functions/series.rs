@@ -533,8 +533,8 @@ fn linear(v: &mut [Value], edges: bool, constant: &Value) {
     for w in known.windows(2) {
         let (l, r) = (w[0], w[1]);
         let (a, b) = (number(&v[l]).unwrap_or(0.0), number(&v[r]).unwrap_or(0.0));
-        for k in l + 1..r {
-            v[k] = at(a + (b - a) * (k - l) as f64 / (r - l) as f64);
+        for (k, slot) in v.iter_mut().enumerate().take(r).skip(l + 1) {
+            *slot = at(a + (b - a) * (k - l) as f64 / (r - l) as f64);
         }
     }
     if edges {

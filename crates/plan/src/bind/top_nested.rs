@@ -57,24 +57,25 @@ impl<'a> Binder<'a> {
                     "not an aggregation",
                 ));
             }
-            counts.push(match &l.count {
-                Some(n) => match {
+            let count = match &l.count {
+                Some(n) => {
                     let bound = self.bind_expr(n, &Default::default(), None)?;
-                    self.try_fold(&bound)
-                } {
-                    Some(crate::types::ScalarValue::Long(v)) if v >= 0 => Some(v.to_string()),
-                    Some(crate::types::ScalarValue::Int(v)) if v >= 0 => Some(v.to_string()),
-                    _ => {
-                        return Err(PlanError::new(
-                            "plan::top_nested",
-                            n.span,
-                            "`top-nested N`: N must be a constant whole number, 0 or more",
-                            "not a constant count",
-                        ))
+                    match self.try_fold(&bound) {
+                        Some(crate::types::ScalarValue::Long(v)) if v >= 0 => Some(v.to_string()),
+                        Some(crate::types::ScalarValue::Int(v)) if v >= 0 => Some(v.to_string()),
+                        _ => {
+                            return Err(PlanError::new(
+                                "plan::top_nested",
+                                n.span,
+                                "`top-nested N`: N must be a constant whole number, 0 or more",
+                                "not a constant count",
+                            ))
+                        }
                     }
-                },
+                }
                 None => None,
-            });
+            };
+            counts.push(count);
             keys.push(key);
             aggs.push(agg);
         }

@@ -20,6 +20,8 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("array_rotate_left", |a, c| shift(a, c, true, true)),
     ("array_rotate_right", |a, c| shift(a, c, false, true)),
     ("bag_merge", bag_merge),
+    ("bag_zip", bag_zip),
+    ("unicode_codepoints_to_string", codepoints_to_string),
     ("bag_remove_keys", bag_remove_keys),
     ("bag_has_key", bag_has_key),
 ];
@@ -202,6 +204,63 @@ fn bag_merge(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         }
         put(out, &Value::Object(m))
     }))
+}
+
+/// `bag_zip(keys, values)`: a bag pairing the arrays' elements; keys that
+/// are not strings are left out, missing values are null.
+fn bag_zip(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let k = json(args, ctx, 0, true)?;
+    let v = json(args, ctx, 1, true)?;
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let Value::Array(keys) = k.get(i) else {
+            return false;
+        };
+        // Values that are no array pair every key with null.
+        let none = Vec::new();
+        let values = match v.get(i) {
+            Value::Array(values) => values,
+            _ => &none,
+        };
+        let mut m = Map::new();
+        for (n, key) in keys.iter().enumerate() {
+            if let Some(key) = key.as_str() {
+                m.insert(
+                    key.to_string(),
+                    values.get(n).cloned().unwrap_or(Value::Null),
+                );
+            }
+        }
+        put(out, &Value::Object(m))
+    }))
+}
+
+/// `unicode_codepoints_to_string(values, …)`: the text of the code points,
+/// given as numbers or arrays of numbers; null when one is not valid.
+fn codepoints_to_string(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let parts: Vec<_> = (0..args.len())
+        .map(|k| json(args, ctx, k, true))
+        .collect::<Result<_>>()?;
+    let point = |v: &Value| {
+        v.as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .and_then(char::from_u32)
+    };
+    let mut out: Vec<Option<String>> = Vec::with_capacity(ctx.rows);
+    for i in 0..ctx.rows {
+        let mut text = Some(String::new());
+        for p in &parts {
+            let chars: Option<String> = match p.get(i) {
+                Value::Array(items) => items.iter().map(point).collect(),
+                v => point(v).map(String::from),
+            };
+            text = text.zip(chars).map(|(mut t, c)| {
+                t.push_str(&c);
+                t
+            });
+        }
+        out.push(text);
+    }
+    Ok(std::sync::Arc::new(arrow::array::StringArray::from(out)))
 }
 
 /// `bag_remove_keys(bag, keys)`: the bag without the listed keys.

@@ -46,6 +46,15 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("hash_sha256", |a, c| {
         map_text(a, c, |s, o| hex(o, &super::hash::sha256(s.as_bytes())))
     }),
+    ("regex_quote", |a, c| {
+        map_text(a, c, |s, o| o.push_str(&regex::escape(s)))
+    }),
+    ("unicode_codepoints_from_string", |a, c| {
+        map_text(a, c, |s, o| {
+            let points: Vec<u32> = s.chars().map(u32::from).collect();
+            o.push_str(&serde_json::Value::from(points).to_string());
+        })
+    }),
     ("hash_sha1", |a, c| {
         map_text(a, c, |s, o| hex(o, &super::hash::sha1(s.as_bytes())))
     }),

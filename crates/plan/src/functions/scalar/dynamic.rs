@@ -22,6 +22,7 @@ sig!(dyn1_rt, "this function", [Dyn] => Dynamic);
 sig!(slice_rt, "array_slice", [Dyn, Num, Num] => Dynamic);
 sig!(to_json_rt, "dynamic_to_json", [Any] => String);
 sig!(range_rt, "range", [Num, Num, Num] => Dynamic);
+sig!(to_string_dyn_rt, "unicode_codepoints_to_string", [; Any] => String);
 sig!(iff_rt, "array_iff", [Dyn, Any, Any] => Dynamic);
 sig!(shift_rt, "this function", [Dyn, Num, Any] => Dynamic);
 sig!(remove_keys_rt, "bag_remove_keys", [Dyn, Dyn] => Dynamic);
@@ -66,6 +67,8 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("array_shift_right", &[], Arity::range(2, 3), shift_rt, "The elements moved n places right, filled like array_shift_left.", "array_shift_right(s, 1, 0)"),
     f("array_rotate_left", &[], Arity::exact(2), shift_rt, "The elements rotated n places left.", "array_rotate_left(s, 2)"),
     f("array_rotate_right", &[], Arity::exact(2), shift_rt, "The elements rotated n places right.", "array_rotate_right(s, 2)"),
+    f("bag_zip", &[], Arity::exact(2), remove_keys_rt, "A bag pairing the keys array with the values array (a missing value is null; non-string keys are left out).", "bag_zip(dynamic([\"a\", \"b\"]), dynamic([1, 2]))"),
+    f("unicode_codepoints_to_string", &[], Arity::at_least(1), to_string_dyn_rt, "The text of an array of Unicode code points; null if one is not valid.", "unicode_codepoints_to_string(dynamic([75, 81, 76]))"),
     f("bag_merge", &[], Arity::at_least(2), dyn_var_rt, "One bag of every key of the bags; where bags share a key, the first one's value is kept.", "bag_merge(parse_url(u), bag_pack(\"ip\", cIP))"),
     f("bag_remove_keys", &[], Arity::exact(2), remove_keys_rt, "The bag without the keys listed in the array.", "bag_remove_keys(b, dynamic([\"Password\"]))"),
     f("bag_has_key", &[], Arity::exact(2), has_key_rt, "Whether the bag has the key; `$.a.b` follows nested bags.", "bag_has_key(parse_json(csCookie), \"session\")"),

@@ -17,6 +17,7 @@ sig!(strcat_rt, "strcat", [; Text] => String);
 sig!(strcat_delim_rt, "strcat_delim", [Text; Text] => String);
 sig!(str1_long_rt, "strlen", [Text] => Long);
 sig!(str1_str_rt, "this function", [Text] => String);
+sig!(str1_dyn_rt, "this function", [Text] => Dynamic);
 sig!(trim_rt, "trim", [Text, Text] => String);
 sig!(substring_rt, "substring", [Text, Num, Num] => String);
 sig!(indexof_rt, "indexof", [Text, Text, Num, Num, Num] => Long);
@@ -228,6 +229,8 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         "hash(cIP, 10)",
     ),
     f("hash_sha256", &[], Arity::exact(1), str1_str_rt, "SHA-256 of the text's UTF-8 bytes, as lower-case hex.", "hash_sha256(csUserAgent)"),
+    f("regex_quote", &[], Arity::exact(1), str1_str_rt, "The text with every regex special character escaped, to match it literally.", "regex_quote(csUriStem)"),
+    f("unicode_codepoints_from_string", &[], Arity::exact(1), str1_dyn_rt, "The Unicode code points of the text, as an array of numbers.", "unicode_codepoints_from_string(\"ab\")"),
     f("hash_sha1", &[], Arity::exact(1), str1_str_rt, "SHA-1 of the text's UTF-8 bytes, as lower-case hex.", "hash_sha1(csUserAgent)"),
     f("hash_md5", &[], Arity::exact(1), str1_str_rt, "MD5 of the text's UTF-8 bytes, as lower-case hex.", "hash_md5(csUserAgent)"),
     f("strcmp", &[], Arity::exact(2), strcmp_rt, "-1, 0 or 1 comparing two strings by ordinal (byte) order.", "strcmp(csMethod, \"GET\")"),

@@ -18,6 +18,7 @@ sig!(strcat_delim_rt, "strcat_delim", [Text; Text] => String);
 sig!(str1_long_rt, "strlen", [Text] => Long);
 sig!(str1_str_rt, "this function", [Text] => String);
 sig!(str1_dyn_rt, "this function", [Text] => Dynamic);
+sig!(has_any_rt, "this function", [Text; Any] => Bool);
 sig!(trim_rt, "trim", [Text, Text] => String);
 sig!(substring_rt, "substring", [Text, Num, Num] => String);
 sig!(indexof_rt, "indexof", [Text, Text, Num, Num, Num] => Long);
@@ -243,6 +244,9 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         doc: "A random version-4 GUID (not cryptographic).",
         example: "new_guid()",
     },
+    f("has_any_ipv4", &[], Arity::at_least(2), has_any_rt, "`has_any_ipv4(text, ip, …)` (or a dynamic array of addresses): true when an IPv4 address in the text is one of them.", "has_any_ipv4(csUriQuery, dynamic([\"10.0.0.1\", \"10.0.0.2\"]))"),
+    f("has_ipv4_prefix", &[], Arity::exact(2), has_any_rt, "`has_ipv4_prefix(text, prefix)`: true when an IPv4 address in the text starts with the prefix, a whole address or octets ending with a dot (`10.`, `192.168.`).", "has_ipv4_prefix(csUriQuery, \"10.0.\")"),
+    f("has_any_ipv4_prefix", &[], Arity::at_least(2), has_any_rt, "Like has_ipv4_prefix with several prefixes (or a dynamic array of them).", "has_any_ipv4_prefix(csUriQuery, \"10.\", \"192.168.\")"),
     f(
         "has_ipv4",
         &[],

@@ -17,6 +17,7 @@ mod parse;
 mod search;
 mod pivot;
 mod rewrite;
+mod series_columns;
 mod summarize;
 mod bag_unpack;
 mod top_nested;

@@ -201,6 +201,7 @@ impl<'a> Binder<'a> {
     /// `extend a = …, b = a + 1`: later items see earlier ones; a name that
     /// exists is replaced in place.
     fn bind_extend(&mut self, plan: LogicalPlan, items: &[ast::NamedExpr]) -> Result<LogicalPlan> {
+        let items = &*super::series_columns::expand(items);
         let in_schema = plan.schema().clone();
         let mut exprs: Vec<BoundExpr> = identity(&in_schema);
         let mut columns = in_schema.columns.clone();
@@ -276,6 +277,7 @@ impl<'a> Binder<'a> {
     }
 
     fn bind_project(&mut self, plan: LogicalPlan, items: &[ast::NamedExpr]) -> Result<LogicalPlan> {
+        let items = &*super::series_columns::expand(items);
         let in_schema = plan.schema().clone();
         let mut exprs = Vec::new();
         let mut columns: Vec<Column> = Vec::new();

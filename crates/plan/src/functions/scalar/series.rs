@@ -7,7 +7,7 @@ use crate::types::KType;
 
 pub(super) const FAMILY: ScalarFamily = ScalarFamily {
     title: "Series",
-    intro: "Functions over series, the dynamic arrays of numbers `make-series` makes (Kusto's series_* functions). Element-wise functions keep the array's length (a number as the second argument is used at every index); a null or non-numeric element gives null there. Reductions skip such elements. `series_stats` and `series_fit_line`, which make several columns in Kusto, are here as their `_dynamic` forms (one property bag); the decomposition, anomaly, period, seasonal and filter functions (`series_decompose*`, `series_periods_*`, `series_seasonal`, `series_iir`/`fir`) are not here yet.",
+    intro: "Functions over series, the dynamic arrays of numbers `make-series` makes (Kusto's series_* functions). Element-wise functions keep the array's length (a number as the second argument is used at every index); a null or non-numeric element gives null there. Reductions skip such elements. `series_stats(x)` and `series_fit_line(x)` in `extend`/`project` make their several columns as in Kusto (`series_stats_x_min`, …, or `(a, b) = series_stats(x)`), from the `_dynamic` forms below; the decomposition, anomaly, period, seasonal and filter functions (`series_decompose*`, `series_periods_*`, `series_seasonal`, `series_iir`/`fir`) are not here yet.",
     functions: FUNCTIONS,
 };
 

@@ -399,6 +399,8 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "sample-distinct",
     "project-smart",
     "mv-apply",
+    "parse-kv",
+    "project-by-names",
     "find",
     "externaldata",
 ];

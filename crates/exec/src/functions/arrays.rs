@@ -21,6 +21,9 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("array_rotate_right", |a, c| shift(a, c, false, true)),
     ("bag_merge", bag_merge),
     ("bag_zip", bag_zip),
+    ("bag_set_key", bag_set_key),
+    ("array_split", array_split),
+    ("replace_strings", replace_strings),
     ("unicode_codepoints_to_string", codepoints_to_string),
     ("bag_remove_keys", bag_remove_keys),
     ("bag_has_key", bag_has_key),
@@ -261,6 +264,115 @@ fn codepoints_to_string(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef>
         out.push(text);
     }
     Ok(std::sync::Arc::new(arrow::array::StringArray::from(out)))
+}
+
+/// `bag_set_key(bag, key, value)`: the bag with the key set (`$.a.b` sets
+/// inside nested bags, making them as needed).
+fn bag_set_key(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let b = json(args, ctx, 0, true)?;
+    let key = super::args::text(args, ctx, 1)?;
+    let v = json(args, ctx, 2, false)?;
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let Value::Object(bag) = b.get(i) else {
+            return false;
+        };
+        let k = key.get(i);
+        let path: Vec<&str> = match k.strip_prefix("$.") {
+            Some(rest) => rest.split('.').collect(),
+            None => vec![k],
+        };
+        let mut root = bag.clone();
+        let mut current = &mut root;
+        for (depth, part) in path.iter().enumerate() {
+            if depth + 1 == path.len() {
+                current.insert(part.to_string(), v.get(i).clone());
+                break;
+            }
+            let next = current
+                .entry(part.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !next.is_object() {
+                *next = Value::Object(Map::new());
+            }
+            let Value::Object(m) = next else {
+                return false;
+            };
+            current = m;
+        }
+        put(out, &Value::Object(root))
+    }))
+}
+
+/// `array_split(arr, index | [indices])`: the array cut before each index
+/// (negative from the end), as an array of arrays.
+fn array_split(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let a = json(args, ctx, 0, true)?;
+    let at = json(args, ctx, 1, true)?;
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let Value::Array(items) = a.get(i) else {
+            return false;
+        };
+        let len = items.len() as i64;
+        let raw: Vec<i64> = match at.get(i) {
+            Value::Array(v) => v.iter().filter_map(Value::as_i64).collect(),
+            v => v.as_i64().into_iter().collect(),
+        };
+        let mut cuts: Vec<usize> = raw
+            .into_iter()
+            .map(|c| if c < 0 { len.saturating_add(c) } else { c }.clamp(0, len) as usize)
+            .collect();
+        cuts.sort_unstable();
+        let mut parts = Vec::new();
+        let mut from = 0;
+        for c in cuts.into_iter().chain(std::iter::once(items.len())) {
+            parts.push(Value::Array(items[from..c.max(from)].to_vec()));
+            from = c.max(from);
+        }
+        put(out, &Value::Array(parts))
+    }))
+}
+
+/// `replace_strings(text, lookups, replacements)`: every lookup replaced by
+/// the replacement at its index, all at once (so `cat`→`dog` and
+/// `dog`→`pigeon` swap without chaining). Earlier lookups win: the first is
+/// replaced everywhere, then the second in the text between, and so on
+/// (Kusto's example: lookups `is`, `This` turn "This is" into "Thwas was"). A
+/// lookup whose replacement is not a string stays as it is.
+fn replace_strings(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = super::args::text(args, ctx, 0)?;
+    let l = json(args, ctx, 1, true)?;
+    let r = json(args, ctx, 2, true)?;
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let (Value::Array(lookups), Value::Array(repl)) = (l.get(i), r.get(i)) else {
+            return false;
+        };
+        let pairs: Vec<(&str, &str)> = lookups
+            .iter()
+            .enumerate()
+            .filter_map(|(k, v)| {
+                let from = v.as_str().filter(|s| !s.is_empty())?;
+                // A replacement that is no string keeps the lookup as it is
+                // (and still shields it from the lookups after it).
+                Some((from, repl.get(k).and_then(Value::as_str).unwrap_or(from)))
+            })
+            .collect();
+        replace_in(t.get(i), &pairs, out);
+        true
+    }))
+}
+
+fn replace_in(text: &str, pairs: &[(&str, &str)], out: &mut String) {
+    let Some(((from, to), rest)) = pairs.split_first() else {
+        out.push_str(text);
+        return;
+    };
+    let mut pieces = text.split(from).peekable();
+    while let Some(piece) = pieces.next() {
+        replace_in(piece, rest, out);
+        if pieces.peek().is_some() {
+            out.push_str(to);
+        }
+    }
 }
 
 /// `bag_remove_keys(bag, keys)`: the bag without the listed keys.

@@ -22,6 +22,9 @@ sig!(dyn1_rt, "this function", [Dyn] => Dynamic);
 sig!(slice_rt, "array_slice", [Dyn, Num, Num] => Dynamic);
 sig!(to_json_rt, "dynamic_to_json", [Any] => String);
 sig!(range_rt, "range", [Num, Num, Num] => Dynamic);
+sig!(set_key_rt, "bag_set_key", [Dyn, Text, Any] => Dynamic);
+sig!(split_rt, "array_split", [Dyn, Any] => Dynamic);
+sig!(replace_strings_rt, "replace_strings", [Text, Dyn, Dyn] => String);
 sig!(to_string_dyn_rt, "unicode_codepoints_to_string", [; Any] => String);
 sig!(iff_rt, "array_iff", [Dyn, Any, Any] => Dynamic);
 sig!(shift_rt, "this function", [Dyn, Num, Any] => Dynamic);
@@ -69,6 +72,9 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("array_rotate_right", &[], Arity::exact(2), shift_rt, "The elements rotated n places right.", "array_rotate_right(s, 2)"),
     f("bag_zip", &[], Arity::exact(2), remove_keys_rt, "A bag pairing the keys array with the values array (a missing value is null; non-string keys are left out).", "bag_zip(dynamic([\"a\", \"b\"]), dynamic([1, 2]))"),
     f("unicode_codepoints_to_string", &[], Arity::at_least(1), to_string_dyn_rt, "The text of an array of Unicode code points; null if one is not valid.", "unicode_codepoints_to_string(dynamic([75, 81, 76]))"),
+    f("bag_set_key", &[], Arity::exact(3), set_key_rt, "The bag with the key set to the value; `$.a.b` sets inside nested bags.", "bag_set_key(b, \"seen\", true)"),
+    f("array_split", &[], Arity::exact(2), split_rt, "The array cut before the index (or each index of an array; negative from the end), as an array of arrays.", "array_split(s, 2)"),
+    f("replace_strings", &[], Arity::exact(3), replace_strings_rt, "Every string of the lookups array replaced by the one at the same index of the replacements, all at once, left to right.", "replace_strings(csUriStem, dynamic([\"%20\", \"+\"]), dynamic([\" \", \" \"]))"),
     f("bag_merge", &[], Arity::at_least(2), dyn_var_rt, "One bag of every key of the bags; where bags share a key, the first one's value is kept.", "bag_merge(parse_url(u), bag_pack(\"ip\", cIP))"),
     f("bag_remove_keys", &[], Arity::exact(2), remove_keys_rt, "The bag without the keys listed in the array.", "bag_remove_keys(b, dynamic([\"Password\"]))"),
     f("bag_has_key", &[], Arity::exact(2), has_key_rt, "Whether the bag has the key; `$.a.b` follows nested bags.", "bag_has_key(parse_json(csCookie), \"session\")"),

@@ -17,7 +17,7 @@ use iishunt_plan::expr::{AggregateCall, BoundExpr};
 
 use crate::expr::evaluate_predicate;
 use crate::ops::hash_aggregate::GroupTable;
-use crate::ops::hash_join::hash_join;
+use crate::ops::hash_join::{hash_join, hash_join_streamed, Probed};
 use crate::ops::having::{plan_two_pass, TwoPass};
 use crate::ops::make_series::make_series;
 use crate::ops::mv_expand::mv_expand;
@@ -139,6 +139,31 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             spec,
             schema,
         } => {
+            if let PhysicalPlan::Collect(rows) = left.as_ref() {
+                // The right side first, then the left streams through it:
+                // a large left is never held whole.
+                let r = run(right, source, ctx)?;
+                return hash_join_streamed(
+                    left.schema(),
+                    &r,
+                    right.schema(),
+                    spec,
+                    schema,
+                    |probe| {
+                        let chunks = run_pipeline(
+                            rows,
+                            source,
+                            ctx,
+                            Vec::new,
+                            |out: &mut Vec<Probed>, b| {
+                                out.push(probe(b)?);
+                                Ok(())
+                            },
+                        )?;
+                        Ok(chunks.into_iter().flatten().collect())
+                    },
+                );
+            }
             let (l, r) = rayon::join(|| run(left, source, ctx), || run(right, source, ctx));
             hash_join(&l?, left.schema(), &r?, right.schema(), spec, schema)
         }

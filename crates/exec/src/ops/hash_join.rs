@@ -622,7 +622,7 @@ mod tests {
             )
             .expect("left")
         };
-        let left = vec![
+        let left = [
             batch(vec!["c", "c"], vec!["c1", "c2"]),
             batch(vec!["b", "a", "b"], vec!["b1", "a1", "b2"]),
             batch(vec!["a", "b"], vec!["a2", "b3"]),

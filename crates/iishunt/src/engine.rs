@@ -260,7 +260,7 @@ impl Engine {
             run_subquery(plan, source, &sub_ctx).map_err(|e| e.to_string())
         };
         let bound =
-            iishunt_plan::bind::bind_query_with(&query, &self.catalog, &fold, Some(&subquery))?;
+            iishunt_plan::bind::bind_query_source(&query, Some(text), &self.catalog, &fold, Some(&subquery))?;
         let unoptimized = bound.plan.clone();
         let bound = BoundQuery {
             plan: optimize(bound.plan),

@@ -47,9 +47,15 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("esql_cidr_match", cidr_match),
     ("esql_ip_prefix", ip_prefix),
     ("esql_to_ip", to_ip),
-    ("esql_to_string", to_string),
-    ("esql_to_long", to_long),
-    ("esql_to_datetime", to_datetime),
+    ("esql_to_string", |a, c| {
+        super::esql_convert::convert_each(a, c, to_string, KType::String)
+    }),
+    ("esql_to_long", |a, c| {
+        super::esql_convert::convert_each(a, c, super::esql_convert::to_long, KType::Long)
+    }),
+    ("esql_to_datetime", |a, c| {
+        super::esql_convert::convert_each(a, c, to_datetime, KType::DateTime)
+    }),
     ("esql_length", length),
     ("esql_mv_count", mv_count),
     ("esql_mv_dedupe", |a, c| mv_map(a, c, Mv::Dedupe)),
@@ -650,17 +656,16 @@ fn to_string(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     }))
 }
 
-fn to_long(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
-    let ms = args::arg_type(ctx, 0) == KType::DateTime;
-    let v = args::long(args, ctx, 0)?;
-    let out: Int64Array = (0..ctx.rows)
-        .map(|i| v.get(i).map(|x| if ms { x.div_euclid(1000) } else { x }))
-        .collect();
-    Ok(Arc::new(out))
-}
-
 fn to_datetime(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let ty = args::arg_type(ctx, 0);
+    if ty.is_stringy() {
+        // Elasticsearch reads ISO 8601 only: `1964-06-02 00:00:00` is null.
+        let t = args::text(args, ctx, 0)?;
+        let iso: StringArray = (0..ctx.rows)
+            .map(|i| (!t.is_null(i) && !t.get(i).trim().contains(' ')).then(|| t.get(i)))
+            .collect();
+        return super::convert(&Datum::Array(Arc::new(iso)), KType::String, KType::DateTime, ctx.rows);
+    }
     if !ty.is_numeric() {
         return super::convert(args::arg(args, 0)?, ty, KType::DateTime, ctx.rows);
     }

@@ -50,6 +50,9 @@ impl<'a> Binder<'a> {
                 let inner = self.bind_expr(expr, schema, agg)?;
                 match op {
                     UnaryOp::Plus => Ok(inner),
+                    UnaryOp::Neg if self.dialect == Dialect::Esql => {
+                        self.call_op("__esql_neg", vec![inner], span)
+                    }
                     UnaryOp::Neg => self.call_op("__neg", vec![inner], span),
                     UnaryOp::Not => self.call_op("__not", vec![inner], span),
                 }
@@ -76,7 +79,15 @@ impl<'a> Binder<'a> {
                     args.push(self.fold_or_keep(b));
                 }
                 let name = if *case_insensitive { "__in_ci" } else { "__in" };
-                let call = self.call_op(name, args, span)?;
+                let esql = self.dialect == Dialect::Esql;
+                let kept = if esql { args.clone() } else { Vec::new() };
+                let mut call = self.call_op(name, args, span)?;
+                if esql {
+                    // ES|QL: null when x is null, or nothing matched and the list holds a null.
+                    let mut three = vec![call];
+                    three.extend(kept);
+                    call = self.call_op("__esql_in3", three, span)?;
+                }
                 if *negated {
                     self.call_op("__not", vec![call], span)
                 } else {
@@ -311,7 +322,28 @@ impl<'a> Binder<'a> {
                 };
             }
         };
+        let esql = self.dialect == Dialect::Esql;
+        let is_cmp = matches!(
+            op,
+            BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        );
+        // Typed numbers and dates already compare to null; text reads a null
+        // as "" and a dynamic null converts, so those sides are checked.
+        let loose = |t: KType| t.is_stringy() || t == KType::Dynamic;
+        let originals =
+            (esql && is_cmp && (loose(l.ty()) || loose(r.ty()))).then(|| (l.clone(), r.clone()));
+        let name = match (esql, op) {
+            (true, BinaryOp::Add) => "__esql_add",
+            (true, BinaryOp::Sub) => "__esql_sub",
+            (true, BinaryOp::Mul) => "__esql_mul",
+            _ => name,
+        };
         let (l, r) = match op {
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod
+                if esql =>
+            {
+                esql_arith_operands(l, r, self)
+            }
             BinaryOp::Eq
             | BinaryOp::NotEq
             | BinaryOp::Lt
@@ -326,7 +358,12 @@ impl<'a> Binder<'a> {
             }
             _ => (l, r),
         };
-        self.call_op(name, vec![l, r], span)
+        let call = self.call_op(name, vec![l, r], span)?;
+        match originals {
+            // ES|QL: a comparison with a null side is null, whatever the conversions made of it.
+            Some((ol, or)) => self.call_op("__esql_strict", vec![call, ol, or], span),
+            None => Ok(call),
+        }
     }
 
     pub(crate) fn call_op(
@@ -588,6 +625,19 @@ fn to_string_expr(e: BoundExpr, binder: &mut Binder) -> BoundExpr {
         return e;
     }
     convert_to(e.clone(), KType::String, binder).unwrap_or(e)
+}
+
+/// ES|QL arithmetic: a dynamic side (a null, or a multi-value, which ES|QL
+/// makes null) takes the other side's type, so `null + 1` stays an integer.
+fn esql_arith_operands(l: BoundExpr, r: BoundExpr, binder: &mut Binder) -> (BoundExpr, BoundExpr) {
+    match (l.ty(), r.ty()) {
+        (KType::Dynamic, t) if t.is_numeric() => (convert_to(l.clone(), t, binder).unwrap_or(l), r),
+        (t, KType::Dynamic) if t.is_numeric() => {
+            let r2 = convert_to(r.clone(), t, binder).unwrap_or(r);
+            (l, r2)
+        }
+        _ => (numeric_from_dynamic(l, binder), numeric_from_dynamic(r, binder)),
+    }
 }
 
 /// Arithmetic on a dynamic value (`set[0] + 1`) treats it as a real.

@@ -179,7 +179,7 @@ impl<'a> Binder<'a> {
             let names: Vec<String> = if item.names.is_empty() {
                 vec![match &item.expr.kind {
                     ast::ExprKind::Name(i) if self.dialect == Dialect::Esql => i.name.clone(),
-                    _ if self.dialect == Dialect::Esql => naming::expr_text(&item.expr),
+                    _ if self.dialect == Dialect::Esql => self.esql_name(&item.expr),
                     _ => naming::derived_name(&item.expr, &columns, &mut counter),
                 }]
             } else {

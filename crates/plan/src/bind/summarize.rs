@@ -95,7 +95,7 @@ impl AggCollector {
                 *a = BoundExpr::Literal(v);
             }
         }
-        let name = default_name(func, call, binder.dialect);
+        let name = default_name(func, call, binder.dialect, binder.source);
         self.push(
             AggregateCall {
                 func,
@@ -145,9 +145,16 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
     }
 }
 
-fn default_name(func: &AggregateFunction, call: &ast::Call, dialect: Dialect) -> String {
+fn default_name(
+    func: &AggregateFunction,
+    call: &ast::Call,
+    dialect: Dialect,
+    source: Option<&str>,
+) -> String {
     if dialect == Dialect::Esql {
-        return naming::expr_text(&ast::Expr::new(ExprKind::Call(call.clone()), call.span));
+        return naming::source_text(source, call.span).unwrap_or_else(|| {
+            naming::expr_text(&ast::Expr::new(ExprKind::Call(call.clone()), call.span))
+        });
     }
     let arg = call
         .args
@@ -171,7 +178,7 @@ impl<'a> Binder<'a> {
             let bound = self.bind_expr(&item.expr, &in_schema, None)?;
             let name = match item.names.first() {
                 Some(n) => n.name.clone(),
-                None if self.dialect == Dialect::Esql => naming::expr_text(&item.expr),
+                None if self.dialect == Dialect::Esql => self.esql_name(&item.expr),
                 None => naming::derived_name(&item.expr, &key_columns, &mut counter),
             };
             key_columns.push(Column {

@@ -31,9 +31,15 @@ sig!(date_extract_rt, "date_extract", [Text, Date] => Long);
 sig!(cidr_rt, "cidr_match", [Text; Any] => Bool);
 sig!(ip_prefix_rt, "ip_prefix", [Text, Int, Int] => String);
 sig!(to_ip_rt, "to_ip", [Text] => String);
-sig!(to_string_rt, "to_string", [Any] => String);
-sig!(to_long_rt, "to_long", [Any] => Long);
-sig!(to_datetime_rt, "to_datetime", [Any] => DateTime);
+fn to_string_rt(a: &[KType]) -> Result<KType, String> {
+    super::esql_convert::per_value(a, KType::String)
+}
+fn to_long_rt(a: &[KType]) -> Result<KType, String> {
+    super::esql_convert::per_value(a, KType::Long)
+}
+fn to_datetime_rt(a: &[KType]) -> Result<KType, String> {
+    super::esql_convert::per_value(a, KType::DateTime)
+}
 sig!(length_rt, "length", [Text] => Int);
 sig!(mv_count_rt, "mv_count", [Any] => Int);
 sig!(mv_concat_rt, "mv_concat", [Any, Text] => String);

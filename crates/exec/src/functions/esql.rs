@@ -103,10 +103,16 @@ fn coalesce(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let nulls = crate::datum::null_array(ret, 1);
     let mut refs: Vec<&dyn Array> = cols.iter().map(|c| c.as_ref()).collect();
     refs.push(nulls.as_ref());
+    // A null argument is skipped even when its conversion made a value of it
+    // (a dynamic null converts to "" as text).
+    let was_null = |k: usize, r: usize| match &args[k] {
+        Datum::Scalar(v) => v.is_null(),
+        Datum::Array(a) => a.is_null(r),
+    };
     let idx: Vec<(usize, usize)> = (0..ctx.rows)
         .map(|r| {
-            cols.iter()
-                .position(|c| c.is_valid(r))
+            (0..cols.len())
+                .position(|k| cols[k].is_valid(r) && !was_null(k, r))
                 .map_or((cols.len(), 0), |k| (k, r))
         })
         .collect();
@@ -277,7 +283,14 @@ fn date_trunc(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         .map(|i| {
             let v = d.get(i)?;
             if by_name {
-                let u = super::datetime::unit(name.get(i))?;
+                // `"month"`, or a period's text: `1 month` (of one unit only).
+                let u = match super::datetime::unit(name.get(i)) {
+                    Some(u) => u,
+                    None => match super::esql_period::read_span(name.get(i))? {
+                        (1, u) => u,
+                        _ => return None,
+                    },
+                };
                 return if u == Unit::Week {
                     monday(v)
                 } else {
@@ -687,15 +700,65 @@ fn length(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     Ok(Arc::new(out))
 }
 
+/// `TO_IP`'s `leading_zeros` option for IPv4 parts such as `010`.
+#[derive(Clone, Copy, PartialEq)]
+enum LeadingZeros {
+    Reject,
+    Octal,
+    Decimal,
+}
+
+/// An IPv4 address whose parts may have leading zeros, read as `mode` says.
+fn ipv4_with_zeros(s: &str, mode: LeadingZeros) -> Option<IpAddr> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() != 4 || mode == LeadingZeros::Reject {
+        return None;
+    }
+    let mut octets = [0u8; 4];
+    for (o, p) in octets.iter_mut().zip(&parts) {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let radix = if mode == LeadingZeros::Octal && p.len() > 1 && p.starts_with('0') {
+            8
+        } else {
+            10
+        };
+        *o = u8::from_str_radix(p, radix).ok()?;
+    }
+    Some(IpAddr::from(octets))
+}
+
 fn to_ip(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let t = args::text(args, ctx, 0)?;
+    let mode = match args::scalar_arg(args, 1) {
+        None => LeadingZeros::Reject,
+        Some(ScalarValue::Dynamic(Value::Object(o))) => {
+            match o.get("leading_zeros").and_then(Value::as_str) {
+                None | Some("reject") => LeadingZeros::Reject,
+                Some("octal") => LeadingZeros::Octal,
+                Some("decimal") => LeadingZeros::Decimal,
+                Some(other) => {
+                    return Err(crate::error::ExecError::Unsupported(format!(
+                        "TO_IP: leading_zeros must be reject, octal or decimal, not `{other}`"
+                    )))
+                }
+            }
+        }
+        Some(_) => {
+            return Err(crate::error::ExecError::Unsupported(
+                "TO_IP takes its options as {\"leading_zeros\": \"octal\"}".into(),
+            ))
+        }
+    };
     Ok(strings(ctx.rows, t.byte_len(ctx.rows), |i, out| {
-        match t.get(i).trim().parse::<IpAddr>() {
-            Ok(ip) => {
+        let s = t.get(i).trim();
+        match s.parse::<IpAddr>().ok().or_else(|| ipv4_with_zeros(s, mode)) {
+            Some(ip) => {
                 out.push_str(&ip.to_string());
                 true
             }
-            Err(_) => false,
+            None => false,
         }
     }))
 }
@@ -855,6 +918,14 @@ fn mv_number(args: &[Datum], ctx: &KernelContext, avg: bool) -> Result<ArrayRef>
                 .collect();
             if nums.is_empty() {
                 return None;
+            }
+            // Integers sum exactly, and overflow gives null as in Elasticsearch.
+            let vals = values(j.get(i));
+            if !avg && vals.iter().all(|v| v.is_i64()) {
+                let total = vals
+                    .iter()
+                    .try_fold(0i64, |acc, v| acc.checked_add(v.as_i64()?))?;
+                return Some(total as f64);
             }
             let s: f64 = nums.iter().sum();
             Some(if avg { s / nums.len() as f64 } else { s })

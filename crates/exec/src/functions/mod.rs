@@ -26,6 +26,7 @@ mod esql_convert;
 mod esql_math;
 mod esql_mv;
 mod esql_ops;
+mod esql_period;
 mod esql_text;
 mod hash;
 mod ip;
@@ -60,6 +61,7 @@ pub fn kernel(name: &str) -> Option<Kernel> {
                 esql_convert::KERNELS,
                 esql_mv::KERNELS,
                 esql_ops::KERNELS,
+                esql_period::KERNELS,
             ]
             .iter()
             .flat_map(|t| t.iter().copied())

@@ -358,6 +358,19 @@ impl<'a> Binder<'a> {
             }
             _ => (l, r),
         };
+        if esql
+            && matches!(op, BinaryOp::Add | BinaryOp::Sub)
+            && l.ty() == KType::DateTime
+            && r.ty().is_stringy()
+        {
+            // ES|QL: date ± a calendar period (`TO_DATEPERIOD("1 month")`).
+            let sign = if op == BinaryOp::Add { 1 } else { -1 };
+            return self.call_op(
+                "__esql_date_add_period",
+                vec![l, r, BoundExpr::Literal(ScalarValue::Long(sign))],
+                span,
+            );
+        }
         let call = self.call_op(name, vec![l, r], span)?;
         match originals {
             // ES|QL: a comparison with a null side is null, whatever the conversions made of it.
@@ -427,13 +440,22 @@ impl<'a> Binder<'a> {
         schema: &Schema,
         agg: Option<&mut AggCollector>,
     ) -> Result<BoundExpr> {
-        let name = call.name.name.as_str();
+        let resolved;
+        let name = if self.dialect == Dialect::Esql {
+            resolved = self.esql_function_name(call)?;
+            resolved.as_str()
+        } else {
+            call.name.name.as_str()
+        };
         if name == "toscalar" {
             return self.bind_toscalar(call, schema);
         }
         // Aggregates: only inside summarize.
         if let Some(af) = self.aggregate_named(name) {
             return match agg {
+                Some(collector) if self.dialect == Dialect::Esql && af.name == "sum" => {
+                    self.bind_esql_sum(collector, af, call)
+                }
                 Some(collector) => collector.bind_aggregate(self, af, call),
                 None => Err(PlanError::new(
                     "plan::aggregate_outside_summarize",
@@ -477,6 +499,9 @@ impl<'a> Binder<'a> {
         }
         if func.name == "not" {
             return self.finish_call(lookup_scalar("__not").unwrap_or(func), args, call.span);
+        }
+        if self.dialect == Dialect::Esql {
+            return self.finish_esql_call(func, args, call.span);
         }
         self.finish_call(func, args, call.span)
     }
@@ -631,6 +656,11 @@ fn to_string_expr(e: BoundExpr, binder: &mut Binder) -> BoundExpr {
 /// makes null) takes the other side's type, so `null + 1` stays an integer.
 fn esql_arith_operands(l: BoundExpr, r: BoundExpr, binder: &mut Binder) -> (BoundExpr, BoundExpr) {
     match (l.ty(), r.ty()) {
+        // null + null has no type yet: it stays a (dynamic) null.
+        (KType::Dynamic, KType::Dynamic) if is_null_literal(&l) || is_null_literal(&r) => (
+            BoundExpr::Literal(ScalarValue::Null(KType::Long)),
+            BoundExpr::Literal(ScalarValue::Null(KType::Long)),
+        ),
         (KType::Dynamic, t) if t.is_numeric() => (convert_to(l.clone(), t, binder).unwrap_or(l), r),
         (t, KType::Dynamic) if t.is_numeric() => {
             let r2 = convert_to(r.clone(), t, binder).unwrap_or(r);
@@ -638,6 +668,10 @@ fn esql_arith_operands(l: BoundExpr, r: BoundExpr, binder: &mut Binder) -> (Boun
         }
         _ => (numeric_from_dynamic(l, binder), numeric_from_dynamic(r, binder)),
     }
+}
+
+fn is_null_literal(e: &BoundExpr) -> bool {
+    matches!(e, BoundExpr::Literal(ScalarValue::Null(_)))
 }
 
 /// Arithmetic on a dynamic value (`set[0] + 1`) treats it as a real.

@@ -5,6 +5,7 @@
 //! patterns and ECS views in `esql.rs`; DISSECT, GROK and `parse` in `parse.rs`.
 
 mod esql;
+mod esql_values;
 mod expr;
 mod invoke;
 mod ipv4_lookup;
@@ -76,6 +77,8 @@ pub(crate) struct Binder<'a> {
     /// The query text, when known: ES|QL names an unnamed column by the
     /// expression exactly as written (`COALESCE(a, b)`).
     source: Option<&'a str>,
+    /// ES|QL: the element type of dynamic columns made by ROW and EVAL.
+    esql_elems: HashMap<String, crate::types::KType>,
 }
 
 /// Binds a parsed query: the last tabular statement is the result.
@@ -104,6 +107,7 @@ pub fn bind_query_source<'a>(
 ) -> Result<BoundQuery> {
     let mut binder = Binder {
         source,
+        esql_elems: HashMap::new(),
         catalog,
         dialect: query.dialect,
         fold,
@@ -394,6 +398,9 @@ impl<'a> Binder<'a> {
                 None if self.dialect == Dialect::Esql => self.esql_name(&item.expr),
                 None => naming::unique(&format!("print_{i}"), &columns),
             };
+            if self.dialect == Dialect::Esql {
+                self.note_elem(&name, &BoundExpr::Literal(value.clone()));
+            }
             columns.push(Column {
                 name,
                 ty: value.ktype(),

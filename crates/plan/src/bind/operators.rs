@@ -189,6 +189,9 @@ impl<'a> Binder<'a> {
                 return Err(not_supported("extend (a, b) = …", item.span));
             }
             let name = names.into_iter().next().unwrap_or_default();
+            if self.dialect == Dialect::Esql {
+                self.note_elem(&name, &bound);
+            }
             let col = Column {
                 name: name.clone(),
                 ty: bound.ty(),

@@ -25,6 +25,11 @@ pub(crate) struct AggCollector {
 }
 
 impl AggCollector {
+    /// The columns aggregate arguments bind against.
+    pub(crate) fn input_schema(&self) -> &Schema {
+        &self.input
+    }
+
     pub(crate) fn bind_aggregate(
         &mut self,
         binder: &mut Binder,
@@ -170,6 +175,11 @@ impl<'a> Binder<'a> {
         input: LogicalPlan,
         s: &ast::Summarize,
     ) -> Result<LogicalPlan> {
+        let input = if self.dialect == Dialect::Esql {
+            self.expand_multi_valued_keys(input, &s.by)
+        } else {
+            input
+        };
         let in_schema = input.schema().clone();
         let mut keys = Vec::new();
         let mut key_columns: Vec<Column> = Vec::new();

@@ -19,6 +19,7 @@ mod esql_convert;
 mod esql_math;
 mod esql_mv;
 mod esql_ops;
+mod esql_period;
 mod esql_text;
 mod ip;
 mod math;
@@ -67,6 +68,7 @@ pub fn scalar_families() -> &'static [ScalarFamily] {
         esql_text::FAMILY,
         esql_convert::FAMILY,
         esql_mv::FAMILY,
+        esql_period::FAMILY,
         esql_ops::FAMILY,
     ];
     FAMILIES

@@ -100,6 +100,7 @@ pub(crate) fn rule_name(rule: Rule) -> &'static str {
         | Rule::null_literal
         | Rule::parameter
         | Rule::array
+        | Rule::map_literal
         | Rule::parenthesized
         | Rule::name_or_call
         | Rule::qualified_name
@@ -114,6 +115,8 @@ pub(crate) fn rule_name(rule: Rule) -> &'static str {
         Rule::star => "`*`",
         Rule::close_paren => "`)`",
         Rule::close_bracket => "`]`",
+        Rule::close_brace => "`}`",
+        Rule::map_entry => "an option such as `\"name\": \"value\"`",
         Rule::kw_from => "FROM",
         Rule::kw_row => "ROW",
         Rule::kw_where => "WHERE",

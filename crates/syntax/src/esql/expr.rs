@@ -119,6 +119,7 @@ fn operand(pair: Pair<'_, Rule>) -> Result<Lowered> {
             Some("write the value itself in the query".to_string()),
         )),
         Rule::array => array(pair),
+        Rule::map_literal => map_literal(pair),
         Rule::parenthesized => {
             let inner = next(&mut pair.into_inner(), "expr::operand", span)?;
             let (mut e, depth) = lower_expression(inner)?;
@@ -166,6 +167,38 @@ fn name_or_call(pair: Pair<'_, Rule>) -> Result<Lowered> {
 }
 
 /// `[1, 2, 3]`: a constant multi-value, kept as a dynamic array.
+/// `{"name": value, …}`: function options, as a dynamic object of constants.
+fn map_literal(pair: Pair<'_, Rule>) -> Result<Lowered> {
+    let span = span_of(&pair);
+    let mut map = serde_json::Map::new();
+    for entry in pair.into_inner().filter(|p| p.as_rule() == Rule::map_entry) {
+        let entry_span = span_of(&entry);
+        let mut inner = entry.into_inner();
+        let (Some(key), Some(value)) = (inner.next(), inner.next()) else {
+            return Err(errors::internal("expr::map_literal", entry_span));
+        };
+        let key = super::literals::string(key)?;
+        let (e, _) = lower_expression(value)?;
+        let v = match e.kind {
+            ExprKind::Literal(Literal::Long(v)) => serde_json::Value::from(v),
+            ExprKind::Literal(Literal::Real(v)) => serde_json::Value::from(v),
+            ExprKind::Literal(Literal::Bool(v)) => serde_json::Value::from(v),
+            ExprKind::Literal(Literal::String(v)) => serde_json::Value::from(v),
+            _ => {
+                return Err(errors::error(
+                    "esql::bad_option",
+                    entry_span,
+                    "a function option's value must be a constant".to_string(),
+                    "not a constant",
+                    None,
+                ))
+            }
+        };
+        map.insert(key, v);
+    }
+    Ok((lit(Literal::Dynamic(serde_json::Value::Object(map)), span), 1))
+}
+
 fn array(pair: Pair<'_, Rule>) -> Result<Lowered> {
     let span = span_of(&pair);
     let mut values = Vec::new();

@@ -28,6 +28,16 @@ fn real1_rt(a: &[KType]) -> Result<KType, String> {
     Ok(KType::Real)
 }
 
+/// A double, or a multi-value of doubles for a multi-value.
+fn per_value_real_rt(a: &[KType]) -> Result<KType, String> {
+    check("this function", a, &[P::Num], None)?;
+    Ok(if a.first() == Some(&KType::Dynamic) {
+        KType::Dynamic
+    } else {
+        KType::Real
+    })
+}
+
 fn real2_rt(a: &[KType]) -> Result<KType, String> {
     check("this function", a, &[P::Num, P::Num], None)?;
     Ok(KType::Real)
@@ -121,8 +131,8 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("esql_log", Arity::range(1, 2), real2_or_1_rt, "`LOG([base,] value)`: the logarithm to a base (e by default); null for a value or base ≤ 0 and for base 1.", "LOG(2, 8)"),
     f("esql_log10", Arity::exact(1), real1_rt, "The base-10 logarithm (null for a value ≤ 0).", "LOG10(d)"),
     f("esql_pow", Arity::exact(2), real2_rt, "`POW(base, exponent)`; null when the result is not a finite number.", "POW(2, 10)"),
-    f("esql_to_degrees", Arity::exact(1), real1_rt, "Radians to degrees (each value of a multi-value).", "TO_DEGREES(rad)"),
-    f("esql_to_radians", Arity::exact(1), real1_rt, "Degrees to radians (each value of a multi-value).", "TO_RADIANS(deg)"),
+    f("esql_to_degrees", Arity::exact(1), per_value_real_rt, "Radians to degrees (each value of a multi-value).", "TO_DEGREES(rad)"),
+    f("esql_to_radians", Arity::exact(1), per_value_real_rt, "Degrees to radians (each value of a multi-value).", "TO_RADIANS(deg)"),
     f("esql_greatest", Arity::at_least(1), extreme_rt, "The largest value of the arguments (and of their multi-values); null if any is null.", "GREATEST(a, b)"),
     f("esql_least", Arity::at_least(1), extreme_rt, "The smallest value of the arguments (and of their multi-values); null if any is null.", "LEAST(a, b)"),
     f("esql_round_to", Arity::at_least(2), round_to_rt, "`ROUND_TO(field, p1, p2, …)`: rounds down to the largest point not above the value (the smallest point when below all).", "ROUND_TO(bytes, 0, 1024, 1048576)"),

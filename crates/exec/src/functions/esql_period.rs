@@ -29,7 +29,8 @@ pub(crate) fn read_span(text: &str) -> Option<(i64, Unit)> {
         "min" | "minutes" => "minute",
         "s" | "sec" | "secs" | "seconds" => "second",
         "w" => "week",
-        "y" | "yr" | "years" => "year",
+        "y" | "yr" | "yrs" | "years" => "year",
+        "mo" | "mos" => "month",
         other => other,
     };
     Some((n, unit(u)?))

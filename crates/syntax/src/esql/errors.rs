@@ -106,7 +106,7 @@ pub(crate) fn rule_name(rule: Rule) -> &'static str {
         | Rule::qualified_name
         | Rule::unquoted_name
         | Rule::quoted_name => "a value (a field, a literal or a function call)",
-        Rule::integer => "a whole number",
+        Rule::integer | Rule::span_count => "a whole number",
         Rule::exponent => "an exponent such as `e3`",
         Rule::time_unit => "a time unit (`hour`, `days`, …)",
         Rule::type_name => "a type name such as `long` or `ip`",

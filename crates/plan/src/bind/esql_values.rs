@@ -41,6 +41,22 @@ const SAME_VALUES: &[&str] = &[
     "esql_mv_append",
 ];
 
+/// Functions that do not simply give null for a null argument.
+const NULL_AWARE: &[&str] = &[
+    "esql_coalesce",
+    "esql_case",
+    "coalesce",
+    "case",
+    "iff",
+    "isnull",
+    "isnotnull",
+    "isempty",
+    "isnotempty",
+    "esql_mv_count",
+    "esql_mv_contains",
+    "esql_to_string",
+];
+
 /// The element type of a JSON value's values, when they share one.
 fn json_elem(v: &serde_json::Value) -> Option<KType> {
     let items: Vec<&serde_json::Value> = match v {
@@ -132,6 +148,14 @@ impl Binder<'_> {
         args: Vec<BoundExpr>,
         span: ast::Span,
     ) -> Result<BoundExpr> {
+        // A function of a bare `null` is null, of no type yet (ES|QL's `null`
+        // type), except the few that look for nulls.
+        let untyped_null =
+            |a: &BoundExpr| matches!(a, BoundExpr::Literal(ScalarValue::Null(KType::Dynamic)));
+        if args.iter().any(untyped_null) && !NULL_AWARE.contains(&func.name) {
+            self.finish_call(func, args.clone(), span)?;
+            return Ok(BoundExpr::Literal(ScalarValue::Null(KType::Dynamic)));
+        }
         let elem = match args.first() {
             Some(a) if a.ty() == KType::Dynamic && ONE_OF_ITS_VALUES.contains(&func.name) => {
                 self.elem_type(a)

@@ -225,7 +225,10 @@ impl<'a> Binder<'a> {
             let placeholder = Schema::new(key_columns.clone());
             let before = collector.calls.len();
             let bound = self.bind_expr(&item.expr, &placeholder, Some(&mut collector))?;
-            let default = if collector.calls.len() == before + 1
+            let default = if self.dialect == Dialect::Esql {
+                // ES|QL names an unnamed item by its text, however it is bound.
+                Some(self.esql_name(&item.expr))
+            } else if collector.calls.len() == before + 1
                 && matches!(bound, BoundExpr::Column { .. })
             {
                 Some(collector.names[before].clone())

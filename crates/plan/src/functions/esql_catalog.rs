@@ -281,3 +281,53 @@ pub fn render_esql_function_table() -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::functions::{lookup_aggregate, lookup_scalar};
+
+    #[test]
+    fn every_supported_function_resolves_and_names_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for f in ESQL_FUNCTIONS {
+            assert!(seen.insert(f.name), "{} is listed twice", f.name);
+            if f.unsupported.is_some() {
+                continue;
+            }
+            let n = esql_canonical(f.name);
+            assert!(
+                lookup_scalar(&format!("esql_{n}")).is_some()
+                    || lookup_scalar(&n).is_some()
+                    || lookup_aggregate(&n).is_some(),
+                "{} is marked supported but nothing runs it",
+                f.name
+            );
+        }
+        for (alias, to) in ESQL_ALIASES {
+            assert!(esql_function(alias).is_some(), "alias {alias} → {to} names no function");
+        }
+    }
+
+    /// docs/esql.md's function table is this catalog.
+    #[test]
+    fn esql_md_lists_every_function() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/esql.md");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let (start, end) = ("<!-- esql-functions:start -->\n", "<!-- esql-functions:end -->");
+        let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
+            panic!("docs/esql.md has no {start} … {end} section");
+        };
+        let want = render_esql_function_table();
+        if std::env::var_os("IISHUNT_BLESS").is_some() {
+            let new = format!("{}{start}{want}{}", &text[..a], &text[b..]);
+            std::fs::write(path, new).expect("write docs/esql.md");
+            return;
+        }
+        assert!(
+            text[a + start.len()..b] == want,
+            "docs/esql.md's function table is out of date: run \
+             `IISHUNT_BLESS=1 cargo test -p iishunt-plan esql_md_lists_every_function`"
+        );
+    }
+}

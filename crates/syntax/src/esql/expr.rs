@@ -275,6 +275,15 @@ fn prefix(op: Pair<'_, Rule>, (rhs, depth): Lowered) -> Result<Lowered> {
                 _ => UnaryOp::Neg,
             }
         }
+        // `+1` is the literal 1 (so `[+1, -2]` is a multi-value of constants).
+        Rule::op_pos
+            if matches!(
+                rhs.kind,
+                ExprKind::Literal(Literal::Long(_) | Literal::Real(_) | Literal::TimeSpan(_))
+            ) =>
+        {
+            return Ok((Expr::new(rhs.kind, span), depth));
+        }
         Rule::op_pos => UnaryOp::Plus,
         _ => return Err(errors::internal("expr::prefix", op_span)),
     };

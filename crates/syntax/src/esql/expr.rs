@@ -202,12 +202,14 @@ fn map_literal(pair: Pair<'_, Rule>) -> Result<Lowered> {
 fn array(pair: Pair<'_, Rule>) -> Result<Lowered> {
     let span = span_of(&pair);
     let mut values = Vec::new();
+    let mut single = None;
     for item in pair
         .into_inner()
         .filter(|p| p.as_rule() == Rule::expression)
     {
         let item_span = span_of(&item);
         let (e, _) = lower_expression(item)?;
+        single = Some(e.kind.clone());
         let v = match e.kind {
             ExprKind::Literal(Literal::Long(v)) => serde_json::Value::from(v),
             ExprKind::Literal(Literal::Real(v)) => serde_json::Value::from(v),
@@ -225,6 +227,10 @@ fn array(pair: Pair<'_, Rule>) -> Result<Lowered> {
             }
         };
         values.push(v);
+    }
+    // In ES|QL a one-value multi-value is that value: `[true]` is `true`.
+    if let (1, Some(ExprKind::Literal(one))) = (values.len(), single) {
+        return Ok((lit(one, span), 1));
     }
     Ok((
         lit(Literal::Dynamic(serde_json::Value::Array(values)), span),

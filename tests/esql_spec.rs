@@ -214,10 +214,9 @@ fn json_to_value(v: &serde_json::Value) -> Value<'static> {
         J::Bool(b) => Value::Bool(*b),
         J::Number(n) => match n.as_i64() {
             Some(i) => Value::Int(i),
-            None => n.as_u64().map_or_else(
-                || Value::Real(n.as_f64().unwrap_or(f64::NAN)),
-                Value::UInt,
-            ),
+            None => n
+                .as_u64()
+                .map_or_else(|| Value::Real(n.as_f64().unwrap_or(f64::NAN)), Value::UInt),
         },
         J::String(s) => {
             // Dates inside a multi-value are ISO text.
@@ -255,7 +254,11 @@ fn cell_matches(expected: &str, family: Family, actual: &Value) -> bool {
 }
 
 /// Why a result differs from the expected table, or `None` when it matches.
-fn compare(expected: &[String], columns: &[(String, KType)], rows: &[Vec<Value>]) -> Option<String> {
+fn compare(
+    expected: &[String],
+    columns: &[(String, KType)],
+    rows: &[Vec<Value>],
+) -> Option<String> {
     let Some(header) = expected.first() else {
         return Some("the case has no expected header".into());
     };
@@ -283,7 +286,11 @@ fn compare(expected: &[String], columns: &[(String, KType)], rows: &[Vec<Value>]
     }
     for (r, (want, got)) in want_rows.iter().zip(rows).enumerate() {
         if want.len() != got.len() {
-            return Some(format!("row {r}: {} cells, expected {}", got.len(), want.len()));
+            return Some(format!(
+                "row {r}: {} cells, expected {}",
+                got.len(),
+                want.len()
+            ));
         }
         for (c, (w, g)) in want.iter().zip(got).enumerate() {
             if !cell_matches(w, heads[c].1, g) {
@@ -312,7 +319,10 @@ fn run_case(engine: &Engine, case: &Case) -> Result<Option<String>, String> {
             let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             format!(" at {line}:{col}")
         });
-        let help = err.help().map(|h| format!(" (help: {h})")).unwrap_or_default();
+        let help = err
+            .help()
+            .map(|h| format!(" (help: {h})"))
+            .unwrap_or_default();
         format!("{}{at}: {err}{help}", err.code())
     })?;
     let mut rows: Vec<Vec<Value>> = Vec::new();
@@ -341,8 +351,9 @@ fn spec_dir() -> PathBuf {
 
 #[test]
 fn elasticsearch_row_spec_cases() {
-    let engine = Engine::open(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden")])
-        .expect("open the fixture logs");
+    let engine =
+        Engine::open(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden")])
+            .expect("open the fixture logs");
     let show = std::env::var_os("IISHUNT_SPEC_SHOW").is_some();
     let mut files: Vec<PathBuf> = std::fs::read_dir(spec_dir())
         .expect("tests/esql/spec")
@@ -355,7 +366,9 @@ fn elasticsearch_row_spec_cases() {
     let mut totals = [0usize; 4];
     for file in &files {
         let text = std::fs::read_to_string(file).expect("read .slt");
-        let stem = file.file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned());
+        let stem = file
+            .file_stem()
+            .map_or(String::new(), |s| s.to_string_lossy().into_owned());
         let mut counts = [0usize; 4]; // cases, passing, refused by name, pending
         for case in parse_cases(&text) {
             counts[0] += 1;

@@ -677,7 +677,12 @@ fn to_datetime(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         let iso: StringArray = (0..ctx.rows)
             .map(|i| (!t.is_null(i) && !t.get(i).trim().contains(' ')).then(|| t.get(i)))
             .collect();
-        return super::convert(&Datum::Array(Arc::new(iso)), KType::String, KType::DateTime, ctx.rows);
+        return super::convert(
+            &Datum::Array(Arc::new(iso)),
+            KType::String,
+            KType::DateTime,
+            ctx.rows,
+        );
     }
     if !ty.is_numeric() {
         return super::convert(args::arg(args, 0)?, ty, KType::DateTime, ctx.rows);
@@ -753,7 +758,11 @@ fn to_ip(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     };
     Ok(strings(ctx.rows, t.byte_len(ctx.rows), |i, out| {
         let s = t.get(i).trim();
-        match s.parse::<IpAddr>().ok().or_else(|| ipv4_with_zeros(s, mode)) {
+        match s
+            .parse::<IpAddr>()
+            .ok()
+            .or_else(|| ipv4_with_zeros(s, mode))
+        {
             Some(ip) => {
                 out.push_str(&ip.to_string());
                 true

@@ -16,9 +16,15 @@ use crate::datum::{Datum, Kernel, KernelContext};
 use crate::error::Result;
 
 pub(crate) const KERNELS: &[(&str, Kernel)] = &[
-    ("esql_to_boolean", |a, c| convert_each(a, c, to_boolean, KType::Bool)),
-    ("esql_to_integer", |a, c| convert_each(a, c, to_integer, KType::Int)),
-    ("esql_to_double", |a, c| convert_each(a, c, to_double, KType::Real)),
+    ("esql_to_boolean", |a, c| {
+        convert_each(a, c, to_boolean, KType::Bool)
+    }),
+    ("esql_to_integer", |a, c| {
+        convert_each(a, c, to_integer, KType::Int)
+    }),
+    ("esql_to_double", |a, c| {
+        convert_each(a, c, to_double, KType::Real)
+    }),
 ];
 
 /// `kernel` on a single value, or on each value of a multi-value.
@@ -182,7 +188,9 @@ fn to_integer(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         .into_iter()
         .map(|v| {
             let t = v?.trunc();
-            (t >= f64::from(i32::MIN) && t <= f64::from(i32::MAX)).then_some(t as i32)
+            (f64::from(i32::MIN)..=f64::from(i32::MAX))
+                .contains(&t)
+                .then_some(t as i32)
         })
         .collect();
     Ok(Arc::new(out))
@@ -193,11 +201,19 @@ fn to_double(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     Ok(Arc::new(out))
 }
 
+/// The doubles that truncate to a long.
+const LONG_RANGE: std::ops::Range<f64> = -9.223_372_036_854_776e18..9.223_372_036_854_776e18;
+
 /// ES|QL `TO_LONG`: integers as they are, text read as a number and
 /// truncated, dates in milliseconds; out of range is null.
 pub(crate) fn to_long(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     if matches!(args::arg_type(ctx, 0), KType::Int | KType::Long) {
-        return super::convert(args::arg(args, 0)?, args::arg_type(ctx, 0), KType::Long, ctx.rows);
+        return super::convert(
+            args::arg(args, 0)?,
+            args::arg_type(ctx, 0),
+            KType::Long,
+            ctx.rows,
+        );
     }
     let ty = args::arg_type(ctx, 0);
     if ty.is_stringy() || ty == KType::Dynamic {
@@ -210,8 +226,7 @@ pub(crate) fn to_long(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
                 let s = t.get(i).trim();
                 s.parse::<i64>().ok().or_else(|| {
                     let f = s.parse::<f64>().ok()?.trunc();
-                    (f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18)
-                        .then_some(f as i64)
+                    LONG_RANGE.contains(&f).then_some(f as i64)
                 })
             })
             .collect();
@@ -221,7 +236,7 @@ pub(crate) fn to_long(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         .into_iter()
         .map(|v| {
             let t = v?.trunc();
-            (t >= -9.223_372_036_854_776e18 && t < 9.223_372_036_854_776e18).then_some(t as i64)
+            LONG_RANGE.contains(&t).then_some(t as i64)
         })
         .collect();
     Ok(Arc::new(out))
@@ -237,7 +252,10 @@ mod tests {
     fn to_boolean_of_each_value() {
         let a = lit_dyn(r#"["true", "TRuE", "false", "", "yes", "1"]"#);
         let out = run("esql_to_boolean", &[a], &[Dynamic], Dynamic);
-        assert_eq!(texts(&out)[0].as_deref(), Some("[true,true,false,false,false,false]"));
+        assert_eq!(
+            texts(&out)[0].as_deref(),
+            Some("[true,true,false,false,false,false]")
+        );
     }
 
     #[test]
@@ -246,14 +264,23 @@ mod tests {
         let out = run("esql_to_integer", &[a], &[Dynamic], Dynamic);
         assert_eq!(texts(&out)[0].as_deref(), Some("[5013792,2147483647]"));
         let s = strs(&[Some("2147483648.2"), Some("foo"), Some("-7.9")]);
-        assert_eq!(ints(&run("esql_to_integer", &[s], &[String], Int)), [None, None, Some(-7)]);
+        assert_eq!(
+            ints(&run("esql_to_integer", &[s], &[String], Int)),
+            [None, None, Some(-7)]
+        );
     }
 
     #[test]
     fn to_double_reads_text_and_dates_in_millis() {
         let s = strs(&[Some("5.20128E11"), Some("foo")]);
-        assert_eq!(reals(&run("esql_to_double", &[s], &[String], Real)), [Some(5.20128e11), None]);
+        assert_eq!(
+            reals(&run("esql_to_double", &[s], &[String], Real)),
+            [Some(5.20128e11), None]
+        );
         let d = dt_col(&[Some(1_500)]);
-        assert_eq!(reals(&run("esql_to_double", &[d], &[DateTime], Real)), [Some(1.0)]);
+        assert_eq!(
+            reals(&run("esql_to_double", &[d], &[DateTime], Real)),
+            [Some(1.0)]
+        );
     }
 }

@@ -32,7 +32,9 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("esql_exp", |a, c| unary(a, c, f64::exp)),
     ("esql_sqrt", |a, c| unary(a, c, f64::sqrt)),
     ("esql_signum", |a, c| unary(a, c, signum)),
-    ("esql_log10", |a, c| unary(a, c, |v| if v > 0.0 { v.log10() } else { f64::NAN })),
+    ("esql_log10", |a, c| {
+        unary(a, c, |v| if v > 0.0 { v.log10() } else { f64::NAN })
+    }),
     ("esql_atan2", |a, c| binary(a, c, f64::atan2)),
     ("esql_hypot", |a, c| binary(a, c, f64::hypot)),
     ("esql_pow", |a, c| binary(a, c, f64::powf)),
@@ -148,7 +150,12 @@ fn per_value(args: &[Datum], ctx: &KernelContext, f: fn(f64) -> f64) -> Result<A
             }
         }
     });
-    super::convert(&Datum::Array(text), KType::Dynamic, ctx.return_type, ctx.rows)
+    super::convert(
+        &Datum::Array(text),
+        KType::Dynamic,
+        ctx.return_type,
+        ctx.rows,
+    )
 }
 
 /// `GREATEST`/`LEAST` over every value of every argument, null when any
@@ -189,7 +196,12 @@ fn extreme(args: &[Datum], ctx: &KernelContext, greatest: bool) -> Result<ArrayR
             None => false,
         }
     });
-    super::convert(&Datum::Array(text), KType::Dynamic, ctx.return_type, ctx.rows)
+    super::convert(
+        &Datum::Array(text),
+        KType::Dynamic,
+        ctx.return_type,
+        ctx.rows,
+    )
 }
 
 /// `ROUND_TO(v, points…)`: the largest point ≤ v; below every point, the
@@ -257,30 +269,53 @@ mod tests {
     #[test]
     fn non_finite_results_are_null() {
         let x = real_col(&[Some(-1.0), Some(0.0), Some(8.0), None]);
-        assert_eq!(reals(&call("esql_sqrt", &[x.clone()], &[Real])), [None, Some(0.0), Some(8f64.sqrt()), None]);
-        assert_eq!(reals(&call("esql_log10", &[x.clone()], &[Real])), [None, None, Some(8f64.log10()), None]);
+        assert_eq!(
+            reals(&call("esql_sqrt", &[x.clone()], &[Real])),
+            [None, Some(0.0), Some(8f64.sqrt()), None]
+        );
+        assert_eq!(
+            reals(&call("esql_log10", &[x.clone()], &[Real])),
+            [None, None, Some(8f64.log10()), None]
+        );
         let two = real_col(&[Some(2.0), Some(2.0), Some(2.0), Some(2.0)]);
         // LOG(2, v): base first.
-        assert_eq!(reals(&call("esql_log", &[two.clone(), x], &[Real, Real])), [None, None, Some(3.0), None]);
+        assert_eq!(
+            reals(&call("esql_log", &[two.clone(), x], &[Real, Real])),
+            [None, None, Some(3.0), None]
+        );
         let huge = real_col(&[Some(1e300), Some(-4.0), Some(2.0), None]);
         let half = real_col(&[Some(2.0), Some(0.5), Some(10.0), Some(1.0)]);
-        assert_eq!(reals(&call("esql_pow", &[huge, half], &[Real, Real])), [None, None, Some(1024.0), None]);
+        assert_eq!(
+            reals(&call("esql_pow", &[huge, half], &[Real, Real])),
+            [None, None, Some(1024.0), None]
+        );
     }
 
     #[test]
     fn log_of_base_one_is_null_and_cbrt_keeps_sign() {
         let one = lit_long(1);
         let v = long_col(&[Some(2), Some(8)]);
-        assert_eq!(reals(&call("esql_log", &[one, v], &[Long, Long])), [None, None]);
+        assert_eq!(
+            reals(&call("esql_log", &[one, v], &[Long, Long])),
+            [None, None]
+        );
         let c = real_col(&[Some(-27.0), Some(1000.0)]);
-        assert_eq!(reals(&call("esql_cbrt", &[c], &[Real])), [Some(-3.0), Some(10.0)]);
+        assert_eq!(
+            reals(&call("esql_cbrt", &[c], &[Real])),
+            [Some(-3.0), Some(10.0)]
+        );
     }
 
     #[test]
     fn greatest_and_least_look_into_multi_values_and_null_wins() {
         let mv = lit_dyn("[10, 4]");
         let one = long_col(&[Some(1), None]);
-        let out = run("esql_greatest", &[mv.clone(), one.clone()], &[Dynamic, Long], Long);
+        let out = run(
+            "esql_greatest",
+            &[mv.clone(), one.clone()],
+            &[Dynamic, Long],
+            Long,
+        );
         assert_eq!(longs(&out), [Some(10), None]);
         let out = run("esql_least", &[mv, one], &[Dynamic, Long], Long);
         assert_eq!(longs(&out), [Some(1), None]);
@@ -290,7 +325,10 @@ mod tests {
     fn copy_sign_keeps_the_integer_type() {
         let m = long_col(&[Some(57305), Some(-3)]);
         let s = real_col(&[Some(-7.23), Some(0.5)]);
-        assert_eq!(longs(&call("esql_copy_sign", &[m, s], &[Long, Real])), [Some(-57305), Some(3)]);
+        assert_eq!(
+            longs(&call("esql_copy_sign", &[m, s], &[Long, Real])),
+            [Some(-57305), Some(3)]
+        );
     }
 
     #[test]

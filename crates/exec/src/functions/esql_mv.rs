@@ -13,7 +13,9 @@ use crate::error::Result;
 pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("esql_mv_median", |a, c| stat(a, c, Stat::Median)),
     ("esql_mv_percentile", |a, c| stat(a, c, Stat::Percentile)),
-    ("esql_mv_median_absolute_deviation", |a, c| stat(a, c, Stat::Mad)),
+    ("esql_mv_median_absolute_deviation", |a, c| {
+        stat(a, c, Stat::Mad)
+    }),
     ("esql_mv_pseries_weighted_sum", pseries),
     ("esql_mv_append", append),
     ("esql_mv_zip", zip),
@@ -132,7 +134,9 @@ fn stat(args: &[Datum], ctx: &KernelContext, which: Stat) -> Result<ArrayRef> {
                         let m = i128::from(median_int(&v));
                         let mut d: Vec<i64> = v
                             .iter()
-                            .map(|&x| (i128::from(x) - m).unsigned_abs().min(i64::MAX as u128) as i64)
+                            .map(|&x| {
+                                (i128::from(x) - m).unsigned_abs().min(i64::MAX as u128) as i64
+                            })
                             .collect();
                         d.sort_unstable();
                         // Elasticsearch rounds the deviations' mean towards 0.
@@ -167,7 +171,12 @@ fn stat(args: &[Datum], ctx: &KernelContext, which: Stat) -> Result<ArrayRef> {
         out.push_str(&result.to_string());
         true
     });
-    super::convert(&Datum::Array(text), KType::Dynamic, ctx.return_type, ctx.rows)
+    super::convert(
+        &Datum::Array(text),
+        KType::Dynamic,
+        ctx.return_type,
+        ctx.rows,
+    )
 }
 
 fn pseries(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
@@ -249,16 +258,29 @@ mod tests {
     fn median_of_integers_rounds_down() {
         let a = strs(&[Some("[3,5,1]"), Some("[3,7,1,6]"), None, Some("[1.5,2.5]")]);
         let out = run("esql_mv_median", &[a], &[Dynamic], Dynamic);
-        assert_eq!(texts(&out), [Some("3".into()), Some("4".into()), None, Some("2.0".into())]);
+        assert_eq!(
+            texts(&out),
+            [Some("3".into()), Some("4".into()), None, Some("2.0".into())]
+        );
     }
 
     #[test]
     fn percentile_and_absolute_deviation() {
         let a = strs(&[Some("[5,5,10,12,5000]"), Some("[0,2,5,6]")]);
         let p = lit_long(50);
-        let out = run("esql_mv_percentile", &[a.clone(), p], &[Dynamic, Long], Dynamic);
+        let out = run(
+            "esql_mv_percentile",
+            &[a.clone(), p],
+            &[Dynamic, Long],
+            Dynamic,
+        );
         assert_eq!(texts(&out)[0].as_deref(), Some("10"));
-        let out = run("esql_mv_median_absolute_deviation", &[a], &[Dynamic], Dynamic);
+        let out = run(
+            "esql_mv_median_absolute_deviation",
+            &[a],
+            &[Dynamic],
+            Dynamic,
+        );
         assert_eq!(texts(&out)[1].as_deref(), Some("2"));
     }
 
@@ -266,7 +288,12 @@ mod tests {
     fn zip_keeps_the_longer_ones_tail_and_append_needs_both() {
         let a = lit_dyn(r#"["x","y","z"]"#);
         let b = lit_dyn(r#"["1","2"]"#);
-        let out = run("esql_mv_zip", &[a.clone(), b.clone(), lit_str("-")], &[Dynamic, Dynamic, String], Dynamic);
+        let out = run(
+            "esql_mv_zip",
+            &[a.clone(), b.clone(), lit_str("-")],
+            &[Dynamic, Dynamic, String],
+            Dynamic,
+        );
         assert_eq!(texts(&out)[0].as_deref(), Some(r#"["x-1","y-2","z"]"#));
         let none = strs(&[None]);
         let out = run("esql_mv_append", &[a, none], &[Dynamic, Dynamic], Dynamic);
@@ -277,7 +304,12 @@ mod tests {
     fn pseries_weighted_sum() {
         let a = lit_dyn("[70.0, 45.0, 21.0, 21.0, 21.0]");
         let p = Datum::Scalar(iishunt_plan::types::ScalarValue::Real(1.5));
-        let out = run("esql_mv_pseries_weighted_sum", &[a, p], &[Dynamic, Real], Real);
+        let out = run(
+            "esql_mv_pseries_weighted_sum",
+            &[a, p],
+            &[Dynamic, Real],
+            Real,
+        );
         let v = reals(&out)[0].unwrap_or(0.0);
         assert!((v - 94.45465156212452).abs() < 1e-9, "{v}");
     }

@@ -13,16 +13,23 @@ use crate::datum::{Datum, Kernel, KernelContext};
 use crate::error::{ExecError, Result};
 
 pub(crate) const KERNELS: &[(&str, Kernel)] = &[
-    ("__esql_add", |a, c| checked(a, c, "__add", i64::checked_add)),
-    ("__esql_sub", |a, c| checked(a, c, "__sub", i64::checked_sub)),
-    ("__esql_mul", |a, c| checked(a, c, "__mul", i64::checked_mul)),
+    ("__esql_add", |a, c| {
+        checked(a, c, "__add", i64::checked_add)
+    }),
+    ("__esql_sub", |a, c| {
+        checked(a, c, "__sub", i64::checked_sub)
+    }),
+    ("__esql_mul", |a, c| {
+        checked(a, c, "__mul", i64::checked_mul)
+    }),
     ("__esql_neg", neg),
     ("__esql_strict", strict),
     ("__esql_in3", in3),
 ];
 
 fn kusto(name: &str) -> Result<Kernel> {
-    super::kernel(name).ok_or_else(|| ExecError::internal("esql operators", format!("no kernel {name}")))
+    super::kernel(name)
+        .ok_or_else(|| ExecError::internal("esql operators", format!("no kernel {name}")))
 }
 
 /// Integer results as the return type, null where `f` overflows (a 32-bit
@@ -129,13 +136,30 @@ mod tests {
     fn integer_overflow_is_null() {
         let a = long_col(&[Some(i64::MAX), Some(1), None]);
         let one = lit_long(1);
-        assert_eq!(longs(&call("__esql_add", &[a.clone(), one.clone()], &[Long, Long])), [None, Some(2), None]);
-        assert_eq!(longs(&call("__esql_mul", &[a.clone(), lit_long(2)], &[Long, Long])), [None, Some(2), None]);
+        assert_eq!(
+            longs(&call(
+                "__esql_add",
+                &[a.clone(), one.clone()],
+                &[Long, Long]
+            )),
+            [None, Some(2), None]
+        );
+        assert_eq!(
+            longs(&call(
+                "__esql_mul",
+                &[a.clone(), lit_long(2)],
+                &[Long, Long]
+            )),
+            [None, Some(2), None]
+        );
         let m = long_col(&[Some(i64::MIN), Some(5)]);
         assert_eq!(longs(&call("__esql_neg", &[m], &[Long])), [None, Some(-5)]);
         // Reals are Kusto's.
         let r = real_col(&[Some(1.5)]);
-        assert_eq!(reals(&call("__esql_add", &[r, one], &[Real, Long])), [Some(2.5)]);
+        assert_eq!(
+            reals(&call("__esql_add", &[r, one], &[Real, Long])),
+            [Some(2.5)]
+        );
     }
 
     #[test]
@@ -143,13 +167,32 @@ mod tests {
         let r = bool_col(&[Some(false), Some(true), Some(false)]);
         let x = long_col(&[Some(1), None, Some(3)]);
         let null = Datum::Scalar(iishunt_plan::types::ScalarValue::Null(Long));
-        let out = run("__esql_strict", &[r.clone(), x.clone(), lit_long(1)], &[Bool, Long, Long], Bool);
+        let out = run(
+            "__esql_strict",
+            &[r.clone(), x.clone(), lit_long(1)],
+            &[Bool, Long, Long],
+            Bool,
+        );
         assert_eq!(bools_of(&out), [Some(false), None, Some(false)]);
         // x IN (1, null): no match and a null in the list is null; x null is null.
-        let out = run("__esql_in3", &[r, x, lit_long(1), null], &[Bool, Long, Long, Long], Bool);
+        let out = run(
+            "__esql_in3",
+            &[r, x, lit_long(1), null],
+            &[Bool, Long, Long, Long],
+            Bool,
+        );
         assert_eq!(bools_of(&out), [None, None, None]);
         let hit = bool_col(&[Some(true)]);
-        let out = run("__esql_in3", &[hit, lit_long(1), Datum::Scalar(iishunt_plan::types::ScalarValue::Null(Long))], &[Bool, Long, Long], Bool);
+        let out = run(
+            "__esql_in3",
+            &[
+                hit,
+                lit_long(1),
+                Datum::Scalar(iishunt_plan::types::ScalarValue::Null(Long)),
+            ],
+            &[Bool, Long, Long],
+            Bool,
+        );
         assert_eq!(bools_of(&out), [Some(true)]);
     }
 }

@@ -20,7 +20,9 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
 /// `"3 hours"`, `"1month"`, `"2 DAYS"`: a count and a unit.
 pub(crate) fn read_span(text: &str) -> Option<(i64, Unit)> {
     let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit() && c != '-').unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '-')
+        .unwrap_or(t.len());
     let (n, u) = t.split_at(split);
     let n: i64 = if n.is_empty() { 1 } else { n.parse().ok()? };
     let u = u.trim().to_ascii_lowercase();
@@ -129,7 +131,11 @@ mod tests {
 
     #[test]
     fn durations_and_periods_read_from_text() {
-        let out = call("esql_to_timeduration", &[strs(&[Some("3 hours"), Some("x")])], &[String]);
+        let out = call(
+            "esql_to_timeduration",
+            &[strs(&[Some("3 hours"), Some("x")])],
+            &[String],
+        );
         assert_eq!(spans(&out), [Some(3 * 3_600_000_000), None]);
         let out = call("esql_to_dateperiod", &[lit_str("3 DAYS")], &[String]);
         assert_eq!(texts(&out), [Some("3 day".into())]);

@@ -31,8 +31,10 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
         })
     }),
     ("esql_from_base64", |a, c| {
-        text1(a, c, |s, out| {
-            match base64::engine::general_purpose::STANDARD
+        text1(
+            a,
+            c,
+            |s, out| match base64::engine::general_purpose::STANDARD
                 .decode(s.trim())
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
@@ -42,8 +44,8 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
                     true
                 }
                 None => false,
-            }
-        })
+            },
+        )
     }),
     ("esql_url_encode", |a, c| url_encode(a, c, true)),
     ("esql_url_encode_component", |a, c| url_encode(a, c, false)),
@@ -237,13 +239,31 @@ mod tests {
 
     #[test]
     fn repeat_space_contains() {
-        let out = call("esql_repeat", &[lit_str("Hello!"), lit_long(3)], &[String, Long]);
+        let out = call(
+            "esql_repeat",
+            &[lit_str("Hello!"), lit_long(3)],
+            &[String, Long],
+        );
         assert_eq!(texts(&out), [Some("Hello!Hello!Hello!".into())]);
-        let out = call("esql_repeat", &[lit_str("x"), lit_long(-1)], &[String, Long]);
+        let out = call(
+            "esql_repeat",
+            &[lit_str("x"), lit_long(-1)],
+            &[String, Long],
+        );
         assert_eq!(texts(&out), [None]);
-        assert_eq!(texts(&call("esql_space", &[lit_long(2)], &[Long])), [Some("  ".into())]);
+        assert_eq!(
+            texts(&call("esql_space", &[lit_long(2)], &[Long])),
+            [Some("  ".into())]
+        );
         let s = strs(&[Some("hello"), None]);
-        assert_eq!(bools_of(&call("esql_contains", &[s, lit_str("ll")], &[String, String])), [Some(true), None]);
+        assert_eq!(
+            bools_of(&call(
+                "esql_contains",
+                &[s, lit_str("ll")],
+                &[String, String]
+            )),
+            [Some(true), None]
+        );
     }
 
     #[test]
@@ -263,7 +283,11 @@ mod tests {
     fn base64_both_ways_and_bit_length() {
         let e = call("esql_to_base64", &[lit_str("elastic")], &[String]);
         assert_eq!(texts(&e)[0].as_deref(), Some("ZWxhc3RpYw=="));
-        let d = call("esql_from_base64", &[strs(&[Some("ZWxhc3RpYw=="), Some("!!")])], &[String]);
+        let d = call(
+            "esql_from_base64",
+            &[strs(&[Some("ZWxhc3RpYw=="), Some("!!")])],
+            &[String],
+        );
         assert_eq!(texts(&d), [Some("elastic".into()), None]);
         let b = call("esql_bit_length", &[lit_str("Agwār")], &[String]);
         assert_eq!(ints(&b), [Some(48)]);
@@ -271,11 +295,21 @@ mod tests {
 
     #[test]
     fn lower_of_a_multi_value_is_per_value_and_names_are_english() {
-        let out = call("esql_to_lower", &[lit_dyn(r#"["Some","Text"]"#)], &[Dynamic]);
+        let out = call(
+            "esql_to_lower",
+            &[lit_dyn(r#"["Some","Text"]"#)],
+            &[Dynamic],
+        );
         assert_eq!(texts(&out)[0].as_deref(), Some(r#"["some","text"]"#));
         // 1953-09-02 was a Wednesday.
         let t = dt_col(&[Some(-515_376_000_000_000)]);
-        assert_eq!(texts(&call("esql_day_name", &[t.clone()], &[DateTime])), [Some("Wednesday".into())]);
-        assert_eq!(texts(&call("esql_month_name", &[t], &[DateTime])), [Some("September".into())]);
+        assert_eq!(
+            texts(&call("esql_day_name", &[t.clone()], &[DateTime])),
+            [Some("Wednesday".into())]
+        );
+        assert_eq!(
+            texts(&call("esql_month_name", &[t], &[DateTime])),
+            [Some("September".into())]
+        );
     }
 }

@@ -98,7 +98,9 @@ impl Binder<'_> {
                 .with_help("docs/esql.md lists every ES|QL function and whether iishunt runs it"));
             }
         }
-        Ok(crate::functions::esql_catalog::esql_canonical(&call.name.name))
+        Ok(crate::functions::esql_catalog::esql_canonical(
+            &call.name.name,
+        ))
     }
 
     /// The type of each value of a dynamic expression, when known.
@@ -170,15 +172,18 @@ impl Binder<'_> {
                         t => Some(t),
                     })
                     .collect();
-                types.and_then(|ts| {
-                    ts.into_iter().try_fold(None::<KType>, |acc, t| match acc {
-                        None => Some(Some(t)),
-                        Some(x) if x == t => Some(Some(x)),
-                        Some(x) if x.is_numeric() && t.is_numeric() => KType::numeric_join(x, t).map(Some),
-                        _ => None,
+                types
+                    .and_then(|ts| {
+                        ts.into_iter().try_fold(None::<KType>, |acc, t| match acc {
+                            None => Some(Some(t)),
+                            Some(x) if x == t => Some(Some(x)),
+                            Some(x) if x.is_numeric() && t.is_numeric() => {
+                                KType::numeric_join(x, t).map(Some)
+                            }
+                            _ => None,
+                        })
                     })
-                })
-                .flatten()
+                    .flatten()
             }
             _ => None,
         };
@@ -244,7 +249,12 @@ impl Binder<'_> {
     ) -> Result<BoundExpr> {
         let total = collector.bind_aggregate(self, sum, call)?;
         let count: &'static AggregateFunction = lookup_aggregate("count").ok_or_else(|| {
-            PlanError::new("plan::internal", call.span, "no `count` aggregate (this is a bug)", "here")
+            PlanError::new(
+                "plan::internal",
+                call.span,
+                "no `count` aggregate (this is a bug)",
+                "here",
+            )
         })?;
         let counted = collector.bind_aggregate(self, count, call)?;
         let none = self.call_op(
@@ -269,7 +279,12 @@ impl Binder<'_> {
             (total, ty)
         };
         let iff: &'static ScalarFunction = lookup_scalar("iff").ok_or_else(|| {
-            PlanError::new("plan::internal", call.span, "no `iff` (this is a bug)", "here")
+            PlanError::new(
+                "plan::internal",
+                call.span,
+                "no `iff` (this is a bug)",
+                "here",
+            )
         })?;
         self.finish_call(
             iff,

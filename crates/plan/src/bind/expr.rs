@@ -325,7 +325,12 @@ impl<'a> Binder<'a> {
         let esql = self.dialect == Dialect::Esql;
         let is_cmp = matches!(
             op,
-            BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+            BinaryOp::Eq
+                | BinaryOp::NotEq
+                | BinaryOp::Lt
+                | BinaryOp::Le
+                | BinaryOp::Gt
+                | BinaryOp::Ge
         );
         // Typed numbers and dates already compare to null; text reads a null
         // as "" and a dynamic null converts, so those sides are checked.
@@ -666,7 +671,10 @@ fn esql_arith_operands(l: BoundExpr, r: BoundExpr, binder: &mut Binder) -> (Boun
             let r2 = convert_to(r.clone(), t, binder).unwrap_or(r);
             (l, r2)
         }
-        _ => (numeric_from_dynamic(l, binder), numeric_from_dynamic(r, binder)),
+        _ => (
+            numeric_from_dynamic(l, binder),
+            numeric_from_dynamic(r, binder),
+        ),
     }
 }
 

@@ -58,7 +58,11 @@ pub const ESQL_FUNCTIONS: &[EsqlFunction] = &[
     yes(AGG, "COUNT_DISTINCT"),
     yes(AGG, "MAX"),
     yes(AGG, "MEDIAN"),
-    no(AGG, "MEDIAN_ABSOLUTE_DEVIATION", "not supported yet as an aggregate (MV_MEDIAN_ABSOLUTE_DEVIATION works on a multi-value)"),
+    no(
+        AGG,
+        "MEDIAN_ABSOLUTE_DEVIATION",
+        "not supported yet as an aggregate (MV_MEDIAN_ABSOLUTE_DEVIATION works on a multi-value)",
+    ),
     yes(AGG, "MIN"),
     yes(AGG, "PERCENTILE"),
     no(AGG, "PRESENT", "not supported yet: write COUNT(x) > 0"),
@@ -70,7 +74,11 @@ pub const ESQL_FUNCTIONS: &[EsqlFunction] = &[
     no(AGG, "TOP", "not supported yet: SORT and LIMIT, or VALUES"),
     yes(AGG, "VALUES"),
     yes(AGG, "VARIANCE"),
-    no(AGG, "WEIGHTED_AVG", "not supported yet: write SUM(x * w) / SUM(w)"),
+    no(
+        AGG,
+        "WEIGHTED_AVG",
+        "not supported yet: write SUM(x * w) / SUM(w)",
+    ),
     no(TSA, "ABSENT_OVER_TIME", TS),
     no(TSA, "AVG_OVER_TIME", TS),
     no(TSA, "COUNT_OVER_TIME", TS),
@@ -103,7 +111,11 @@ pub const ESQL_FUNCTIONS: &[EsqlFunction] = &[
     yes(DTE, "DAY_NAME"),
     yes(DTE, "MONTH_NAME"),
     yes(DTE, "NOW"),
-    no(DTE, "TRANGE", "not supported yet: WHERE @timestamp >= NOW() - 1 hour"),
+    no(
+        DTE,
+        "TRANGE",
+        "not supported yet: WHERE @timestamp >= NOW() - 1 hour",
+    ),
     yes(IPF, "CIDR_MATCH"),
     yes(IPF, "IP_PREFIX"),
     yes(MTH, "ABS"),
@@ -305,7 +317,10 @@ mod tests {
             );
         }
         for (alias, to) in ESQL_ALIASES {
-            assert!(esql_function(alias).is_some(), "alias {alias} → {to} names no function");
+            assert!(
+                esql_function(alias).is_some(),
+                "alias {alias} → {to} names no function"
+            );
         }
     }
 
@@ -314,7 +329,10 @@ mod tests {
     fn esql_md_lists_every_function() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/esql.md");
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        let (start, end) = ("<!-- esql-functions:start -->\n", "<!-- esql-functions:end -->");
+        let (start, end) = (
+            "<!-- esql-functions:start -->\n",
+            "<!-- esql-functions:end -->",
+        );
         let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
             panic!("docs/esql.md has no {start} … {end} section");
         };

@@ -266,8 +266,22 @@ fn stats_aggregate(pair: Pair<'_, Rule>) -> Result<NamedExpr> {
 /// ES|QL's aggregate functions (the reference's list): their arguments are
 /// what a STATS … WHERE filters.
 const AGGREGATES: &[&str] = &[
-    "absent", "avg", "count", "count_distinct", "max", "median", "median_absolute_deviation",
-    "min", "percentile", "present", "sample", "std_dev", "sum", "top", "values", "variance",
+    "absent",
+    "avg",
+    "count",
+    "count_distinct",
+    "max",
+    "median",
+    "median_absolute_deviation",
+    "min",
+    "percentile",
+    "present",
+    "sample",
+    "std_dev",
+    "sum",
+    "top",
+    "values",
+    "variance",
     "weighted_avg",
 ];
 

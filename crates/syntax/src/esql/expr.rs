@@ -196,7 +196,10 @@ fn map_literal(pair: Pair<'_, Rule>) -> Result<Lowered> {
         };
         map.insert(key, v);
     }
-    Ok((lit(Literal::Dynamic(serde_json::Value::Object(map)), span), 1))
+    Ok((
+        lit(Literal::Dynamic(serde_json::Value::Object(map)), span),
+        1,
+    ))
 }
 
 fn array(pair: Pair<'_, Rule>) -> Result<Lowered> {

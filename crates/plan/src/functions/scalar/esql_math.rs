@@ -73,7 +73,11 @@ fn extreme_rt(a: &[KType]) -> Result<KType, String> {
                 KType::numeric_join(x, t).unwrap_or(KType::Real)
             }
             Some(x) if x.is_stringy() && t.is_stringy() => KType::String,
-            Some(x) => return Err(format!("greatest/least need values of one type, got {x} and {t}")),
+            Some(x) => {
+                return Err(format!(
+                    "greatest/least need values of one type, got {x} and {t}"
+                ))
+            }
         });
     }
     Ok(acc.unwrap_or(KType::Dynamic))

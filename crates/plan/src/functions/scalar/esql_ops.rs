@@ -40,7 +40,11 @@ fn bool_rt(a: &[KType]) -> Result<KType, String> {
     }
 }
 
-const fn op(name: &'static str, arity: Arity, return_type: crate::functions::ReturnTypeFn) -> ScalarFunction {
+const fn op(
+    name: &'static str,
+    arity: Arity,
+    return_type: crate::functions::ReturnTypeFn,
+) -> ScalarFunction {
     ScalarFunction {
         name,
         aliases: &[],

@@ -18,7 +18,9 @@ fn duration_rt(a: &[KType]) -> Result<KType, String> {
     match a {
         [KType::TimeSpan] => Ok(KType::TimeSpan),
         [t] if t.is_stringy() => Ok(KType::TimeSpan),
-        [t] => Err(format!("to_timeduration takes text like \"3 hours\", got {t}")),
+        [t] => Err(format!(
+            "to_timeduration takes text like \"3 hours\", got {t}"
+        )),
         _ => Err("to_timeduration takes one value".into()),
     }
 }
@@ -26,7 +28,9 @@ fn duration_rt(a: &[KType]) -> Result<KType, String> {
 fn period_rt(a: &[KType]) -> Result<KType, String> {
     match a {
         [t] if t.is_stringy() => Ok(KType::String),
-        [t] => Err(format!("to_dateperiod takes text like \"3 months\", got {t}")),
+        [t] => Err(format!(
+            "to_dateperiod takes text like \"3 months\", got {t}"
+        )),
         _ => Err("to_dateperiod takes one value".into()),
     }
 }

@@ -333,10 +333,23 @@ impl<'a> Binder<'a> {
                 | BinaryOp::Ge
         );
         // Typed numbers and dates already compare to null; text reads a null
-        // as "" and a dynamic null converts, so those sides are checked.
-        let loose = |t: KType| t.is_stringy() || t == KType::Dynamic;
+        // as "" and a dynamic null converts, so those sides are checked (a
+        // constant that is not null needs no check, which keeps time-range
+        // pruning of `@timestamp >= "2026-03-01"`).
+        let loose = |e: &BoundExpr| {
+            (e.ty().is_stringy() || e.ty() == KType::Dynamic)
+                && !matches!(e, BoundExpr::Literal(v) if !v.is_null())
+        };
+        // `x == "POST"` (a non-empty text constant) is left as Kusto's: false
+        // for a null x where ES|QL says null, the same to WHERE, and the plan
+        // stays the KQL twin's.
+        let equals_text = |e: &BoundExpr| {
+            op == BinaryOp::Eq
+                && matches!(e, BoundExpr::Literal(ScalarValue::String(s)) if !s.is_empty())
+        };
         let originals =
-            (esql && is_cmp && (loose(l.ty()) || loose(r.ty()))).then(|| (l.clone(), r.clone()));
+            (esql && is_cmp && (loose(&l) || loose(&r)) && !equals_text(&l) && !equals_text(&r))
+                .then(|| (l.clone(), r.clone()));
         let name = match (esql, op) {
             (true, BinaryOp::Add) => "__esql_add",
             (true, BinaryOp::Sub) => "__esql_sub",

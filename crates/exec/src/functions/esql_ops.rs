@@ -23,6 +23,7 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
         checked(a, c, "__mul", i64::checked_mul)
     }),
     ("__esql_neg", neg),
+    ("__esql_single", single),
     ("__esql_strict", strict),
     ("__esql_in3", in3),
 ];
@@ -76,6 +77,55 @@ fn neg(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         v.checked_neg()
     });
     Ok(integers(vals, ctx.return_type))
+}
+
+/// Whether a dynamic cell holds more than one value (`[1, 2]`, not `[1]`).
+fn several(text: &str) -> bool {
+    let t = text.trim_start();
+    if !t.starts_with('[') {
+        return false;
+    }
+    match serde_json::from_str::<serde_json::Value>(t) {
+        Ok(serde_json::Value::Array(items)) => items.iter().filter(|v| !v.is_null()).count() > 1,
+        _ => false,
+    }
+}
+
+/// The result (argument 0), null in the rows where a dynamic argument holds
+/// several values: ES|QL's single-value functions give null on a multi-value.
+fn single(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let result = args::arg(args, 0)?.to_array(ctx.rows)?;
+    let mut mask = vec![false; ctx.rows];
+    for k in 1..args.len() {
+        if args::arg_type(ctx, k) != KType::Dynamic {
+            continue;
+        }
+        match args::arg(args, k)? {
+            Datum::Scalar(iishunt_plan::types::ScalarValue::Dynamic(serde_json::Value::Array(
+                items,
+            ))) => {
+                if items.iter().filter(|v| !v.is_null()).count() > 1 {
+                    mask.iter_mut().for_each(|m| *m = true);
+                }
+            }
+            Datum::Scalar(_) => {}
+            Datum::Array(a) => {
+                let Some(s) = a.as_any().downcast_ref::<StringArray>() else {
+                    continue;
+                };
+                for (i, m) in mask.iter_mut().enumerate() {
+                    if s.is_valid(i) && several(s.value(i)) {
+                        *m = true;
+                    }
+                }
+            }
+        }
+    }
+    if !mask.iter().any(|m| *m) {
+        return Ok(result);
+    }
+    let mask = BooleanArray::from(mask);
+    Ok(arrow::compute::nullif(&result, &mask)?)
 }
 
 /// Whether row `i` of argument `k` is null.

@@ -41,6 +41,25 @@ const SAME_VALUES: &[&str] = &[
     "esql_mv_append",
 ];
 
+/// Functions (by name, or name prefix) that take multi-values: the rest give
+/// null for one, as Elasticsearch's single-value functions do.
+const MULTI_VALUE_AWARE: &[&str] = &[
+    "esql_mv_",
+    "esql_to_",
+    "esql_coalesce",
+    "esql_case",
+    "esql_greatest",
+    "esql_least",
+    "esql_round_to",
+    "pack_array",
+    "split",
+    "isnull",
+    "isnotnull",
+    "mv_",
+    "array_",
+    "set_",
+];
+
 /// Functions that do not simply give null for a null argument.
 const NULL_AWARE: &[&str] = &[
     "esql_coalesce",
@@ -187,6 +206,14 @@ impl Binder<'_> {
             }
             _ => None,
         };
+        let dynamic_arg = args.iter().any(|a| a.ty() == KType::Dynamic);
+        let single_valued =
+            dynamic_arg && !MULTI_VALUE_AWARE.iter().any(|p| func.name.starts_with(p));
+        let kept = if single_valued {
+            args.clone()
+        } else {
+            Vec::new()
+        };
         let call = match self.finish_call(func, args.clone(), span) {
             Ok(c) => c,
             Err(e) => match self.cast_string_literals(&args) {
@@ -195,6 +222,14 @@ impl Binder<'_> {
                 Some(cast) => self.finish_call(func, cast, span).map_err(|_| e)?,
                 None => return Err(e),
             },
+        };
+        // ES|QL: a single-value function of a multi-value is null.
+        let call = if single_valued {
+            let mut with = vec![call];
+            with.extend(kept);
+            self.call_op("__esql_single", with, span)?
+        } else {
+            call
         };
         match elem {
             Some(t) if call.ty() != t && !(func.name == "esql_mv_sum" && t == KType::String) => {

@@ -33,6 +33,12 @@ fn neg_rt(a: &[KType]) -> Result<KType, String> {
     as_kusto("__neg", a)
 }
 
+fn first_rt(a: &[KType]) -> Result<KType, String> {
+    a.first()
+        .copied()
+        .ok_or_else(|| "expects a result first (this is a bug)".into())
+}
+
 fn bool_rt(a: &[KType]) -> Result<KType, String> {
     match a.first() {
         Some(KType::Bool) => Ok(KType::Bool),
@@ -61,6 +67,8 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     op("__esql_sub", Arity::exact(2), sub_rt),
     op("__esql_mul", Arity::exact(2), mul_rt),
     op("__esql_neg", Arity::exact(1), neg_rt),
+    // (result, args…): null where a dynamic argument holds several values.
+    op("__esql_single", Arity::at_least(1), first_rt),
     // (result, left, right): null where either side is null.
     op("__esql_strict", Arity::exact(3), bool_rt),
     // (result, x, items…): null where x is null, or nothing matched and an item is null.

@@ -267,6 +267,15 @@ pub(crate) fn qualified_name(pair: Pair<'_, Rule>) -> Result<Ident> {
 fn prefix(op: Pair<'_, Rule>, (rhs, depth): Lowered) -> Result<Lowered> {
     let op_span = span_of(&op);
     let span = op_span.to(rhs.span);
+    // `-9223372036854775808` is the smallest long, though its digits alone
+    // are beyond the long range (and read as a double).
+    let written = op
+        .get_input()
+        .get(rhs.span.start..rhs.span.end)
+        .unwrap_or("");
+    if op.as_rule() == Rule::op_neg && written.trim() == "9223372036854775808" {
+        return Ok((lit(Literal::Long(i64::MIN), span), depth));
+    }
     let op = match op.as_rule() {
         Rule::op_not => UnaryOp::Not,
         Rule::op_neg => {

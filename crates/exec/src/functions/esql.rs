@@ -690,7 +690,8 @@ fn to_datetime(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let v = args::real(args, ctx, 0)?;
     let out: TimestampMicrosecondArray = (0..ctx.rows)
         .map(|i| {
-            let us = (v.get(i)? * 1000.0).round();
+            // Elasticsearch dates are whole milliseconds: a fraction is dropped.
+            let us = v.get(i)?.trunc() * 1000.0;
             (us.is_finite() && us.abs() < 9.0e18).then_some(us as i64)
         })
         .collect();

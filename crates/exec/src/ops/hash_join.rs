@@ -387,24 +387,26 @@ fn matched_first_rows(
     left_schema: &Schema,
 ) -> Result<Option<RecordBatch>> {
     let (starts, _) = match_rows(converter, left, build, spec)?;
-    let hit: Vec<u32> = (0..left.num_rows())
-        .filter(|&i| starts[i + 1] > starts[i])
+    let keys = key_rows(converter, left, &spec.left_keys, &spec.key_types, spec)?;
+    // Deduplicate before copying: only a few rows per batch are taken and
+    // decoded, however many matched.
+    let mut seen: std::collections::HashSet<&[u8], RandomState> =
+        std::collections::HashSet::with_hasher(RandomState::with_seeds(3, 5, 7, 9));
+    let keep: Vec<u32> = (0..left.num_rows())
+        .filter(|&i| starts[i + 1] > starts[i] && seen.insert(keys.row(i).data()))
         .map(|i| i as u32)
         .collect();
-    if hit.is_empty() {
+    if keep.is_empty() {
         return Ok(None);
     }
-    let idx = UInt32Array::from(hit);
+    let idx = UInt32Array::from(keep);
     let columns = left
         .columns()
         .iter()
         .map(|c| Ok(take(c, &idx, None)?))
         .collect::<Result<Vec<ArrayRef>>>()?;
-    let rows = normalize(
-        &batch_with_schema(left_schema, columns, idx.len())?,
-        left_schema,
-    )?;
-    Ok(first_per_key(converter, &[rows], spec)?.into_iter().next())
+    let rows = batch_with_schema(left_schema, columns, idx.len())?;
+    Ok(Some(normalize(&rows, left_schema)?))
 }
 
 /// Kusto's `innerunique`: the first left row of each key value, in order.

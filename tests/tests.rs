@@ -4,6 +4,7 @@ mod cli;
 mod conformance;
 mod demo;
 mod engine;
+mod esql_spec;
 mod golden;
 mod ingest;
 mod logfiles;

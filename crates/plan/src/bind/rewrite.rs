@@ -31,6 +31,8 @@ impl<'a> Binder<'a> {
         let mut scope = std::collections::HashMap::new();
         scope.insert(input_name.to_string(), Binding::Plan(Box::new(input)));
         self.scopes.push(scope);
+        // The generated text's spans do not point into the user's query.
+        let source = self.source.take();
         let result = (|| {
             let mut last = None;
             for s in &query.statements {
@@ -45,6 +47,7 @@ impl<'a> Binder<'a> {
             })
         })();
         self.scopes.pop();
+        self.source = source;
         result.map_err(|mut e| {
             e.span = span;
             e

@@ -1,6 +1,7 @@
 //! One integration-test root: each module is one area, over fixture logs in
 //! `tests/fixtures/` small enough to read.
 mod cli;
+mod conformance;
 mod demo;
 mod engine;
 mod esql_spec;
@@ -10,4 +11,5 @@ mod logfiles;
 mod repl;
 mod report;
 mod run;
+mod sentinel;
 mod translate;

@@ -23,6 +23,7 @@ use crate::ops::make_series::make_series;
 use crate::ops::mv_expand::mv_expand;
 use crate::ops::sort::plain_batch;
 use crate::ops::sort::{concat_all, sort_batch};
+use crate::ops::window::window;
 use crate::ops::{batch_with_schema, filter::filter, normalize, project::project};
 use crate::physical::{PhysicalPlan, Pipeline, PipelineSource, Stage};
 use crate::source::{DataSource, RowPredicate};
@@ -176,6 +177,14 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
         } => {
             let cells = collect_rows(input, source, ctx)?;
             Ok(vec![make_series(&cells, &input.schema, spec, schema)?])
+        }
+        PhysicalPlan::Window {
+            input,
+            calls,
+            schema,
+        } => {
+            let rows = collect_rows(input, source, ctx)?;
+            window(&rows, &input.schema, calls, schema, ctx)
         }
         PhysicalPlan::MvExpand {
             input,

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use arrow::array::RecordBatch;
 use iishunt_plan::expr::{AggregateCall, BoundExpr, SortExpr};
-use iishunt_plan::logical::LogicalPlan;
+use iishunt_plan::logical::{LogicalPlan, WindowCall};
 use iishunt_plan::schema::Schema;
 
 use crate::error::Result;
@@ -61,6 +61,12 @@ pub enum PhysicalPlan {
         spec: MvExpandSpec,
         schema: Schema,
     },
+    /// Window functions over the whole input as one ordered stream.
+    Window {
+        input: Pipeline,
+        calls: Vec<WindowCall>,
+        schema: Schema,
+    },
     /// Collects the (group, bin) cells of a `make-series`, then lays them out.
     MakeSeries {
         input: Pipeline,
@@ -106,6 +112,7 @@ impl PhysicalPlan {
             | PhysicalPlan::Union { schema, .. }
             | PhysicalPlan::HashJoin { schema, .. }
             | PhysicalPlan::MvExpand { schema, .. }
+            | PhysicalPlan::Window { schema, .. }
             | PhysicalPlan::MakeSeries { schema, .. } => schema,
         }
     }
@@ -167,6 +174,11 @@ pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<P
                 limit: m.limit,
             },
             schema: m.schema.clone(),
+        },
+        LogicalPlan::Window(w) => PhysicalPlan::Window {
+            input: pipeline(&w.input, source)?,
+            calls: w.calls.clone(),
+            schema: w.schema.clone(),
         },
         LogicalPlan::MakeSeries(m) => PhysicalPlan::MakeSeries {
             input: pipeline(&m.input, source)?,
@@ -347,6 +359,24 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
                 .map(|c| schema.columns[*c].name.as_str())
                 .collect();
             let _ = writeln!(out, "{pad}MvExpand: {} (per batch)", cols.join(", "));
+            write_pipeline(input, depth + 1, out);
+        }
+        PhysicalPlan::Window {
+            input,
+            calls,
+            schema,
+        } => {
+            let width = input.schema.len();
+            let names: Vec<String> = calls
+                .iter()
+                .enumerate()
+                .map(|(k, c)| format!("{}={}", schema.columns[width + k].name, c.kind.name()))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{pad}Window: {} (one ordered stream)",
+                names.join(", ")
+            );
             write_pipeline(input, depth + 1, out);
         }
         PhysicalPlan::MakeSeries { input, spec, .. } => {

@@ -21,6 +21,7 @@ pub enum LogicalPlan {
     Join(Join),
     MvExpand(MvExpand),
     MakeSeries(MakeSeries),
+    Window(Window),
 }
 
 /// Reads a table's Parquet files (or raw logs parsed on the fly).
@@ -196,6 +197,65 @@ pub struct MvExpand {
     pub schema: Schema,
 }
 
+/// Window functions over the rows in order (`prev`, `next`, `row_number`,
+/// `row_window_session` in an `extend` or `serialize`): the input runs as one
+/// ordered stream (partition order, which is file and line order for a log
+/// table, or the order a `sort` / `top` gave), and each call adds a column.
+/// Output: the input columns, then one column per call.
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub input: Box<LogicalPlan>,
+    /// In order: a call's arguments read the input columns and the columns of
+    /// the calls before it (index `input width + k` is call k).
+    pub calls: Vec<WindowCall>,
+    pub schema: Schema,
+}
+
+#[derive(Debug, Clone)]
+pub struct WindowCall {
+    pub kind: WindowKind,
+    pub args: Vec<BoundExpr>,
+    pub ty: KType,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowKind {
+    /// `prev(expr[, offset[, default]])`: the value `offset` rows before.
+    Prev,
+    /// `next(expr[, offset[, default]])`: the value `offset` rows after.
+    Next,
+    /// `row_number([start[, restart]])`.
+    RowNumber,
+    /// `row_window_session(expr, maxFromFirst, maxBetween[, restart])`.
+    RowWindowSession,
+    /// `row_cumsum(expr[, restart])`: the running sum, from 0 again where
+    /// `restart` is true.
+    RowCumsum,
+}
+
+impl WindowKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            WindowKind::Prev => "prev",
+            WindowKind::Next => "next",
+            WindowKind::RowNumber => "row_number",
+            WindowKind::RowWindowSession => "row_window_session",
+            WindowKind::RowCumsum => "row_cumsum",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<WindowKind> {
+        Some(match name {
+            "prev" => WindowKind::Prev,
+            "next" => WindowKind::Next,
+            "row_number" => WindowKind::RowNumber,
+            "row_window_session" => WindowKind::RowWindowSession,
+            "row_cumsum" => WindowKind::RowCumsum,
+            _ => return None,
+        })
+    }
+}
+
 /// `make-series`: one row per group, each aggregate an array over the axis
 /// bins. The input is the `summarize … by keys, bin` that computed each (group,
 /// bin) cell; this node lays the cells out as arrays, with a default where a
@@ -252,6 +312,7 @@ impl LogicalPlan {
             LogicalPlan::Join(j) => &j.schema,
             LogicalPlan::MvExpand(m) => &m.schema,
             LogicalPlan::MakeSeries(m) => &m.schema,
+            LogicalPlan::Window(w) => &w.schema,
         }
     }
 
@@ -268,6 +329,7 @@ impl LogicalPlan {
             LogicalPlan::Join(j) => vec![&j.left, &j.right],
             LogicalPlan::MvExpand(m) => vec![&m.input],
             LogicalPlan::MakeSeries(m) => vec![&m.input],
+            LogicalPlan::Window(w) => vec![&w.input],
         }
     }
 
@@ -285,6 +347,7 @@ impl LogicalPlan {
             LogicalPlan::Join(_) => "Join",
             LogicalPlan::MvExpand(_) => "MvExpand",
             LogicalPlan::MakeSeries(_) => "MakeSeries",
+            LogicalPlan::Window(_) => "Window",
         }
     }
 
@@ -374,6 +437,24 @@ impl LogicalPlan {
             }
             LogicalPlan::MakeSeries(m) => {
                 writeln!(out, "{pad}MakeSeries: {}", m.axis)
+            }
+            LogicalPlan::Window(w) => {
+                let width = w.input.schema().len();
+                let calls: Vec<String> = w
+                    .calls
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| {
+                        let args: Vec<String> = c.args.iter().map(|a| a.to_string()).collect();
+                        format!(
+                            "{}={}({})",
+                            w.schema.columns[width + k].name,
+                            c.kind.name(),
+                            args.join(", ")
+                        )
+                    })
+                    .collect();
+                writeln!(out, "{pad}Window: {}", calls.join(", "))
             }
         };
         for input in self.inputs() {

@@ -13,7 +13,7 @@
 use crate::expr::BoundExpr;
 use crate::logical::{
     Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MakeSeries, MvExpand, Project, Scan,
-    Sort, TopN, Union,
+    Sort, TopN, Union, Window,
 };
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};
@@ -58,7 +58,9 @@ fn push_filter(input: LogicalPlan, predicate: BoundExpr) -> LogicalPlan {
         }
         // Below a projection the predicate reads the projection's inputs: its
         // columns are replaced by the expressions that computed them.
-        LogicalPlan::Project(p) if !predicate.is_volatile() => {
+        LogicalPlan::Project(p)
+            if !predicate.is_volatile() && !grows_too_much(&predicate, &p.exprs) =>
+        {
             let below = predicate.substitute(&p.exprs);
             LogicalPlan::Project(Project {
                 input: Box::new(push_filter(*p.input, below)),
@@ -81,6 +83,40 @@ fn push_filter(input: LogicalPlan, predicate: BoundExpr) -> LogicalPlan {
             input: Box::new(other),
             predicate,
         }),
+    }
+}
+
+/// Pushing a predicate below a projection copies in the expressions of the
+/// columns it reads; a chain of `extend x = iff(c, f(x), x)` doubles the copy
+/// at every step (Sentinel's code-injection hunt has 14 such steps). Past
+/// this size the filter stays where it is.
+const MAX_PUSHED_NODES: usize = 2_000;
+
+fn grows_too_much(predicate: &BoundExpr, exprs: &[BoundExpr]) -> bool {
+    let mut size = 0usize;
+    count_substituted(predicate, exprs, &mut size);
+    size > MAX_PUSHED_NODES
+}
+
+/// Nodes of `e` with its columns replaced by `exprs`, stopping early past the cap.
+fn count_substituted(e: &BoundExpr, exprs: &[BoundExpr], size: &mut usize) {
+    if *size > MAX_PUSHED_NODES {
+        return;
+    }
+    match e {
+        BoundExpr::Column { index, .. } => *size += exprs.get(*index).map_or(1, node_count),
+        BoundExpr::Literal(_) => *size += 1,
+        BoundExpr::Call { args, .. } => {
+            *size += 1;
+            args.iter().for_each(|a| count_substituted(a, exprs, size));
+        }
+    }
+}
+
+fn node_count(e: &BoundExpr) -> usize {
+    match e {
+        BoundExpr::Column { .. } | BoundExpr::Literal(_) => 1,
+        BoundExpr::Call { args, .. } => 1 + args.iter().map(node_count).sum::<usize>(),
     }
 }
 
@@ -392,6 +428,20 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
         }
         LogicalPlan::Join(j) => prune_join(j, required),
         LogicalPlan::MvExpand(m) => prune_mv_expand(m, required),
+        LogicalPlan::Window(w) => {
+            // The calls read any column, and `prev` of a column needs its
+            // every row: read them all, keep them all.
+            let width = w.input.schema().len();
+            let (input, _) = prune(*w.input, &vec![true; width]);
+            let all = vec![true; w.schema.len()];
+            (
+                LogicalPlan::Window(Window {
+                    input: Box::new(input),
+                    ..w
+                }),
+                positions(&all),
+            )
+        }
         LogicalPlan::MakeSeries(m) => {
             // Every input column is a key, the bin or an aggregate: all are read.
             let width = m.input.schema().len();
@@ -608,6 +658,10 @@ fn map_inputs(
         LogicalPlan::MakeSeries(m) => LogicalPlan::MakeSeries(MakeSeries {
             input: Box::new(recurse(*m.input)),
             ..m
+        }),
+        LogicalPlan::Window(w) => LogicalPlan::Window(Window {
+            input: Box::new(recurse(*w.input)),
+            ..w
         }),
         leaf => leaf,
     };

@@ -279,6 +279,8 @@ pub enum OperatorKind {
     Serialize(Vec<NamedExpr>),
     /// `sample N`
     Sample(Expr),
+    /// `top-nested …, top-nested …`: one level per clause.
+    TopNested(Vec<TopNestedLevel>),
     /// `invoke f(args)`
     Invoke(Call),
     /// `evaluate plugin(args)`
@@ -669,4 +671,19 @@ pub enum Literal {
     Guid(String),
     /// `dynamic([...])`, `dynamic({...})`, `dynamic(null)`
     Dynamic(serde_json::Value),
+}
+
+/// One clause of `top-nested`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopNestedLevel {
+    /// `N`; `None` keeps every value.
+    pub count: Option<Expr>,
+    /// `of [Name =] Expr`
+    pub of: NamedExpr,
+    /// `with others = V`
+    pub others: Option<Expr>,
+    /// `by [Name =] Aggregation`
+    pub by: NamedExpr,
+    /// `asc`; the default is descending.
+    pub ascending: bool,
 }

@@ -363,6 +363,27 @@ fn operator(out: &mut String, op: &Operator) {
             out.push_str("sample ");
             expr(out, e);
         }
+        OperatorKind::TopNested(levels) => {
+            for (i, l) in levels.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str("top-nested ");
+                if let Some(n) = &l.count {
+                    expr(out, n);
+                    out.push(' ');
+                }
+                out.push_str("of ");
+                named(out, &l.of);
+                if let Some(o) = &l.others {
+                    out.push_str(" with others = ");
+                    expr(out, o);
+                }
+                out.push_str(" by ");
+                named(out, &l.by);
+                out.push_str(if l.ascending { " asc" } else { " desc" });
+            }
+        }
         OperatorKind::Invoke(c) => {
             out.push_str("invoke ");
             call(out, c);

@@ -140,6 +140,18 @@ fn operator(op: &mut Operator) {
         | OperatorKind::Project(items)
         | OperatorKind::Distinct(items)
         | OperatorKind::Serialize(items) => items.iter_mut().for_each(named),
+        OperatorKind::TopNested(levels) => {
+            for l in levels {
+                if let Some(n) = &mut l.count {
+                    expr(n);
+                }
+                named(&mut l.of);
+                if let Some(o) = &mut l.others {
+                    expr(o);
+                }
+                named(&mut l.by);
+            }
+        }
         OperatorKind::ProjectAway(ps) | OperatorKind::ProjectKeep(ps) | OperatorKind::Keep(ps) => {
             patterns(ps)
         }

@@ -734,6 +734,12 @@ fn arithmetic(scope: &Scope, name: &str, a: Sql, b: Sql, ty: KType) -> Result<Sq
     };
     let text = match (x, y, op) {
         (x, y, "/") if x.is_integer() && y.is_integer() => t.int_div(&a.text, &b.text),
+        // Kusto's % is never negative (-14 % 12 is 10); SQL's takes the dividend's sign.
+        (x, y, "%") if x.is_integer() && y.is_integer() => format!(
+            "((({a} % {b}) + abs({b})) % abs({b}))",
+            a = a.text,
+            b = b.text
+        ),
         (x, y, _) if x.is_numeric() && y.is_numeric() => format!("({} {op} {})", a.text, b.text),
         (DateTime, TimeSpan, "+" | "-") => {
             t.from_micros(&format!("{} {op} {}", t.to_micros(&a.text), b.text))

@@ -192,6 +192,16 @@ impl<'a> Translator<'a> {
             LogicalPlan::Join(j) => self.join(j),
             LogicalPlan::MvExpand(m) => self.mv_expand(m),
             LogicalPlan::MakeSeries(m) => self.make_series(m),
+            // SQL has no row order without ORDER BY, and `prev`/`row_number`
+            // read the order the rows arrive in.
+            LogicalPlan::Window(w) => {
+                let names: Vec<&str> = w.calls.iter().map(|c| c.kind.name()).collect();
+                Err(TranslateError::unsupported(
+                    &format!("the window function `{}`", names.join("`, `")),
+                    self.target,
+                    "it reads the order the rows arrive in, which SQL does not keep without an ORDER BY",
+                ))
+            }
         }
     }
 

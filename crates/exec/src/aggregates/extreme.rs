@@ -119,6 +119,9 @@ pub struct ArgExtreme {
     key: ValueCoder,
     value: ValueCoder,
     best: Vec<Option<(u64, Option<u64>)>>,
+    /// The value on the group's first row, for a group whose every `x` is
+    /// null: Kusto then returns that row (arg_max's documented example).
+    first: Vec<Option<Option<u64>>>,
 }
 
 impl ArgExtreme {
@@ -128,6 +131,7 @@ impl ArgExtreme {
             key: ValueCoder::new(key_ty),
             value: ValueCoder::new(value_ty),
             best: Vec::new(),
+            first: Vec::new(),
         }
     }
 
@@ -158,6 +162,7 @@ impl Accumulator for ArgExtreme {
         filter: Option<&BooleanArray>,
     ) -> Result<()> {
         grow(&mut self.best, num_groups, None);
+        grow(&mut self.first, num_groups, None);
         let (Some(x), Some(v)) = (args.first(), args.get(1)) else {
             return Ok(());
         };
@@ -165,8 +170,15 @@ impl Accumulator for ArgExtreme {
         self.key.encode(x, &mut kc, &mut kn)?;
         self.value.encode(v, &mut vc, &mut vn)?;
         for (i, &g) in groups.iter().enumerate() {
-            if !kn[i] && selected(filter, i) {
-                self.offer(g as usize, kc[i], (!vn[i]).then_some(vc[i]));
+            if !selected(filter, i) {
+                continue;
+            }
+            let value = (!vn[i]).then_some(vc[i]);
+            if self.first[g as usize].is_none() {
+                self.first[g as usize] = Some(value);
+            }
+            if !kn[i] {
+                self.offer(g as usize, kc[i], value);
             }
         }
         Ok(())
@@ -180,6 +192,13 @@ impl Accumulator for ArgExtreme {
     ) -> Result<()> {
         let other = downcast::<ArgExtreme>(other)?;
         grow(&mut self.best, num_groups, None);
+        grow(&mut self.first, num_groups, None);
+        for (g, f) in other.first.iter().enumerate() {
+            if let (Some(v), None) = (f, self.first[mapping[g] as usize]) {
+                let v = v.map(|v| self.value.translate(&other.value, v));
+                self.first[mapping[g] as usize] = Some(v);
+            }
+        }
         for (g, b) in other.best.iter().enumerate() {
             if let Some((k, v)) = b {
                 let k = self.key.translate(&other.key, *k);
@@ -192,9 +211,13 @@ impl Accumulator for ArgExtreme {
 
     fn finish(mut self: Box<Self>, num_groups: usize) -> Result<ArrayRef> {
         grow(&mut self.best, num_groups, None);
+        grow(&mut self.first, num_groups, None);
         Ok(self
             .value
-            .decode(self.best.iter().map(|b| b.and_then(|(_, v)| v))))
+            .decode(self.best.iter().zip(&self.first).map(|(b, f)| match b {
+                Some((_, v)) => *v,
+                None => f.flatten(),
+            })))
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

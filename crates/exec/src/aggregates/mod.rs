@@ -3,6 +3,7 @@
 //! partition's accumulator in (partition order, so results are the same with
 //! any number of threads); `finish` gives one value per group.
 
+mod bag;
 pub mod coder;
 mod count;
 mod extreme;
@@ -84,7 +85,7 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
         "avg" | "avgif" => numeric::avg(call.ty),
         "min" | "minif" => Box::new(extreme::Extreme::new(extreme::Mode::Min, call.ty)),
         "max" | "maxif" => Box::new(extreme::Extreme::new(extreme::Mode::Max, call.ty)),
-        "take_any" => Box::new(extreme::Extreme::new(extreme::Mode::First, call.ty)),
+        "take_any" | "take_anyif" => Box::new(extreme::Extreme::new(extreme::Mode::First, call.ty)),
         "__arg_max_of" => Box::new(extreme::ArgExtreme::new(
             true,
             arg_ty.unwrap_or(call.ty),
@@ -120,8 +121,11 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
             call.ty,
         )),
         "median" => Box::new(stats::Percentile::new(50.0, call.ty)),
-        "stdev" => Box::new(stats::Moments::new(stats::MomentKind::Stdev)),
-        "variance" => Box::new(stats::Moments::new(stats::MomentKind::Variance)),
+        "make_bag" | "make_bag_if" => Box::new(bag::MakeBag::new(cap(1))),
+        "stdev" | "stdevif" => Box::new(stats::Moments::new(stats::MomentKind::Stdev)),
+        "variance" | "varianceif" => Box::new(stats::Moments::new(stats::MomentKind::Variance)),
+        "stdevp" | "stdevpif" => Box::new(stats::Moments::new(stats::MomentKind::StdevP)),
+        "variancep" | "variancepif" => Box::new(stats::Moments::new(stats::MomentKind::VarianceP)),
         other => {
             return Err(ExecError::Unsupported(format!(
                 "the aggregate `{other}` is not implemented"

@@ -11,7 +11,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use ahash::RandomState;
-use arrow::array::{ArrayRef, BooleanArray, Int64Array, StringBuilder};
+use arrow::array::{Array, ArrayRef, BooleanArray, Int64Array, StringBuilder};
 use hashbrown::{HashMap, HashSet};
 use iishunt_plan::types::KType;
 
@@ -112,6 +112,52 @@ impl SetAcc {
         self.len[gi] += 1;
     }
 
+    /// `make_set` of a dynamic array adds its elements, as Kusto does
+    /// (`make_set(pack_array(a, b))` is the set of every a and b).
+    fn update_flattened(
+        &mut self,
+        groups: &[u32],
+        arg: &ArrayRef,
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
+        let text = crate::expr::decode_array(arg)?;
+        let Some(text) = text.as_any().downcast_ref::<arrow::array::StringArray>() else {
+            return Ok(());
+        };
+        let mut flat_groups = Vec::new();
+        let mut flat = StringBuilder::new();
+        for (i, &g) in groups.iter().enumerate() {
+            if text.is_null(i) || !selected(filter, i) {
+                continue;
+            }
+            match serde_json::from_str::<serde_json::Value>(text.value(i)) {
+                Ok(serde_json::Value::Array(items)) => {
+                    for item in items.iter().filter(|v| !v.is_null()) {
+                        flat_groups.push(g);
+                        flat.append_value(item.to_string());
+                    }
+                }
+                _ => {
+                    flat_groups.push(g);
+                    flat.append_value(text.value(i));
+                }
+            }
+        }
+        let flat: ArrayRef = Arc::new(flat.finish());
+        let (mut codes, mut nulls) = (
+            std::mem::take(&mut self.codes),
+            std::mem::take(&mut self.nulls),
+        );
+        self.coder.encode(&flat, &mut codes, &mut nulls)?;
+        for (i, &g) in flat_groups.iter().enumerate() {
+            if !nulls[i] {
+                self.insert(g, codes[i]);
+            }
+        }
+        (self.codes, self.nulls) = (codes, nulls);
+        Ok(())
+    }
+
     fn values_of(&self, g: usize) -> impl Iterator<Item = u64> + '_ {
         let first = (self.len[g] > 0).then_some(self.first[g]);
         let rest = self
@@ -136,6 +182,9 @@ impl Accumulator for SetAcc {
         let Some(arg) = args.first() else {
             return Ok(());
         };
+        if self.output == Output::Set && self.coder.ty() == KType::Dynamic {
+            return self.update_flattened(groups, arg, filter);
+        }
         let (mut codes, mut nulls) = (
             std::mem::take(&mut self.codes),
             std::mem::take(&mut self.nulls),

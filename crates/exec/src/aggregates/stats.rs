@@ -100,6 +100,9 @@ impl Accumulator for Percentile {
 pub enum MomentKind {
     Stdev,
     Variance,
+    /// Population forms (`stdevp`, `variancep`): divide by n, not n - 1.
+    StdevP,
+    VarianceP,
 }
 
 pub struct Moments {
@@ -175,9 +178,12 @@ impl Accumulator for Moments {
                     return None;
                 }
                 let var = if *n < 2.0 { 0.0 } else { m2 / (n - 1.0) };
+                let pop = m2 / n;
                 Some(match kind {
                     MomentKind::Variance => var,
                     MomentKind::Stdev => var.sqrt(),
+                    MomentKind::VarianceP => pop,
+                    MomentKind::StdevP => pop.sqrt(),
                 })
             })
             .collect();

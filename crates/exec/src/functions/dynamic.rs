@@ -24,6 +24,7 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("array_concat", array_concat),
     ("pack_array", pack_array),
     ("bag_pack", bag_pack),
+    ("pack_all", pack_all),
     ("strcat_array", strcat_array),
     ("bag_keys", bag_keys),
     ("array_slice", array_slice),
@@ -295,6 +296,34 @@ fn bag_pack(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
                 .get(2 * n + 1)
                 .map_or(Value::Null, |p| p.get(i).clone());
             map.insert(k.get(i).to_string(), v);
+        }
+        put(out, &Value::Object(map))
+    }))
+}
+
+/// `pack_all`: the binder passes (ignore_null_empty, name, value, name, value, …).
+fn pack_all(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let skip = args::scalar_arg(args, 0) == Some(&ScalarValue::Bool(true));
+    let rest = args.get(1..).unwrap_or_default();
+    let ctx = &KernelContext {
+        arg_types: ctx.arg_types.get(1..).unwrap_or_default(),
+        ..*ctx
+    };
+    let parts = all_json(rest, ctx, false)?;
+    let keys: Vec<args::Text> = (0..rest.len())
+        .step_by(2)
+        .map(|k| args::text(rest, ctx, k))
+        .collect::<Result<_>>()?;
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let mut map = serde_json::Map::new();
+        for (n, k) in keys.iter().enumerate() {
+            let v = parts
+                .get(2 * n + 1)
+                .map_or(Value::Null, |p| p.get(i).clone());
+            let empty = matches!(&v, Value::Null) || matches!(&v, Value::String(t) if t.is_empty());
+            if !(skip && empty) {
+                map.insert(k.get(i).to_string(), v);
+            }
         }
         put(out, &Value::Object(map))
     }))

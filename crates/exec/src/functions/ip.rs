@@ -22,7 +22,8 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("ipv4_compare", |a, c| compare(a, c, false)),
     ("parse_ipv4", parse_ipv4),
     ("parse_ipv4_mask", parse_ipv4_mask),
-    ("format_ipv4", format_ipv4),
+    ("format_ipv4", |a, c| format_ipv4(a, c, false)),
+    ("format_ipv4_mask", |a, c| format_ipv4(a, c, true)),
     ("ipv6_compare", |a, c| compare_v6(a, c, false)),
     ("ipv6_is_match", |a, c| compare_v6(a, c, true)),
     ("ipv6_is_in_range", |a, c| compare_v6(a, c, true)),
@@ -149,7 +150,9 @@ fn compare(args: &[Datum], ctx: &KernelContext, is_match: bool) -> Result<ArrayR
         let (x, px) = parse_v4(a.get(i))?;
         let (y, py) = parse_v4(b.get(i))?;
         let prefix = match &p {
-            Some(p) => u32::try_from(p.get(i)?).ok()?.min(32),
+            // The CIDR prefixes count too: ipv4_compare("192.168.1.1/24",
+            // "192.168.1.255", 31) compares 24 bits (ipv4-compare-function.md).
+            Some(p) => u32::try_from(p.get(i)?).ok()?.min(32).min(px).min(py),
             None => px.min(py),
         };
         let m = mask(prefix);
@@ -185,7 +188,7 @@ fn compare_v6(args: &[Datum], ctx: &KernelContext, is_match: bool) -> Result<Arr
         let (x, px) = parse_v6(a.get(i))?;
         let (y, py) = parse_v6(b.get(i))?;
         let prefix = match &p {
-            Some(p) => u32::try_from(p.get(i)?).ok()?.min(128),
+            Some(p) => u32::try_from(p.get(i)?).ok()?.min(128).min(px).min(py),
             None => px.min(py),
         };
         let m = if prefix == 0 {
@@ -225,7 +228,9 @@ fn parse_ipv4_mask(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     Ok(Arc::new(out))
 }
 
-fn format_ipv4(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+/// `format_ipv4(ip[, prefix])`, and with `with_mask` `format_ipv4_mask`,
+/// which appends `/prefix` (the smaller of the given and the address's own).
+fn format_ipv4(args: &[Datum], ctx: &KernelContext, with_mask: bool) -> Result<ArrayRef> {
     let numeric = args::arg_type(ctx, 0).is_numeric();
     let t = args::text(args, ctx, 0)?;
     let n = args::long(args, ctx, 0)?;
@@ -254,6 +259,9 @@ fn format_ipv4(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
             None => ip.1,
         };
         out.push_str(&Ipv4Addr::from(ip.0 & mask(prefix)).to_string());
+        if with_mask {
+            out.push_str(&format!("/{prefix}"));
+        }
         true
     }))
 }

@@ -22,6 +22,28 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("ceiling", |a, c| same_num(a, c, f64::ceil)),
     ("sqrt", |a, c| real1(a, c, |v| (v >= 0.0).then(|| v.sqrt()))),
     ("exp", |a, c| real1(a, c, |v| Some(v.exp()))),
+    ("sin", |a, c| real1(a, c, |v| Some(v.sin()))),
+    ("cos", |a, c| real1(a, c, |v| Some(v.cos()))),
+    ("tan", |a, c| real1(a, c, |v| Some(v.tan()))),
+    ("cot", |a, c| real1(a, c, |v| Some(1.0 / v.tan()))),
+    ("asin", |a, c| real1(a, c, |v| Some(v.asin()))),
+    ("acos", |a, c| real1(a, c, |v| Some(v.acos()))),
+    ("atan", |a, c| real1(a, c, |v| Some(v.atan()))),
+    ("radians", |a, c| real1(a, c, |v| Some(v.to_radians()))),
+    ("degrees", |a, c| real1(a, c, |v| Some(v.to_degrees()))),
+    ("atan2", |a, c| {
+        let (y, x) = (args::real(a, c, 0)?, args::real(a, c, 1)?);
+        let out: Float64Array = (0..c.rows)
+            .map(|i| Some(y.get(i)?.atan2(x.get(i)?)))
+            .collect();
+        Ok(Arc::new(out))
+    }),
+    ("pi", |_, c| {
+        Ok(Arc::new(Float64Array::from(vec![
+            std::f64::consts::PI;
+            c.rows
+        ])))
+    }),
     ("exp2", |a, c| real1(a, c, |v| Some(v.exp2()))),
     ("exp10", |a, c| real1(a, c, |v| Some(10f64.powf(v)))),
     ("log", |a, c| real1(a, c, |v| (v > 0.0).then(|| v.ln()))),

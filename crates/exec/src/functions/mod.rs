@@ -32,7 +32,9 @@ mod hash;
 mod ip;
 pub(crate) use ip::{mask as ipv4_mask, parse_v4};
 mod math;
+mod arrays;
 mod operators;
+mod series;
 mod strings;
 mod strops;
 #[cfg(test)]
@@ -54,6 +56,8 @@ pub fn kernel(name: &str) -> Option<Kernel> {
                 datetime::KERNELS,
                 math::KERNELS,
                 dynamic::KERNELS,
+                arrays::KERNELS,
+                series::KERNELS,
                 ip::KERNELS,
                 esql::KERNELS,
                 esql_math::KERNELS,

@@ -177,7 +177,9 @@ fn int_op(op: Op, a: i64, b: i64) -> Option<i64> {
         Op::Sub => Some(a.wrapping_sub(b)),
         Op::Mul => Some(a.wrapping_mul(b)),
         Op::Div => (b != 0).then(|| a.wrapping_div(b)),
-        Op::Mod => (b != 0).then(|| a.wrapping_rem(b)),
+        // Kusto's % is never negative: -14 % 12 and -14 % -12 are 10
+        // (numerical-operators.md).
+        Op::Mod => (b != 0).then(|| a.wrapping_rem_euclid(b)),
     }
 }
 
@@ -375,8 +377,9 @@ mod tests {
             vec![Some(3), Some(-3), None, None, Some(i64::MAX)]
         );
         assert_eq!(
+            // Kusto's % is never negative (numerical-operators.md: -14 % 12 is 10).
             longs(&call("__mod", &[a.clone(), b.clone()], &[Long, Long])),
-            vec![Some(1), Some(-1), None, None, Some(0)]
+            vec![Some(1), Some(1), None, None, Some(0)]
         );
         assert_eq!(
             longs(&call("__add", &[a, b], &[Long, Long])),

@@ -46,6 +46,18 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("hash_sha256", |a, c| {
         map_text(a, c, |s, o| hex(o, &super::hash::sha256(s.as_bytes())))
     }),
+    ("regex_quote", |a, c| {
+        map_text(a, c, |s, o| o.push_str(&regex::escape(s)))
+    }),
+    ("unicode_codepoints_from_string", |a, c| {
+        map_text(a, c, |s, o| {
+            let points: Vec<u32> = s.chars().map(u32::from).collect();
+            o.push_str(&serde_json::Value::from(points).to_string());
+        })
+    }),
+    ("hash_sha1", |a, c| {
+        map_text(a, c, |s, o| hex(o, &super::hash::sha1(s.as_bytes())))
+    }),
     ("hash_md5", |a, c| {
         map_text(a, c, |s, o| hex(o, &super::hash::md5(s.as_bytes())))
     }),
@@ -67,6 +79,9 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("parse_path", |a, c| map_text(a, c, parse_path_into)),
     ("strrep", strrep),
     ("has_ipv4", has_ipv4),
+    ("has_any_ipv4", |a, c| has_any_ip(a, c, false)),
+    ("has_ipv4_prefix", |a, c| has_any_ip(a, c, true)),
+    ("has_any_ipv4_prefix", |a, c| has_any_ip(a, c, true)),
     ("strcmp", strcmp),
     ("new_guid", new_guid),
 ];
@@ -230,8 +245,10 @@ fn indexof_one(s: &str, lookup: &str, start: i64, length: i64, occurrence: i64) 
     let window = if length < 0 {
         &s[from..]
     } else {
+        // Kusto examines positions start ..= start + length: the documented
+        // indexof("abcdefgabcdefg", "cde", 1, 10, 2) finds the match at 9..11.
         let r = &s[from..];
-        &r[..byte_at(r, length as usize)]
+        &r[..byte_at(r, (length as usize).saturating_add(1))]
     };
     let mut pos = 0usize;
     let mut found = 0;
@@ -996,6 +1013,64 @@ fn has_ipv4(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         let edge = |b: u8| b.is_ascii_digit() || b == b'.';
         memchr::memmem::find_iter(hb, n.as_bytes()).any(|p| {
             (p == 0 || !edge(hb[p - 1])) && (p + n.len() == hb.len() || !edge(hb[p + n.len()]))
+        })
+    }))
+}
+
+/// The IPv4 addresses in a text: maximal runs of digits and dots that parse
+/// as an address (so `54127.0.0.1` and `127.0.0.256` are none).
+fn ipv4_tokens(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|t| t.parse::<std::net::Ipv4Addr>().is_ok())
+}
+
+/// A prefix Kusto accepts: a whole address, or one to three octets and a dot.
+fn valid_ipv4_prefix(p: &str) -> bool {
+    if p.parse::<std::net::Ipv4Addr>().is_ok() {
+        return true;
+    }
+    let Some(body) = p.strip_suffix('.') else {
+        return false;
+    };
+    let octets: Vec<&str> = body.split('.').collect();
+    (1..=3).contains(&octets.len())
+        && octets
+            .iter()
+            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u16>().is_ok_and(|v| v <= 255))
+}
+
+/// `has_any_ipv4(text, ip, …)` and, with `prefix`, `has_ipv4_prefix` /
+/// `has_any_ipv4_prefix`: whether an address in the text is (or starts with)
+/// one of the values, given as strings or dynamic arrays of strings.
+fn has_any_ip(args: &[Datum], ctx: &KernelContext, prefix: bool) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    let lists: Vec<_> = (1..args.len())
+        .map(|k| super::dynamic::json(args, ctx, k, false))
+        .collect::<Result<_>>()?;
+    Ok(args::bools(ctx.rows, |i| {
+        let mut wanted: Vec<&str> = Vec::new();
+        for l in &lists {
+            match l.get(i) {
+                serde_json::Value::String(s) => wanted.push(s),
+                serde_json::Value::Array(items) => {
+                    wanted.extend(items.iter().filter_map(|v| v.as_str()))
+                }
+                _ => {}
+            }
+        }
+        if prefix {
+            wanted.retain(|p| valid_ipv4_prefix(p));
+        } else {
+            wanted.retain(|p| p.parse::<std::net::Ipv4Addr>().is_ok());
+        }
+        ipv4_tokens(t.get(i)).any(|ip| {
+            wanted.iter().any(|w| {
+                if prefix {
+                    ip.starts_with(w) && (ip.len() == w.len() || w.ends_with('.'))
+                } else {
+                    ip == *w
+                }
+            })
         })
     }))
 }

@@ -1,6 +1,6 @@
 //! Physical operators. Streaming ones (`filter`, `project`) run inside a
 //! pipeline on each partition; the others (`hash_aggregate`, `sort`, `top_n`,
-//! `limit`, `union`, `hash_join`, `mv_expand`) consume a pipeline's output.
+//! `limit`, `union`, `hash_join`, `mv_expand`, `window`) consume a pipeline's output.
 
 pub mod disjoint;
 pub mod filter;
@@ -13,6 +13,7 @@ pub mod mv_expand;
 pub mod project;
 pub mod sort;
 pub mod values;
+pub mod window;
 
 use std::sync::Arc;
 

@@ -76,6 +76,54 @@ pub fn title(spec: &RenderSpec) -> String {
         .unwrap_or_default()
 }
 
+/// The result with the columns `render … with (xcolumn = x, ycolumns = a, b)`
+/// names: `xcolumn` first, only the listed numeric columns (in their order),
+/// every other column as it was. The planner has checked the names exist.
+pub fn charted(result: &QueryResult, spec: &RenderSpec) -> QueryResult {
+    let prop = |key: &str| {
+        spec.properties
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| {
+                v.split(',')
+                    .map(|n| n.trim().to_string())
+                    .collect::<Vec<_>>()
+            })
+    };
+    let x = prop("xcolumn").and_then(|v| v.into_iter().next());
+    let ys = prop("ycolumns");
+    if x.is_none() && ys.is_none() {
+        return result.clone();
+    }
+    let position = |name: &str| result.columns.iter().position(|(n, _)| n == name);
+    let mut order: Vec<usize> = Vec::new();
+    if let Some(i) = x.as_deref().and_then(position) {
+        order.push(i);
+    }
+    for (i, (name, ty)) in result.columns.iter().enumerate() {
+        let listed_y = ys.as_ref().is_some_and(|ys| ys.contains(name));
+        if order.contains(&i) || listed_y || (ys.is_some() && ty.is_numeric()) {
+            continue;
+        }
+        order.push(i);
+    }
+    for y in ys.iter().flatten() {
+        if let Some(i) = position(y).filter(|i| !order.contains(i)) {
+            order.push(i);
+        }
+    }
+    let batches = result
+        .batches
+        .iter()
+        .filter_map(|b| b.project(&order).ok())
+        .collect();
+    QueryResult {
+        columns: order.iter().map(|&i| result.columns[i].clone()).collect(),
+        batches,
+        ..result.clone()
+    }
+}
+
 /// Writes `<stem>.svg` and `<stem>.png` into `dir` (created if missing) and
 /// returns their paths; none when the chart kind is not drawn or the result
 /// has nothing to chart.
@@ -88,7 +136,7 @@ pub fn write_images(
     let Some(kind) = ChartKind::parse(&spec.chart) else {
         return Ok(Vec::new());
     };
-    let Some(data) = ChartData::from_result(result, kind, &title(spec)) else {
+    let Some(data) = ChartData::from_result(&charted(result, spec), kind, &title(spec)) else {
         return Ok(Vec::new());
     };
     std::fs::create_dir_all(dir)?;
@@ -272,5 +320,20 @@ mod tests {
             .expect("ok")
             .is_empty());
         assert!(text::draw(&hourly(), &spec("card"), 60).contains("not drawn"));
+    }
+
+    /// `ycolumns` keeps only the listed numeric columns; `xcolumn` goes first.
+    #[test]
+    fn xcolumn_and_ycolumns_choose_the_columns() {
+        let mut spec = spec("columnchart");
+        spec.properties = vec![
+            ("xcolumn".into(), "cIP".into()),
+            ("ycolumns".into(), "count_".into()),
+        ];
+        let chosen = charted(&hourly(), &spec);
+        let names: Vec<&str> = chosen.columns.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, vec!["cIP", "TimeGenerated", "count_"]);
+        assert_eq!(chosen.batches[0].num_columns(), 3);
+        assert_eq!(chosen.batches[0].schema().field(0).name(), "cIP");
     }
 }

@@ -23,7 +23,7 @@ pub fn draw(result: &QueryResult, spec: &RenderSpec, width: usize) -> String {
         );
     };
     let title = super::title(spec);
-    match ChartData::from_result(result, kind, &title) {
+    match ChartData::from_result(&super::charted(result, spec), kind, &title) {
         Some(data) => draw_data(&data, width.max(30)),
         None => format!("({}: no column to chart)\n", kind.name()),
     }

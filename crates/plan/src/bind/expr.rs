@@ -212,7 +212,11 @@ impl<'a> Binder<'a> {
     }
 
     /// Runs a subquery now and gives its first column's values.
-    fn run_subquery(&self, plan: LogicalPlan, span: ast::Span) -> Result<Vec<ScalarValue>> {
+    pub(crate) fn run_subquery(
+        &self,
+        plan: LogicalPlan,
+        span: ast::Span,
+    ) -> Result<Vec<ScalarValue>> {
         let Some(run) = self.subquery else {
             return Err(PlanError::new(
                 "plan::subquery",
@@ -468,6 +472,14 @@ impl<'a> Binder<'a> {
         if name == "toscalar" {
             return self.bind_toscalar(call, schema);
         }
+        if let Some(kind) = crate::logical::WindowKind::from_name(name) {
+            if self.lookup(name).is_none() {
+                return self.bind_window_call(kind, call, schema);
+            }
+        }
+        if name == "pack_all" && self.lookup(name).is_none() {
+            return self.bind_pack_all(call, schema);
+        }
         // Aggregates: only inside summarize.
         if let Some(af) = self.aggregate_named(name) {
             return match agg {
@@ -522,6 +534,51 @@ impl<'a> Binder<'a> {
             return self.finish_esql_call(func, args, call.span);
         }
         self.finish_call(func, args, call.span)
+    }
+
+    /// `pack_all([ignore_null_empty])`: a bag of every column of the row,
+    /// bound as the `pack_all` kernel over (flag, name, value, name, value, …).
+    fn bind_pack_all(&mut self, call: &ast::Call, schema: &Schema) -> Result<BoundExpr> {
+        let Some(func) = lookup_scalar("pack_all") else {
+            return Err(self.unknown_function("pack_all", call.name.span));
+        };
+        if call.args.len() > 1 {
+            return Err(arity_error(
+                func.name,
+                func.arity,
+                call.args.len(),
+                call.span,
+            ));
+        }
+        let flag = match call.args.first() {
+            Some(a) => {
+                let b = self.bind_expr(a, schema, None)?;
+                if b.ty() != KType::Bool {
+                    return Err(PlanError::new(
+                        "plan::argument_type",
+                        a.span,
+                        "`pack_all`: the argument must be a bool (true leaves out null and empty values)",
+                        "not a bool",
+                    ));
+                }
+                b
+            }
+            None => BoundExpr::Literal(ScalarValue::Bool(false)),
+        };
+        let mut args = vec![flag];
+        for (index, c) in schema.columns.iter().enumerate() {
+            args.push(BoundExpr::Literal(ScalarValue::String(c.name.clone())));
+            args.push(BoundExpr::Column {
+                index,
+                name: c.name.clone(),
+                ty: c.ty,
+            });
+        }
+        Ok(BoundExpr::Call {
+            func,
+            args,
+            ty: KType::Dynamic,
+        })
     }
 
     fn aggregate_named(&self, name: &str) -> Option<&'static crate::functions::AggregateFunction> {

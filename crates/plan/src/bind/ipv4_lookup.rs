@@ -26,13 +26,16 @@ impl<'a> Binder<'a> {
     ) -> Result<LogicalPlan> {
         match call.name.name.as_str() {
             "ipv4_lookup" => self.bind_ipv4_lookup(input, call),
+            "bag_unpack" => self.bind_bag_unpack(input, call, span),
+            "narrow" => self.bind_narrow(input, call, span),
+            "pivot" => self.bind_pivot(input, call, span),
             other => Err(PlanError::new(
                 "plan::not_supported",
                 span,
                 format!("the `{other}` plugin is not supported"),
                 "evaluate plugins are not available in iishunt",
             )
-            .with_help("the plugin iishunt runs is ipv4_lookup")),
+            .with_help("the plugins iishunt runs are ipv4_lookup, bag_unpack, narrow and pivot")),
         }
     }
 

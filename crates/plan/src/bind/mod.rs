@@ -16,7 +16,14 @@ mod naming;
 mod operators;
 mod parse;
 mod search;
+mod pivot;
+mod rewrite;
+mod series_columns;
 mod summarize;
+mod bag_unpack;
+mod top_nested;
+mod union;
+mod window;
 
 use std::collections::HashMap;
 
@@ -74,6 +81,8 @@ pub(crate) struct Binder<'a> {
     notes: Vec<String>,
     render: Option<RenderRequest>,
     depth: usize,
+    /// Set while an `extend` item binds: collects its window function calls.
+    window: Option<window::WindowCollector>,
     /// The query text, when known: ES|QL names an unnamed column by the
     /// expression exactly as written (`COALESCE(a, b)`).
     source: Option<&'a str>,
@@ -116,6 +125,7 @@ pub fn bind_query_source<'a>(
         notes: Vec::new(),
         render: None,
         depth: 0,
+        window: None,
     };
     let mut result = None;
     for statement in &query.statements {
@@ -268,6 +278,9 @@ impl<'a> Binder<'a> {
                 if names.len() > 1 {
                     return self.bind_union_of_names(names);
                 }
+                if first.name.contains('*') {
+                    return self.bind_table_pattern(first);
+                }
                 self.bind_table_name(first)
             }
             SourceKind::Call(call) => self.bind_tabular_call(call),
@@ -328,8 +341,14 @@ impl<'a> Binder<'a> {
         if let Some(s) = did_you_mean(&name.name, candidates.iter().map(String::as_str)) {
             err = err.with_help(format!("did you mean `{s}`?"));
         } else {
-            let tables: Vec<&str> = self.catalog.table_names().collect();
-            err = err.with_help(format!("the tables are: {}", tables.join(", ")));
+            let mut tables: Vec<&str> = self.catalog.table_names().collect();
+            tables.sort_unstable();
+            err = err.with_help(format!(
+                "iishunt has {} (the IIS logs and the lookup CSVs loaded); a table it lacks can be \
+                 loaded as a lookup (`--lookup {}.csv`), or read inside `union isfuzzy=true`, which skips missing tables",
+                tables.join(", "),
+                name.name
+            ));
         }
         Err(err)
     }
@@ -543,15 +562,8 @@ impl<'a> Binder<'a> {
         }))
     }
 
-    fn bind_union_source(&mut self, u: &ast::Union, span: ast::Span) -> Result<LogicalPlan> {
-        if let Some((name, _)) = u.params.iter().find(|(n, _)| n.name == "withsource") {
-            return Err(not_supported("union withsource=", name.span.to(span)));
-        }
-        let mut inputs = Vec::new();
-        for t in &u.tables {
-            inputs.push(self.bind_tabular(t)?);
-        }
-        Ok(operators::union_plans(inputs))
+    fn bind_union_source(&mut self, u: &ast::Union, _span: ast::Span) -> Result<LogicalPlan> {
+        self.bind_union(u, None)
     }
 }
 

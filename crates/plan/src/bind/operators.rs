@@ -7,7 +7,9 @@ use super::{naming, not_supported, Binder, RenderRequest};
 use crate::error::{PlanError, Result};
 use crate::expr::{display_scalar, AggregateCall, BoundExpr, SortExpr};
 use crate::functions::lookup_aggregate;
-use crate::logical::{Aggregate, Filter, Limit, LogicalPlan, Project, Sort, TopN, Union, Values};
+use crate::logical::{
+    Aggregate, Filter, Limit, LogicalPlan, Project, Sort, TopN, Union, Values, Window,
+};
 use crate::schema::{Column, Schema};
 use crate::suggest::did_you_mean;
 use crate::types::{KType, ScalarValue};
@@ -83,15 +85,55 @@ impl<'a> Binder<'a> {
                 Ok(plan)
             }
             OperatorKind::Render(r) => {
-                let mut properties = Vec::new();
+                let mut properties: Vec<(String, String)> = Vec::new();
                 for (k, v) in &r.properties {
-                    let b = self.bind_expr(v, &Schema::default(), None)?;
-                    let text = match self.try_fold(&b) {
-                        Some(ScalarValue::String(s)) => s,
-                        Some(other) => display_scalar(&other),
-                        None => naming::expr_text(v),
+                    // Column names (`xcolumn = cIP`, `ycolumns = a, b`) are
+                    // names, not values: only a `let` scalar is looked up.
+                    let text = match &v.kind {
+                        ast::ExprKind::Name(n)
+                            if !matches!(self.lookup(&n.name), Some(super::Binding::Scalar(_))) =>
+                        {
+                            n.name.clone()
+                        }
+                        _ => {
+                            let b = self.bind_expr(v, &Schema::default(), None)?;
+                            match self.try_fold(&b) {
+                                Some(ScalarValue::String(s)) => s,
+                                Some(other) => display_scalar(&other),
+                                None => naming::expr_text(v),
+                            }
+                        }
                     };
-                    properties.push((k.name.clone(), text));
+                    // A list value arrives as the key once per item.
+                    match properties.last_mut() {
+                        Some((last, value)) if *last == k.name => {
+                            value.push_str(", ");
+                            value.push_str(&text);
+                        }
+                        _ => properties.push((k.name.clone(), text)),
+                    }
+                    let names_column = ["xcolumn", "ycolumns", "series"]
+                        .iter()
+                        .any(|p| k.name.eq_ignore_ascii_case(p));
+                    if let (true, ast::ExprKind::Name(n)) = (names_column, &v.kind) {
+                        if plan.schema().index_of(&n.name).is_none() {
+                            return Err(PlanError::new(
+                                "plan::unknown_column",
+                                v.span,
+                                format!("`render … {}`: unknown column `{}`", k.name, n.name),
+                                "not a column of the result",
+                            )
+                            .with_help(format!(
+                                "the columns are: {}",
+                                plan.schema()
+                                    .columns
+                                    .iter()
+                                    .map(|c| c.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )));
+                        }
+                    }
                 }
                 self.render = Some(RenderRequest {
                     chart: r.chart.name.clone(),
@@ -108,22 +150,14 @@ impl<'a> Binder<'a> {
                 ));
                 Ok(plan)
             }
-            OperatorKind::Union(u) => {
-                if let Some((name, _)) = u.params.iter().find(|(n, _)| n.name == "withsource") {
-                    return Err(not_supported("union withsource=", name.span));
-                }
-                let mut inputs = vec![plan];
-                for t in &u.tables {
-                    inputs.push(self.bind_tabular(t)?);
-                }
-                Ok(union_plans(inputs))
-            }
+            OperatorKind::Union(u) => self.bind_union(u, Some(plan)),
             OperatorKind::Join(j) => self.bind_join(plan, j, span),
             OperatorKind::Lookup(l) => self.bind_lookup(plan, l, span),
             OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),
             OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
             OperatorKind::MakeSeries(m) => self.bind_make_series(plan, m, span),
             OperatorKind::Sample(count) => self.bind_sample(plan, count, span),
+            OperatorKind::TopNested(levels) => self.bind_top_nested(plan, levels, span),
             OperatorKind::Invoke(call) => self.bind_invoke(plan, call, span),
             OperatorKind::Evaluate(c) => self.bind_evaluate(plan, c, span),
             OperatorKind::Search(predicate) => self.bind_search_op(plan, predicate),
@@ -167,15 +201,43 @@ impl<'a> Binder<'a> {
     /// `extend a = …, b = a + 1`: later items see earlier ones; a name that
     /// exists is replaced in place.
     fn bind_extend(&mut self, plan: LogicalPlan, items: &[ast::NamedExpr]) -> Result<LogicalPlan> {
+        let items = &*super::series_columns::expand(items);
         let in_schema = plan.schema().clone();
         let mut exprs: Vec<BoundExpr> = identity(&in_schema);
         let mut columns = in_schema.columns.clone();
         let mut counter = 0;
+        let mut plan = plan;
         for item in items {
             let current = Schema::new(columns.clone());
-            let bound = self
-                .bind_expr(&item.expr, &current, None)?
-                .substitute(&exprs);
+            let outer = self.window.replace(super::window::WindowCollector {
+                base: current.len(),
+                calls: Vec::new(),
+            });
+            let bound = self.bind_expr(&item.expr, &current, None);
+            let collected = std::mem::replace(&mut self.window, outer);
+            let bound = bound?;
+            let bound = match collected {
+                Some(w) if !w.calls.is_empty() => {
+                    // Window calls: what the extend has computed so far, then
+                    // a Window node over it; the item reads its columns.
+                    let mut window_columns = columns.clone();
+                    for (k, c) in w.calls.iter().enumerate() {
+                        window_columns.push(Column {
+                            name: format!("__window_{k}"),
+                            ty: c.ty,
+                        });
+                    }
+                    let below = project(plan, exprs, columns.clone());
+                    plan = LogicalPlan::Window(Window {
+                        input: Box::new(below),
+                        calls: w.calls,
+                        schema: Schema::new(window_columns),
+                    });
+                    exprs = identity(&current);
+                    bound
+                }
+                _ => bound.substitute(&exprs),
+            };
             let names: Vec<String> = if item.names.is_empty() {
                 vec![match &item.expr.kind {
                     ast::ExprKind::Name(i) if self.dialect == Dialect::Esql => i.name.clone(),
@@ -218,6 +280,7 @@ impl<'a> Binder<'a> {
     }
 
     fn bind_project(&mut self, plan: LogicalPlan, items: &[ast::NamedExpr]) -> Result<LogicalPlan> {
+        let items = &*super::series_columns::expand(items);
         let in_schema = plan.schema().clone();
         let mut exprs = Vec::new();
         let mut columns: Vec<Column> = Vec::new();

@@ -63,6 +63,12 @@ impl AggCollector {
             }
             args.push(binder.bind_expr(a, &input, None)?);
         }
+        // KQL's count(x) counts every row, as count() does (Kusto's docs:
+        // `summarize count(y)` over a null and a 5 gives 2); only ES|QL's
+        // COUNT(field) leaves nulls out.
+        if func.name == "count" && binder.dialect == Dialect::Kql {
+            args.clear();
+        }
         // Kusto puts the predicate second (`make_set_if(x, p [, max])`), or first for countif.
         let filter = match func.has_predicate {
             true => {
@@ -206,11 +212,27 @@ impl<'a> Binder<'a> {
         // Each summarize item: (output name, expression over the aggregate output).
         let mut finals: Vec<(Option<String>, BoundExpr, Option<String>)> = Vec::new();
         for item in &s.aggregates {
-            if let Some(expanded) = self.expand_multi_column(&mut collector, item)? {
+            if let Some(expanded) = self.expand_multi_column(&mut collector, item, &key_columns)? {
                 for (name, e) in expanded {
                     finals.push((Some(name), e, None));
                 }
                 continue;
+            }
+            if let ExprKind::Call(c) = &item.expr.kind {
+                if !contains_aggregate(&item.expr)
+                    && crate::functions::lookup_scalar(&c.name.name).is_none()
+                    && self.lookup(&c.name.name).is_none()
+                {
+                    return Err(PlanError::new(
+                        "plan::unknown_function",
+                        c.name.span,
+                        format!("unknown aggregate function `{}`", c.name.name),
+                        "not an aggregate iishunt has",
+                    )
+                    .with_help(
+                        "docs/kql.md lists the aggregates; Kusto's others are not supported yet",
+                    ));
+                }
             }
             if !contains_aggregate(&item.expr) {
                 return Err(PlanError::new(
@@ -329,6 +351,7 @@ impl<'a> Binder<'a> {
         &mut self,
         collector: &mut AggCollector,
         item: &ast::NamedExpr,
+        keys: &[Column],
     ) -> Result<Option<Vec<(String, BoundExpr)>>> {
         let ExprKind::Call(call) = &item.expr.kind else {
             return Ok(None);
@@ -414,7 +437,10 @@ impl<'a> Binder<'a> {
                 for a in &call.args[1..] {
                     if matches!(a.kind, ExprKind::Star) {
                         for (i, c) in input.columns.iter().enumerate() {
-                            if columns.iter().any(|(n, _)| *n == c.name) {
+                            // `*` is the other columns: the `by` keys are there already.
+                            if columns.iter().any(|(n, _)| *n == c.name)
+                                || keys.iter().any(|k| k.name == c.name)
+                            {
                                 continue;
                             }
                             columns.push((

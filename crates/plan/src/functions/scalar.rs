@@ -24,6 +24,7 @@ mod esql_text;
 mod ip;
 mod math;
 mod operators;
+mod series;
 mod sig;
 mod strings;
 
@@ -62,6 +63,7 @@ pub fn scalar_families() -> &'static [ScalarFamily] {
         datetime::FAMILY,
         math::FAMILY,
         dynamic::FAMILY,
+        series::FAMILY,
         ip::FAMILY,
         esql::FAMILY,
         esql_math::FAMILY,

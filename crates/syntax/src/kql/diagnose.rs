@@ -387,7 +387,6 @@ fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Opti
 
 /// Kusto operators that exist but iishunt doesn't run (yet).
 const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "top-nested",
     "top-hitters",
     "make-graph",
     "graph-match",
@@ -400,6 +399,8 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "sample-distinct",
     "project-smart",
     "mv-apply",
+    "parse-kv",
+    "project-by-names",
     "find",
     "externaldata",
 ];
@@ -485,6 +486,9 @@ fn habit_help(text: &str, span: Span, word: &str, positives: &[Rule]) -> Option<
         "`cluster()` and `database()` qualifiers are not supported: iishunt reads local data, so name the table directly (`W3CIISLog`)".to_string()
     } else if before.contains("/*") || rest.starts_with("/*") {
         "KQL has only `//` line comments: `/* ... */` is not KQL".to_string()
+    } else if prev == "regex" && !rest.starts_with(['"', '\'', '@', 'h', 'H', '`', '(']) {
+        "the regex after `matches regex` must be a string: write it quoted, as a verbatim string such as `@\"\\.[a-z]+$\"`"
+            .to_string()
     } else if rest.starts_with("&&") {
         "KQL writes `and` instead of `&&`".to_string()
     } else if rest.starts_with("||") {

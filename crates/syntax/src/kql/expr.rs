@@ -370,7 +370,7 @@ pub(super) fn call(pair: Pair<'_, Rule>) -> Result<Call> {
 }
 
 /// `T | ...` inside parentheses, as a value.
-fn subquery(pair: Pair<'_, Rule>) -> Result<Expr> {
+pub(super) fn subquery(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span = span_of(&pair);
     let inner = pair
         .into_inner()

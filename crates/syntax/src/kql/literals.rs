@@ -389,7 +389,12 @@ fn datetime_lit(pair: Pair<'_, Rule>) -> Result<Literal> {
     if text == "null" {
         return Ok(Literal::Null(Some(TypeName::DateTime)));
     }
-    datetime_text(text)
+    // Kusto also takes the date as a string: `datetime("2015-01-01")`.
+    let unquoted = ['"', '\'']
+        .iter()
+        .find_map(|q| text.strip_prefix(*q).and_then(|t| t.strip_suffix(*q)))
+        .unwrap_or(text);
+    datetime_text(unquoted)
         .map(Literal::DateTime)
         .ok_or_else(|| SyntaxError {
             code: "kql::bad_datetime",

@@ -6,7 +6,7 @@
 
 use pest::iterators::Pair;
 
-use super::expr::{call, expr, named_expr, named_expr_list, star};
+use super::expr::{call, expr, named_expr, named_expr_list, star, subquery};
 use super::literals::string_lit;
 use super::names::{column_pattern, name, table_name, type_name};
 use super::statements::tabular_expr;
@@ -14,7 +14,7 @@ use super::{internal, span_of, Cursor, Result, Rule};
 use crate::ast::{
     Expr, ExprKind, Ident, Join, JoinCondition, JoinKind, Lookup, MakeSeries, MvExpand, NamedExpr,
     NullsOrder, Operator, OperatorKind, Parse, ParseKind, ParsePart, Rename, Render, SortKey,
-    SortOrder, Source, SourceKind, Summarize, TabularExpr, Union,
+    SortOrder, Source, SourceKind, Summarize, TabularExpr, TopNestedLevel, Union,
 };
 use crate::error::SyntaxError;
 use crate::suggest;
@@ -42,6 +42,7 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
         Rule::summarize_op => summarize_op(op)?,
         Rule::sort_op => sort_op(op)?,
         Rule::top_op => top_op(op)?,
+        Rule::top_nested_op => top_nested_op(op)?,
         Rule::take_op => OperatorKind::Take(single_expr(op, "operators::take_op")?),
         Rule::distinct_op => distinct_op(op)?,
         Rule::count_op => OperatorKind::Count,
@@ -75,7 +76,7 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
         Rule::evaluate_op => {
             let mut c = Cursor::new(op, "operators::evaluate_op");
             c.expect(Rule::kw_evaluate)?;
-            OperatorKind::Evaluate(call(c.expect(Rule::call)?)?)
+            OperatorKind::Evaluate(evaluate_call(c.expect(Rule::evaluate_call)?)?)
         }
         Rule::search_op => OperatorKind::Search(single_expr(op, "operators::search_op")?),
         _ => return Err(internal("operators::tabular_operator", span)),
@@ -190,6 +191,75 @@ fn top_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
     c.expect(Rule::kw_by)?;
     let by = c.map(sort_key).collect::<Result<_>>()?;
     Ok(OperatorKind::Top { count, by })
+}
+
+/// A plugin call. A named argument `name = value` is kept as the comparison
+/// `name == value` (Kusto's functions take none, so nothing else means that).
+fn evaluate_call(pair: Pair<'_, Rule>) -> Result<crate::ast::Call> {
+    let span = span_of(&pair);
+    let mut c = Cursor::new(pair, "operators::evaluate_call");
+    let fname = name(c.expect(Rule::call_name)?)?;
+    let mut args = Vec::new();
+    for arg in c {
+        let at = span_of(&arg);
+        match arg.as_rule() {
+            Rule::star => args.push(Expr::new(ExprKind::Star, at)),
+            Rule::subquery => args.push(subquery(arg)?),
+            Rule::expr => args.push(expr(arg)?),
+            Rule::named_arg => {
+                let mut nc = Cursor::new(arg, "operators::named_arg");
+                let key = name(nc.expect(Rule::name)?)?;
+                let value = expr(nc.expect(Rule::expr)?)?;
+                let key_span = key.span;
+                args.push(Expr::new(
+                    ExprKind::Binary {
+                        op: crate::ast::BinaryOp::Eq,
+                        left: Box::new(Expr::new(ExprKind::Name(key), key_span)),
+                        right: Box::new(value),
+                    },
+                    at,
+                ));
+            }
+            _ => return Err(internal("operators::evaluate_call", at)),
+        }
+    }
+    Ok(crate::ast::Call {
+        name: fname,
+        args,
+        span,
+    })
+}
+
+/// `top-nested …, top-nested …`.
+fn top_nested_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
+    let mut levels = Vec::new();
+    for level in pair.into_inner() {
+        let mut c = Cursor::new(level, "operators::top_nested_level");
+        c.expect(Rule::kw_top_nested)?;
+        let count = c.take_rule(Rule::expr).map(expr).transpose()?;
+        c.expect(Rule::kw_of)?;
+        let of = named_expr(c.expect(Rule::named_expr)?)?;
+        let mut others = None;
+        if c.take_rule(Rule::kw_with).is_some() {
+            c.expect(Rule::kw_others)?;
+            others = Some(expr(c.expect(Rule::expr)?)?);
+        }
+        c.expect(Rule::kw_by)?;
+        let by = named_expr(c.expect(Rule::named_expr)?)?;
+        let ascending = c.take_rule(Rule::sort_order).is_some_and(|o| {
+            o.into_inner()
+                .next()
+                .is_some_and(|k| k.as_rule() == Rule::kw_asc)
+        });
+        levels.push(TopNestedLevel {
+            count,
+            of,
+            others,
+            by,
+            ascending,
+        });
+    }
+    Ok(OperatorKind::TopNested(levels))
 }
 
 /// `sort_key` → [`SortKey`].
@@ -644,8 +714,10 @@ fn render_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
         if p.as_rule() == Rule::property {
             let mut pc = Cursor::new(p, "operators::property");
             let key = name(pc.expect(Rule::name)?)?;
-            let value = expr(pc.expect(Rule::expr)?)?;
-            properties.push((key, value));
+            // A list (`ycolumns = a, b`) is the key once per value.
+            for v in pc {
+                properties.push((key.clone(), expr(v)?));
+            }
         }
     }
     Ok(OperatorKind::Render(Render { chart, properties }))

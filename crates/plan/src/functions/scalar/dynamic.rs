@@ -21,11 +21,25 @@ sig!(strcat_array_rt, "strcat_array", [Dyn, Text] => String);
 sig!(dyn1_rt, "this function", [Dyn] => Dynamic);
 sig!(slice_rt, "array_slice", [Dyn, Num, Num] => Dynamic);
 sig!(to_json_rt, "dynamic_to_json", [Any] => String);
+sig!(range_rt, "range", [Num, Num, Num] => Dynamic);
+sig!(set_key_rt, "bag_set_key", [Dyn, Text, Any] => Dynamic);
+sig!(split_rt, "array_split", [Dyn, Any] => Dynamic);
+sig!(replace_strings_rt, "replace_strings", [Text, Dyn, Dyn] => String);
+sig!(to_string_dyn_rt, "unicode_codepoints_to_string", [; Any] => String);
+sig!(iff_rt, "array_iff", [Dyn, Any, Any] => Dynamic);
+sig!(shift_rt, "this function", [Dyn, Num, Any] => Dynamic);
+sig!(remove_keys_rt, "bag_remove_keys", [Dyn, Dyn] => Dynamic);
+sig!(has_key_rt, "bag_has_key", [Dyn, Text] => Bool);
 
 fn bag_pack_rt(a: &[KType]) -> Result<KType, String> {
     if a.len() % 2 != 0 {
         return Err("bag_pack takes pairs of key and value".into());
     }
+    Ok(KType::Dynamic)
+}
+
+/// The binder passes (flag, name, value, …): see `bind_pack_all`.
+fn pack_all_rt(_: &[KType]) -> Result<KType, String> {
     Ok(KType::Dynamic)
 }
 
@@ -49,6 +63,21 @@ const fn f(
 }
 
 pub(super) const FUNCTIONS: &[ScalarFunction] = &[
+    f("range", &[], Arity::range(2, 3), range_rt, "An array of the numbers from start to stop (inclusive) by step (default 1), at most 1,048,576 of them; whole numbers when all three are.", "range(1, 8, 3)"),
+    f("zip", &[], Arity::at_least(2), dyn_var_rt, "Arrays of the elements at each index, as long as the longest array (null where one is shorter).", "zip(set_cIP, set_csUriStem)"),
+    f("array_iff", &["array_iif"], Arity::exact(3), iff_rt, "Element-wise choice: where the condition array is true, the element of the second argument, else of the third (a scalar is used at every index).", "array_iff(series_greater(s, 10), s, 0)"),
+    f("array_shift_left", &[], Arity::range(2, 3), shift_rt, "The elements moved n places left; the places left empty take the fill value (null by default).", "array_shift_left(s, 1)"),
+    f("array_shift_right", &[], Arity::range(2, 3), shift_rt, "The elements moved n places right, filled like array_shift_left.", "array_shift_right(s, 1, 0)"),
+    f("array_rotate_left", &[], Arity::exact(2), shift_rt, "The elements rotated n places left.", "array_rotate_left(s, 2)"),
+    f("array_rotate_right", &[], Arity::exact(2), shift_rt, "The elements rotated n places right.", "array_rotate_right(s, 2)"),
+    f("bag_zip", &[], Arity::exact(2), remove_keys_rt, "A bag pairing the keys array with the values array (a missing value is null; non-string keys are left out).", "bag_zip(dynamic([\"a\", \"b\"]), dynamic([1, 2]))"),
+    f("unicode_codepoints_to_string", &[], Arity::at_least(1), to_string_dyn_rt, "The text of an array of Unicode code points; null if one is not valid.", "unicode_codepoints_to_string(dynamic([75, 81, 76]))"),
+    f("bag_set_key", &[], Arity::exact(3), set_key_rt, "The bag with the key set to the value; `$.a.b` sets inside nested bags.", "bag_set_key(b, \"seen\", true)"),
+    f("array_split", &[], Arity::exact(2), split_rt, "The array cut before the index (or each index of an array; negative from the end), as an array of arrays.", "array_split(s, 2)"),
+    f("replace_strings", &[], Arity::exact(3), replace_strings_rt, "Every string of the lookups array replaced by the one at the same index of the replacements, all at once, left to right.", "replace_strings(csUriStem, dynamic([\"%20\", \"+\"]), dynamic([\" \", \" \"]))"),
+    f("bag_merge", &[], Arity::at_least(2), dyn_var_rt, "One bag of every key of the bags; where bags share a key, the first one's value is kept.", "bag_merge(parse_url(u), bag_pack(\"ip\", cIP))"),
+    f("bag_remove_keys", &[], Arity::exact(2), remove_keys_rt, "The bag without the keys listed in the array.", "bag_remove_keys(b, dynamic([\"Password\"]))"),
+    f("bag_has_key", &[], Arity::exact(2), has_key_rt, "Whether the bag has the key; `$.a.b` follows nested bags.", "bag_has_key(parse_json(csCookie), \"session\")"),
     f("array_length", &["arraylength"], Arity::exact(1), len_rt, "The number of elements of an array; null when the value is not an array.", "array_length(set_sPort)"),
     f(
         "array_index_of",
@@ -62,6 +91,14 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("array_concat", &[], Arity::at_least(1), dyn_var_rt, "Joins arrays into one; null if any argument is not an array.", "array_concat(set_a, set_b)"),
     f("pack_array", &[], Arity::at_least(1), any_var_rt, "An array of the arguments.", "pack_array(cIP, sPort)"),
     f("bag_pack", &["pack", "pack_dictionary"], Arity::at_least(0), bag_pack_rt, "A property bag from key, value pairs.", "bag_pack(\"ip\", cIP, \"port\", sPort)"),
+    f(
+        "pack_all",
+        &[],
+        Arity::range(0, 1),
+        pack_all_rt,
+        "A property bag of every column of the row, by name; `pack_all(true)` leaves out null and empty values.",
+        "tostring(pack_all())",
+    ),
     f("strcat_array", &[], Arity::exact(2), strcat_array_rt, "The elements of an array as text, joined by the delimiter.", "strcat_array(set_csMethod, \", \")"),
     f("bag_keys", &[], Arity::exact(1), dyn1_rt, "The keys of a property bag, as an array.", "bag_keys(parse_url(csReferer))"),
     f(

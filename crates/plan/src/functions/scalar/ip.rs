@@ -104,4 +104,12 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         "Dotted text of an address given as text or a long, optionally masked to a prefix.",
         "format_ipv4(parse_ipv4(cIP), 24)",
     ),
+    f(
+        "format_ipv4_mask",
+        &[],
+        Arity::range(1, 2),
+        format_rt,
+        "Like format_ipv4, followed by `/prefix`: the network in CIDR notation (`192.168.1.0/24`).",
+        "format_ipv4_mask(cIP, 24)",
+    ),
 ];

@@ -78,6 +78,11 @@ fn rand_rt(a: &[KType]) -> Result<KType, String> {
     })
 }
 sig!(pow_rt, "pow", [Num, Num] => Real);
+sig!(atan2_rt, "atan2", [Num, Num] => Real);
+
+fn pi_rt(_: &[KType]) -> Result<KType, String> {
+    Ok(KType::Real)
+}
 sig!(isnan_rt, "this function", [Num] => Bool);
 
 fn round_rt(a: &[KType]) -> Result<KType, String> {
@@ -153,6 +158,17 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("ceiling", &[], Arity::exact(1), same_num_rt, "The smallest integer not below the value.", "ceiling(scBytes / 1024.0)"),
     f("sqrt", &[], Arity::exact(1), real1_rt, "The square root (null for negative numbers).", "sqrt(variance_x)"),
     f("exp", &[], Arity::exact(1), real1_rt, "e raised to the value.", "exp(1)"),
+    f("sin", &[], Arity::exact(1), real1_rt, "The sine (radians).", "sin(pi() / 2)"),
+    f("cos", &[], Arity::exact(1), real1_rt, "The cosine (radians).", "cos(0)"),
+    f("tan", &[], Arity::exact(1), real1_rt, "The tangent (radians).", "tan(x)"),
+    f("cot", &[], Arity::exact(1), real1_rt, "The cotangent (radians).", "cot(1)"),
+    f("asin", &[], Arity::exact(1), real1_rt, "The arcsine, in radians (NaN outside -1..1).", "asin(0.5)"),
+    f("acos", &[], Arity::exact(1), real1_rt, "The arccosine, in radians (NaN outside -1..1).", "acos(0.5)"),
+    f("atan", &[], Arity::exact(1), real1_rt, "The arctangent, in radians.", "atan(1)"),
+    f("atan2", &[], Arity::exact(2), atan2_rt, "The angle of the point (x, y) from the x axis, in radians: `atan2(y, x)`.", "atan2(1, 1)"),
+    f("radians", &[], Arity::exact(1), real1_rt, "Degrees to radians.", "radians(180)"),
+    f("degrees", &[], Arity::exact(1), real1_rt, "Radians to degrees.", "degrees(pi())"),
+    f("pi", &[], Arity::exact(0), pi_rt, "The constant π.", "pi()"),
     f("exp2", &[], Arity::exact(1), real1_rt, "2 raised to the value.", "exp2(10)"),
     f("exp10", &[], Arity::exact(1), real1_rt, "10 raised to the value.", "exp10(3)"),
     f("log", &[], Arity::exact(1), real1_rt, "The natural logarithm (null for values ≤ 0).", "log(scBytes)"),

@@ -17,6 +17,8 @@ sig!(strcat_rt, "strcat", [; Text] => String);
 sig!(strcat_delim_rt, "strcat_delim", [Text; Text] => String);
 sig!(str1_long_rt, "strlen", [Text] => Long);
 sig!(str1_str_rt, "this function", [Text] => String);
+sig!(str1_dyn_rt, "this function", [Text] => Dynamic);
+sig!(has_any_rt, "this function", [Text; Any] => Bool);
 sig!(trim_rt, "trim", [Text, Text] => String);
 sig!(substring_rt, "substring", [Text, Num, Num] => String);
 sig!(indexof_rt, "indexof", [Text, Text, Num, Num, Num] => Long);
@@ -221,13 +223,16 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     ),
     f(
         "hash",
-        &[],
+        &["hash_xxhash64"],
         Arity::range(1, 2),
         hash_rt,
         "A long hash of the value's text: xxHash64 (seed 0) of its UTF-8 bytes, as Kusto (`hash(\"World\")` is 1846988464401551951 in both); with a modulo, `hash % mod` (non-negative).",
         "hash(cIP, 10)",
     ),
     f("hash_sha256", &[], Arity::exact(1), str1_str_rt, "SHA-256 of the text's UTF-8 bytes, as lower-case hex.", "hash_sha256(csUserAgent)"),
+    f("regex_quote", &[], Arity::exact(1), str1_str_rt, "The text with every regex special character escaped, to match it literally.", "regex_quote(csUriStem)"),
+    f("unicode_codepoints_from_string", &[], Arity::exact(1), str1_dyn_rt, "The Unicode code points of the text, as an array of numbers.", "unicode_codepoints_from_string(\"ab\")"),
+    f("hash_sha1", &[], Arity::exact(1), str1_str_rt, "SHA-1 of the text's UTF-8 bytes, as lower-case hex.", "hash_sha1(csUserAgent)"),
     f("hash_md5", &[], Arity::exact(1), str1_str_rt, "MD5 of the text's UTF-8 bytes, as lower-case hex.", "hash_md5(csUserAgent)"),
     f("strcmp", &[], Arity::exact(2), strcmp_rt, "-1, 0 or 1 comparing two strings by ordinal (byte) order.", "strcmp(csMethod, \"GET\")"),
     ScalarFunction {
@@ -239,6 +244,9 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         doc: "A random version-4 GUID (not cryptographic).",
         example: "new_guid()",
     },
+    f("has_any_ipv4", &[], Arity::at_least(2), has_any_rt, "`has_any_ipv4(text, ip, …)` (or a dynamic array of addresses): true when an IPv4 address in the text is one of them.", "has_any_ipv4(csUriQuery, dynamic([\"10.0.0.1\", \"10.0.0.2\"]))"),
+    f("has_ipv4_prefix", &[], Arity::exact(2), has_any_rt, "`has_ipv4_prefix(text, prefix)`: true when an IPv4 address in the text starts with the prefix, a whole address or octets ending with a dot (`10.`, `192.168.`).", "has_ipv4_prefix(csUriQuery, \"10.0.\")"),
+    f("has_any_ipv4_prefix", &[], Arity::at_least(2), has_any_rt, "Like has_ipv4_prefix with several prefixes (or a dynamic array of them).", "has_any_ipv4_prefix(csUriQuery, \"10.\", \"192.168.\")"),
     f(
         "has_ipv4",
         &[],

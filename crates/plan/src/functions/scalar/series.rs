@@ -1,0 +1,80 @@
+//! Series: dynamic arrays of numbers, as `make-series` makes them.
+
+use super::sig::sig;
+use super::{ScalarFamily, ScalarFunction};
+use crate::functions::Arity;
+use crate::types::KType;
+
+pub(super) const FAMILY: ScalarFamily = ScalarFamily {
+    title: "Series",
+    intro: "Functions over series, the dynamic arrays of numbers `make-series` makes (Kusto's series_* functions). Element-wise functions keep the array's length (a number as the second argument is used at every index); a null or non-numeric element gives null there. Reductions skip such elements. `series_stats(x)` and `series_fit_line(x)` in `extend`/`project` make their several columns as in Kusto (`series_stats_x_min`, …, or `(a, b) = series_stats(x)`), from the `_dynamic` forms below; the decomposition, anomaly, period, seasonal and filter functions (`series_decompose*`, `series_periods_*`, `series_seasonal`, `series_iir`/`fir`) are not here yet.",
+    functions: FUNCTIONS,
+};
+
+sig!(unary_rt, "this series function", [Dyn] => Dynamic);
+sig!(binary_rt, "this series function", [Any, Any] => Dynamic);
+sig!(reduce_rt, "this series function", [Dyn] => Real);
+sig!(pair_rt, "this series function", [Any, Any] => Real);
+sig!(fill_rt, "series_fill_forward", [Dyn, Any] => Dynamic);
+sig!(fill_const_rt, "series_fill_const", [Dyn, Any, Any] => Dynamic);
+sig!(fill_linear_rt, "series_fill_linear", [Dyn, Any, Bool, Any] => Dynamic);
+sig!(outliers_rt, "series_outliers", [Dyn, Text, Num, Num, Num] => Dynamic);
+
+const fn f(
+    name: &'static str,
+    arity: Arity,
+    return_type: crate::functions::ReturnTypeFn,
+    doc: &'static str,
+    example: &'static str,
+) -> ScalarFunction {
+    ScalarFunction {
+        name,
+        aliases: &[],
+        arity,
+        return_type,
+        volatile: false,
+        doc,
+        example,
+    }
+}
+
+const ONE: Arity = Arity::exact(1);
+const TWO: Arity = Arity::exact(2);
+
+pub(super) const FUNCTIONS: &[ScalarFunction] = &[
+    f("series_abs", ONE, unary_rt, "Absolute value of each element (whole numbers stay whole).", "series_abs(s)"),
+    f("series_sign", ONE, unary_rt, "-1, 0 or 1 for each element.", "series_sign(s)"),
+    f("series_ceiling", ONE, unary_rt, "Each element rounded up.", "series_ceiling(s)"),
+    f("series_floor", ONE, unary_rt, "Each element rounded down.", "series_floor(s)"),
+    f("series_exp", ONE, unary_rt, "e to the power of each element (real).", "series_exp(s)"),
+    f("series_log", ONE, unary_rt, "Natural logarithm of each element (real).", "series_log(s)"),
+    f("series_sin", ONE, unary_rt, "Sine of each element (radians).", "series_sin(s)"),
+    f("series_cos", ONE, unary_rt, "Cosine of each element (radians).", "series_cos(s)"),
+    f("series_tan", ONE, unary_rt, "Tangent of each element (radians).", "series_tan(s)"),
+    f("series_asin", ONE, unary_rt, "Arcsine of each element.", "series_asin(s)"),
+    f("series_acos", ONE, unary_rt, "Arccosine of each element.", "series_acos(s)"),
+    f("series_atan", ONE, unary_rt, "Arctangent of each element.", "series_atan(s)"),
+    f("series_add", TWO, binary_rt, "Element-wise sum; whole numbers stay whole.", "series_add(requests, retries)"),
+    f("series_subtract", TWO, binary_rt, "Element-wise difference; whole numbers stay whole.", "series_subtract(s1, s2)"),
+    f("series_multiply", TWO, binary_rt, "Element-wise product; whole numbers stay whole.", "series_multiply(s, 100)"),
+    f("series_divide", TWO, binary_rt, "Element-wise quotient (real).", "series_divide(errors, requests)"),
+    f("series_pow", TWO, binary_rt, "Each element of the first to the power of the second (real).", "series_pow(s, 2)"),
+    f("series_equals", TWO, binary_rt, "Element-wise `==`, as bools.", "series_equals(s1, s2)"),
+    f("series_not_equals", TWO, binary_rt, "Element-wise `!=`, as bools.", "series_not_equals(s1, s2)"),
+    f("series_greater", TWO, binary_rt, "Element-wise `>`, as bools.", "series_greater(s, 100)"),
+    f("series_greater_equals", TWO, binary_rt, "Element-wise `>=`, as bools.", "series_greater_equals(s, 100)"),
+    f("series_less", TWO, binary_rt, "Element-wise `<`, as bools.", "series_less(s, 100)"),
+    f("series_less_equals", TWO, binary_rt, "Element-wise `<=`, as bools.", "series_less_equals(s, 100)"),
+    f("series_sum", ONE, reduce_rt, "Sum of the numeric elements.", "series_sum(s)"),
+    f("series_product", ONE, reduce_rt, "Product of the numeric elements.", "series_product(s)"),
+    f("series_dot_product", TWO, pair_rt, "Sum of the products of elements at the same index.", "series_dot_product(s1, s2)"),
+    f("series_cosine_similarity", TWO, pair_rt, "Cosine of the angle between two series as vectors.", "series_cosine_similarity(s1, s2)"),
+    f("series_pearson_correlation", TWO, pair_rt, "Pearson correlation coefficient of two series.", "series_pearson_correlation(s1, s2)"),
+    f("series_stats_dynamic", Arity::range(1, 2), unary_rt, "A bag of min, min_idx, max, max_idx, avg, stdev and variance (sample), sum and len of the finite elements.", "series_stats_dynamic(s).max"),
+    f("series_fit_line_dynamic", ONE, unary_rt, "The least-squares line over x = 1..n as a bag: rsquare, slope, variance, rvariance, interception, line_fit.", "series_fit_line_dynamic(s).slope"),
+    f("series_outliers", Arity::range(1, 5), outliers_rt, "Tukey's fences: with the low and high percentiles L and H (10/90 for kind \"ctukey\", the default, or as given; 25/75 for \"tukey\"), a value above H scores (x - H) / (H - L), below L (x - L) / (H - L), else 0; beyond ±1.5 is an outlier. Kusto documents the fences but not its percentile method: here linear interpolation between ranks.", "series_outliers(requests)"),
+    f("series_fill_forward", Arity::range(1, 2), fill_rt, "Missing elements (null, or equal to the placeholder) take the last known value before them.", "series_fill_forward(s, 0)"),
+    f("series_fill_backward", Arity::range(1, 2), fill_rt, "Missing elements take the next known value after them.", "series_fill_backward(s)"),
+    f("series_fill_const", Arity::range(2, 3), fill_const_rt, "Missing elements take the constant.", "series_fill_const(s, 0, -1)"),
+    f("series_fill_linear", Arity::range(1, 4), fill_linear_rt, "Missing elements are interpolated linearly; the edges take the nearest value unless fill_edges is false; an array of whole numbers stays whole (rounded); an all-missing array takes constant_value (0).", "series_fill_linear(s, double(null), true)"),
+];

@@ -13,6 +13,7 @@
 mod diagnostic;
 mod explain;
 mod ingest;
+mod limits;
 mod output;
 mod query;
 mod repl;

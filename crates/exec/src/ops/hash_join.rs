@@ -16,6 +16,7 @@ use iishunt_plan::schema::Schema;
 use iishunt_plan::types::KType;
 use rayon::prelude::*;
 
+use crate::context::ExecContext;
 use crate::error::Result;
 use crate::ops::ip_prefix::PrefixIndex;
 use crate::ops::sort::concat_all;
@@ -55,11 +56,22 @@ pub fn hash_join(
     right_schema: &Schema,
     spec: &JoinSpec,
     schema: &Schema,
+    ctx: &ExecContext,
 ) -> Result<Vec<RecordBatch>> {
     let right = match concat_all(&normalized(right, right_schema)?)? {
         Some(b) => b,
         None => RecordBatch::new_empty(right_schema.to_arrow()),
     };
+    // The build side is a copy of the right rows plus their keys.
+    ctx.reserve("join", right.get_array_memory_size().saturating_mul(2))?;
+    // What one output pair costs: its indices and its share of the output
+    // columns (the average row of each side).
+    let avg_row = |batches: &[RecordBatch]| {
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        let bytes: usize = batches.iter().map(|b| b.get_array_memory_size()).sum();
+        bytes / rows.max(1)
+    };
+    let per_pair = 16 + avg_row(left) + avg_row(std::slice::from_ref(&right));
     // With a network key, the row-format keys are the other (equality) keys.
     let skip = usize::from(spec.ipv4_prefix);
     let converter = RowConverter::new(
@@ -88,7 +100,17 @@ pub fn hash_join(
     }
     let probed: Vec<(Option<RecordBatch>, Vec<bool>)> = left
         .par_iter()
-        .map(|b| probe(&converter, b, &right, &build, spec, schema, right_schema))
+        .map(|b| {
+            probe(
+                &converter,
+                b,
+                &right,
+                &build,
+                spec,
+                (schema, right_schema),
+                (ctx, per_pair),
+            )
+        })
         .collect::<Result<_>>()?;
 
     let mut out = Vec::new();
@@ -150,10 +172,10 @@ fn probe(
     right: &RecordBatch,
     build: &Matcher,
     spec: &JoinSpec,
-    schema: &Schema,
-    right_schema: &Schema,
+    (schema, right_schema): (&Schema, &Schema),
+    limits: (&ExecContext, usize),
 ) -> Result<(Option<RecordBatch>, Vec<bool>)> {
-    let (starts, all_hits) = match_rows(converter, left, build, spec)?;
+    let (starts, all_hits) = match_rows(converter, left, build, spec, limits)?;
     let track_right = matches!(
         spec.kind,
         JoinKind::RightOuter | JoinKind::FullOuter | JoinKind::RightSemi | JoinKind::RightAnti
@@ -215,16 +237,20 @@ fn probe(
 }
 
 /// The right rows each left row matches, flat: row i's are
-/// `hits[starts[i]..starts[i + 1]]`.
+/// `hits[starts[i]..starts[i + 1]]`. The pairs are counted against the
+/// memory limit (`per_pair` bytes each) as they are found, and the deadline
+/// checked, so a cartesian join stops with an error instead of exhausting memory.
 fn match_rows(
     converter: &RowConverter,
     left: &RecordBatch,
     build: &Matcher,
     spec: &JoinSpec,
+    (ctx, per_pair): (&ExecContext, usize),
 ) -> Result<(Vec<usize>, Vec<u32>)> {
     let mut starts = Vec::with_capacity(left.num_rows() + 1);
     starts.push(0);
     let mut hits = Vec::new();
+    let mut counted = 0;
     match build {
         Matcher::Equal(table) => {
             let keys = key_rows(converter, left, &spec.left_keys, &spec.key_types, spec)?;
@@ -232,10 +258,19 @@ fn match_rows(
             for (i, key) in keys.iter().enumerate() {
                 if !nulls.as_ref().is_some_and(|n| n[i]) {
                     if let Some(rows) = table.table.get(&key) {
+                        let rows = if spec.first_match_only && rows.len() > 1 {
+                            &rows[..1]
+                        } else {
+                            &rows[..]
+                        };
                         hits.extend_from_slice(rows);
                     }
                 }
                 starts.push(hits.len());
+                if hits.len() - counted >= 1 << 16 {
+                    ctx.reserve("join", (hits.len() - counted).saturating_mul(per_pair))?;
+                    counted = hits.len();
+                }
             }
         }
         Matcher::Prefix(index) if spec.left_keys.len() == 1 => {
@@ -252,6 +287,7 @@ fn match_rows(
             prefix_matches(index, left, Some(&extra), spec, &mut starts, &mut hits)?;
         }
     }
+    ctx.reserve("join", (hits.len() - counted).saturating_mul(per_pair))?;
     Ok((starts, hits))
 }
 
@@ -424,6 +460,7 @@ mod tests {
                 &right_schema,
                 &spec,
                 &schema,
+                &ExecContext::default(),
             )
             .expect("join");
             let all = concat_all(&out).expect("concat").expect("rows");

@@ -609,6 +609,7 @@ fn get_schema(schema: &Schema) -> LogicalPlan {
     LogicalPlan::Values(Values {
         schema: Schema::new(columns),
         rows,
+        range: None,
     })
 }
 

@@ -3,6 +3,7 @@
 mod cli;
 mod engine;
 mod golden;
+mod hostile;
 mod ingest;
 mod repl;
 mod run;

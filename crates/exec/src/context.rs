@@ -152,9 +152,11 @@ pub fn parse_size(text: &str) -> std::result::Result<usize, String> {
         "m" | "mib" => 1024.0 * 1024.0,
         "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
         "t" | "tib" => 1024.0f64.powi(4),
-        _ => return Err(format!(
+        _ => {
+            return Err(format!(
             "unknown size unit `{unit}` in `{text}` (use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)"
-        )),
+        ))
+        }
     };
     let bytes = value * scale;
     if !bytes.is_finite() || bytes < 1.0 || bytes > usize::MAX as f64 {

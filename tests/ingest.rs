@@ -11,7 +11,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 /// A copy of the fixture logs under `tmp`, dated an hour ago (a fresh
 /// checkout would otherwise look like logs IIS is still writing, whose
 /// unterminated last line waits for the next run).
-fn fixtures(tmp: &Path) -> PathBuf {
+pub(crate) fn fixtures(tmp: &Path) -> PathBuf {
     fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).unwrap();
         for entry in std::fs::read_dir(from).unwrap() {
@@ -41,14 +41,14 @@ fn fixtures(tmp: &Path) -> PathBuf {
     dir
 }
 
-fn iishunt(args: &[&str]) -> Output {
+pub(crate) fn iishunt(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_iishunt"))
         .args(args)
         .output()
         .expect("run iishunt")
 }
 
-fn rows_in(ds: &Path, table: &str) -> usize {
+pub(crate) fn rows_in(ds: &Path, table: &str) -> usize {
     let dataset = iishunt::ingest::Dataset::open(ds).unwrap();
     let table = iishunt::ingest::Table::from_name(table).unwrap();
     dataset
@@ -133,11 +133,7 @@ fn strict_turns_rejects_into_exit_code_1_after_writing() {
 fn bad_inputs_exit_1_naming_the_path_and_publish_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = tmp.path().join("ds");
-    for input in [
-        "nope/u_ex1.log",
-        "other/ftp/u_ex260302.log",
-        "other/iisformat/in260302.log",
-    ] {
+    for input in ["nope/u_ex1.log", "other/notalog/setup.log"] {
         let path = fixtures(tmp.path()).join(input);
         let out = iishunt(&[
             "ingest",
@@ -153,6 +149,26 @@ fn bad_inputs_exit_1_naming_the_path_and_publish_nothing() {
         );
     }
     assert!(!ds.join("_manifest.json").exists());
+}
+
+#[test]
+fn ftp_and_iis_format_files_named_alone_are_read_and_a_firewall_log_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let other = fixtures(tmp.path()).join("other");
+    let out = iishunt(&[
+        "ingest",
+        other.join("ftp/u_ex260302.log").to_str().unwrap(),
+        other.join("iisformat/in260302.log").to_str().unwrap(),
+        other.join("firewall/pfirewall.log").to_str().unwrap(),
+        "--out",
+        ds.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("skipped  1 file(s)"), "{stdout}");
+    assert_eq!(rows_in(&ds, "IISFtpLog"), 1);
+    assert_eq!(rows_in(&ds, "W3CIISLog"), 1);
 }
 
 #[test]

@@ -1,9 +1,13 @@
 //! One integration-test root: each module is one area, over fixture logs in
 //! `tests/fixtures/` small enough to read.
 mod cli;
+mod demo;
 mod engine;
 mod golden;
 mod hostile;
 mod ingest;
+mod logfiles;
 mod repl;
+mod report;
 mod run;
+mod translate;

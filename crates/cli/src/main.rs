@@ -10,14 +10,18 @@
 //!
 //! A broken pipe (`iishunt query … | head`) counts as success.
 
+mod demo;
 mod diagnostic;
 mod explain;
+mod hunt;
 mod ingest;
 mod limits;
+mod library;
 mod output;
 mod query;
 mod repl;
 mod run;
+mod translate;
 
 /// mimalloc: Arrow and Parquet allocate and free large buffers per batch;
 /// glibc returns them to the kernel and page-faults them back every time.
@@ -43,7 +47,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Turn raw IIS W3C / HTTPERR logs into a Parquet dataset.
+    /// Generate a week of realistic IIS logs with planted attacks, ingest, hunt, report.
+    Demo(demo::DemoArgs),
+    /// Turn raw IIS logs (web, FTP, HTTP.sys errors; W3C, IIS format, NCSA) into a Parquet dataset.
     Ingest(ingest::IngestArgs),
     /// Run one KQL or ES|QL query and print its result.
     Query(query::QueryArgs),
@@ -51,8 +57,12 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Run saved hunts (.kql / .esql files) in batch, with a summary.
     Run(run::RunArgs),
+    /// Run the hunt library and write a report (HTML, Markdown or JSON).
+    Hunt(hunt::HuntArgs),
     /// Hunt interactively: history, multi-line input, completion, Ctrl-C cancels a query.
     Repl(repl::ReplArgs),
+    /// Print the SQL that runs a query on DuckDB, Spark or Trino over the same dataset.
+    Translate(translate::TranslateArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,11 +77,14 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => demo::run(args),
+        Command::Hunt(args) => hunt::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Query(args) => query::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Run(args) => run::run(args),
         Command::Repl(args) => repl::run(args),
+        Command::Translate(args) => translate::run(args),
     };
     match result {
         Ok(code) => code,

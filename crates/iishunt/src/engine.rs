@@ -103,8 +103,12 @@ pub struct TableInfo {
 
 /// An opened dataset (or raw logs parsed on the fly) ready for queries.
 pub struct Engine {
-    catalog: Catalog,
-    source: DataSource,
+    pub(crate) catalog: Catalog,
+    pub(crate) source: DataSource,
+    /// The dataset folder, when the data is one (not raw logs).
+    pub(crate) root: Option<PathBuf>,
+    /// Each lookup table's name and CSV file.
+    pub(crate) lookup_files: Vec<(String, PathBuf)>,
 }
 
 impl Engine {
@@ -132,7 +136,16 @@ impl Engine {
 
     /// Loads one CSV lookup table; its file name (without `.csv`) names it.
     fn add_lookup(&mut self, file: &Path) -> Result<(), Error> {
-        let table = iishunt_store::read_lookup(file).map_err(|e| Error::Data(e.to_string()))?;
+        self.add_lookup_named(file, None)
+    }
+
+    /// Loads one CSV lookup table under `name` (its file name when `None`):
+    /// `hunt --intel FILE` always names its list `threat_intel`.
+    pub fn add_lookup_named(&mut self, file: &Path, name: Option<&str>) -> Result<(), Error> {
+        let mut table = iishunt_store::read_lookup(file).map_err(|e| Error::Data(e.to_string()))?;
+        if let Some(name) = name {
+            table.name = name.to_string();
+        }
         if let Some(existing) = self.catalog.table(&table.name) {
             let what = match existing.kind {
                 TableKind::Log => "a log table".to_string(),
@@ -145,6 +158,8 @@ impl Engine {
             )));
         }
         let columns = columns_of(table.batch.schema().fields());
+        self.lookup_files
+            .push((table.name.clone(), table.path.clone()));
         self.catalog.tables.push(TableDef {
             name: table.name.clone(),
             schema: Schema::new(columns),
@@ -171,12 +186,17 @@ impl Engine {
                 )));
             }
         }
-        let source = match data {
-            [dir] if is_dataset(dir) => open_dataset(dir)?,
-            _ => open_raw(data)?,
+        let (source, root) = match data {
+            [dir] if is_dataset(dir) => (open_dataset(dir)?, Some(dir.clone())),
+            _ => (open_raw(data)?, None),
         };
         let catalog = catalog_for(&source);
-        Ok(Engine { catalog, source })
+        Ok(Engine {
+            catalog,
+            source,
+            root,
+            lookup_files: Vec::new(),
+        })
     }
 
     /// Runs one query text (several statements: the last tabular one is the result).

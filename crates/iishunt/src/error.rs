@@ -17,6 +17,9 @@ pub enum Error {
     /// The data could not be opened.
     #[error("{0}")]
     Data(String),
+    /// The query has no faithful SQL form in the target (`iishunt translate`).
+    #[error("{0}")]
+    Translate(iishunt_translate::TranslateError),
 }
 
 impl Error {
@@ -42,6 +45,7 @@ impl Error {
         match self {
             Error::Syntax(e) => e.help.as_deref(),
             Error::Plan(e) => e.help.as_deref(),
+            Error::Translate(e) => e.help.as_deref(),
             _ => None,
         }
     }
@@ -52,6 +56,7 @@ impl Error {
             Error::Plan(e) => e.code,
             Error::Exec(_) => "exec",
             Error::Data(_) => "data",
+            Error::Translate(e) => e.code,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Ingest: raw IIS logs → Parquet dataset. The work is done by
+//! Ingest: raw IIS logs (web, FTP, HTTP.sys error; W3C, IIS log format,
+//! NCSA) → Parquet dataset. The work is done by
 //! `iishunt-store` (orchestration, Parquet, manifest) over `iishunt-w3c`
 //! (the log reader); this module is the facade's entry point to it.
 //!
@@ -10,6 +11,6 @@
 
 pub use iishunt_store::{
     ingest, read_raw, ComputerRows, Dataset, IngestOptions, IngestSummary, ProgressEvent,
-    RawOptions, RawTables, RejectSample, StoreError,
+    RawOptions, RawTables, RejectSample, SkippedFile, StoreError,
 };
-pub use iishunt_w3c::{ReaderOptions, Table};
+pub use iishunt_w3c::{LogKind, ReaderOptions, Table};

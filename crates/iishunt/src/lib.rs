@@ -6,8 +6,10 @@
 pub mod error;
 pub mod ingest;
 pub mod engine;
+pub mod translate;
 pub mod render;
 pub mod chart;
+pub mod report;
 #[doc(hidden)]
 pub mod fuzzing;
 
@@ -21,5 +23,7 @@ pub use engine::{
     RenderSpec, TableInfo,
 };
 pub use error::Error;
+pub use iishunt_gen as gen;
 pub use iishunt_plan::types::KType;
 pub use iishunt_syntax::Dialect;
+pub use iishunt_translate::{Target, Translation};

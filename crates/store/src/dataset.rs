@@ -3,6 +3,7 @@
 //! published files are listed; without one (a dataset written by another
 //! tool, or copied by hand) every `*.parquet` under `DIR/<Table>/`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use iishunt_w3c::Table;
@@ -14,7 +15,7 @@ use crate::manifest::{Manifest, MANIFEST};
 #[derive(Clone, Debug)]
 pub struct Dataset {
     root: PathBuf,
-    files: [Vec<PathBuf>; 2],
+    files: BTreeMap<Table, Vec<PathBuf>>,
 }
 
 /// Every `*.parquet` under `dir`, recursively, sorted (missing dir: none).
@@ -38,13 +39,6 @@ pub fn walk_parquet(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn slot(t: Table) -> usize {
-    match t {
-        Table::W3CIISLog => 0,
-        Table::HttpErrorLog => 1,
-    }
-}
-
 impl Dataset {
     /// Opens the dataset folder `dir`.
     pub fn open(dir: impl AsRef<Path>) -> Result<Dataset, StoreError> {
@@ -52,21 +46,21 @@ impl Dataset {
         if !root.is_dir() {
             return Err(StoreError::NotADataset { path: root });
         }
-        let mut files: [Vec<PathBuf>; 2] = [Vec::new(), Vec::new()];
+        let mut files: BTreeMap<Table, Vec<PathBuf>> = BTreeMap::new();
         if root.join(MANIFEST).exists() {
             let manifest = Manifest::load(&root)?;
             for rel in manifest.outputs() {
                 let table = rel.split('/').next().and_then(Table::from_name);
                 if let Some(t) = table {
-                    files[slot(t)].push(root.join(rel));
+                    files.entry(t).or_default().push(root.join(rel));
                 }
             }
-            for list in &mut files {
+            for list in files.values_mut() {
                 list.sort();
             }
         } else {
             for t in Table::all() {
-                files[slot(t)] = walk_parquet(&root.join(t.name()));
+                files.insert(t, walk_parquet(&root.join(t.name())));
             }
         }
         Ok(Dataset { root, files })
@@ -79,6 +73,6 @@ impl Dataset {
 
     /// The Parquet files of table `t`, sorted.
     pub fn files(&self, t: Table) -> &[PathBuf] {
-        &self.files[slot(t)]
+        self.files.get(&t).map(Vec::as_slice).unwrap_or(&[])
     }
 }

@@ -7,7 +7,11 @@
 //!    written, whatever the file size) into a [`TableWriter`] and a
 //!    [`RejectSink`] inside the staging folder.
 //! 3. If every file succeeded, [`Staging::publish`] moves the results into
-//!    place and commits the manifest; otherwise nothing changes.
+//!    place and commits the manifest; otherwise nothing changes. A file of
+//!    a kind no table takes (firewall, SMTP, a non-log found in a folder)
+//!    is not a failure: it is skipped, named with its kind in the summary,
+//!    and recorded so the next run does not report it again until it
+//!    changes. A non-log file named on the command line is a failure.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +19,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use arrow::array::RecordBatch;
-use iishunt_w3c::{FileContext, FileStats, LogReader, ReaderOptions, ResumeState, Table};
+use iishunt_w3c::{
+    FileContext, FileStats, LogKind, LogReader, ReadError, ReaderOptions, ResumeState, Table,
+};
 use rayon::prelude::*;
 
 use crate::error::StoreError;
@@ -97,6 +103,17 @@ pub struct RejectSample {
     pub detail: String,
 }
 
+/// A file not read into any table, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// The file.
+    pub path: PathBuf,
+    /// What it is (`kind.skip_reason()` says why it is not read).
+    pub kind: LogKind,
+    /// What showed it: `#Software: Microsoft Windows Firewall`, the first line, …
+    pub detail: String,
+}
+
 /// What a run did.
 #[derive(Clone, Debug, Default)]
 pub struct IngestSummary {
@@ -110,8 +127,14 @@ pub struct IngestSummary {
     pub files_appended: usize,
     /// Files that changed and were read again in full.
     pub files_replaced: usize,
-    /// Files already ingested and unchanged.
+    /// Files already ingested (or skipped) and unchanged.
     pub files_unchanged: usize,
+    /// Files read this run, per kind of log (`LogKind::table` says where
+    /// their rows went; `None` counts empty files, whose kind is unknown).
+    pub kinds: BTreeMap<Option<LogKind>, usize>,
+    /// Files of this run not read into any table (firewall, SMTP, non-log
+    /// files found in a folder), in path order.
+    pub skipped: Vec<SkippedFile>,
     /// Source bytes read.
     pub bytes_read: u64,
     /// Physical lines read.
@@ -175,6 +198,9 @@ const LIVE_WINDOW: Duration = Duration::from_secs(120);
 struct Outcome {
     stats: FileStats,
     table: Option<Table>,
+    kind: Option<LogKind>,
+    /// Set when the file was skipped: its kind and why.
+    skipped: Option<(LogKind, String)>,
     outputs: Vec<String>,
     reject_file: Option<String>,
     reject_counts: BTreeMap<String, u64>,
@@ -322,6 +348,15 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
     for (job, outcome) in jobs.iter().zip(outcomes) {
         let Some(outcome) = outcome else { continue };
         add_to_summary(&mut summary, job, &outcome);
+        if let Some((kind, reason)) = &outcome.skipped {
+            let entry = skipped_entry(job, *kind, reason)?;
+            if let Some(prev) = manifest.sources.get(&job.key) {
+                retired.extend(prev.outputs.iter().cloned());
+                retired.extend(prev.rejects.iter().cloned());
+            }
+            next.sources.insert(job.key.clone(), entry);
+            continue;
+        }
         let previous = manifest.sources.get(&job.key);
         let (mut outputs, mut rejects, mut rows) = (Vec::new(), Vec::new(), 0);
         match (&job.plan, previous) {
@@ -369,6 +404,8 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
                 fields: outcome.resume.fields,
                 outputs,
                 rejects,
+                kind: outcome.kind.map(|k| k.code().to_string()),
+                skipped: None,
             },
         );
     }
@@ -377,7 +414,44 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestSummary, 
     Ok(summary)
 }
 
+/// The manifest entry of a skipped file: the whole file counts as consumed,
+/// so it stays unchanged (and unreported) until its content changes.
+fn skipped_entry(job: &Job, kind: LogKind, reason: &str) -> Result<SourceEntry, StoreError> {
+    let (head, tail) = fingerprints(&job.input.path, job.gzip, job.size).map_err(|source| {
+        StoreError::ReadPath {
+            path: job.input.path.clone(),
+            source,
+        }
+    })?;
+    Ok(SourceEntry {
+        size: job.size,
+        gzip: job.gzip,
+        head,
+        tail,
+        bytes_consumed: job.size,
+        lines_consumed: 0,
+        rows: 0,
+        table: None,
+        software: None,
+        date: None,
+        fields: None,
+        outputs: Vec::new(),
+        rejects: Vec::new(),
+        kind: Some(kind.code().to_string()),
+        skipped: Some(reason.to_string()),
+    })
+}
+
 fn add_to_summary(summary: &mut IngestSummary, job: &Job, outcome: &Outcome) {
+    *summary.kinds.entry(outcome.kind).or_default() += 1;
+    if let Some((kind, reason)) = &outcome.skipped {
+        summary.skipped.push(SkippedFile {
+            path: job.input.path.clone(),
+            kind: *kind,
+            detail: reason.clone(),
+        });
+        return;
+    }
     let stats = &outcome.stats;
     summary.bytes_read += outcome.resume.offset.saturating_sub(match &job.plan {
         Plan::Appended(state) => state.offset,
@@ -412,7 +486,47 @@ fn add_to_summary(summary: &mut IngestSummary, job: &Job, outcome: &Outcome) {
     }
 }
 
+/// Why a file that stopped the reader is skipped rather than failed, if it
+/// is: a log of a kind no table takes, or — when found in a folder, not
+/// named — a file that is no log at all.
+pub(crate) fn skip_reason(err: &StoreError, named: bool) -> Option<(LogKind, String)> {
+    match err {
+        StoreError::Log(ReadError::OtherFormat { kind, detail, .. }) => {
+            Some((*kind, detail.clone()))
+        }
+        StoreError::Log(ReadError::NotALog { first_line, .. }) if !named => {
+            Some((LogKind::NotALog, format!("first line {first_line:?}")))
+        }
+        _ => None,
+    }
+}
+
 fn ingest_file(
+    job: &Job,
+    staging: &Path,
+    run: u64,
+    opts: &IngestOptions,
+) -> Result<Outcome, StoreError> {
+    match read_file(job, staging, run, opts) {
+        Err(e) => match skip_reason(&e, job.input.named) {
+            Some((kind, reason)) => Ok(Outcome {
+                stats: FileStats::default(),
+                table: None,
+                kind: Some(kind),
+                skipped: Some((kind, reason)),
+                outputs: Vec::new(),
+                reject_file: None,
+                reject_counts: BTreeMap::new(),
+                samples: Vec::new(),
+                resume: ResumeState::default(),
+            }),
+            None => Err(e),
+        },
+        ok => ok,
+    }
+}
+
+fn read_file(
     job: &Job,
     staging: &Path,
     run: u64,
@@ -486,6 +600,8 @@ fn ingest_file(
     Ok(Outcome {
         stats: reader.stats(),
         table: reader.table(),
+        kind: reader.kind(),
+        skipped: None,
         outputs,
         reject_file,
         reject_counts,

@@ -31,6 +31,9 @@ pub struct InputFile {
     pub computer: Arc<str>,
     /// The rule that gave `computer`.
     pub rule: ComputerRule,
+    /// Named on the command line itself (not found in a folder or by a
+    /// glob): a file that is no log is then an error, not a skip.
+    pub named: bool,
 }
 
 /// Folder names IIS itself creates under a log root: never server names.
@@ -129,7 +132,7 @@ pub fn discover(
 ) -> Result<Vec<InputFile>, StoreError> {
     let host: Arc<str> = Arc::from(host_name());
     let flag: Option<Arc<str>> = computer.map(Arc::from);
-    let mut found: Vec<(PathBuf, Option<String>)> = Vec::new();
+    let mut found: Vec<(PathBuf, Option<String>, bool)> = Vec::new();
     for given in paths {
         let text = given.to_string_lossy();
         // A glob's fixed leading folder (`/logs` in `/logs/*/u_ex*.log`) is
@@ -168,18 +171,18 @@ pub fn discover(
                 let base = glob_root.as_deref().unwrap_or(&root);
                 for file in files {
                     let server = server_folder(&file, base);
-                    found.push((file, server));
+                    found.push((file, server, false));
                 }
             } else {
                 let server = glob_root
                     .as_deref()
                     .and_then(|base| server_folder(&root, base));
-                found.push((root, server));
+                found.push((root, server, glob_root.is_none()));
             }
         }
     }
     let mut files: Vec<InputFile> = Vec::new();
-    for (path, server) in found {
+    for (path, server, named) in found {
         let canonical = path.canonicalize().map_err(|source| StoreError::ReadPath {
             path: path.clone(),
             source,
@@ -194,9 +197,11 @@ pub fn discover(
             canonical,
             computer,
             rule,
+            named,
         });
     }
-    files.sort_by(|a, b| a.canonical.cmp(&b.canonical));
+    files.sort_by(|a, b| a.canonical.cmp(&b.canonical).then(b.named.cmp(&a.named)));
+    // Of duplicates, the one named on the command line is kept.
     files.dedup_by(|a, b| a.canonical == b.canonical);
     Ok(files)
 }

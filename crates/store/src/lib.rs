@@ -32,9 +32,10 @@ pub mod lookup;
 
 pub use dataset::Dataset;
 pub use error::StoreError;
-pub use iishunt_w3c::Table;
+pub use iishunt_w3c::{LogKind, Table};
 pub use ingest::{
     ingest, ComputerRows, IngestOptions, IngestSummary, Progress, ProgressEvent, RejectSample,
+    SkippedFile,
 };
 pub use lookup::{lookup_files, read_lookup, LookupTable};
 pub use raw::{read_raw, RawOptions, RawTables};

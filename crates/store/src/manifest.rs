@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use iishunt_w3c::{ResumeState, Table};
+use iishunt_w3c::{LogKind, ResumeState, Table};
 use serde::{Deserialize, Serialize};
 
 use crate::error::StoreError;
@@ -65,6 +65,13 @@ pub struct SourceEntry {
     pub outputs: Vec<String>,
     /// Reject files (relative) holding its rejected lines.
     pub rejects: Vec<String>,
+    /// The kind of log (`LogKind::code`: `w3c`, `ftp`, `iis`, `ncsa`, …).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Why the file was skipped (firewall, SMTP, not a log), if it was: it
+    /// counts as unchanged until it changes, then is looked at again.
+    #[serde(default)]
+    pub skipped: Option<String>,
 }
 
 impl SourceEntry {
@@ -77,6 +84,7 @@ impl SourceEntry {
             software: self.software.clone(),
             date: self.date.clone(),
             fields: self.fields.clone(),
+            kind: self.kind.as_deref().and_then(LogKind::from_code),
         }
     }
 }
@@ -206,6 +214,10 @@ impl Manifest {
         if size == entry.bytes_consumed {
             return Ok(Plan::Unchanged);
         }
+        if entry.skipped.is_some() {
+            // Never read past its first lines: look at it again whole.
+            return Ok(Plan::Replaced);
+        }
         Ok(Plan::Appended(entry.resume_state()))
     }
 }
@@ -230,6 +242,8 @@ mod tests {
             fields: Some(vec!["date".into()]),
             outputs: vec![],
             rejects: vec![],
+            kind: None,
+            skipped: None,
         }
     }
 
@@ -251,5 +265,10 @@ mod tests {
         assert_eq!(m.plan("k", &path, 36, false).unwrap(), Plan::Replaced);
         m.save(dir.path()).unwrap();
         assert_eq!(Manifest::load(dir.path()).unwrap().sources.len(), 1);
+        // A skipped file that grew is looked at again from the start.
+        let mut skipped = entry_for(&path, 25);
+        skipped.skipped = Some("a Windows Firewall log".into());
+        m.sources.insert("k".into(), skipped);
+        assert_eq!(m.plan("k", &path, 36, false).unwrap(), Plan::Replaced);
     }
 }

@@ -1,6 +1,8 @@
 //! `read_raw`: parse log files in memory, for `--data raw.log|folder`
 //! (querying raw logs without a dataset). Same reader, same storage schema
-//! as the Parquet files; rejected lines are counted, not written.
+//! as the Parquet files, same verdict per file as `ingest` (firewall, SMTP
+//! and non-log files found in a folder are skipped and listed; a non-log
+//! file named is an error); rejected lines are counted, not written.
 //!
 //! Batches of one file share a schema except where a custom field first
 //! appears (a new column); batches of different files may differ in their
@@ -15,6 +17,7 @@ use iishunt_w3c::{FileContext, LogReader, ReaderOptions, Table};
 use rayon::prelude::*;
 
 use crate::error::StoreError;
+use crate::ingest::{skip_reason, SkippedFile};
 use crate::inputs;
 
 /// Options for [`read_raw`].
@@ -34,6 +37,8 @@ pub struct RawTables {
     pub files: usize,
     /// Rejected lines per reason code.
     pub rejects: BTreeMap<String, u64>,
+    /// Files not read into any table, and why, in path order.
+    pub skipped: Vec<SkippedFile>,
 }
 
 impl RawTables {
@@ -51,35 +56,17 @@ impl RawTables {
 /// Parses every log under `paths` (files, folders, globs) in memory.
 pub fn read_raw(paths: &[PathBuf], opts: &RawOptions) -> Result<RawTables, StoreError> {
     let files = inputs::discover(paths, opts.computer.as_deref(), None)?;
-    type FileResult = Result<(Option<Table>, Vec<RecordBatch>, BTreeMap<String, u64>), StoreError>;
-    let results: Vec<FileResult> = files
+    let results: Vec<(usize, Result<FileRead, StoreError>)> = files
         .par_iter()
-        .map(|input| {
-            let ctx = FileContext {
-                path: input.path.clone(),
-                file_uri: input.canonical.to_string_lossy().into(),
-                computer: input.computer.clone(),
-                resume: None,
-                live: false,
-            };
-            let mut reader = LogReader::open(ctx, opts.reader.clone())?;
-            let mut batches = Vec::new();
-            let mut rejects: BTreeMap<String, u64> = BTreeMap::new();
-            while let Some(chunk) = reader.next_chunk()? {
-                batches.extend(chunk.batch);
-                for r in chunk.rejects {
-                    *rejects.entry(r.reason.code().to_string()).or_default() += 1;
-                }
-            }
-            Ok((reader.table(), batches, rejects))
-        })
+        .enumerate()
+        .map(|(i, input)| (i, read_one(input, opts)))
         .collect();
     let mut out = RawTables {
         files: files.len(),
         ..RawTables::default()
     };
     let mut errors = Vec::new();
-    for result in results {
+    for (i, result) in results {
         match result {
             Ok((table, batches, rejects)) => {
                 if let Some(t) = table {
@@ -89,11 +76,40 @@ pub fn read_raw(paths: &[PathBuf], opts: &RawOptions) -> Result<RawTables, Store
                     *out.rejects.entry(reason).or_default() += n;
                 }
             }
-            Err(e) => errors.push(e),
+            Err(e) => match skip_reason(&e, files[i].named) {
+                Some((kind, detail)) => out.skipped.push(SkippedFile {
+                    path: files[i].path.clone(),
+                    kind,
+                    detail,
+                }),
+                None => errors.push(e),
+            },
         }
     }
     if !errors.is_empty() {
         return Err(StoreError::Failed { errors });
     }
     Ok(out)
+}
+
+type FileRead = (Option<Table>, Vec<RecordBatch>, BTreeMap<String, u64>);
+
+fn read_one(input: &inputs::InputFile, opts: &RawOptions) -> Result<FileRead, StoreError> {
+    let ctx = FileContext {
+        path: input.path.clone(),
+        file_uri: input.canonical.to_string_lossy().into(),
+        computer: input.computer.clone(),
+        resume: None,
+        live: false,
+    };
+    let mut reader = LogReader::open(ctx, opts.reader.clone())?;
+    let mut batches = Vec::new();
+    let mut rejects: BTreeMap<String, u64> = BTreeMap::new();
+    while let Some(chunk) = reader.next_chunk()? {
+        batches.extend(chunk.batch);
+        for r in chunk.rejects {
+            *rejects.entry(r.reason.code().to_string()).or_default() += 1;
+        }
+    }
+    Ok((reader.table(), batches, rejects))
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use arrow::array::{Array, RecordBatch};
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use iishunt_store::{ingest, read_raw, Dataset, IngestOptions, RawOptions, StoreError};
-use iishunt_w3c::{ReaderOptions, Table};
+use iishunt_w3c::{LogKind, ReaderOptions, Table};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 fn source_fixtures() -> PathBuf {
@@ -450,10 +450,12 @@ fn interrupted_ingest_leaves_the_previous_dataset_intact() {
         "every file byte-identical, no staging left"
     );
 
-    // A bad input fails the whole run the same way, naming the file.
+    // A bad input fails the whole run the same way, naming the file: a
+    // non-log named on the command line (found only in the folder, it
+    // would be skipped).
     let bad = logs.join("WEB02/notes.log");
     std::fs::write(&bad, "just some notes\n").unwrap();
-    let err = ingest(std::slice::from_ref(&logs), &IngestOptions::new(&ds)).unwrap_err();
+    let err = ingest(&[logs.clone(), bad.clone()], &IngestOptions::new(&ds)).unwrap_err();
     assert!(err.to_string().contains("notes.log"), "{err}");
     assert_eq!(snapshot(&ds), before);
     std::fs::remove_file(&bad).unwrap();
@@ -477,33 +479,50 @@ fn a_lost_manifest_is_not_silently_rebuilt_into_duplicates() {
 }
 
 #[test]
-fn other_formats_and_missing_paths_are_refused_by_name() {
+fn other_formats_are_read_or_skipped_and_bad_paths_refused_by_name() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = tmp.path().join("ds");
-    let cases = [
-        ("other/ftp/u_ex260302.log", "FTP"),
-        ("other/firewall/pfirewall.log", "Firewall"),
-        ("other/iisformat/in260302.log", "comma-separated"),
-    ];
-    for (file, what) in cases {
-        let err = ingest(
-            &[fixtures_in(tmp.path()).join(file)],
-            &IngestOptions::new(&ds),
-        )
-        .unwrap_err();
-        let msg = err.to_string();
-        assert!(
-            msg.contains(what) && msg.contains(file.rsplit('/').next().unwrap()),
-            "{msg}"
-        );
-    }
+    let other = fixtures_in(tmp.path()).join("other");
+    let s = ingest(
+        &[
+            other.join("ftp/u_ex260302.log"),
+            other.join("iisformat/in260302.log"),
+            other.join("firewall/pfirewall.log"),
+        ],
+        &IngestOptions::new(&ds),
+    )
+    .unwrap();
+    assert_eq!(s.rows[&Table::IISFtpLog], 1);
+    assert_eq!(s.rows[&Table::W3CIISLog], 1);
+    assert_eq!(s.kinds[&Some(LogKind::Ftp)], 1);
+    assert_eq!(s.kinds[&Some(LogKind::IisFormat)], 1);
+    assert_eq!(s.skipped.len(), 1);
+    assert_eq!(s.skipped[0].kind, LogKind::Firewall);
+    assert_eq!(s.skipped[0].detail, "#Software: Microsoft Windows Firewall");
+    let ftp = rows(&ds, Table::IISFtpLog);
+    assert_eq!(ftp[0]["csMethod"], "ControlChannelOpened");
+    assert_eq!(ftp[0]["xSession"], "7a1c0e5f-1");
+    // 03/20/01 7:55:20, read as UTC.
+    let web = rows(&ds, Table::W3CIISLog);
+    assert_eq!(web[0]["csUriStem"], "/DeptLogo.gif");
+    assert_eq!(web[0]["Computer"], "SERVER");
+
+    let ds2 = tmp.path().join("ds2");
+    let not_a_log = tmp.path().join("notes.log");
+    std::fs::write(&not_a_log, "just some notes\n").unwrap();
+    let err = ingest(&[not_a_log], &IngestOptions::new(&ds2)).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("notes.log is not a log iishunt reads (first line: \"just some notes\")"),
+        "{msg}"
+    );
     let missing = fixtures_in(tmp.path()).join("nope/u_ex1.log");
-    let err = ingest(&[missing], &IngestOptions::new(&ds)).unwrap_err();
+    let err = ingest(&[missing], &IngestOptions::new(&ds2)).unwrap_err();
     assert!(
         matches!(err, StoreError::InputNotFound { .. }) && err.to_string().contains("nope"),
         "{err}"
     );
-    assert!(!ds.join("_manifest.json").exists(), "nothing published");
+    assert!(!ds2.join("_manifest.json").exists(), "nothing published");
 }
 
 #[test]
@@ -616,4 +635,46 @@ fn read_raw_sees_the_same_rows_as_ingest() {
     assert_eq!((raw.files, raw.total_rejects()), (3, 4));
     let first = &raw.batches(Table::HttpErrorLog)[0];
     assert!(first.column_by_name("sReason").unwrap().null_count() == 0);
+}
+
+#[test]
+fn appended_tails_of_iis_format_and_ncsa_files_are_read_in_their_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let logs = fixtures_in(tmp.path()).join("LogFiles");
+    let iis = logs.join("W3SVC3/in260308.log");
+    let ncsa = logs.join("W3SVC4/nc260308.log");
+    let inputs = [iis.clone(), ncsa.clone()];
+    let first = ingest(&inputs, &IngestOptions::new(&ds)).unwrap();
+    assert_eq!((first.total_rows(), first.total_rejects()), (6, 0));
+    let append = |path: &Path, line: &str| {
+        let mut text = std::fs::read(path).unwrap();
+        text.extend_from_slice(line.as_bytes());
+        std::fs::write(path, text).unwrap();
+        age(path);
+    };
+    append(
+        &iis,
+        "192.0.2.12, -, 3/8/2026, 9:20:00, W3SVC3, LEGACY01, 10.0.0.7, 3, 200, 900, 404, 2, GET, /old.asp, -,\r\n",
+    );
+    append(
+        &ncsa,
+        "192.0.2.22 - - [08/Mar/2026:10:10:00 +0100] \"GET /late HTTP/1.1\" 404 0\n",
+    );
+    let second = ingest(&inputs, &IngestOptions::new(&ds)).unwrap();
+    assert_eq!(
+        (
+            second.files_appended,
+            second.total_rows(),
+            second.total_rejects()
+        ),
+        (2, 2, 0)
+    );
+    let web = rows(&ds, Table::W3CIISLog);
+    assert_eq!(web.len(), 8);
+    assert_eq!(find(&web, "csUriStem", "/old.asp")["Computer"], "LEGACY01");
+    assert_eq!(
+        find(&web, "csUriStem", "/late")["TimeGenerated"],
+        "2026-03-08T09:10:00"
+    );
 }

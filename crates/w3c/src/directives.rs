@@ -1,9 +1,13 @@
 //! The `#` lines of a W3C extended log: `#Software`, `#Version`, `#Date`,
 //! `#Fields` (plus `#Start-Date`, `#End-Date`, `#Remark`, which are read and
 //! ignored), and the decision, from them, of which table a file feeds — or
-//! that it is another format (FTP, Windows Firewall) iishunt does not read.
+//! that it is another W3C-shaped format (Windows Firewall, SMTP) iishunt
+//! skips.
 //!
 //! Fed by [`crate::reader`] one directive line at a time.
+
+use crate::kind::LogKind;
+use crate::schema::Table;
 
 /// One parsed directive line.
 #[derive(Debug, PartialEq, Eq)]
@@ -41,26 +45,64 @@ pub fn parse(line: &str) -> Directive {
     }
 }
 
-/// What a log's headers say it is.
+/// What a log's headers say it is, among the W3C-shaped logs iishunt reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// IIS W3C extended web log → `W3CIISLog`.
     W3C,
     /// HTTP.sys error log → `HttpErrorLog`.
     HttpErr,
+    /// IIS FTP service log → `IISFtpLog`.
+    Ftp,
+}
+
+impl Format {
+    /// The table rows of this format go to.
+    pub fn table(self) -> Table {
+        match self {
+            Format::W3C => Table::W3CIISLog,
+            Format::HttpErr => Table::HttpErrorLog,
+            Format::Ftp => Table::IISFtpLog,
+        }
+    }
+
+    /// The kind of log this format is.
+    pub fn kind(self) -> LogKind {
+        match self {
+            Format::W3C => LogKind::W3cWeb,
+            Format::HttpErr => LogKind::HttpErr,
+            Format::Ftp => LogKind::Ftp,
+        }
+    }
+}
+
+/// A W3C-shaped log of a kind iishunt does not read, and what showed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Other {
+    /// Firewall, SMTP, or an unknown W3C log.
+    pub kind: LogKind,
+    /// The evidence, quoted (`#Software: Microsoft Windows Firewall`).
+    pub detail: String,
+}
+
+fn other(kind: LogKind, detail: String) -> Other {
+    Other { kind, detail }
 }
 
 /// What the `#Software` line says, if it names a format we recognise.
-pub fn format_from_software(software: &str) -> Result<Option<Format>, String> {
+/// IIS writes the same `Microsoft Internet Information Services <version>`
+/// in web, FTP and SMTP logs: that verdict is only provisional (W3C), and
+/// the fields, the folder and the first row refine it.
+pub fn format_from_software(software: &str) -> Result<Option<Format>, Other> {
     let s = software.to_ascii_lowercase();
     if s.contains("http api") {
         Ok(Some(Format::HttpErr))
     } else if s.contains("firewall") {
-        Err(format!("a Windows Firewall log (#Software: {software})"))
+        Err(other(LogKind::Firewall, format!("#Software: {software}")))
     } else if s.contains("ftp") {
-        Err(format!("an FTP log (#Software: {software})"))
+        Ok(Some(Format::Ftp))
     } else if s.contains("smtp") {
-        Err(format!("an SMTP log (#Software: {software})"))
+        Err(other(LogKind::Smtp, format!("#Software: {software}")))
     } else if s.contains("internet information services") {
         Ok(Some(Format::W3C))
     } else {
@@ -68,22 +110,35 @@ pub fn format_from_software(software: &str) -> Result<Option<Format>, String> {
     }
 }
 
-/// Decides the format from a `#Fields` list (and the `#Software` verdict,
-/// when there was one). FTP and firewall logs are W3C-shaped too, so their
-/// characteristic fields are refused here.
-pub fn format_from_fields(fields: &[String], software: Option<Format>) -> Result<Format, String> {
+/// Decides the format from a `#Fields` list, the `#Software` verdict (when
+/// there was one) and the kind the file's folder suggests (`FTPSVC2` → FTP,
+/// [`crate::kind::kind_of_folder`]). Fields only the FTP service logs
+/// (`x-session`, `x-fullpath`, `x-debug`) make an FTP log wherever it sits;
+/// firewall fields (`src-ip`, `dst-ip`) a firewall log.
+pub fn format_from_fields(
+    fields: &[String],
+    software: Option<Format>,
+    folder: Option<LogKind>,
+) -> Result<Format, Other> {
     let has = |name: &str| fields.iter().any(|f| f.eq_ignore_ascii_case(name));
-    if has("x-session") || has("x-fullpath") {
-        return Err(format!("an FTP log (#Fields: {})", fields.join(" ")));
+    let listed = || format!("#Fields: {}", fields.join(" "));
+    if has("x-session") || has("x-fullpath") || has("x-debug") {
+        return Ok(Format::Ftp);
     }
     if has("src-ip") || has("dst-ip") {
-        return Err(format!(
-            "a Windows Firewall log (#Fields: {})",
-            fields.join(" ")
-        ));
+        return Err(other(LogKind::Firewall, listed()));
     }
     if software == Some(Format::HttpErr) || has("s-reason") || has("s-queuename") {
         return Ok(Format::HttpErr);
+    }
+    if software == Some(Format::Ftp) || folder == Some(LogKind::Ftp) {
+        return Ok(Format::Ftp);
+    }
+    if folder == Some(LogKind::Smtp) {
+        return Err(other(
+            LogKind::Smtp,
+            "W3C headers in an SMTPSVC folder".to_string(),
+        ));
     }
     let known = fields.iter().any(|f| {
         !f.eq_ignore_ascii_case("date")
@@ -93,10 +148,7 @@ pub fn format_from_fields(fields: &[String], software: Option<Format>) -> Result
     if known || software == Some(Format::W3C) {
         Ok(Format::W3C)
     } else {
-        Err(format!(
-            "not an IIS web log (#Fields: {})",
-            fields.join(" ")
-        ))
+        Err(other(LogKind::OtherW3c, listed()))
     }
 }
 
@@ -123,6 +175,10 @@ mod tests {
         assert_eq!(date_part("2026-03-02 10:00:00"), "2026-03-02");
     }
 
+    fn names(text: &str) -> Vec<String> {
+        text.split(' ').map(String::from).collect()
+    }
+
     #[test]
     fn formats_are_told_apart() {
         assert_eq!(
@@ -133,20 +189,36 @@ mod tests {
             format_from_software("Microsoft Internet Information Services 10.0"),
             Ok(Some(Format::W3C))
         );
-        assert!(format_from_software("Microsoft Windows Firewall").is_err());
-        let ftp: Vec<String> = "date time c-ip x-session cs-method"
-            .split(' ')
-            .map(String::from)
-            .collect();
-        assert!(format_from_fields(&ftp, Some(Format::W3C))
-            .unwrap_err()
-            .contains("FTP"));
-        let web: Vec<String> = "date time cs-uri-stem"
-            .split(' ')
-            .map(String::from)
-            .collect();
-        assert_eq!(format_from_fields(&web, None), Ok(Format::W3C));
-        let odd: Vec<String> = "date time foo".split(' ').map(String::from).collect();
-        assert!(format_from_fields(&odd, None).is_err());
+        assert_eq!(
+            format_from_software("Microsoft Windows Firewall")
+                .unwrap_err()
+                .kind,
+            LogKind::Firewall
+        );
+        let ftp = names("date time c-ip x-session cs-method");
+        assert_eq!(
+            format_from_fields(&ftp, Some(Format::W3C), None),
+            Ok(Format::Ftp)
+        );
+        let web = names("date time cs-uri-stem");
+        assert_eq!(format_from_fields(&web, None, None), Ok(Format::W3C));
+        // IIS 6 FTP logs have no x-session: their folder says what they are.
+        let iis6_ftp = names("time c-ip cs-method cs-uri-stem sc-status");
+        assert_eq!(
+            format_from_fields(&iis6_ftp, Some(Format::W3C), Some(LogKind::Ftp)),
+            Ok(Format::Ftp)
+        );
+        let smtp = format_from_fields(&web, Some(Format::W3C), Some(LogKind::Smtp));
+        assert_eq!(smtp.unwrap_err().kind, LogKind::Smtp);
+        let firewall = names("date time action protocol src-ip dst-ip");
+        assert_eq!(
+            format_from_fields(&firewall, None, None).unwrap_err().kind,
+            LogKind::Firewall
+        );
+        let odd = format_from_fields(&names("date time foo"), None, None).unwrap_err();
+        assert_eq!(
+            (odd.kind, odd.detail.as_str()),
+            (LogKind::OtherW3c, "#Fields: date time foo")
+        );
     }
 }

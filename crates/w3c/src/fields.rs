@@ -60,6 +60,31 @@ const HTTPERR_FIELDS: [(&str, &str); 12] = [
     ("s-queuename", "sQueueName"),
 ];
 
+/// `IISFtpLog`: W3C field name → stored column name. The FTP service logs
+/// the web log's names for what both have, plus `x-session`, `x-fullpath`
+/// and `x-debug` (its "Info" flag).
+const FTP_FIELDS: [(&str, &str); 19] = [
+    ("s-sitename", "sSiteName"),
+    ("s-computername", "sComputerName"),
+    ("c-ip", "cIP"),
+    ("c-port", "cPort"),
+    ("cs-username", "csUserName"),
+    ("s-ip", "sIP"),
+    ("s-port", "sPort"),
+    ("cs-method", "csMethod"),
+    ("cs-uri-stem", "csUriStem"),
+    ("sc-status", "scStatus"),
+    ("sc-win32-status", "scWin32Status"),
+    ("sc-substatus", "scSubStatus"),
+    ("sc-bytes", "scBytes"),
+    ("cs-bytes", "csBytes"),
+    ("time-taken", "TimeTaken"),
+    ("cs-host", "csHost"),
+    ("x-session", "xSession"),
+    ("x-fullpath", "xFullPath"),
+    ("x-debug", "xDebug"),
+];
+
 /// Fields later HTTP.sys versions add to `httperr*.log`: kept as extra
 /// string columns under Sentinel-style names (not the generic custom rule).
 const HTTPERR_EXTRA: [(&str, &str); 8] = [
@@ -97,6 +122,7 @@ fn catalog(t: Table) -> &'static [(&'static str, &'static str)] {
     match t {
         Table::W3CIISLog => &W3C_FIELDS,
         Table::HttpErrorLog => &HTTPERR_FIELDS,
+        Table::IISFtpLog => &FTP_FIELDS,
     }
 }
 
@@ -169,6 +195,8 @@ mod tests {
     fn standard_fields_map_case_insensitively() {
         let stem = column_for(Table::W3CIISLog, "CS-URI-STEM").unwrap();
         assert_eq!(stored_columns(Table::W3CIISLog)[stem].name, "csUriStem");
+        let session = column_for(Table::IISFtpLog, "X-Session").unwrap();
+        assert_eq!(stored_columns(Table::IISFtpLog)[session].name, "xSession");
         let reason = column_for(Table::HttpErrorLog, "s-reason").unwrap();
         assert_eq!(stored_columns(Table::HttpErrorLog)[reason].name, "sReason");
         assert_eq!(column_for(Table::W3CIISLog, "s-reason"), None);

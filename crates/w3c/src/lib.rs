@@ -1,12 +1,15 @@
-//! Reading IIS logs: the W3C extended format IIS writes (`u_ex*.log`) and the
-//! HTTP.sys error log (`httperr*.log`), plain or gzip, into Arrow
-//! `RecordBatch`es in the storage layout of the two tables.
+//! Reading IIS logs: the W3C extended format IIS writes for web and FTP
+//! sites (`u_ex*.log`), the HTTP.sys error log (`httperr*.log`), the old IIS
+//! log format and NCSA, plain or gzip, into Arrow `RecordBatch`es in the
+//! storage layout of the three tables; other logs found beside them
+//! (firewall, SMTP) are recognised by [`kind`] and skipped by name.
 //!
 //! Modules in pipeline order: bytes come in through [`gz`] and are split
-//! into lines by [`line`](mod@line); [`directives`] reads the `#` header lines and
-//! decides the table; [`fields`] maps each `#Fields` name to a column of
+//! into lines by [`line`](mod@line); [`kind`] names the kinds of log;
+//! [`directives`] reads the `#` header lines and decides the table; [`fields`] maps each `#Fields` name to a column of
 //! [`schema`] and [`section`] turns a `#Fields` line into the typing of the
-//! lines below it; [`split`] cuts a data line into values; [`timestamp`]
+//! lines below it; [`split`] cuts a data line into values ([`iisformat`] and
+//! [`ncsa`] cut lines of those formats into the same values); [`timestamp`]
 //! turns `date` + `time` into UTC microseconds; [`batch`] builds the Arrow
 //! columns; [`reader`] drives all of it and hands out batches plus
 //! [`reject`]ed lines. `iishunt-store` consumes the batches.
@@ -18,6 +21,8 @@ pub mod gz;
 
 pub mod line;
 
+pub mod kind;
+
 pub mod directives;
 
 pub mod fields;
@@ -25,6 +30,10 @@ pub mod fields;
 pub mod section;
 
 pub mod split;
+
+pub mod iisformat;
+
+pub mod ncsa;
 
 pub mod timestamp;
 
@@ -34,6 +43,7 @@ pub mod reject;
 
 pub mod reader;
 
+pub use kind::LogKind;
 pub use reader::{Chunk, FileContext, FileStats, LogReader, ReadError, ReaderOptions, ResumeState};
 pub use reject::{Reject, RejectReason};
 pub use schema::{table_schema, Table};

@@ -31,6 +31,11 @@ pub enum RejectReason {
         /// What is wrong with it.
         detail: String,
     },
+    /// A line of a non-W3C format (NCSA) that does not have that format's shape.
+    Malformed {
+        /// What is wrong with it.
+        detail: String,
+    },
     /// The line is longer than the limit.
     OverLong {
         /// Its length in bytes.
@@ -48,6 +53,7 @@ impl RejectReason {
             RejectReason::BadNumber { .. } => "bad_number",
             RejectReason::NoFields => "no_fields",
             RejectReason::BadDirective { .. } => "bad_directive",
+            RejectReason::Malformed { .. } => "malformed",
             RejectReason::OverLong { .. } => "over_long",
         }
     }
@@ -64,6 +70,7 @@ impl fmt::Display for RejectReason {
             RejectReason::BadNumber { field } => write!(f, "{field} is not a number"),
             RejectReason::NoFields => write!(f, "data line before any #Fields directive"),
             RejectReason::BadDirective { detail } => write!(f, "unusable directive: {detail}"),
+            RejectReason::Malformed { detail } => f.write_str(detail),
             RejectReason::OverLong { len } => write!(f, "line of {len} bytes is over the limit"),
         }
     }

@@ -1,6 +1,8 @@
-//! The two tables, `W3CIISLog` and `HttpErrorLog`: the query-visible schema
-//! (Sentinel's column names and types, in Sentinel's order) and the storage
-//! layout (the subset of columns a log line can fill, as written to Parquet).
+//! The three tables, `W3CIISLog`, `HttpErrorLog` and `IISFtpLog`: the
+//! query-visible schema (Sentinel's column names and types, in Sentinel's
+//! order; the FTP table, which Sentinel lacks, in the same naming style) and
+//! the storage layout (the subset of columns a log line can fill, as written
+//! to Parquet).
 //!
 //! The query engine binds queries against [`table_schema`]; the reader and
 //! the Parquet writer use [`stored_columns`]. Columns of the query schema
@@ -18,6 +20,8 @@ pub enum Table {
     W3CIISLog,
     /// HTTP.sys error log (`httperr*.log`).
     HttpErrorLog,
+    /// IIS FTP service log (W3C extended, `FTPSVC<n>/u_ex*.log`).
+    IISFtpLog,
 }
 
 impl Table {
@@ -26,12 +30,13 @@ impl Table {
         match self {
             Table::W3CIISLog => "W3CIISLog",
             Table::HttpErrorLog => "HttpErrorLog",
+            Table::IISFtpLog => "IISFtpLog",
         }
     }
 
     /// Every table, in a fixed order.
-    pub fn all() -> [Table; 2] {
-        [Table::W3CIISLog, Table::HttpErrorLog]
+    pub fn all() -> [Table; 3] {
+        [Table::W3CIISLog, Table::HttpErrorLog, Table::IISFtpLog]
     }
 
     /// The table with this name (exact spelling), if any.
@@ -131,6 +136,36 @@ static HTTPERR_STORED: [StoredColumn; 16] = [
     col("FileOffset", Int64),
 ];
 
+/// Stored `IISFtpLog` columns: the fields IIS's FTP service can log
+/// (`logExtFileFlags`), named as `W3CIISLog` names the same W3C fields;
+/// `x-session`, `x-fullpath` and `x-debug` become `xSession`, `xFullPath`
+/// and `xDebug`.
+static FTP_STORED: [StoredColumn; 23] = [
+    col("TimeGenerated", Timestamp),
+    col("Computer", Dict),
+    col("sSiteName", Dict),
+    col("sComputerName", Dict),
+    col("cIP", Dict),
+    col("cPort", Int32),
+    col("csUserName", Dict),
+    col("sIP", Dict),
+    col("sPort", Int32),
+    col("csMethod", Dict),
+    col("csUriStem", Dict),
+    col("scStatus", Dict),
+    col("scWin32Status", Dict),
+    col("scSubStatus", Dict),
+    col("scBytes", Int64),
+    col("csBytes", Int64),
+    col("TimeTaken", Int64),
+    col("csHost", Dict),
+    col("xSession", Dict),
+    col("xFullPath", Dict),
+    col("xDebug", Dict),
+    col("FileUri", Dict),
+    col("FileOffset", Int64),
+];
+
 /// Column positions every stored table shares.
 pub const TIME_GENERATED: usize = 0;
 /// `Computer` is column 1 in both tables.
@@ -144,6 +179,7 @@ pub fn stored_columns(t: Table) -> &'static [StoredColumn] {
     match t {
         Table::W3CIISLog => &W3C_STORED,
         Table::HttpErrorLog => &HTTPERR_STORED,
+        Table::IISFtpLog => &FTP_STORED,
     }
 }
 
@@ -262,6 +298,32 @@ pub fn table_schema(t: Table) -> SchemaRef {
             ("FileOffset", I64),
             ("Type", S),
         ],
+        Table::IISFtpLog => vec![
+            ("TimeGenerated", ts),
+            ("Computer", S),
+            ("sSiteName", S),
+            ("sComputerName", S),
+            ("cIP", S),
+            ("cPort", I32),
+            ("csUserName", S),
+            ("sIP", S),
+            ("sPort", I32),
+            ("csMethod", S),
+            ("csUriStem", S),
+            ("scStatus", S),
+            ("scWin32Status", S),
+            ("scSubStatus", S),
+            ("scBytes", I64),
+            ("csBytes", I64),
+            ("TimeTaken", I64),
+            ("csHost", S),
+            ("xSession", S),
+            ("xFullPath", S),
+            ("xDebug", S),
+            ("FileUri", S),
+            ("FileOffset", I64),
+            ("Type", S),
+        ],
     };
     Arc::new(Schema::new(
         cols.into_iter()
@@ -312,5 +374,11 @@ mod tests {
     fn w3c_schema_has_the_sentinel_column_count() {
         assert_eq!(table_schema(Table::W3CIISLog).fields().len(), 52);
         assert_eq!(Table::from_name("HttpErrorLog"), Some(Table::HttpErrorLog));
+        assert_eq!(Table::from_name("IISFtpLog"), Some(Table::IISFtpLog));
+        // Every stored FTP column is queryable, plus `Type`.
+        assert_eq!(
+            table_schema(Table::IISFtpLog).fields().len(),
+            stored_columns(Table::IISFtpLog).len() + 1
+        );
     }
 }

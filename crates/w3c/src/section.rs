@@ -5,9 +5,7 @@
 
 use crate::batch::BatchBuilder;
 use crate::fields::{self, Slot};
-use crate::schema::{
-    stored_columns, ColumnKind, Table, COMPUTER, TIME_GENERATED, W3C_S_COMPUTER_NAME,
-};
+use crate::schema::{stored_columns, ColumnKind, Table, COMPUTER, TIME_GENERATED};
 
 /// The typing of the lines under one `#Fields` directive.
 pub(crate) struct Section {
@@ -71,7 +69,7 @@ impl Section {
                 Slot::Time => s.time = Some(pos),
                 Slot::Column(c) => {
                     taken[c] = true;
-                    if table == Table::W3CIISLog && c == W3C_S_COMPUTER_NAME {
+                    if stored[c].name == "sComputerName" {
                         s.computer_name = Some(pos);
                     }
                     match stored[c].kind {

@@ -99,6 +99,36 @@ pub(crate) fn split_fields(line: &[u8], out: &mut Vec<(usize, usize)>) -> bool {
     line.is_ascii()
 }
 
+/// Values copied out of a line that is not W3C-shaped (the IIS log format,
+/// NCSA): one buffer and the span of each value in it, so the reader types
+/// them exactly as it types the values of a W3C line.
+#[derive(Default)]
+pub(crate) struct OwnedValues {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) spans: Vec<(usize, usize)>,
+}
+
+impl OwnedValues {
+    pub(crate) fn clear(&mut self) {
+        self.buf.clear();
+        self.spans.clear();
+    }
+
+    pub(crate) fn push(&mut self, v: &[u8]) {
+        let start = self.buf.len();
+        self.buf.extend_from_slice(v);
+        self.spans.push((start, self.buf.len()));
+    }
+
+    #[cfg(test)]
+    pub(crate) fn strings(&self) -> Vec<String> {
+        self.spans
+            .iter()
+            .map(|&(a, b)| String::from_utf8_lossy(&self.buf[a..b]).into_owned())
+            .collect()
+    }
+}
+
 /// `-` → `None`; ASCII digits → the value; anything else → `Err`.
 #[inline]
 pub(crate) fn parse_number(v: &[u8]) -> Result<Option<i64>, ()> {

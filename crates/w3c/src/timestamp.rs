@@ -34,6 +34,41 @@ pub fn parse_date(b: &[u8]) -> Option<i64> {
     Some(days_from_civil(y, m, d))
 }
 
+/// Days since 1970-01-01 of year `y`, month `m`, day `d`, if valid.
+pub fn civil_days(y: i64, m: u32, d: u32) -> Option<i64> {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+/// Microseconds since midnight of `H:MM:SS` or `HH:MM:SS` (a one-digit
+/// hour, as the IIS log format and US locales write it).
+pub fn parse_loose_time(b: &[u8]) -> Option<i64> {
+    if b.len() == 7 {
+        let mut padded = [b'0'; 8];
+        padded[1..].copy_from_slice(b);
+        return parse_time(&padded);
+    }
+    if b.len() != 8 {
+        return None;
+    }
+    parse_time(b)
+}
+
+/// `Mon` (English, any case) → 1..=12.
+pub fn month_number(b: &[u8]) -> Option<u32> {
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    let lower: Vec<u8> = b.iter().map(u8::to_ascii_lowercase).collect();
+    MONTHS
+        .iter()
+        .position(|m| m.as_slice() == lower.as_slice())
+        .map(|i| i as u32 + 1)
+}
+
 fn days_in_month(y: i64, m: u32) -> u32 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
@@ -115,6 +150,19 @@ mod tests {
         assert_eq!(parse_date(b"2026-3-2"), None);
         assert_eq!(format_date(20_514), "2026-03-02");
         assert_eq!(format_date(19_782), "2024-02-29");
+    }
+
+    #[test]
+    fn loose_times_and_month_names() {
+        assert_eq!(parse_loose_time(b"7:55:20"), Some(28_520_000_000));
+        assert_eq!(parse_loose_time(b"17:55:20"), parse_time(b"17:55:20"));
+        assert_eq!(parse_loose_time(b"7:55"), None);
+        assert_eq!(parse_loose_time(b"17:55:20.5"), None);
+        assert_eq!(month_number(b"Oct"), Some(10));
+        assert_eq!(month_number(b"JAN"), Some(1));
+        assert_eq!(month_number(b"Okt"), None);
+        assert_eq!(civil_days(2026, 2, 29), None);
+        assert_eq!(civil_days(1970, 1, 1), Some(0));
     }
 
     #[test]

@@ -109,6 +109,33 @@ impl HuntMeta {
         target.push_str(more);
     }
 
+    /// Tables the hunt needs beyond the logs (`// requires: threat_intel`):
+    /// without them it is skipped, not failed.
+    pub fn requires(&self) -> Vec<String> {
+        self.extra_value("requires")
+            .map(|v| {
+                v.split(',')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The `// falsepositives:` note.
+    pub fn false_positives(&self) -> Option<&str> {
+        self.extra_value("falsepositives")
+            .or_else(|| self.extra_value("false_positives"))
+    }
+
+    fn extra_value(&self, key: &str) -> Option<&str> {
+        self.extra
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The metadata as a JSON object (with the hunt's name and file).
     pub fn to_json(&self, name: &str, path: &Path) -> serde_json::Map<String, serde_json::Value> {
         let mut map = serde_json::Map::new();
@@ -174,6 +201,37 @@ pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     }
     found.dedup();
     Ok(found)
+}
+
+/// The lookup tables a hunt library ships: `lookups/*.csv` in each folder
+/// given (`queries/lookups/verified_crawlers.csv`, …), sorted.
+pub fn library_lookups(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for dir in paths.iter().filter(|p| p.is_dir()) {
+        let folder = dir.join("lookups");
+        if !folder.is_dir() {
+            continue;
+        }
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| anyhow::anyhow!("reading {}: {e}", folder.display()))?;
+        let mut csvs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+            .collect();
+        csvs.sort();
+        found.extend(csvs);
+    }
+    Ok(found)
+}
+
+/// Why a hunt cannot run on this engine: the first table it `requires`
+/// that the engine does not have.
+pub fn missing_requirement(hunt: &Hunt, tables: &[String]) -> Option<String> {
+    hunt.meta
+        .requires()
+        .into_iter()
+        .find(|t| !tables.iter().any(|known| known == t))
+        .map(|t| format!("needs table {t}"))
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {

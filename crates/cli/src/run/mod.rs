@@ -6,6 +6,7 @@
 //! if any hunt returned rows, else 0.
 
 pub mod hunt;
+pub mod list;
 pub mod summary;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -58,11 +59,15 @@ pub struct RunArgs {
     /// Hunts run at once (default: rayon's choice, one per core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// List the hunts (title, severity, MITRE ATT&CK, description) without running them.
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// One finished hunt: its result or its rendered diagnostic.
 enum Done {
     Ok(QueryResult),
+    Skipped(String),
     Err {
         rendered: String,
         code: String,
@@ -82,8 +87,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let hunts = hunt::load(&files)?;
+    if args.list {
+        return list::write_list(&hunts, &mut io::stdout().lock()).map(|()| ExitCode::SUCCESS);
+    }
     let data = output::data_paths(&args.data)?;
-    let engine = match Engine::open_with_lookups(&data, &args.lookup) {
+    let mut lookups = hunt::library_lookups(&args.paths)?;
+    lookups.extend(args.lookup.iter().cloned());
+    let engine = match Engine::open_with_lookups(&data, &lookups) {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),
     };
@@ -97,11 +107,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .jobs
         .unwrap_or_else(rayon::current_num_threads)
         .clamp(1, hunts.len().max(1));
+    let tables: Vec<String> = engine.tables().into_iter().map(|t| t.name).collect();
 
     let execute = || -> Vec<Done> {
         hunts
             .par_iter()
             .map(|h| {
+                if let Some(reason) = hunt::missing_requirement(h, &tables) {
+                    return Done::Skipped(reason);
+                }
                 let mut options = QueryOptions {
                     dialect: Some(h.dialect),
                     now,
@@ -149,6 +163,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut first_json = true;
     for (h, d) in hunts.iter().zip(done) {
         match d {
+            Done::Skipped(reason) => outcomes.push(Outcome::Skipped { reason }),
             Done::Err {
                 rendered,
                 code,

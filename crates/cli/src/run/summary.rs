@@ -22,6 +22,8 @@ pub enum Outcome {
     },
     /// It failed; the rendered diagnostic is printed before the summary.
     Failed { code: String, message: String },
+    /// It did not run: a table it `requires` is missing.
+    Skipped { reason: String },
 }
 
 impl Outcome {
@@ -30,6 +32,7 @@ impl Outcome {
             Outcome::Ran { rows: 0, .. } => "ok",
             Outcome::Ran { .. } => "FIRED",
             Outcome::Failed { .. } => "ERROR",
+            Outcome::Skipped { .. } => "skipped",
         }
     }
 }
@@ -79,7 +82,7 @@ pub fn write_summary(
             Outcome::Ran { rows, elapsed, .. } => {
                 (rows.to_string(), format!("{:.3} s", elapsed.as_secs_f64()))
             }
-            Outcome::Failed { .. } => ("-".into(), "-".into()),
+            Outcome::Failed { .. } | Outcome::Skipped { .. } => ("-".into(), "-".into()),
         };
         let mut status = Cell::new(status_text(outcome));
         if color {
@@ -87,6 +90,7 @@ pub fn write_summary(
                 Outcome::Ran { rows: 0, .. } => status.fg(Color::Green),
                 Outcome::Ran { .. } => status.fg(Color::Yellow).add_attribute(Attribute::Bold),
                 Outcome::Failed { .. } => status.fg(Color::Red).add_attribute(Attribute::Bold),
+                Outcome::Skipped { .. } => status.fg(Color::DarkGrey),
             };
         }
         table.add_row(vec![
@@ -114,6 +118,7 @@ pub fn write_summary(
 fn status_text(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Failed { code, .. } => format!("ERROR ({code})"),
+        Outcome::Skipped { reason } => format!("skipped ({reason})"),
         other => other.status().to_string(),
     }
 }
@@ -141,6 +146,9 @@ pub fn summary_json(hunts: &[Hunt], outcomes: &[Outcome]) -> serde_json::Value {
                 Outcome::Failed { code, message } => {
                     map.insert("error_code".into(), code.clone().into());
                     map.insert("error".into(), message.clone().into());
+                }
+                Outcome::Skipped { reason } => {
+                    map.insert("reason".into(), reason.clone().into());
                 }
             }
             serde_json::Value::Object(map)

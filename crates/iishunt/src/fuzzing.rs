@@ -81,6 +81,7 @@ pub fn check_w3c(bytes: &[u8]) {
     let opts = ReaderOptions {
         batch_rows: 7,
         max_line: W3C_MAX_LINE,
+        ..ReaderOptions::default()
     };
     let Ok(mut reader) = LogReader::open(ctx, opts) else {
         return;
@@ -261,5 +262,7 @@ fn check_query_error(text: &str, e: &Error) {
             panic!("internal error in {context} on {text:?}: {message}")
         }
         Error::Exec(_) | Error::Data(_) => {}
+        // Only `translate` makes these; a query never should.
+        Error::Translate(t) => panic!("translate error from a query {text:?}: {}", t.message),
     }
 }

@@ -4,8 +4,8 @@
 //! limit (a full disk, `ulimit -f`) and a read-only output folder give a clear
 //! error and leave the previous dataset as it was.
 //!
-//! The default run kills at 3 points; `cargo test -- --ignored
-//! kill_nine_at_many_random_points` kills at 12 random ones.
+//! The default run kills at 5 points; `cargo test -- --ignored
+//! kill_nine_at_many_random_points` kills at 25 random ones.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -18,31 +18,37 @@ use crate::cli::text;
 /// Rows per generated file; each row's `cs-uri-query` is unique (`id=F-N`).
 const ROWS: usize = 4_000;
 
-/// Writes `files` W3C logs under `dir/logs` (two per server folder), dated an
-/// hour ago so none looks like a log IIS is still writing.
+/// The log of file `f` (two per server folder).
+fn log_path(logs: &Path, f: usize) -> PathBuf {
+    logs.join(format!("WEB{:02}", f / 2))
+        .join(format!("u_ex2603{:02}.log", 10 + f % 2))
+}
+
+const HEADER: &str = "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n\
+#Date: 2026-03-10 00:00:00\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port \
+cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status sc-bytes time-taken\n";
+
+/// Writes `files` W3C logs under `dir/logs`, [`ROWS`] rows each.
 fn generate(dir: &Path, files: usize) -> PathBuf {
     let logs = dir.join("logs");
     for f in 0..files {
-        let server = logs.join(format!("WEB{:02}", f / 2));
-        std::fs::create_dir_all(&server).unwrap();
-        write_log(
-            &server.join(format!("u_ex2603{:02}.log", 10 + f % 2)),
-            f,
-            ROWS,
-        );
+        let path = log_path(&logs, f);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        write_log(&path, f, ROWS);
     }
     logs
 }
 
+/// A log of `rows` rows for file number `f`, dated an hour ago.
 fn write_log(path: &Path, f: usize, rows: usize) {
+    std::fs::write(path, format!("{HEADER}{}", rows_text(f, 0, rows))).unwrap();
+    age(path);
+}
+
+/// Rows `from..from + rows` of file `f`; each `cs-uri-query` is unique (`id=F-N`).
+fn rows_text(f: usize, from: usize, rows: usize) -> String {
     let mut text = String::with_capacity(rows * 160);
-    text.push_str(
-        "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n\
-         #Date: 2026-03-10 00:00:00\n#Fields: date time s-ip cs-method cs-uri-stem \
-         cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus \
-         sc-win32-status sc-bytes time-taken\n",
-    );
-    for n in 0..rows {
+    for n in from..from + rows {
         text.push_str(&format!(
             "2026-03-10 {:02}:{:02}:{:02} 10.0.0.1 GET /app/page{} id={f}-{n} 443 - 198.51.100.{} Mozilla/5.0 200 0 0 {} {}\n",
             n / 3600 % 24,
@@ -54,7 +60,25 @@ fn write_log(path: &Path, f: usize, rows: usize) {
             n % 50
         ));
     }
-    std::fs::write(path, text).unwrap();
+    text
+}
+
+/// Appends rows `from..from + rows` to file `f`, as IIS does to a live log.
+fn append(logs: &Path, f: usize, from: usize, rows: usize) {
+    use std::io::Write as _;
+    let path = log_path(logs, f);
+    std::fs::File::options()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(rows_text(f, from, rows).as_bytes())
+        .unwrap();
+    age(&path);
+}
+
+/// Dates the file an hour back, so ingest does not take it for a log still
+/// being written.
+fn age(path: &Path) {
     let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
     std::fs::File::options()
         .append(true)
@@ -92,19 +116,36 @@ fn rows_per_file(ds: &Path) -> Vec<(String, i64, i64)> {
     out
 }
 
-/// The dataset, if one was published, is consistent: every file it holds is
-/// complete and free of duplicates (a run publishes all or nothing).
-fn assert_consistent(ds: &Path, files: usize) -> usize {
+/// The key of a `FileUri`: its server folder and file name (`WEB01/u_ex260311.log`).
+fn file_key(uri: &str) -> String {
+    let parts: Vec<&str> = uri.rsplit(['/', '\\']).take(2).collect();
+    format!("{}/{}", parts.get(1).unwrap_or(&""), parts[0])
+}
+
+/// The dataset is consistent with the sources, which hold `source[f]` rows
+/// each: a file is absent or holds a prefix the size of some published
+/// state (a multiple of [`ROWS`], as each round appends `ROWS`), never more
+/// than its source, and no row twice. Returns the rows per file, in file order.
+fn assert_consistent(ds: &Path, logs: &Path, source: &[usize]) -> Vec<i64> {
+    let mut held = vec![0i64; source.len()];
     if !ds.join(iishunt_store::manifest::MANIFEST).exists() {
-        return 0;
+        return held;
     }
-    let per_file = rows_per_file(ds);
-    for (name, n, d) in &per_file {
-        assert_eq!(*n, ROWS as i64, "{name}: rows");
-        assert_eq!(*d, ROWS as i64, "{name}: distinct rows (duplicates?)");
+    for (uri, n, d) in rows_per_file(ds) {
+        let key = file_key(&uri);
+        let f = (0..source.len())
+            .find(|&f| file_key(&log_path(logs, f).to_string_lossy()) == key)
+            .unwrap_or_else(|| panic!("{uri}: not a source file"));
+        assert_eq!(n, d, "{key}: {n} rows but {d} distinct (duplicates)");
+        assert!(
+            n as usize <= source[f],
+            "{key}: {n} rows, source has {}",
+            source[f]
+        );
+        assert_eq!(n as usize % ROWS, 0, "{key}: {n} rows, a partial tail");
+        held[f] = n;
     }
-    assert!(per_file.len() <= files);
-    per_file.len()
+    held
 }
 
 /// Starts an ingest and SIGKILLs it after `after`; returns whether it had
@@ -127,35 +168,61 @@ fn kill_after(logs: &Path, out: &Path, after: Duration) -> bool {
     false
 }
 
-/// Kills an ingest at each point (fractions of a full run's duration), checks
-/// the dataset after every kill, then lets one run finish and checks that
-/// every line of every file is there exactly once.
+/// Ingests `files` logs, times a run that reads [`ROWS`] more per file (a
+/// "full run"), then for each point
+/// appends [`ROWS`] rows to every file — so the run has as much to do as the
+/// first, reading the tails from where the last published run stopped —
+/// SIGKILLs the ingest at that fraction of a full run, checks the dataset is
+/// consistent, ingests again to the end and checks that every line of every
+/// file is there exactly once.
 fn kill_and_recover(points: &[f64]) {
     let dir = tempfile::tempdir().unwrap();
     let files = 8;
     let logs = generate(dir.path(), files);
-    // A full run, timed, into a scratch dataset: the reference.
-    let reference = dir.path().join("reference");
+    let mut source = vec![ROWS; files];
+    let all = |source: &[usize]| source.iter().map(|&n| n as i64).collect::<Vec<_>>();
+    let ds = dir.path().join("ds");
+    let out = ingest_cmd(&logs, &ds).output().expect("ingest");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(assert_consistent(&ds, &logs, &source), all(&source));
+    // A full run of the kind killed below (ROWS more per file), timed.
+    for (f, rows) in source.iter_mut().enumerate() {
+        append(&logs, f, *rows, ROWS);
+        *rows += ROWS;
+    }
     let started = Instant::now();
-    let out = ingest_cmd(&logs, &reference).output().expect("ingest");
+    let out = ingest_cmd(&logs, &ds).output().expect("ingest");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let full = started.elapsed();
-    assert_eq!(assert_consistent(&reference, files), files);
+    assert_eq!(assert_consistent(&ds, &logs, &source), all(&source));
 
-    let ds = dir.path().join("ds");
-    let mut killed = 0;
+    let (mut killed, mut finished) = (0, 0);
     for p in points {
-        let finished = kill_after(&logs, &ds, full.mul_f64(*p));
-        killed += usize::from(!finished);
-        assert_consistent(&ds, files);
+        for (f, rows) in source.iter_mut().enumerate() {
+            append(&logs, f, *rows, ROWS);
+            *rows += ROWS;
+        }
+        let done = kill_after(&logs, &ds, full.mul_f64(*p));
+        let held = assert_consistent(&ds, &logs, &source);
+        if done {
+            assert_eq!(held, all(&source), "a run that finished holds every line");
+            finished += 1;
+        } else {
+            killed += 1;
+        }
+        // Ingest again, to the end: the run after a kill completes the dataset.
+        let out = ingest_cmd(&logs, &ds).output().expect("ingest");
+        assert!(
+            out.status.success(),
+            "re-ingest after a kill at {p}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            assert_consistent(&ds, &logs, &source),
+            all(&source),
+            "every line of every file, once, after a kill at {p}"
+        );
     }
-    let out = ingest_cmd(&logs, &ds).output().expect("ingest");
-    assert!(
-        out.status.success(),
-        "re-ingest after {killed} kills: {}",
-        text(&out.stderr)
-    );
-    assert_eq!(assert_consistent(&ds, files), files, "every file, complete");
     // No staging folder or lock is left behind once a run completed.
     let leftovers: Vec<String> = std::fs::read_dir(&ds)
         .unwrap()
@@ -164,30 +231,32 @@ fn kill_and_recover(points: &[f64]) {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     eprintln!(
-        "kill -9: {killed} of {} runs killed, all recovered",
-        points.len()
+        "kill -9: {killed} of {} runs killed ({finished} finished first), each re-ingested; {} rows per file at the end, none lost or doubled",
+        points.len(),
+        source[0]
     );
 }
 
 #[test]
 fn kill_nine_during_ingest_then_reingest_loses_and_duplicates_nothing() {
-    kill_and_recover(&[0.15, 0.5, 0.85]);
+    kill_and_recover(&[0.1, 0.3, 0.5, 0.7, 0.9]);
 }
 
 #[test]
-#[ignore = "slow: 12 kill points; run with --ignored"]
+#[ignore = "slow: 25 kill points; run with --ignored"]
 fn kill_nine_at_many_random_points() {
     let mut seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .subsec_nanos() as u64
         | 1;
-    let points: Vec<f64> = (0..12)
+    let points: Vec<f64> = (0..25)
         .map(|_| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            (seed % 1000) as f64 / 1000.0
+            // 0 to 1.3 of a full run: most runs killed, some let finish.
+            (seed % 1300) as f64 / 1000.0
         })
         .collect();
     eprintln!("kill points (fractions of a full run): {points:?}");

@@ -159,3 +159,38 @@ fn the_repl_keeps_at_most_max_rows_and_says_how_many_were_cut() {
         "{all}"
     );
 }
+
+#[test]
+fn hunt_applies_the_limits_per_hunt() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("big.kql"),
+        "// severity: High\nrange x from 1 to 5000000 step 1 | order by x asc",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("small.kql"),
+        "// severity: High\nW3CIISLog | take 1",
+    )
+    .unwrap();
+    let out = iishunt()
+        .arg("hunt")
+        .arg("--data")
+        .arg(logs())
+        .arg("--hunts")
+        .arg(dir.path())
+        .args(["--memory-limit", "20MB"])
+        .output()
+        .expect("run iishunt");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let failed = stdout
+        .lines()
+        .find(|l| l.starts_with("failed   big"))
+        .unwrap_or_else(|| panic!("no failed line for `big`:\n{stdout}"));
+    assert!(
+        failed.contains("--memory-limit 20.0 MB") && failed.contains("`sort`"),
+        "{failed}"
+    );
+    assert!(stdout.contains("1 fired, 1 failed"), "{stdout}");
+}

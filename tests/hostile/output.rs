@@ -158,3 +158,88 @@ fn queries_cannot_read_external_data_or_write_files() {
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(names.len(), 1);
 }
+
+#[test]
+fn the_report_escapes_hostile_values_and_hunt_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = hostile_log(dir.path());
+    let hunts = dir.path().join("hunts");
+    std::fs::create_dir_all(&hunts).unwrap();
+    // A shared hunt file whose metadata is markup, over values that are markup.
+    std::fs::write(
+        hunts.join("agents.kql"),
+        "// title: <img src=x onerror=alert(2)>\n// description: </td><script>alert(3)</script>\n\
+         // severity: High\nW3CIISLog | project cIP, csUserAgent, csUserName\n",
+    )
+    .unwrap();
+    let report = dir.path().join("report.html");
+    let out = iishunt()
+        .arg("hunt")
+        .arg("--data")
+        .arg(&log)
+        .arg("--hunts")
+        .arg(&hunts)
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .expect("run iishunt hunt");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = std::fs::read_to_string(&report).expect("the report");
+    let lower = page.to_ascii_lowercase();
+    for raw in ["<script", "<img", "onerror=alert(2)>"] {
+        assert!(!lower.contains(raw), "raw `{raw}` in the report");
+    }
+    assert!(page.contains("&lt;img src=x onerror=alert(2)&gt;"), "the title, escaped");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the agent, escaped");
+    // Nor does a terminal escape reach the page raw.
+    assert!(!page.contains('\x1b') && !page.contains('\x07'));
+    // The summary printed on the terminal is escaped too.
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains('\x1b') && !stdout.contains('\x07'), "{stdout:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn result_files_named_after_hunts_stay_in_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = hostile_log(dir.path());
+    let hunts = dir.path().join("hunts");
+    // Two hunts with one stem: the folder becomes part of the name, and these
+    // folders hold an escape sequence, dots and a backslash.
+    for folder in ["..\x1b]0;x\x07", "a\\..\\..\\b"] {
+        std::fs::create_dir_all(hunts.join(folder)).unwrap();
+        std::fs::write(hunts.join(folder).join("x.kql"), "W3CIISLog | take 1").unwrap();
+    }
+    // Stem `...`: only dots, renamed.
+    std::fs::write(hunts.join("....kql"), "W3CIISLog | take 1").unwrap();
+    let out_dir = dir.path().join("out");
+    let out = iishunt()
+        .arg("run")
+        .arg(&hunts)
+        .arg("--data")
+        .arg(&log)
+        .args(["--format", "csv", "--out"])
+        .arg(&out_dir)
+        .output()
+        .expect("run iishunt run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for n in &names {
+        assert!(
+            n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                && n != "."
+                && n != "..",
+            "{n:?}"
+        );
+    }
+    assert!(names.contains(&"___.csv".to_string()), "{names:?}");
+    // Three result files and the summary, all in --out; nothing beside it.
+    assert_eq!(names.iter().filter(|n| n.ends_with(".csv")).count(), 3, "{names:?}");
+    let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(beside.len(), 3, "log, hunts, out: {beside:?}");
+}

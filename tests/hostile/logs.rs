@@ -397,3 +397,54 @@ fn a_fifty_megabyte_line_and_a_gzip_bomb_are_rejected_in_bounded_memory() {
         "{stdout}"
     );
 }
+
+/// Distinct `cs-uri-query` values of the file, with its row count.
+fn rows_and_distinct(ds: &Path) -> (i64, i64) {
+    let engine = Engine::open(&[ds.to_path_buf()]).expect("open the dataset");
+    let r = engine
+        .query(
+            "W3CIISLog | summarize n = count(), d = dcount(csUriQuery)",
+            &QueryOptions::default(),
+        )
+        .expect("query");
+    let cols = iishunt::render::cell::columns(&r.batches[0], &r.columns);
+    let get = |i: usize| cols[i].value(0).as_f64().unwrap_or(-1.0) as i64;
+    (get(0), get(1))
+}
+
+#[test]
+fn a_file_that_grows_while_it_is_read_loses_and_doubles_no_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let file = logs.join("u_ex260310.log");
+    let mut text = String::from(HEADER);
+    (0..60_000).for_each(|n| text.push_str(&row(n)));
+    // Not aged: a file written just now is a live log, as IIS keeps one open.
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(&file, text).unwrap();
+    let total = 100_000;
+    // IIS appends while the ingest reads: whole lines, in small writes that
+    // may land mid-line as far as the reader can tell.
+    let writer = {
+        let file = file.clone();
+        std::thread::spawn(move || {
+            let mut f = std::fs::OpenOptions::new().append(true).open(&file).unwrap();
+            for n in 60_000..total {
+                f.write_all(row(n).as_bytes()).unwrap();
+                if n % 500 == 0 {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            }
+        })
+    };
+    let ds = dir.path().join("ds");
+    let first = ingest(std::slice::from_ref(&logs), &IngestOptions::new(&ds)).expect("ingest 1");
+    writer.join().unwrap();
+    let (n, d) = rows_and_distinct(&ds);
+    assert_eq!(n, d, "no line twice after the first run");
+    assert!(n as u64 == first.total_rows() && n >= 60_000, "{n}");
+    // The next run reads the rest from where the first stopped.
+    ingest(std::slice::from_ref(&logs), &IngestOptions::new(&ds)).expect("ingest 2");
+    assert_eq!(rows_and_distinct(&ds), (total as i64, total as i64));
+    assert!(rejects_by_file(&ds).is_empty(), "{:?}", rejects_by_file(&ds));
+}

@@ -13,9 +13,10 @@ OUT = ROOT / "fuzz" / "corpus"
 
 
 def put(target, data):
+    # Queries are trimmed to one trailing newline; log bytes (gzip too) are
+    # kept exactly.
     if isinstance(data, str):
-        data = data.encode()
-    data = data.strip(b"\n") + b"\n"
+        data = data.strip("\n").encode() + b"\n"
     d = OUT / target
     d.mkdir(parents=True, exist_ok=True)
     (d / ("seed-" + hashlib.sha1(data).hexdigest()[:16])).write_bytes(data)

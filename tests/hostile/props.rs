@@ -200,6 +200,14 @@ fn w3c_bytes() -> impl Strategy<Value = Vec<u8>> {
         b"   \t \n",
         b"\x1f\x8b\x08\x00garbage",
         b"no newline at the end",
+        // The other kinds a LogFiles folder holds: IIS FTP (W3C fields),
+        // the IIS log format and NCSA lines.
+        b"#Fields: date time c-ip cs-username s-ip s-port cs-method cs-uri-stem sc-status sc-win32-status sc-substatus x-session x-fullpath\n",
+        b"2026-03-08 00:00:06 203.0.113.5 admin 10.0.0.5 21 PASS - 530 1326 41 abc /\n",
+        b"192.168.114.201, -, 3/20/2001, 7:55:20, W3SVC2, SALES1, 172.21.13.45, 4502, 163, 3223, 200, 0, GET, /DeptLogo.gif, -,\n",
+        b"10.0.0.1, -, 3/20/2001, 7:55:20, W3SVC2,\n",
+        b"172.21.13.45 - REDMOND\\fred [08/Apr/1997:17:39:04 -0800] \"GET /scripts/iisadmin/ism.dll?http/serv HTTP/1.0\" 200 3401\n",
+        b"172.21.13.45 - - [31/Feb/1997:25:61:04 +9999] \"GET\" x y\n",
     ];
     (
         prop::collection::vec(prop::sample::select(LINES), 0..24),

@@ -428,7 +428,10 @@ fn a_file_that_grows_while_it_is_read_loses_and_doubles_no_line() {
     let writer = {
         let file = file.clone();
         std::thread::spawn(move || {
-            let mut f = std::fs::OpenOptions::new().append(true).open(&file).unwrap();
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&file)
+                .unwrap();
             for n in 60_000..total {
                 f.write_all(row(n).as_bytes()).unwrap();
                 if n % 500 == 0 {
@@ -446,5 +449,9 @@ fn a_file_that_grows_while_it_is_read_loses_and_doubles_no_line() {
     // The next run reads the rest from where the first stopped.
     ingest(std::slice::from_ref(&logs), &IngestOptions::new(&ds)).expect("ingest 2");
     assert_eq!(rows_and_distinct(&ds), (total as i64, total as i64));
-    assert!(rejects_by_file(&ds).is_empty(), "{:?}", rejects_by_file(&ds));
+    assert!(
+        rejects_by_file(&ds).is_empty(),
+        "{:?}",
+        rejects_by_file(&ds)
+    );
 }

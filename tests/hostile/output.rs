@@ -189,13 +189,22 @@ fn the_report_escapes_hostile_values_and_hunt_metadata() {
     for raw in ["<script", "<img", "onerror=alert(2)>"] {
         assert!(!lower.contains(raw), "raw `{raw}` in the report");
     }
-    assert!(page.contains("&lt;img src=x onerror=alert(2)&gt;"), "the title, escaped");
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the agent, escaped");
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(2)&gt;"),
+        "the title, escaped"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the agent, escaped"
+    );
     // Nor does a terminal escape reach the page raw.
     assert!(!page.contains('\x1b') && !page.contains('\x07'));
     // The summary printed on the terminal is escaped too.
     let stdout = text(&out.stdout);
-    assert!(!stdout.contains('\x1b') && !stdout.contains('\x07'), "{stdout:?}");
+    assert!(
+        !stdout.contains('\x1b') && !stdout.contains('\x07'),
+        "{stdout:?}"
+    );
 }
 
 #[cfg(unix)]
@@ -239,7 +248,11 @@ fn result_files_named_after_hunts_stay_in_the_output_folder() {
     }
     assert!(names.contains(&"___.csv".to_string()), "{names:?}");
     // Three result files and the summary, all in --out; nothing beside it.
-    assert_eq!(names.iter().filter(|n| n.ends_with(".csv")).count(), 3, "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| n.ends_with(".csv")).count(),
+        3,
+        "{names:?}"
+    );
     let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(beside.len(), 3, "log, hunts, out: {beside:?}");
 }

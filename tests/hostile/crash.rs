@@ -365,3 +365,84 @@ fn is_root() -> bool {
         .map(|o| text(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// Every file under `dir`, as paths relative to it.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out
+}
+
+/// The moment random kills rarely hit: a run that died after moving its new
+/// Parquet files into place but before writing the manifest, leaving its
+/// staging folder and its lock. Queries see the previous dataset; the next
+/// ingest removes the strays and completes the dataset exactly.
+#[test]
+fn a_run_killed_between_its_renames_and_its_manifest_is_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = 2;
+    let logs = generate(dir.path(), files);
+    let ds = dir.path().join("ds");
+    let out = ingest_cmd(&logs, &ds).output().expect("ingest");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut source = vec![ROWS; files];
+    for (f, rows) in source.iter_mut().enumerate() {
+        append(&logs, f, *rows, ROWS);
+        *rows += ROWS;
+    }
+    // The dead run's work: what a complete run would add, made in a copy.
+    let copy = dir.path().join("copy");
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(&ds)
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = ingest_cmd(&logs, &copy).output().expect("ingest the copy");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let before: std::collections::HashSet<PathBuf> = files_under(&ds).into_iter().collect();
+    let mut strays = 0;
+    for rel in files_under(&copy) {
+        let is_parquet = rel.extension().is_some_and(|e| e == "parquet");
+        if is_parquet && !before.contains(&rel) {
+            let to = ds.join(&rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(copy.join(&rel), &to).unwrap();
+            strays += 1;
+        }
+    }
+    assert!(strays > 0, "the copy's run wrote new Parquet files");
+    let staging = ds.join("_staging-999999-1");
+    std::fs::create_dir_all(staging.join("W3CIISLog")).unwrap();
+    std::fs::write(staging.join("W3CIISLog/part.parquet"), b"half a file").unwrap();
+    // A lock held by a process that no longer exists.
+    std::fs::write(ds.join(iishunt_store::publish::LOCK), "999999").unwrap();
+
+    // Queries see the previous dataset, not the strays.
+    assert_eq!(
+        assert_consistent(&ds, &logs, &source),
+        vec![ROWS as i64; files]
+    );
+    let out = ingest_cmd(&logs, &ds).output().expect("ingest");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        assert_consistent(&ds, &logs, &source),
+        source.iter().map(|&n| n as i64).collect::<Vec<_>>()
+    );
+    assert!(
+        !staging.exists(),
+        "the dead run's staging folder is removed"
+    );
+    assert!(!ds.join(iishunt_store::publish::LOCK).exists());
+}

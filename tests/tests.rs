@@ -3,6 +3,7 @@
 mod cli;
 mod demo;
 mod engine;
+mod esql_spec;
 mod golden;
 mod hostile;
 mod ingest;

@@ -268,3 +268,16 @@ fn the_command_prints_sql_and_explains_refusals() {
     let out = run(&["--ddl", "duckdb", "--data", data]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// ES|QL's null-on-overflow arithmetic and three-valued comparisons and IN
+/// are SQL's own semantics, spelled out where Kusto's would differ.
+#[test]
+fn esql_null_semantics_translate() {
+    let sql = translate(
+        "FROM logs-iis.access-* | WHERE http.request.method != \"GET\" AND http.response.status_code IN (401, 403) | EVAL b = http.response.body.bytes + 1 | KEEP b | LIMIT 3",
+        Target::DuckDb,
+    )
+    .expect("translates");
+    assert!(sql.contains("IS NULL THEN NULL ELSE"), "{sql}");
+    assert!(sql.contains(" + 1"), "{sql}");
+}

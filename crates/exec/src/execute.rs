@@ -17,7 +17,7 @@ use iishunt_plan::expr::{AggregateCall, BoundExpr};
 
 use crate::expr::evaluate_predicate;
 use crate::ops::hash_aggregate::GroupTable;
-use crate::ops::hash_join::hash_join;
+use crate::ops::hash_join::{hash_join, hash_join_streamed, JoinSpec, Probed};
 use crate::ops::having::{plan_two_pass, TwoPass};
 use crate::ops::make_series::make_series;
 use crate::ops::mv_expand::mv_expand;
@@ -151,6 +151,34 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             spec,
             schema,
         } => {
+            if let PhysicalPlan::Collect(rows) = left.as_ref() {
+                // The right side first, then the left streams through it:
+                // a large left is never held whole.
+                let r = run(right, source, ctx)?;
+                let semi = join_key_filter(rows, left.schema(), &r, right.schema(), spec, ctx)?;
+                return hash_join_streamed(
+                    left.schema(),
+                    &r,
+                    right.schema(),
+                    spec,
+                    schema,
+                    ctx,
+                    |probe| {
+                        let chunks = run_pipeline_with(
+                            rows,
+                            source,
+                            ctx,
+                            semi.as_ref(),
+                            || Ok(Vec::new()),
+                            |out: &mut Vec<Probed>, b| {
+                                out.push(probe(b)?);
+                                Ok(())
+                            },
+                        )?;
+                        Ok(chunks.into_iter().flatten().collect())
+                    },
+                );
+            }
             let (l, r) = rayon::join(|| run(left, source, ctx), || run(right, source, ctx));
             hash_join(&l?, left.schema(), &r?, right.schema(), spec, schema, ctx)
         }
@@ -475,6 +503,85 @@ struct SemiJoin {
     groups: GroupTable,
     /// Per scan partition: may it hold rows of these groups (from statistics)?
     units: Option<Vec<bool>>,
+}
+
+/// Right sides with more keys than this are not pushed into the left's scan:
+/// the key set would cost more to probe than the rows it saves decoding.
+const JOIN_FILTER_MAX_KEYS: usize = 1 << 20;
+
+/// For a join that drops the left rows no right row matches (`inner`,
+/// `innerunique`, `leftsemi`, `rightouter`, `rightsemi`), the right's keys as
+/// a set the left's scan filters by before it decodes its other columns —
+/// the join against a 20-row subquery then decodes 20 keys' rows, not the
+/// table. Only where the set decides exactly as the join does: the same key
+/// types on both sides, KQL's null-matching keys, and no null or empty
+/// string key on the right (KQL's join matches a null string with "", the
+/// set would not).
+fn join_key_filter(
+    left: &Pipeline,
+    left_schema: &Schema,
+    right: &[RecordBatch],
+    right_schema: &Schema,
+    spec: &JoinSpec,
+    ctx: &ExecContext,
+) -> Result<Option<Arc<SemiJoin>>> {
+    use iishunt_plan::logical::JoinKind::*;
+    use iishunt_plan::types::KType;
+    if !matches!(
+        spec.kind,
+        Inner | InnerUnique | LeftSemi | RightOuter | RightSemi
+    ) || spec.ipv4_prefix
+        || !spec.null_keys_match
+    {
+        return Ok(None);
+    }
+    let sides = spec
+        .left_keys
+        .iter()
+        .zip(&spec.right_keys)
+        .zip(&spec.key_types);
+    for ((&l, &r), &ty) in sides {
+        if left_schema.columns[l].ty != ty || right_schema.columns[r].ty != ty {
+            return Ok(None);
+        }
+    }
+    let column = |schema: &Schema, i: usize| BoundExpr::Column {
+        index: i,
+        name: schema.columns[i].name.clone(),
+        ty: schema.columns[i].ty,
+    };
+    let right_keys: Vec<BoundExpr> = spec
+        .right_keys
+        .iter()
+        .map(|&i| column(right_schema, i))
+        .collect();
+    let mut groups = GroupTable::new(&right_keys, &[])?;
+    for b in right.iter().filter(|b| b.num_rows() > 0) {
+        let b = normalize(b, right_schema)?;
+        for (&i, &ty) in spec.right_keys.iter().zip(&spec.key_types) {
+            if ty == KType::String {
+                use arrow::array::{Array, AsArray};
+                let text = b.column(i).as_string::<i32>();
+                if text.null_count() > 0 || text.iter().any(|v| v == Some("")) {
+                    return Ok(None);
+                }
+            }
+        }
+        groups.update(&b, &right_keys, &[], ctx)?;
+        if groups.num_groups() > JOIN_FILTER_MAX_KEYS {
+            return Ok(None);
+        }
+    }
+    let left_keys: Vec<BoundExpr> = spec
+        .left_keys
+        .iter()
+        .map(|&i| column(left_schema, i))
+        .collect();
+    Ok(Some(Arc::new(SemiJoin {
+        keys: keys_at_source(&left_keys, &left.stages),
+        groups,
+        units: None,
+    })))
 }
 
 /// The key expressions as the pipeline's source sees them (through its projections).

@@ -289,8 +289,13 @@ impl Engine {
         let subquery = move |plan: iishunt_plan::logical::LogicalPlan| -> Result<Vec<iishunt_plan::types::ScalarValue>, String> {
             run_subquery(plan, source, &sub_ctx).map_err(|e| e.to_string())
         };
-        let bound =
-            iishunt_plan::bind::bind_query_with(&query, &self.catalog, &fold, Some(&subquery))?;
+        let bound = iishunt_plan::bind::bind_query_source(
+            &query,
+            Some(text),
+            &self.catalog,
+            &fold,
+            Some(&subquery),
+        )?;
         let unoptimized = bound.plan.clone();
         let bound = BoundQuery {
             plan: optimize(bound.plan),

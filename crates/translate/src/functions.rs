@@ -56,6 +56,34 @@ pub fn call(scope: &Scope, name: &str, args: &[BoundExpr], ty: KType) -> Result<
     };
     let bool_out = |s: String| Ok(Sql::new(s, Repr::Plain(KType::Bool), true));
     match name {
+        // ---- ES|QL operators: SQL's arithmetic, its three-valued logic made explicit
+        "__esql_add" | "__esql_sub" | "__esql_mul" | "__esql_neg" => {
+            call(scope, &name.replace("__esql_", "__"), args, ty)
+        }
+        "__esql_strict" => {
+            let (r, a, b) = (arg(0)?, arg(1)?, arg(2)?);
+            bool_out(format!(
+                "(CASE WHEN {} IS NULL OR {} IS NULL THEN NULL ELSE {} END)",
+                a.text, b.text, r.text
+            ))
+        }
+        "__esql_in3" => {
+            let (r, x) = (arg(0)?, arg(1)?);
+            let mut nulls = Vec::new();
+            for i in 2..args.len() {
+                nulls.push(format!("{} IS NULL", arg(i)?.text));
+            }
+            let any_null = if nulls.is_empty() {
+                "FALSE".to_string()
+            } else {
+                nulls.join(" OR ")
+            };
+            bool_out(format!(
+                "(CASE WHEN {x} IS NULL THEN NULL WHEN {r} THEN TRUE WHEN {any_null} THEN NULL ELSE {r} END)",
+                x = x.text,
+                r = r.text
+            ))
+        }
         // ---- comparison -------------------------------------------------
         "__eq" | "__neq" | "__lt" | "__le" | "__gt" | "__ge" => {
             let op = match name {

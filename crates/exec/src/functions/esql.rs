@@ -47,9 +47,15 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("esql_cidr_match", cidr_match),
     ("esql_ip_prefix", ip_prefix),
     ("esql_to_ip", to_ip),
-    ("esql_to_string", to_string),
-    ("esql_to_long", to_long),
-    ("esql_to_datetime", to_datetime),
+    ("esql_to_string", |a, c| {
+        super::esql_convert::convert_each(a, c, to_string, KType::String)
+    }),
+    ("esql_to_long", |a, c| {
+        super::esql_convert::convert_each(a, c, super::esql_convert::to_long, KType::Long)
+    }),
+    ("esql_to_datetime", |a, c| {
+        super::esql_convert::convert_each(a, c, to_datetime, KType::DateTime)
+    }),
     ("esql_length", length),
     ("esql_mv_count", mv_count),
     ("esql_mv_dedupe", |a, c| mv_map(a, c, Mv::Dedupe)),
@@ -97,10 +103,16 @@ fn coalesce(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let nulls = crate::datum::null_array(ret, 1);
     let mut refs: Vec<&dyn Array> = cols.iter().map(|c| c.as_ref()).collect();
     refs.push(nulls.as_ref());
+    // A null argument is skipped even when its conversion made a value of it
+    // (a dynamic null converts to "" as text).
+    let was_null = |k: usize, r: usize| match &args[k] {
+        Datum::Scalar(v) => v.is_null(),
+        Datum::Array(a) => a.is_null(r),
+    };
     let idx: Vec<(usize, usize)> = (0..ctx.rows)
         .map(|r| {
-            cols.iter()
-                .position(|c| c.is_valid(r))
+            (0..cols.len())
+                .position(|k| cols[k].is_valid(r) && !was_null(k, r))
                 .map_or((cols.len(), 0), |k| (k, r))
         })
         .collect();
@@ -271,7 +283,14 @@ fn date_trunc(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         .map(|i| {
             let v = d.get(i)?;
             if by_name {
-                let u = super::datetime::unit(name.get(i))?;
+                // `"month"`, or a period's text: `1 month` (of one unit only).
+                let u = match super::datetime::unit(name.get(i)) {
+                    Some(u) => u,
+                    None => match super::esql_period::read_span(name.get(i))? {
+                        (1, u) => u,
+                        _ => return None,
+                    },
+                };
                 return if u == Unit::Week {
                     monday(v)
                 } else {
@@ -650,24 +669,29 @@ fn to_string(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     }))
 }
 
-fn to_long(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
-    let ms = args::arg_type(ctx, 0) == KType::DateTime;
-    let v = args::long(args, ctx, 0)?;
-    let out: Int64Array = (0..ctx.rows)
-        .map(|i| v.get(i).map(|x| if ms { x.div_euclid(1000) } else { x }))
-        .collect();
-    Ok(Arc::new(out))
-}
-
 fn to_datetime(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let ty = args::arg_type(ctx, 0);
+    if ty.is_stringy() {
+        // Elasticsearch reads ISO 8601 only: `1964-06-02 00:00:00` is null.
+        let t = args::text(args, ctx, 0)?;
+        let iso: StringArray = (0..ctx.rows)
+            .map(|i| (!t.is_null(i) && !t.get(i).trim().contains(' ')).then(|| t.get(i)))
+            .collect();
+        return super::convert(
+            &Datum::Array(Arc::new(iso)),
+            KType::String,
+            KType::DateTime,
+            ctx.rows,
+        );
+    }
     if !ty.is_numeric() {
         return super::convert(args::arg(args, 0)?, ty, KType::DateTime, ctx.rows);
     }
     let v = args::real(args, ctx, 0)?;
     let out: TimestampMicrosecondArray = (0..ctx.rows)
         .map(|i| {
-            let us = (v.get(i)? * 1000.0).round();
+            // Elasticsearch dates are whole milliseconds: a fraction is dropped.
+            let us = v.get(i)?.trunc() * 1000.0;
             (us.is_finite() && us.abs() < 9.0e18).then_some(us as i64)
         })
         .collect();
@@ -682,15 +706,69 @@ fn length(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     Ok(Arc::new(out))
 }
 
+/// `TO_IP`'s `leading_zeros` option for IPv4 parts such as `010`.
+#[derive(Clone, Copy, PartialEq)]
+enum LeadingZeros {
+    Reject,
+    Octal,
+    Decimal,
+}
+
+/// An IPv4 address whose parts may have leading zeros, read as `mode` says.
+fn ipv4_with_zeros(s: &str, mode: LeadingZeros) -> Option<IpAddr> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() != 4 || mode == LeadingZeros::Reject {
+        return None;
+    }
+    let mut octets = [0u8; 4];
+    for (o, p) in octets.iter_mut().zip(&parts) {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let radix = if mode == LeadingZeros::Octal && p.len() > 1 && p.starts_with('0') {
+            8
+        } else {
+            10
+        };
+        *o = u8::from_str_radix(p, radix).ok()?;
+    }
+    Some(IpAddr::from(octets))
+}
+
 fn to_ip(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let t = args::text(args, ctx, 0)?;
+    let mode = match args::scalar_arg(args, 1) {
+        None => LeadingZeros::Reject,
+        Some(ScalarValue::Dynamic(Value::Object(o))) => {
+            match o.get("leading_zeros").and_then(Value::as_str) {
+                None | Some("reject") => LeadingZeros::Reject,
+                Some("octal") => LeadingZeros::Octal,
+                Some("decimal") => LeadingZeros::Decimal,
+                Some(other) => {
+                    return Err(crate::error::ExecError::Unsupported(format!(
+                        "TO_IP: leading_zeros must be reject, octal or decimal, not `{other}`"
+                    )))
+                }
+            }
+        }
+        Some(_) => {
+            return Err(crate::error::ExecError::Unsupported(
+                "TO_IP takes its options as {\"leading_zeros\": \"octal\"}".into(),
+            ))
+        }
+    };
     Ok(strings(ctx.rows, t.byte_len(ctx.rows), |i, out| {
-        match t.get(i).trim().parse::<IpAddr>() {
-            Ok(ip) => {
+        let s = t.get(i).trim();
+        match s
+            .parse::<IpAddr>()
+            .ok()
+            .or_else(|| ipv4_with_zeros(s, mode))
+        {
+            Some(ip) => {
                 out.push_str(&ip.to_string());
                 true
             }
-            Err(_) => false,
+            None => false,
         }
     }))
 }
@@ -850,6 +928,14 @@ fn mv_number(args: &[Datum], ctx: &KernelContext, avg: bool) -> Result<ArrayRef>
                 .collect();
             if nums.is_empty() {
                 return None;
+            }
+            // Integers sum exactly, and overflow gives null as in Elasticsearch.
+            let vals = values(j.get(i));
+            if !avg && vals.iter().all(|v| v.is_i64()) {
+                let total = vals
+                    .iter()
+                    .try_fold(0i64, |acc, v| acc.checked_add(v.as_i64()?))?;
+                return Some(total as f64);
             }
             let s: f64 = nums.iter().sum();
             Some(if avg { s / nums.len() as f64 } else { s })

@@ -22,6 +22,12 @@ mod docs;
 mod dynamic;
 pub(crate) use dynamic::scalar_json;
 mod esql;
+mod esql_convert;
+mod esql_math;
+mod esql_mv;
+mod esql_ops;
+mod esql_period;
+mod esql_text;
 mod hash;
 mod ip;
 pub(crate) use ip::{mask as ipv4_mask, parse_v4};
@@ -50,6 +56,12 @@ pub fn kernel(name: &str) -> Option<Kernel> {
                 dynamic::KERNELS,
                 ip::KERNELS,
                 esql::KERNELS,
+                esql_math::KERNELS,
+                esql_text::KERNELS,
+                esql_convert::KERNELS,
+                esql_mv::KERNELS,
+                esql_ops::KERNELS,
+                esql_period::KERNELS,
             ]
             .iter()
             .flat_map(|t| t.iter().copied())

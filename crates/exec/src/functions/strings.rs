@@ -396,8 +396,18 @@ fn extract(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let pat = args::text(args, ctx, 0)?;
     let group = args::long(args, ctx, 1)?;
     let t = args::text(args, ctx, 2)?;
-    let mut cache = RegexCache::new("");
     let mut out = StringBuilder::with_capacity(ctx.rows, 0);
+    if let (Some(p), Some(g)) = (pat.scalar(), group.scalar()) {
+        extract_constant(
+            &shared_regex(p)?,
+            g.unwrap_or(0).max(0) as usize,
+            &t,
+            ctx.rows,
+            &mut out,
+        );
+        return Ok(Arc::new(out.finish()));
+    }
+    let mut cache = RegexCache::new("");
     for i in 0..ctx.rows {
         let re = cache.get(pat.get(i))?;
         let g = group.get(i).unwrap_or(0).max(0) as usize;
@@ -407,6 +417,38 @@ fn extract(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         }
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// `extract` with a constant pattern and group, the usual case: most rows
+/// do not match, so the lazy DFA (`find`) rules them out first, and only a
+/// match pays for the capture engine, started at the match with reused
+/// capture slots (same match: `find` gives the leftmost start).
+fn extract_constant(
+    re: &regex::Regex,
+    group: usize,
+    t: &Text,
+    rows: usize,
+    out: &mut StringBuilder,
+) {
+    let mut locs = re.capture_locations();
+    for i in 0..rows {
+        let hay = t.get(i);
+        let Some(m) = re.find(hay) else {
+            out.append_value("");
+            continue;
+        };
+        if group == 0 {
+            out.append_value(m.as_str());
+            continue;
+        }
+        match re
+            .captures_read_at(&mut locs, hay, m.start())
+            .and_then(|_| locs.get(group))
+        {
+            Some((a, b)) => out.append_value(&hay[a..b]),
+            None => out.append_value(""),
+        }
+    }
 }
 
 /// `__regex_capture(text, regex, separator, group, …)`: what DISSECT, GROK and
@@ -995,6 +1037,46 @@ mod tests {
             &[String, String, Long],
         );
         assert_eq!(out, vec![s("1.2.3.4:80")]);
+    }
+
+    #[test]
+    fn extract_agrees_with_and_without_a_constant_pattern() {
+        // Kusto's documented example: extract("x=([0-9.]+)", 1, "hello x=45.6|wo") == "45.6".
+        let hay = strs(&[
+            Some("hello x=45.6|wo"),
+            Some("no match"),
+            None,
+            Some("ax=1 x=2"),
+            Some("x=7"),
+        ]);
+        let types = [String, Long, String];
+        let group1 = vec![s("45.6"), s(""), s(""), s("1"), s("7")];
+        let constant = one(
+            "extract",
+            &[lit_str("x=([0-9.]+)"), lit_long(1), hay.clone()],
+            &types,
+        );
+        assert_eq!(constant, group1);
+        let per_row = strs(&[Some("x=([0-9.]+)"); 5]);
+        let varying = one("extract", &[per_row, lit_long(1), hay.clone()], &types);
+        assert_eq!(varying, group1);
+        // Group 0 is the whole match; a group the regex lacks gives "".
+        let whole = one(
+            "extract",
+            &[lit_str("x=([0-9.]+)"), lit_long(0), hay.clone()],
+            &types,
+        );
+        assert_eq!(whole[0], s("x=45.6"));
+        let missing = one(
+            "extract",
+            &[lit_str("x=([0-9.]+)"), lit_long(2), hay.clone()],
+            &types,
+        );
+        assert_eq!(missing[0], s(""));
+        // Look-around context before the match still counts: `\b` sees the "a".
+        let bounded = one("extract", &[lit_str(r"\bx=(\d)"), lit_long(1), hay], &types);
+        assert_eq!(bounded[3], s("2"));
+        assert_eq!(bounded[4], s("7"));
     }
 
     #[test]

@@ -4,10 +4,13 @@
 //! Keys are compared in Arrow's row format, which makes any mix of key
 //! types one byte string.
 
+use ahash::RandomState;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, Array, ArrayRef, AsArray, RecordBatch, UInt32Array};
+use arrow::array::{
+    new_null_array, AnyDictionaryArray, Array, ArrayRef, AsArray, RecordBatch, UInt32Array,
+};
 use arrow::compute::{cast, take};
 use arrow::datatypes::DataType;
 use arrow::row::{Row, RowConverter, Rows, SortField};
@@ -45,8 +48,13 @@ enum Matcher<'a> {
 
 /// The right side as a hash table: key bytes → right row numbers, in order.
 struct BuildSide<'a> {
-    table: HashMap<Row<'a>, Vec<u32>>,
+    table: HashMap<Row<'a>, Vec<u32>, RandomState>,
 }
+
+/// What one left batch gives the join: its output rows, and which right rows
+/// it matched (for the right and full kinds). For `innerunique`, the rows are
+/// the batch's candidate left rows, joined once the first per key is known.
+pub type Probed = (Option<RecordBatch>, Vec<bool>);
 
 /// Joins `left` and `right` (each with its schema) into batches of `schema`.
 pub fn hash_join(
@@ -58,6 +66,34 @@ pub fn hash_join(
     schema: &Schema,
     ctx: &ExecContext,
 ) -> Result<Vec<RecordBatch>> {
+    hash_join_streamed(
+        left_schema,
+        right,
+        right_schema,
+        spec,
+        schema,
+        ctx,
+        |each| left.par_iter().map(|b| each(b.clone())).collect(),
+    )
+}
+
+/// Joins the left batches that `left` feeds, in order, to `right`: `left`
+/// calls the given probe on each batch (in parallel, as a pipeline does) and
+/// returns the results in the left's order. The left side is never held
+/// whole: each batch is matched as it comes, and only its output rows (or,
+/// for `innerunique`, the rows whose key matched) are kept.
+pub fn hash_join_streamed<F>(
+    left_schema: &Schema,
+    right: &[RecordBatch],
+    right_schema: &Schema,
+    spec: &JoinSpec,
+    schema: &Schema,
+    ctx: &ExecContext,
+    left: F,
+) -> Result<Vec<RecordBatch>>
+where
+    F: FnOnce(&(dyn Fn(RecordBatch) -> Result<Probed> + Sync)) -> Result<Vec<Probed>>,
+{
     let right = match concat_all(&normalized(right, right_schema)?)? {
         Some(b) => b,
         None => RecordBatch::new_empty(right_schema.to_arrow()),
@@ -65,13 +101,11 @@ pub fn hash_join(
     // The build side is a copy of the right rows plus their keys.
     ctx.reserve("join", right.get_array_memory_size().saturating_mul(2))?;
     // What one output pair costs: its indices and its share of the output
-    // columns (the average row of each side).
-    let avg_row = |batches: &[RecordBatch]| {
-        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-        let bytes: usize = batches.iter().map(|b| b.get_array_memory_size()).sum();
-        bytes / rows.max(1)
-    };
-    let per_pair = 16 + avg_row(left) + avg_row(std::slice::from_ref(&right));
+    // columns (the average row of each side; the left's per batch, as the
+    // left side streams).
+    let avg_row = |b: &RecordBatch| b.get_array_memory_size() / b.num_rows().max(1);
+    let right_row = avg_row(&right);
+    let per_pair = |b: &RecordBatch| 16 + avg_row(b) + right_row;
     // With a network key, the row-format keys are the other (equality) keys.
     let skip = usize::from(spec.ipv4_prefix);
     let converter = RowConverter::new(
@@ -94,24 +128,49 @@ pub fn hash_join(
         Matcher::Equal(BuildSide::new(&right, &right_keys, spec))
     };
 
-    let mut left = normalized(left, left_schema)?;
-    if spec.kind == JoinKind::InnerUnique {
-        left = first_per_key(&converter, &left, spec)?;
+    let unique = spec.kind == JoinKind::InnerUnique;
+    let each = |b: RecordBatch| -> Result<Probed> {
+        if b.num_rows() == 0 {
+            return Ok((None, Vec::new()));
+        }
+        if unique {
+            return Ok((
+                matched_first_rows(&converter, &b, &build, spec, left_schema, ctx)?,
+                Vec::new(),
+            ));
+        }
+        let limits = (ctx, per_pair(&b));
+        probe(
+            &converter,
+            &b,
+            &right,
+            &build,
+            spec,
+            (schema, right_schema),
+            limits,
+        )
+    };
+    let mut probed = left(&each)?;
+    if unique {
+        // Kusto's innerunique keeps one left row per key before joining: the
+        // first, over the candidates each batch kept, in the left's order.
+        let candidates: Vec<RecordBatch> = probed.into_iter().filter_map(|(b, _)| b).collect();
+        probed = first_per_key(&converter, &candidates, spec)?
+            .par_iter()
+            .map(|b| {
+                let limits = (ctx, per_pair(b));
+                probe(
+                    &converter,
+                    b,
+                    &right,
+                    &build,
+                    spec,
+                    (schema, right_schema),
+                    limits,
+                )
+            })
+            .collect::<Result<_>>()?;
     }
-    let probed: Vec<(Option<RecordBatch>, Vec<bool>)> = left
-        .par_iter()
-        .map(|b| {
-            probe(
-                &converter,
-                b,
-                &right,
-                &build,
-                spec,
-                (schema, right_schema),
-                (ctx, per_pair),
-            )
-        })
-        .collect::<Result<_>>()?;
 
     let mut out = Vec::new();
     let mut matched = vec![false; right.num_rows()];
@@ -153,7 +212,8 @@ pub fn hash_join(
 impl<'a> BuildSide<'a> {
     fn new(rows: &'a RecordBatch, keys: &'a Rows, spec: &JoinSpec) -> Self {
         let nulls = null_key_rows(rows, &spec.right_keys, spec);
-        let mut table: HashMap<Row<'a>, Vec<u32>> = HashMap::with_capacity(rows.num_rows());
+        let mut table: HashMap<Row<'a>, Vec<u32>, RandomState> =
+            HashMap::with_capacity_and_hasher(rows.num_rows(), RandomState::with_seeds(3, 5, 7, 9));
         for (r, key) in keys.iter().enumerate() {
             if nulls.as_ref().is_some_and(|n| n[r]) {
                 continue;
@@ -230,10 +290,10 @@ fn probe(
             JoinSide::Right => Ok(take(right.column(*i), &right_idx, None)?),
         })
         .collect::<Result<Vec<ArrayRef>>>()?;
-    Ok((
-        Some(batch_with_schema(schema, columns, left_idx.len())?),
-        matched,
-    ))
+    // Left batches may come raw from a scan (dictionaries, narrower
+    // integers): only the rows kept are decoded.
+    let out = batch_with_schema(schema, columns, left_idx.len())?;
+    Ok((Some(normalize(&out, schema)?), matched))
 }
 
 /// The right rows each left row matches, flat: row i's are
@@ -252,6 +312,10 @@ fn match_rows(
     let mut hits = Vec::new();
     let mut counted = 0;
     match build {
+        Matcher::Equal(table) if dictionary_key(left, spec).is_some() => {
+            let dict = dictionary_key(left, spec).expect("checked");
+            dictionary_matches(converter, dict, table, spec, &mut starts, &mut hits)?;
+        }
         Matcher::Equal(table) => {
             let keys = key_rows(converter, left, &spec.left_keys, &spec.key_types, spec)?;
             let nulls = null_key_rows(left, &spec.left_keys, spec);
@@ -291,6 +355,54 @@ fn match_rows(
     Ok((starts, hits))
 }
 
+/// The single key column of `left` when it is dictionary-encoded (as scans
+/// give low-cardinality text) with fewer values than rows, so that matching
+/// each value once beats matching each row. Only when null keys match (KQL):
+/// a null row then matches as its key type's null does.
+fn dictionary_key<'b>(
+    left: &'b RecordBatch,
+    spec: &JoinSpec,
+) -> Option<&'b dyn AnyDictionaryArray> {
+    if spec.left_keys.len() != 1 || !spec.null_keys_match {
+        return None;
+    }
+    let dict = left.column(spec.left_keys[0]).as_any_dictionary_opt()?;
+    (dict.values().len() <= left.num_rows()).then_some(dict)
+}
+
+/// `match_rows` for a dictionary key: each distinct value is looked up once
+/// and rows take their value's matches.
+fn dictionary_matches(
+    converter: &RowConverter,
+    dict: &dyn AnyDictionaryArray,
+    table: &BuildSide,
+    spec: &JoinSpec,
+    starts: &mut Vec<usize>,
+    hits: &mut Vec<u32>,
+) -> Result<()> {
+    let ty = &spec.key_types[..1];
+    let lookup = |values: ArrayRef| -> Result<Vec<Vec<u32>>> {
+        let batch = RecordBatch::try_from_iter([("k", values)])?;
+        let keys = key_rows(converter, &batch, &[0], ty, spec)?;
+        Ok(keys
+            .iter()
+            .map(|k| table.table.get(&k).cloned().unwrap_or_default())
+            .collect())
+    };
+    let per_value = lookup(dict.values().clone())?;
+    let null_hits = lookup(new_null_array(dict.values().data_type(), 1))?.remove(0);
+    let keys = dict.keys();
+    for (row, value) in dict.normalized_keys().into_iter().enumerate() {
+        if keys.is_valid(row) {
+            hits.extend_from_slice(&per_value[value]);
+        } else {
+            hits.extend_from_slice(&null_hits);
+        }
+        starts.push(hits.len());
+    }
+    Ok(())
+}
+
 /// Each left row's networks, looked up address by address.
 fn prefix_matches(
     index: &PrefixIndex,
@@ -312,6 +424,42 @@ fn prefix_matches(
         starts.push(hits.len());
     }
     Ok(())
+}
+
+/// The rows of one left batch that `innerunique` may keep: those whose key
+/// matches a right row, the first of each key in the batch, decoded to the
+/// left's plain types. Most rows of a large left side match nothing, so this
+/// is what keeps it from being held whole.
+fn matched_first_rows(
+    converter: &RowConverter,
+    left: &RecordBatch,
+    build: &Matcher,
+    spec: &JoinSpec,
+    left_schema: &Schema,
+    ctx: &ExecContext,
+) -> Result<Option<RecordBatch>> {
+    // Only the matches' indices are made here (4 bytes each), and dropped.
+    let (starts, _) = match_rows(converter, left, build, spec, (ctx, 4))?;
+    let keys = key_rows(converter, left, &spec.left_keys, &spec.key_types, spec)?;
+    // Deduplicate before copying: only a few rows per batch are taken and
+    // decoded, however many matched.
+    let mut seen: std::collections::HashSet<&[u8], RandomState> =
+        std::collections::HashSet::with_hasher(RandomState::with_seeds(3, 5, 7, 9));
+    let keep: Vec<u32> = (0..left.num_rows())
+        .filter(|&i| starts[i + 1] > starts[i] && seen.insert(keys.row(i).data()))
+        .map(|i| i as u32)
+        .collect();
+    if keep.is_empty() {
+        return Ok(None);
+    }
+    let idx = UInt32Array::from(keep);
+    let columns = left
+        .columns()
+        .iter()
+        .map(|c| Ok(take(c, &idx, None)?))
+        .collect::<Result<Vec<ArrayRef>>>()?;
+    let rows = batch_with_schema(left_schema, columns, idx.len())?;
+    Ok(Some(normalize(&rows, left_schema)?))
 }
 
 /// Kusto's `innerunique`: the first left row of each key value, in order.
@@ -487,5 +635,124 @@ mod tests {
         .collect();
         assert_eq!(results[0], expected, "plain addresses");
         assert_eq!(results[1], expected, "dictionary addresses");
+    }
+
+    fn column_text(batch: &RecordBatch, c: usize) -> Vec<String> {
+        let a = cast(batch.column(c), &DataType::Utf8).expect("utf8");
+        (0..a.len())
+            .map(|r| a.as_string::<i32>().value(r).to_string())
+            .collect()
+    }
+
+    fn one_column(name: &str, column: ArrayRef) -> RecordBatch {
+        RecordBatch::try_from_iter([(name, column)]).expect("batch")
+    }
+
+    fn equal_spec(kind: JoinKind, output: Vec<(JoinSide, usize)>) -> JoinSpec {
+        JoinSpec {
+            kind,
+            left_keys: vec![0],
+            right_keys: vec![0],
+            key_types: vec![KType::String],
+            null_keys_match: true,
+            output,
+            first_match_only: false,
+            ipv4_prefix: false,
+        }
+    }
+
+    /// `innerunique` fed batch by batch keeps the first left row of each
+    /// matched key over all batches, not per batch; keys the right lacks
+    /// are dropped. Worked by hand: "b" first at (batch 1, row 0) → b1,
+    /// "a" first at batch 1 row 1 → a1; "c" has no right row.
+    #[test]
+    fn innerunique_streamed_keeps_the_first_left_row_per_key_over_batches() {
+        let left_schema = string_schema(&["k", "v"]);
+        let batch = |k: Vec<&str>, v: Vec<&str>| {
+            RecordBatch::try_new(
+                left_schema.to_arrow(),
+                vec![
+                    Arc::new(StringArray::from(k)) as ArrayRef,
+                    Arc::new(StringArray::from(v)),
+                ],
+            )
+            .expect("left")
+        };
+        let left = [
+            batch(vec!["c", "c"], vec!["c1", "c2"]),
+            batch(vec!["b", "a", "b"], vec!["b1", "a1", "b2"]),
+            batch(vec!["a", "b"], vec!["a2", "b3"]),
+        ];
+        let right_schema = string_schema(&["k", "tag"]);
+        let right = RecordBatch::try_new(
+            right_schema.to_arrow(),
+            vec![
+                Arc::new(StringArray::from(vec!["a", "b"])) as ArrayRef,
+                Arc::new(StringArray::from(vec!["ta", "tb"])),
+            ],
+        )
+        .expect("right");
+        let spec = equal_spec(
+            JoinKind::InnerUnique,
+            vec![(JoinSide::Left, 1), (JoinSide::Right, 1)],
+        );
+        let schema = string_schema(&["v", "tag"]);
+        let out = hash_join_streamed(
+            &left_schema,
+            std::slice::from_ref(&right),
+            &right_schema,
+            &spec,
+            &schema,
+            &ExecContext::default(),
+            |each| left.iter().map(|b| each(b.clone())).collect(),
+        )
+        .expect("join");
+        let all = concat_all(&out).expect("concat").expect("rows");
+        assert_eq!(column_text(&all, 0), ["b1", "a1"]);
+        assert_eq!(column_text(&all, 1), ["tb", "ta"]);
+    }
+
+    /// A dictionary-encoded key matches value by value as a plain one row by
+    /// row; in KQL a null string key matches the empty string.
+    #[test]
+    fn dictionary_keys_match_as_plain_keys_do() {
+        let keys = [Some("x"), None, Some("y"), Some("x"), Some("z")];
+        let left_schema = string_schema(&["k"]);
+        let right_schema = string_schema(&["k", "tag"]);
+        let right = RecordBatch::try_new(
+            right_schema.to_arrow(),
+            vec![
+                Arc::new(StringArray::from(vec!["x", "", "z", "x"])) as ArrayRef,
+                Arc::new(StringArray::from(vec!["x1", "empty", "z1", "x2"])),
+            ],
+        )
+        .expect("right");
+        let spec = equal_spec(
+            JoinKind::LeftOuter,
+            vec![(JoinSide::Left, 0), (JoinSide::Right, 1)],
+        );
+        let schema = string_schema(&["k", "tag"]);
+        let dictionary: DictionaryArray<Int32Type> = keys.iter().copied().collect();
+        let mut results = Vec::new();
+        for column in [
+            Arc::new(StringArray::from(keys.to_vec())) as ArrayRef,
+            Arc::new(dictionary) as ArrayRef,
+        ] {
+            let out = hash_join(
+                &[one_column("k", column)],
+                &left_schema,
+                std::slice::from_ref(&right),
+                &right_schema,
+                &spec,
+                &schema,
+                &ExecContext::default(),
+            )
+            .expect("join");
+            let all = concat_all(&out).expect("concat").expect("rows");
+            results.push((column_text(&all, 0), column_text(&all, 1)));
+        }
+        let expected_tags = ["x1", "x2", "empty", "", "x1", "x2", "z1"];
+        assert_eq!(results[0].1, expected_tags, "plain keys");
+        assert_eq!(results[1], results[0], "dictionary keys");
     }
 }

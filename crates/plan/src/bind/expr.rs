@@ -50,6 +50,9 @@ impl<'a> Binder<'a> {
                 let inner = self.bind_expr(expr, schema, agg)?;
                 match op {
                     UnaryOp::Plus => Ok(inner),
+                    UnaryOp::Neg if self.dialect == Dialect::Esql => {
+                        self.call_op("__esql_neg", vec![inner], span)
+                    }
                     UnaryOp::Neg => self.call_op("__neg", vec![inner], span),
                     UnaryOp::Not => self.call_op("__not", vec![inner], span),
                 }
@@ -76,7 +79,15 @@ impl<'a> Binder<'a> {
                     args.push(self.fold_or_keep(b));
                 }
                 let name = if *case_insensitive { "__in_ci" } else { "__in" };
-                let call = self.call_op(name, args, span)?;
+                let esql = self.dialect == Dialect::Esql;
+                let kept = if esql { args.clone() } else { Vec::new() };
+                let mut call = self.call_op(name, args, span)?;
+                if esql {
+                    // ES|QL: null when x is null, or nothing matched and the list holds a null.
+                    let mut three = vec![call];
+                    three.extend(kept);
+                    call = self.call_op("__esql_in3", three, span)?;
+                }
                 if *negated {
                     self.call_op("__not", vec![call], span)
                 } else {
@@ -311,7 +322,46 @@ impl<'a> Binder<'a> {
                 };
             }
         };
+        let esql = self.dialect == Dialect::Esql;
+        let is_cmp = matches!(
+            op,
+            BinaryOp::Eq
+                | BinaryOp::NotEq
+                | BinaryOp::Lt
+                | BinaryOp::Le
+                | BinaryOp::Gt
+                | BinaryOp::Ge
+        );
+        // Typed numbers and dates already compare to null; text reads a null
+        // as "" and a dynamic null converts, so those sides are checked (a
+        // constant that is not null needs no check, which keeps time-range
+        // pruning of `@timestamp >= "2026-03-01"`).
+        let loose = |e: &BoundExpr| {
+            (e.ty().is_stringy() || e.ty() == KType::Dynamic)
+                && !matches!(e, BoundExpr::Literal(v) if !v.is_null())
+        };
+        // `x == "POST"` (a non-empty text constant) is left as Kusto's: false
+        // for a null x where ES|QL says null, the same to WHERE, and the plan
+        // stays the KQL twin's.
+        let equals_text = |e: &BoundExpr| {
+            op == BinaryOp::Eq
+                && matches!(e, BoundExpr::Literal(ScalarValue::String(s)) if !s.is_empty())
+        };
+        let originals =
+            (esql && is_cmp && (loose(&l) || loose(&r)) && !equals_text(&l) && !equals_text(&r))
+                .then(|| (l.clone(), r.clone()));
+        let name = match (esql, op) {
+            (true, BinaryOp::Add) => "__esql_add",
+            (true, BinaryOp::Sub) => "__esql_sub",
+            (true, BinaryOp::Mul) => "__esql_mul",
+            _ => name,
+        };
         let (l, r) = match op {
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod
+                if esql =>
+            {
+                esql_arith_operands(l, r, self)
+            }
             BinaryOp::Eq
             | BinaryOp::NotEq
             | BinaryOp::Lt
@@ -326,7 +376,25 @@ impl<'a> Binder<'a> {
             }
             _ => (l, r),
         };
-        self.call_op(name, vec![l, r], span)
+        if esql
+            && matches!(op, BinaryOp::Add | BinaryOp::Sub)
+            && l.ty() == KType::DateTime
+            && r.ty().is_stringy()
+        {
+            // ES|QL: date ± a calendar period (`TO_DATEPERIOD("1 month")`).
+            let sign = if op == BinaryOp::Add { 1 } else { -1 };
+            return self.call_op(
+                "__esql_date_add_period",
+                vec![l, r, BoundExpr::Literal(ScalarValue::Long(sign))],
+                span,
+            );
+        }
+        let call = self.call_op(name, vec![l, r], span)?;
+        match originals {
+            // ES|QL: a comparison with a null side is null, whatever the conversions made of it.
+            Some((ol, or)) => self.call_op("__esql_strict", vec![call, ol, or], span),
+            None => Ok(call),
+        }
     }
 
     pub(crate) fn call_op(
@@ -390,13 +458,22 @@ impl<'a> Binder<'a> {
         schema: &Schema,
         agg: Option<&mut AggCollector>,
     ) -> Result<BoundExpr> {
-        let name = call.name.name.as_str();
+        let resolved;
+        let name = if self.dialect == Dialect::Esql {
+            resolved = self.esql_function_name(call)?;
+            resolved.as_str()
+        } else {
+            call.name.name.as_str()
+        };
         if name == "toscalar" {
             return self.bind_toscalar(call, schema);
         }
         // Aggregates: only inside summarize.
         if let Some(af) = self.aggregate_named(name) {
             return match agg {
+                Some(collector) if self.dialect == Dialect::Esql && af.name == "sum" => {
+                    self.bind_esql_sum(collector, af, call)
+                }
                 Some(collector) => collector.bind_aggregate(self, af, call),
                 None => Err(PlanError::new(
                     "plan::aggregate_outside_summarize",
@@ -440,6 +517,9 @@ impl<'a> Binder<'a> {
         }
         if func.name == "not" {
             return self.finish_call(lookup_scalar("__not").unwrap_or(func), args, call.span);
+        }
+        if self.dialect == Dialect::Esql {
+            return self.finish_esql_call(func, args, call.span);
         }
         self.finish_call(func, args, call.span)
     }
@@ -588,6 +668,31 @@ fn to_string_expr(e: BoundExpr, binder: &mut Binder) -> BoundExpr {
         return e;
     }
     convert_to(e.clone(), KType::String, binder).unwrap_or(e)
+}
+
+/// ES|QL arithmetic: a dynamic side (a null, or a multi-value, which ES|QL
+/// makes null) takes the other side's type, so `null + 1` stays an integer.
+fn esql_arith_operands(l: BoundExpr, r: BoundExpr, binder: &mut Binder) -> (BoundExpr, BoundExpr) {
+    match (l.ty(), r.ty()) {
+        // null + null has no type yet: it stays a (dynamic) null.
+        (KType::Dynamic, KType::Dynamic) if is_null_literal(&l) || is_null_literal(&r) => (
+            BoundExpr::Literal(ScalarValue::Null(KType::Long)),
+            BoundExpr::Literal(ScalarValue::Null(KType::Long)),
+        ),
+        (KType::Dynamic, t) if t.is_numeric() => (convert_to(l.clone(), t, binder).unwrap_or(l), r),
+        (t, KType::Dynamic) if t.is_numeric() => {
+            let r2 = convert_to(r.clone(), t, binder).unwrap_or(r);
+            (l, r2)
+        }
+        _ => (
+            numeric_from_dynamic(l, binder),
+            numeric_from_dynamic(r, binder),
+        ),
+    }
+}
+
+fn is_null_literal(e: &BoundExpr) -> bool {
+    matches!(e, BoundExpr::Literal(ScalarValue::Null(_)))
 }
 
 /// Arithmetic on a dynamic value (`set[0] + 1`) treats it as a real.

@@ -5,6 +5,7 @@
 //! patterns and ECS views in `esql.rs`; DISSECT, GROK and `parse` in `parse.rs`.
 
 mod esql;
+mod esql_values;
 mod expr;
 mod invoke;
 mod ipv4_lookup;
@@ -76,6 +77,11 @@ pub(crate) struct Binder<'a> {
     notes: Vec<String>,
     render: Option<RenderRequest>,
     depth: usize,
+    /// The query text, when known: ES|QL names an unnamed column by the
+    /// expression exactly as written (`COALESCE(a, b)`).
+    source: Option<&'a str>,
+    /// ES|QL: the element type of dynamic columns made by ROW and EVAL.
+    esql_elems: HashMap<String, crate::types::KType>,
 }
 
 /// Binds a parsed query: the last tabular statement is the result.
@@ -90,7 +96,21 @@ pub fn bind_query_with<'a>(
     fold: Folder<'a>,
     subquery: Option<Subquery<'a>>,
 ) -> Result<BoundQuery> {
+    bind_query_source(query, None, catalog, fold, subquery)
+}
+
+/// Like [`bind_query_with`], given the text `query` was parsed from, so ES|QL
+/// columns are named by their expressions as written.
+pub fn bind_query_source<'a>(
+    query: &ast::Query,
+    source: Option<&'a str>,
+    catalog: &'a Catalog,
+    fold: Folder<'a>,
+    subquery: Option<Subquery<'a>>,
+) -> Result<BoundQuery> {
     let mut binder = Binder {
+        source,
+        esql_elems: HashMap::new(),
         catalog,
         dialect: query.dialect,
         fold,
@@ -378,9 +398,12 @@ impl<'a> Binder<'a> {
             })?;
             let name = match item.names.first() {
                 Some(n) => n.name.clone(),
-                None if self.dialect == Dialect::Esql => text_of(&item.expr),
+                None if self.dialect == Dialect::Esql => self.esql_name(&item.expr),
                 None => naming::unique(&format!("print_{i}"), &columns),
             };
+            if self.dialect == Dialect::Esql {
+                self.note_elem(&name, &BoundExpr::Literal(value.clone()));
+            }
             columns.push(Column {
                 name,
                 ty: value.ktype(),
@@ -563,7 +586,10 @@ pub(crate) fn not_supported(what: &str, span: ast::Span) -> PlanError {
     .with_help("see docs/kql.md for the operators the engine runs")
 }
 
-/// The query text of an expression as ES|QL names unnamed columns (`count()`).
-pub(crate) fn text_of(e: &ast::Expr) -> String {
-    naming::expr_text(e)
+impl Binder<'_> {
+    /// An unnamed ES|QL column's name: the expression as written in the
+    /// query, or rebuilt from the AST when the text is not at hand.
+    pub(crate) fn esql_name(&self, e: &ast::Expr) -> String {
+        naming::source_text(self.source, e.span).unwrap_or_else(|| naming::expr_text(e))
+    }
 }

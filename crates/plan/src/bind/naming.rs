@@ -52,6 +52,13 @@ fn next_column(taken: &[Column], counter: &mut usize) -> String {
     }
 }
 
+/// The text at `span` of the query, when it is there (ES|QL names unnamed
+/// columns by the expression as written, spaces and case included).
+pub(crate) fn source_text(source: Option<&str>, span: ast::Span) -> Option<String> {
+    let text = source?.get(span.start..span.end)?.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
 /// An expression as ES|QL would print it, for naming unnamed ES|QL columns (`count()`).
 pub(crate) fn expr_text(e: &ast::Expr) -> String {
     match &e.kind {

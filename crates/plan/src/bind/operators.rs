@@ -179,7 +179,7 @@ impl<'a> Binder<'a> {
             let names: Vec<String> = if item.names.is_empty() {
                 vec![match &item.expr.kind {
                     ast::ExprKind::Name(i) if self.dialect == Dialect::Esql => i.name.clone(),
-                    _ if self.dialect == Dialect::Esql => naming::expr_text(&item.expr),
+                    _ if self.dialect == Dialect::Esql => self.esql_name(&item.expr),
                     _ => naming::derived_name(&item.expr, &columns, &mut counter),
                 }]
             } else {
@@ -189,6 +189,9 @@ impl<'a> Binder<'a> {
                 return Err(not_supported("extend (a, b) = …", item.span));
             }
             let name = names.into_iter().next().unwrap_or_default();
+            if self.dialect == Dialect::Esql {
+                self.note_elem(&name, &bound);
+            }
             let col = Column {
                 name: name.clone(),
                 ty: bound.ty(),

@@ -109,6 +109,9 @@ impl<'a> Binder<'a> {
                 ty: c.ty,
             })
             .collect();
+        // A name captured more than once (GROK `%{IP:ip} %{IP:ip}`) is one
+        // multi-valued column of its captures, in pattern order.
+        let mut fields: Vec<(String, Vec<BoundExpr>)> = Vec::new();
         for field in compiled.fields {
             let mut args = vec![
                 text.clone(),
@@ -130,8 +133,19 @@ impl<'a> Binder<'a> {
                     "converting a pattern field",
                 )
             })?;
+            match fields.iter_mut().find(|(n, _)| *n == field.name) {
+                Some((_, values)) => values.push(value),
+                None => fields.push((field.name, vec![value])),
+            }
+        }
+        for (name, mut values) in fields {
+            let value = if values.len() == 1 {
+                values.remove(0)
+            } else {
+                self.call_op("pack_array", values, span)?
+            };
             let col = Column {
-                name: field.name,
+                name,
                 ty: value.ty(),
             };
             match columns.iter().position(|c| c.name == col.name) {

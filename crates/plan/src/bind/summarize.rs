@@ -25,6 +25,11 @@ pub(crate) struct AggCollector {
 }
 
 impl AggCollector {
+    /// The columns aggregate arguments bind against.
+    pub(crate) fn input_schema(&self) -> &Schema {
+        &self.input
+    }
+
     pub(crate) fn bind_aggregate(
         &mut self,
         binder: &mut Binder,
@@ -95,7 +100,7 @@ impl AggCollector {
                 *a = BoundExpr::Literal(v);
             }
         }
-        let name = default_name(func, call, binder.dialect);
+        let name = default_name(func, call, binder.dialect, binder.source);
         self.push(
             AggregateCall {
                 func,
@@ -145,9 +150,16 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
     }
 }
 
-fn default_name(func: &AggregateFunction, call: &ast::Call, dialect: Dialect) -> String {
+fn default_name(
+    func: &AggregateFunction,
+    call: &ast::Call,
+    dialect: Dialect,
+    source: Option<&str>,
+) -> String {
     if dialect == Dialect::Esql {
-        return naming::expr_text(&ast::Expr::new(ExprKind::Call(call.clone()), call.span));
+        return naming::source_text(source, call.span).unwrap_or_else(|| {
+            naming::expr_text(&ast::Expr::new(ExprKind::Call(call.clone()), call.span))
+        });
     }
     let arg = call
         .args
@@ -163,6 +175,11 @@ impl<'a> Binder<'a> {
         input: LogicalPlan,
         s: &ast::Summarize,
     ) -> Result<LogicalPlan> {
+        let input = if self.dialect == Dialect::Esql {
+            self.expand_multi_valued_keys(input, &s.by)
+        } else {
+            input
+        };
         let in_schema = input.schema().clone();
         let mut keys = Vec::new();
         let mut key_columns: Vec<Column> = Vec::new();
@@ -171,7 +188,7 @@ impl<'a> Binder<'a> {
             let bound = self.bind_expr(&item.expr, &in_schema, None)?;
             let name = match item.names.first() {
                 Some(n) => n.name.clone(),
-                None if self.dialect == Dialect::Esql => naming::expr_text(&item.expr),
+                None if self.dialect == Dialect::Esql => self.esql_name(&item.expr),
                 None => naming::derived_name(&item.expr, &key_columns, &mut counter),
             };
             key_columns.push(Column {
@@ -208,7 +225,10 @@ impl<'a> Binder<'a> {
             let placeholder = Schema::new(key_columns.clone());
             let before = collector.calls.len();
             let bound = self.bind_expr(&item.expr, &placeholder, Some(&mut collector))?;
-            let default = if collector.calls.len() == before + 1
+            let default = if self.dialect == Dialect::Esql {
+                // ES|QL names an unnamed item by its text, however it is bound.
+                Some(self.esql_name(&item.expr))
+            } else if collector.calls.len() == before + 1
                 && matches!(bound, BoundExpr::Column { .. })
             {
                 Some(collector.names[before].clone())

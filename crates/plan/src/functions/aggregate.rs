@@ -150,7 +150,7 @@ static AGGREGATES: &[AggregateFunction] = &[
         "summarize percentiles(TimeTaken, 50, 95, 99)"),
     agg!("median", [], Arity::exact(1), percentile_type, "median_{}", false,
         "The 50th percentile (ES|QL `median`).", "STATS median(event.duration)"),
-    agg!("stdev", [], Arity::exact(1), real, "stdev_{}", false,
+    agg!("stdev", ["std_dev"], Arity::exact(1), real, "stdev_{}", false,
         "Sample standard deviation.", "summarize stdev(TimeTaken)"),
     agg!("variance", [], Arity::exact(1), real, "variance_{}", false,
         "Sample variance.", "summarize variance(TimeTaken)"),

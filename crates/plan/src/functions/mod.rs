@@ -10,6 +10,7 @@
 //! executor has one way to evaluate everything.
 
 pub mod aggregate;
+pub mod esql_catalog;
 pub mod scalar;
 
 pub use aggregate::{aggregate_functions, lookup_aggregate, AggregateFunction};

@@ -15,6 +15,12 @@ mod conversion;
 mod datetime;
 mod dynamic;
 mod esql;
+mod esql_convert;
+mod esql_math;
+mod esql_mv;
+mod esql_ops;
+mod esql_period;
+mod esql_text;
 mod ip;
 mod math;
 mod operators;
@@ -58,6 +64,12 @@ pub fn scalar_families() -> &'static [ScalarFamily] {
         dynamic::FAMILY,
         ip::FAMILY,
         esql::FAMILY,
+        esql_math::FAMILY,
+        esql_text::FAMILY,
+        esql_convert::FAMILY,
+        esql_mv::FAMILY,
+        esql_period::FAMILY,
+        esql_ops::FAMILY,
     ];
     FAMILIES
 }

@@ -138,17 +138,20 @@ impl Expander {
         }
     }
 
-    /// Registers a column; its capture group is named `_pN`.
+    /// Registers a capture for a column; its group is named `_pN`. A name
+    /// given twice is one multi-valued column (as in Elasticsearch), so its
+    /// captures must convert to the same type.
     fn output(&mut self, name: &str, ty: KType) -> Result<String> {
         if name.is_empty() {
             return Err(PatternError::new("a GROK field name is empty"));
         }
-        if self.outputs.iter().any(|(n, _)| n == name) {
-            return Err(
-                PatternError::new(format!("the GROK pattern names `{name}` twice")).with_help(
-                    "ES|QL would make a multi-valued column; iishunt needs distinct names",
-                ),
-            );
+        if let Some((_, first)) = self.outputs.iter().find(|(n, _)| n == name) {
+            if *first != ty {
+                return Err(PatternError::new(format!(
+                    "the GROK pattern names `{name}` twice with different types ({first} and {ty})"
+                ))
+                .with_help("a repeated name makes one multi-valued column: give it one type"));
+            }
         }
         self.outputs.push((name.to_string(), ty));
         Ok(format!("_p{}", self.outputs.len() - 1))
@@ -323,8 +326,11 @@ mod tests {
         assert!(e.message.contains("no type `integer`"), "{e:?}");
         let e = compile("(?<=a)%{WORD:w}").unwrap_err();
         assert!(e.message.contains("look-behind"), "{e:?}");
-        let e = compile("%{WORD:a} %{WORD:a}").unwrap_err();
-        assert!(e.message.contains("twice"), "{e:?}");
+        let e = compile("%{WORD:a} %{INT:a:int}").unwrap_err();
+        assert!(e.message.contains("twice with different types"), "{e:?}");
+        // A repeated name is one multi-valued column: two captures of `a`.
+        let c = compile("%{WORD:a} %{WORD:a}").expect("compiles");
+        assert_eq!(c.fields.iter().filter(|f| f.name == "a").count(), 2);
         let e = compile("%{WORD}").unwrap_err();
         assert!(e.message.contains("extracts nothing"), "{e:?}");
         let e = compile("%{WORD:x").unwrap_err();

@@ -15,7 +15,7 @@ use super::hints;
 use super::literals;
 use super::parser::{next, span_of, Rule};
 use crate::ast::{
-    ColumnPattern, Expr, ExprKind, Ident, JoinCondition, JoinKind, Literal, Lookup, MvExpand,
+    Call, ColumnPattern, Expr, ExprKind, Ident, JoinCondition, JoinKind, Literal, Lookup, MvExpand,
     NamedExpr, NullsOrder, Operator, OperatorKind, Rename, SortKey, SortOrder, Source, SourceKind,
     Span, Summarize, TabularExpr,
 };
@@ -245,18 +245,90 @@ fn stats<'i>(pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Result<Summarize> {
 fn stats_aggregate(pair: Pair<'_, Rule>) -> Result<NamedExpr> {
     let span = span_of(&pair);
     let mut inner = pair.into_inner();
-    let named = field(next(&mut inner, "commands::stats_aggregate", span)?)?;
-    if let Some(kw) = inner.next() {
-        let where_span = span_of(&kw).to(span_of(&inner.next().unwrap_or(kw)));
-        return Err(errors::error(
-            "esql::unsupported",
-            Span::new(where_span.start, span.end),
-            "a per-aggregation WHERE inside STATS is not supported yet".to_string(),
-            "not supported",
-            Some("filter first with `| WHERE …`, or count conditionally with `sum(case(cond, 1, 0))`".to_string()),
-        ));
+    let mut named = field(next(&mut inner, "commands::stats_aggregate", span)?)?;
+    if inner.next().is_some() {
+        let cond = expression(next(&mut inner, "commands::stats_aggregate", span)?)?;
+        // `agg(x) WHERE cond` is `agg(CASE(cond, x, null))`: aggregates skip nulls.
+        let found = filter_aggregates(&mut named.expr, &cond);
+        if !found {
+            return Err(errors::error(
+                "esql::stats_where",
+                cond.span,
+                "WHERE in STATS filters an aggregate, but this expression has none".to_string(),
+                "no aggregate before this WHERE",
+                Some("e.g. `STATS errors = COUNT(*) WHERE status >= 400`".to_string()),
+            ));
+        }
     }
     Ok(named)
+}
+
+/// ES|QL's aggregate functions (the reference's list): their arguments are
+/// what a STATS … WHERE filters.
+const AGGREGATES: &[&str] = &[
+    "absent",
+    "avg",
+    "count",
+    "count_distinct",
+    "max",
+    "median",
+    "median_absolute_deviation",
+    "min",
+    "percentile",
+    "present",
+    "sample",
+    "std_dev",
+    "sum",
+    "top",
+    "values",
+    "variance",
+    "weighted_avg",
+];
+
+/// Wraps the arguments of every aggregate call in `e` as
+/// `CASE(cond, arg, null)` (`COUNT(*)` counts `CASE(cond, 1, null)`); false
+/// when `e` calls no aggregate.
+fn filter_aggregates(e: &mut Expr, cond: &Expr) -> bool {
+    match &mut e.kind {
+        ExprKind::Call(call) if AGGREGATES.contains(&call.name.name.as_str()) => {
+            let count_all = call.args.is_empty()
+                || matches!(call.args.first().map(|a| &a.kind), Some(ExprKind::Star));
+            if count_all && call.name.name == "count" {
+                call.args = vec![Expr::new(ExprKind::Literal(Literal::Long(1)), call.span)];
+            }
+            // Only the value is filtered (PERCENTILE's rank stays as written).
+            if let Some(arg) = call.args.first_mut() {
+                let s = arg.span;
+                let value = std::mem::replace(arg, Expr::new(ExprKind::Star, s));
+                *arg = Expr::new(
+                    ExprKind::Call(Call {
+                        name: Ident::new("case", s),
+                        args: vec![
+                            cond.clone(),
+                            value,
+                            Expr::new(ExprKind::Literal(Literal::Null(None)), s),
+                        ],
+                        span: s,
+                    }),
+                    s,
+                );
+            }
+            true
+        }
+        ExprKind::Call(call) => {
+            let mut any = false;
+            for a in &mut call.args {
+                any |= filter_aggregates(a, cond);
+            }
+            any
+        }
+        ExprKind::Unary { expr, .. } => filter_aggregates(expr, cond),
+        ExprKind::Binary { left, right, .. } => {
+            let l = filter_aggregates(left, cond);
+            filter_aggregates(right, cond) || l
+        }
+        _ => false,
+    }
 }
 
 fn pattern(pair: Pair<'_, Rule>) -> Result<ColumnPattern> {

@@ -100,12 +100,13 @@ pub(crate) fn rule_name(rule: Rule) -> &'static str {
         | Rule::null_literal
         | Rule::parameter
         | Rule::array
+        | Rule::map_literal
         | Rule::parenthesized
         | Rule::name_or_call
         | Rule::qualified_name
         | Rule::unquoted_name
         | Rule::quoted_name => "a value (a field, a literal or a function call)",
-        Rule::integer => "a whole number",
+        Rule::integer | Rule::span_count => "a whole number",
         Rule::exponent => "an exponent such as `e3`",
         Rule::time_unit => "a time unit (`hour`, `days`, …)",
         Rule::type_name => "a type name such as `long` or `ip`",
@@ -114,6 +115,8 @@ pub(crate) fn rule_name(rule: Rule) -> &'static str {
         Rule::star => "`*`",
         Rule::close_paren => "`)`",
         Rule::close_bracket => "`]`",
+        Rule::close_brace => "`}`",
+        Rule::map_entry => "an option such as `\"name\": \"value\"`",
         Rule::kw_from => "FROM",
         Rule::kw_row => "ROW",
         Rule::kw_where => "WHERE",

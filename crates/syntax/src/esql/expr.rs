@@ -119,6 +119,7 @@ fn operand(pair: Pair<'_, Rule>) -> Result<Lowered> {
             Some("write the value itself in the query".to_string()),
         )),
         Rule::array => array(pair),
+        Rule::map_literal => map_literal(pair),
         Rule::parenthesized => {
             let inner = next(&mut pair.into_inner(), "expr::operand", span)?;
             let (mut e, depth) = lower_expression(inner)?;
@@ -166,15 +167,52 @@ fn name_or_call(pair: Pair<'_, Rule>) -> Result<Lowered> {
 }
 
 /// `[1, 2, 3]`: a constant multi-value, kept as a dynamic array.
+/// `{"name": value, …}`: function options, as a dynamic object of constants.
+fn map_literal(pair: Pair<'_, Rule>) -> Result<Lowered> {
+    let span = span_of(&pair);
+    let mut map = serde_json::Map::new();
+    for entry in pair.into_inner().filter(|p| p.as_rule() == Rule::map_entry) {
+        let entry_span = span_of(&entry);
+        let mut inner = entry.into_inner();
+        let (Some(key), Some(value)) = (inner.next(), inner.next()) else {
+            return Err(errors::internal("expr::map_literal", entry_span));
+        };
+        let key = super::literals::string(key)?;
+        let (e, _) = lower_expression(value)?;
+        let v = match e.kind {
+            ExprKind::Literal(Literal::Long(v)) => serde_json::Value::from(v),
+            ExprKind::Literal(Literal::Real(v)) => serde_json::Value::from(v),
+            ExprKind::Literal(Literal::Bool(v)) => serde_json::Value::from(v),
+            ExprKind::Literal(Literal::String(v)) => serde_json::Value::from(v),
+            _ => {
+                return Err(errors::error(
+                    "esql::bad_option",
+                    entry_span,
+                    "a function option's value must be a constant".to_string(),
+                    "not a constant",
+                    None,
+                ))
+            }
+        };
+        map.insert(key, v);
+    }
+    Ok((
+        lit(Literal::Dynamic(serde_json::Value::Object(map)), span),
+        1,
+    ))
+}
+
 fn array(pair: Pair<'_, Rule>) -> Result<Lowered> {
     let span = span_of(&pair);
     let mut values = Vec::new();
+    let mut single = None;
     for item in pair
         .into_inner()
         .filter(|p| p.as_rule() == Rule::expression)
     {
         let item_span = span_of(&item);
         let (e, _) = lower_expression(item)?;
+        single = Some(e.kind.clone());
         let v = match e.kind {
             ExprKind::Literal(Literal::Long(v)) => serde_json::Value::from(v),
             ExprKind::Literal(Literal::Real(v)) => serde_json::Value::from(v),
@@ -192,6 +230,10 @@ fn array(pair: Pair<'_, Rule>) -> Result<Lowered> {
             }
         };
         values.push(v);
+    }
+    // In ES|QL a one-value multi-value is that value: `[true]` is `true`.
+    if let (1, Some(ExprKind::Literal(one))) = (values.len(), single) {
+        return Ok((lit(one, span), 1));
     }
     Ok((
         lit(Literal::Dynamic(serde_json::Value::Array(values)), span),
@@ -225,6 +267,15 @@ pub(crate) fn qualified_name(pair: Pair<'_, Rule>) -> Result<Ident> {
 fn prefix(op: Pair<'_, Rule>, (rhs, depth): Lowered) -> Result<Lowered> {
     let op_span = span_of(&op);
     let span = op_span.to(rhs.span);
+    // `-9223372036854775808` is the smallest long, though its digits alone
+    // are beyond the long range (and read as a double).
+    let written = op
+        .get_input()
+        .get(rhs.span.start..rhs.span.end)
+        .unwrap_or("");
+    if op.as_rule() == Rule::op_neg && written.trim() == "9223372036854775808" {
+        return Ok((lit(Literal::Long(i64::MIN), span), depth));
+    }
     let op = match op.as_rule() {
         Rule::op_not => UnaryOp::Not,
         Rule::op_neg => {
@@ -241,6 +292,15 @@ fn prefix(op: Pair<'_, Rule>, (rhs, depth): Lowered) -> Result<Lowered> {
                 }
                 _ => UnaryOp::Neg,
             }
+        }
+        // `+1` is the literal 1 (so `[+1, -2]` is a multi-value of constants).
+        Rule::op_pos
+            if matches!(
+                rhs.kind,
+                ExprKind::Literal(Literal::Long(_) | Literal::Real(_) | Literal::TimeSpan(_))
+            ) =>
+        {
+            return Ok((Expr::new(rhs.kind, span), depth));
         }
         Rule::op_pos => UnaryOp::Plus,
         _ => return Err(errors::internal("expr::prefix", op_span)),

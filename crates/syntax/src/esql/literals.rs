@@ -83,7 +83,7 @@ pub(crate) fn number_value(pair: Pair<'_, Rule>) -> Result<Literal> {
         pair
     };
     let text = inner.as_str();
-    if inner.as_rule() == Rule::integer {
+    if matches!(inner.as_rule(), Rule::integer | Rule::span_count) {
         if let Ok(v) = text.parse::<i64>() {
             return Ok(Literal::Long(v));
         }

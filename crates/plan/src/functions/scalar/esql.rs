@@ -30,10 +30,16 @@ sig!(date_diff_rt, "date_diff", [Text, Date, Date] => Int);
 sig!(date_extract_rt, "date_extract", [Text, Date] => Long);
 sig!(cidr_rt, "cidr_match", [Text; Any] => Bool);
 sig!(ip_prefix_rt, "ip_prefix", [Text, Int, Int] => String);
-sig!(to_ip_rt, "to_ip", [Text] => String);
-sig!(to_string_rt, "to_string", [Any] => String);
-sig!(to_long_rt, "to_long", [Any] => Long);
-sig!(to_datetime_rt, "to_datetime", [Any] => DateTime);
+sig!(to_ip_rt, "to_ip", [Text; Dyn] => String);
+fn to_string_rt(a: &[KType]) -> Result<KType, String> {
+    super::esql_convert::per_value(a, KType::String)
+}
+fn to_long_rt(a: &[KType]) -> Result<KType, String> {
+    super::esql_convert::per_value(a, KType::Long)
+}
+fn to_datetime_rt(a: &[KType]) -> Result<KType, String> {
+    super::esql_convert::per_value(a, KType::DateTime)
+}
 sig!(length_rt, "length", [Text] => Int);
 sig!(mv_count_rt, "mv_count", [Any] => Int);
 sig!(mv_concat_rt, "mv_concat", [Any, Text] => String);
@@ -170,7 +176,7 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         "TO_DATETIME(\"2026-03-08T16:05:12Z\")",
     ),
     f("esql_length", Arity::exact(1), length_rt, "The number of characters; null for null.", "LENGTH(url.path)"),
-    f("esql_to_ip", Arity::exact(1), to_ip_rt, "The address in canonical text, or null when the text is not an IP address.", "TO_IP(\"10.0.0.1\")"),
+    f("esql_to_ip", Arity::range(1, 2), to_ip_rt, "The address in canonical text, or null when the text is not an IP address. `TO_IP(s, {\"leading_zeros\": \"octal\"})` reads IPv4 parts with a leading 0 as octal, `\"decimal\"` as decimal; by default they are refused (null).", "TO_IP(\"10.0.0.1\")"),
     f("esql_mv_count", Arity::exact(1), mv_count_rt, "The number of values (1 for a single value, null for null).", "MV_COUNT(related.ip)"),
     f("esql_mv_dedupe", Arity::exact(1), same_rt, "The distinct values, in first-seen order.", "MV_DEDUPE(related.ip)"),
     f("esql_mv_first", Arity::exact(1), one_rt, "The first value.", "MV_FIRST(SPLIT(url.path, \"/\"))"),

@@ -268,3 +268,15 @@ proptest! {
         check_pipeline(&text);
     }
 }
+
+/// Fuzzing (`esql`, 2026-12-03): negating the smallest long overflowed in the
+/// parser's constant folding.
+#[test]
+fn esql_negating_the_smallest_long_does_not_overflow() {
+    let text = "ROW c = - -9223372036854775808";
+    check_esql(text);
+    check_pipeline(text);
+    check_esql(
+        "ROW a7, c = - -9223372036854775808, d =16| LRR\0\09223372036854775808, d =16| LRR\0\0r\0",
+    );
+}

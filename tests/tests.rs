@@ -6,6 +6,7 @@ mod demo;
 mod engine;
 mod esql_spec;
 mod golden;
+mod hostile;
 mod ingest;
 mod logfiles;
 mod repl;

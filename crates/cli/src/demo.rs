@@ -94,6 +94,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         intel: Some(&intel),
         now: NowSetting::Latest,
         clients_from: Severity::Medium,
+        limits: Default::default(),
     }
     .report()?;
     // Files first: a closed stdout (`| head`) must not lose the report.

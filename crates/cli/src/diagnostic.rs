@@ -23,14 +23,17 @@ pub fn render(err: &iishunt::Error, source: Source<'_>, color: bool) -> String {
     if let Some(help) = err.help() {
         diag = diag.with_help(safe(help));
     }
+    // The query text is shown too: escaped like the messages, the span moved
+    // to the same characters of the escaped text.
+    let (shown, shift) = safe_source(source.text);
     if let Some(span) = err.span() {
         let (start, end) = clamp(source.text, span.start, span.end);
+        let (start, end) = (shift(start), shift(end));
         let label = err.label().map(safe);
         diag = diag.with_label(LabeledSpan::new(label, start, end - start));
     }
     let name = source.name.unwrap_or("query");
-    let report =
-        Report::new(diag).with_source_code(NamedSource::new(name, source.text.to_string()));
+    let report = Report::new(diag).with_source_code(NamedSource::new(name, shown));
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -54,6 +57,37 @@ fn safe(text: &str) -> String {
         .map(|l| escape_control(l).into_owned())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The query text with control characters escaped as in [`safe`] (line
+/// breaks, CRLF and tabs kept), and a map from byte offsets of the text to
+/// byte offsets of the escaped text.
+fn safe_source(text: &str) -> (String, impl Fn(usize) -> usize) {
+    let mut out = String::with_capacity(text.len());
+    // (offset in text, bytes added before it), at each escaped character.
+    let mut added: Vec<(usize, usize)> = Vec::new();
+    let mut extra = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let keep =
+            c == '\n' || c == '\t' || (c == '\r' && chars.peek().is_some_and(|(_, n)| *n == '\n'));
+        if keep {
+            out.push(c);
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        let escaped = escape_control(c.encode_utf8(&mut buf));
+        out.push_str(&escaped);
+        if escaped.len() != c.len_utf8() {
+            extra += escaped.len() - c.len_utf8();
+            added.push((i + c.len_utf8(), extra));
+        }
+    }
+    let shift = move |offset: usize| {
+        let before = added.partition_point(|(at, _)| *at <= offset);
+        offset + if before == 0 { 0 } else { added[before - 1].1 }
+    };
+    (out, shift)
 }
 
 /// A span made safe for the text: inside it and on character boundaries.
@@ -108,5 +142,15 @@ mod tests {
         );
         assert!(text.contains("no such dataset"), "{text}");
         assert!(text.contains("iishunt::data"), "{text}");
+    }
+
+    #[test]
+    fn the_quoted_query_is_escaped_and_the_caret_follows() {
+        let (shown, shift) = safe_source("a\u{1b}[31mb\r\nc\u{7}d");
+        assert_eq!(shown, "a\\x1b[31mb\r\nc\\x07d");
+        // `b` (offset 6) moves right by the 3 bytes `\x1b` added; `d` by 6.
+        assert_eq!(&shown[shift(6)..shift(7)], "b");
+        assert_eq!(&shown[shift(11)..shift(12)], "d");
+        assert_eq!(shift(0), 0);
     }
 }

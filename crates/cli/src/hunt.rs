@@ -14,6 +14,7 @@ use iishunt::report::{self, HuntSpec, Outcome, Report, ReportOptions, Severity};
 use iishunt::{Engine, NowSetting, QueryOptions};
 
 use crate::library;
+use crate::limits::LimitArgs;
 use crate::output;
 use crate::run::hunt::{self as hunt_file, Hunt};
 
@@ -48,6 +49,8 @@ pub struct HuntArgs {
     /// Exit with N when any hunt of severity Medium or above fired.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..))]
     pub exit_code: Option<u8>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// The report's file format.
@@ -112,6 +115,7 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
         intel: args.intel.as_deref(),
         now: args.now.unwrap_or(NowSetting::Latest),
         clients_from: args.clients_from,
+        limits: args.limits.clone(),
     };
     let report = options.report()?;
     // The file first: a closed stdout (`| head`) must not lose the report.
@@ -139,6 +143,8 @@ pub struct HuntRun<'a> {
     pub intel: Option<&'a Path>,
     pub now: NowSetting,
     pub clients_from: Severity,
+    /// `--memory-limit` / `--timeout`, per hunt and per client profile.
+    pub limits: LimitArgs,
 }
 
 impl HuntRun<'_> {
@@ -159,11 +165,15 @@ impl HuntRun<'_> {
                 .map_err(|e| anyhow::anyhow!("--intel: {e}"))?;
         }
         let specs: Vec<HuntSpec> = hunts.iter().map(spec).collect();
+        let mut query = QueryOptions {
+            now: self.now,
+            ..Default::default()
+        };
+        // Hunts run in parallel, as in `run`: they share the default limit.
+        let parallel = rayon::current_num_threads().clamp(1, specs.len().max(1));
+        self.limits.apply(&mut query, parallel);
         let options = ReportOptions {
-            query: QueryOptions {
-                now: self.now,
-                ..Default::default()
-            },
+            query,
             profile_from: self.clients_from,
             max_clients: 25,
             data: self

@@ -15,6 +15,7 @@ mod diagnostic;
 mod explain;
 mod hunt;
 mod ingest;
+mod limits;
 mod library;
 mod output;
 mod query;
@@ -65,6 +66,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Past a file-size limit the kernel sends SIGXFSZ, whose default action
+    // kills the process with no message; ignored, the write fails with EFBIG
+    // and the user reads "cannot write PATH: File too large".
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN before any thread
+    // starts has no memory-safety requirement.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => demo::run(args),

@@ -11,6 +11,7 @@ use iishunt::render::{CsvOptions, Format, RenderOptions};
 use iishunt::{Dialect, Engine, NowSetting, QueryOptions};
 
 use crate::diagnostic::{self, Source};
+use crate::limits::LimitArgs;
 use crate::output;
 
 /// What to run and against which data; shared by `query` and `explain`.
@@ -82,9 +83,12 @@ pub struct QueryArgs {
     /// Print `time: <seconds>` (parse + plan + execute) on stderr.
     #[arg(long)]
     pub timing: bool,
-    /// Do not neutralise formula-like CSV cells (`=`, `+`, `-`, `@`) with a leading `'`.
-    #[arg(long)]
-    pub no_csv_escape: bool,
+    /// Write CSV cells as they are: do not neutralise formula-like cells
+    /// (`=`, `+`, `-`, `@`, tab, CR) with a leading `'`. Alias: --no-csv-escape.
+    #[arg(long, alias = "no-csv-escape")]
+    pub raw_csv: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Folder for chart images (SVG and PNG) when the query ends in `render`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -107,7 +111,9 @@ pub fn run(args: QueryArgs) -> anyhow::Result<ExitCode> {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),
     };
-    let result = match engine.query(&text, &args.input.options()) {
+    let mut options = args.input.options();
+    args.limits.apply(&mut options, 1);
+    let result = match engine.query(&text, &options) {
         Ok(r) => r,
         Err(err) => {
             let color = output::color_on(io::stderr().is_terminal());
@@ -139,7 +145,7 @@ pub fn run(args: QueryArgs) -> anyhow::Result<ExitCode> {
             "use --format csv (or json, ndjson, parquet) > FILE to save them all",
         ),
         csv: CsvOptions {
-            neutralise_formulas: !args.no_csv_escape,
+            neutralise_formulas: !args.raw_csv,
         },
         hunt: None,
     };

@@ -14,6 +14,26 @@ pub enum ExecError {
     /// switches to two passes; users never see this).
     #[error("too many groups for one pass (internal)")]
     GroupBudget,
+    /// `--memory-limit`: the growing operators reserved more than allowed.
+    #[error(
+        "the query went over --memory-limit {}: `{operator}` brought what the query holds to {} (raise --memory-limit, or filter and summarize earlier)",
+        crate::context::format_size(*limit),
+        crate::context::format_size(*used)
+    )]
+    MemoryLimit {
+        limit: usize,
+        used: usize,
+        operator: &'static str,
+    },
+    /// `--timeout`: the deadline passed while `operator` ran.
+    #[error(
+        "the query went over --timeout {}: it was stopped in `{operator}` (raise --timeout, or narrow the query: a time filter, fewer rows into joins)",
+        humantime(*limit)
+    )]
+    Timeout {
+        limit: std::time::Duration,
+        operator: &'static str,
+    },
     #[error("{0}")]
     Unsupported(String),
     #[error("internal error in {context}: {message} (this is a bug in iishunt)")]
@@ -21,6 +41,22 @@ pub enum ExecError {
         context: &'static str,
         message: String,
     },
+}
+
+/// `1.5s`, `2m 30s`, `250ms`: a limit as the user would have typed it.
+fn humantime(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms % 1000 != 0 && ms < 60_000 {
+        format!("{:.1}s", d.as_secs_f64())
+    } else if d.as_secs() < 60 {
+        format!("{}s", d.as_secs())
+    } else if d.as_secs() % 60 == 0 {
+        format!("{}m", d.as_secs() / 60)
+    } else {
+        format!("{}m {}s", d.as_secs() / 60, d.as_secs() % 60)
+    }
 }
 
 impl ExecError {

@@ -44,7 +44,7 @@ pub fn execute(
 
 fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
     match plan {
-        PhysicalPlan::Collect(p) => collect_rows(p, source, ctx),
+        PhysicalPlan::Collect(p) => collect_rows(p, source, ctx, "collect rows"),
         PhysicalPlan::HashAggregate {
             input,
             keys,
@@ -54,11 +54,15 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
         } => {
             let Some(having) = having else {
                 let table = aggregate(input, keys, aggregates, None, source, ctx)?;
-                return Ok(vec![table.finish(schema)?]);
+                return held(ctx, "summarize", vec![table.finish(schema)?]);
             };
             let Some(pass1) = plan_two_pass(keys, aggregates, having, schema) else {
                 let table = aggregate(input, keys, aggregates, None, source, ctx)?;
-                return Ok(vec![table.finish_where(schema, having, ctx)?]);
+                return held(
+                    ctx,
+                    "summarize",
+                    vec![table.finish_where(schema, having, ctx)?],
+                );
             };
             // One pass while the groups stay few (a filtered input); two passes
             // for a whole-table summarize or once the groups outgrow the budget.
@@ -76,10 +80,17 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 Some(table) => table,
                 None => two_pass(input, keys, aggregates, &pass1, source, ctx)?,
             };
-            Ok(vec![table.finish_where(schema, having, ctx)?])
+            held(
+                ctx,
+                "summarize",
+                vec![table.finish_where(schema, having, ctx)?],
+            )
         }
         PhysicalPlan::Sort { input, keys } => {
-            let batches = collect_rows(input, source, ctx)?;
+            let batches = collect_rows(input, source, ctx, "sort")?;
+            // The sort copies its input twice: once into one batch, once sorted.
+            let size: usize = batches.iter().map(|b| b.get_array_memory_size()).sum();
+            ctx.reserve("sort", size.saturating_mul(2))?;
             match concat_all(&batches)? {
                 Some(all) => Ok(vec![sort_batch(&all, keys, None, ctx)?]),
                 None => Ok(vec![]),
@@ -97,16 +108,17 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 input,
                 source,
                 ctx,
-                Vec::new,
-                |rows: &mut Vec<RecordBatch>, b| {
+                || (Vec::new(), HighWater::default()),
+                |(rows, high): &mut (Vec<RecordBatch>, HighWater), b| {
                     rows.push(b);
                     if rows.iter().map(|r| r.num_rows()).sum::<usize>() > (2 * n).max(65_536) {
                         keep(rows)?;
                     }
-                    Ok(())
+                    let bytes = rows.iter().map(|r| r.get_array_memory_size()).sum();
+                    high.reach(ctx, "top", bytes)
                 },
             )?;
-            let all: Vec<RecordBatch> = chunks.into_iter().flatten().collect();
+            let all: Vec<RecordBatch> = chunks.into_iter().flat_map(|(rows, _)| rows).collect();
             match concat_all(&all)? {
                 Some(all) => Ok(vec![sort_batch(&all, keys, Some(n), ctx)?]),
                 None => Ok(vec![]),
@@ -151,6 +163,7 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                     right.schema(),
                     spec,
                     schema,
+                    ctx,
                     |probe| {
                         let chunks = run_pipeline_with(
                             rows,
@@ -168,15 +181,19 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 );
             }
             let (l, r) = rayon::join(|| run(left, source, ctx), || run(right, source, ctx));
-            hash_join(&l?, left.schema(), &r?, right.schema(), spec, schema)
+            hash_join(&l?, left.schema(), &r?, right.schema(), spec, schema, ctx)
         }
         PhysicalPlan::MakeSeries {
             input,
             spec,
             schema,
         } => {
-            let cells = collect_rows(input, source, ctx)?;
-            Ok(vec![make_series(&cells, &input.schema, spec, schema)?])
+            let cells = collect_rows(input, source, ctx, "make-series")?;
+            held(
+                ctx,
+                "make-series",
+                vec![make_series(&cells, &input.schema, spec, schema)?],
+            )
         }
         PhysicalPlan::Window {
             input,
@@ -197,7 +214,9 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 ctx,
                 Vec::new,
                 |rows: &mut Vec<RecordBatch>, b| {
-                    rows.push(mv_expand(&b, spec, schema)?);
+                    let out = mv_expand(&b, spec, schema)?;
+                    ctx.reserve("mv-expand", out.get_array_memory_size())?;
+                    rows.push(out);
                     Ok(())
                 },
             )?;
@@ -206,19 +225,55 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
     }
 }
 
-/// Every row of a pipeline, in partition order.
-fn collect_rows(p: &Pipeline, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+/// Every row of a pipeline, in partition order, counted against the memory
+/// limit in the name of `operator` (the one that holds them).
+fn collect_rows(
+    p: &Pipeline,
+    source: &DataSource,
+    ctx: &ExecContext,
+    operator: &'static str,
+) -> Result<Vec<RecordBatch>> {
     let chunks = run_pipeline(
         p,
         source,
         ctx,
         Vec::new,
         |rows: &mut Vec<RecordBatch>, b| {
+            ctx.reserve(operator, b.get_array_memory_size())?;
             rows.push(b);
             Ok(())
         },
     )?;
     Ok(chunks.into_iter().flatten().collect())
+}
+
+/// Counts an operator's output batches against the memory limit.
+fn held(
+    ctx: &ExecContext,
+    operator: &'static str,
+    batches: Vec<RecordBatch>,
+) -> Result<Vec<RecordBatch>> {
+    let bytes = batches.iter().map(|b| b.get_array_memory_size()).sum();
+    ctx.reserve(operator, bytes)?;
+    Ok(batches)
+}
+
+/// The most one state (a chunk's hash table, its top rows) has held: only
+/// growth past it is reserved, so a state that shrinks and regrows (top-N
+/// compacting) is not counted again and again.
+#[derive(Default)]
+struct HighWater(usize);
+
+impl HighWater {
+    fn reach(&mut self, ctx: &ExecContext, operator: &'static str, bytes: usize) -> Result<()> {
+        if bytes > self.0 {
+            ctx.reserve(operator, bytes - self.0)?;
+            self.0 = bytes;
+        } else {
+            ctx.check(operator)?;
+        }
+        Ok(())
+    }
 }
 
 /// Rows above which a summarize over a whole table goes straight to two passes.
@@ -336,16 +391,18 @@ fn aggregate_within(
         source,
         ctx,
         semi,
-        || GroupTable::new(keys, calls),
-        |t: &mut GroupTable, b| {
+        || Ok((GroupTable::new(keys, calls)?, HighWater::default())),
+        |(t, high): &mut (GroupTable, HighWater), b| {
             let before = t.num_groups();
             t.update(&b, keys, calls, ctx)?;
+            high.reach(ctx, "summarize", t.memory_bytes())?;
             match budget {
                 Some(budget) => budget.spend(t.num_groups() - before),
                 None => Ok(()),
             }
         },
     )?;
+    let tables = tables.into_iter().map(|(t, _)| t).collect();
     match merge_in_order(tables, ctx)? {
         Some(total) => Ok(total),
         None => GroupTable::new(keys, calls),
@@ -359,7 +416,7 @@ fn merge_in_order(tables: Vec<GroupTable>, ctx: &ExecContext) -> Result<Option<G
         .into_par_iter()
         .map(Ok)
         .try_reduce_with(|mut left, right| {
-            ctx.check_cancelled()?;
+            ctx.check("summarize")?;
             left.merge(right)?;
             Ok(left)
         })
@@ -412,9 +469,11 @@ fn pass1_by_component(
                     .map(|&u| source.partition_rows(&input_table(input), partitions[u]))
                     .sum(),
             );
+            let mut high = HighWater::default();
             for &u in units {
                 for b in unit_batches(input, &Unit::Partition(partitions[u]), source, ctx, None)? {
                     table.update(&b, keys, &pass1.calls, ctx)?;
+                    high.reach(ctx, "summarize", table.memory_bytes())?;
                 }
             }
             table_with_keys_only(table, pass1, ctx)

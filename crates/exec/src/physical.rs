@@ -213,7 +213,10 @@ fn pipeline(plan: &LogicalPlan, source: &DataSource) -> Result<Pipeline> {
             }
         }
         LogicalPlan::Values(v) => Pipeline {
-            source: PipelineSource::Values(values_batch(&v.schema, &v.rows)?),
+            source: PipelineSource::Values(match &v.range {
+                Some(range) => crate::ops::values::range_batch(&v.schema, range)?,
+                None => values_batch(&v.schema, &v.rows)?,
+            }),
             stages: Vec::new(),
             schema: v.schema.clone(),
         },

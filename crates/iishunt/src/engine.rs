@@ -41,6 +41,25 @@ pub struct QueryOptions {
     /// Tuning and test hook: groups a `summarize … | where` may make in one
     /// pass before switching to two passes (`Some(0)` always uses two).
     pub one_pass_groups: Option<usize>,
+    /// `--memory-limit`: bytes the growing operators (summarize, sort, join,
+    /// collected rows, …) may hold; going over is an error naming the operator.
+    pub memory_limit: Option<usize>,
+    /// `--timeout`: the longest a query may run (parse, plan and execute).
+    pub timeout: Option<Duration>,
+    /// Keep at most this many result rows (the REPL's cap); a note says how
+    /// many were cut.
+    pub max_rows: Option<usize>,
+}
+
+/// The default `--memory-limit`: 60% of the machine's memory (Linux:
+/// `MemTotal` in /proc/meminfo), so a runaway query stops with an error
+/// before the kernel's out-of-memory killer ends the process; `None` where
+/// the total is unknown.
+pub fn default_memory_limit() -> Option<usize> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib.saturating_mul(1024) / 10 * 6)
 }
 
 /// A chart the query asked for with KQL `render`.
@@ -197,6 +216,11 @@ impl Engine {
                 .unwrap_or_else(|| "a panic".to_string());
             iishunt_exec::error::ExecError::internal("execute", message)
         })??;
+        let mut notes = prepared.bound.notes;
+        let batches = match options.max_rows {
+            Some(cap) => cap_rows(batches, cap, &mut notes),
+            None => batches,
+        };
         let columns = prepared
             .bound
             .plan
@@ -214,7 +238,7 @@ impl Engine {
             batches,
             render,
             elapsed: started.elapsed(),
-            notes: prepared.bound.notes,
+            notes,
         })
     }
 
@@ -246,6 +270,12 @@ impl Engine {
                 .unwrap_or_else(|| chrono::Utc::now().timestamp_micros()),
         };
         let mut ctx = ExecContext::new(now);
+        if let Some(limit) = options.memory_limit {
+            ctx = ctx.with_memory_limit(limit);
+        }
+        if let Some(timeout) = options.timeout {
+            ctx = ctx.with_timeout(timeout);
+        }
         ctx.cancel = options.cancel.clone();
         if let Some(n) = options.one_pass_groups {
             ctx.one_pass_groups = n;
@@ -420,6 +450,36 @@ fn run_subquery(
         }
     }
     Ok(values)
+}
+
+/// The first `cap` rows of a result; a note says how many more there were.
+fn cap_rows(batches: Vec<RecordBatch>, cap: usize, notes: &mut Vec<String>) -> Vec<RecordBatch> {
+    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+    if total <= cap {
+        return batches;
+    }
+    let mut out = Vec::new();
+    let mut left = cap;
+    for b in batches {
+        if left == 0 {
+            break;
+        }
+        let take = b.num_rows().min(left);
+        out.push(b.slice(0, take));
+        left -= take;
+    }
+    // Slices keep their whole buffers alive: copy the kept rows out so the
+    // cut ones are freed.
+    if let Some(first) = out.first() {
+        if let Ok(compact) = arrow::compute::concat_batches(&first.schema(), &out) {
+            out = vec![compact];
+        }
+    }
+    notes.push(format!(
+        "the result had {total} rows; only the first {cap} are kept ({} cut by --max-rows)",
+        total - cap
+    ));
+    out
 }
 
 fn indent(text: &str) -> String {

@@ -10,9 +10,17 @@ pub mod translate;
 pub mod render;
 pub mod chart;
 pub mod report;
+#[doc(hidden)]
+pub mod fuzzing;
+
+/// Parsing and printing of `--memory-limit` sizes and `--timeout` durations.
+pub mod limits {
+    pub use iishunt_exec::context::{format_size, parse_duration, parse_size};
+}
 
 pub use engine::{
-    detect_dialect, Engine, NowSetting, QueryOptions, QueryResult, RenderSpec, TableInfo,
+    default_memory_limit, detect_dialect, Engine, NowSetting, QueryOptions, QueryResult,
+    RenderSpec, TableInfo,
 };
 pub use error::Error;
 pub use iishunt_gen as gen;

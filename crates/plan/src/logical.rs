@@ -41,11 +41,33 @@ pub struct Scan {
     pub schema: Schema,
 }
 
-/// Constant rows: `print`, `datatable`, `ROW`.
+/// Constant rows: `print`, `datatable`, `ROW` — or `range`'s arithmetic
+/// sequence, kept as its bounds (ten million rows are 80 MB as one Arrow
+/// column, but gigabytes as scalar rows).
 #[derive(Debug, Clone)]
 pub struct Values {
     pub schema: Schema,
     pub rows: Vec<Vec<ScalarValue>>,
+    /// With `Some`, the one column is this sequence and `rows` is empty.
+    pub range: Option<ValueRange>,
+}
+
+impl Values {
+    pub fn row_count(&self) -> usize {
+        match &self.range {
+            Some(r) => r.count as usize,
+            None => self.rows.len(),
+        }
+    }
+}
+
+/// `range x from start to … step step`: `count` values `start + i * step`
+/// (raw 64-bit values of the column's type: long, int, datetime, timespan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueRange {
+    pub start: i64,
+    pub step: i64,
+    pub count: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -375,7 +397,7 @@ impl LogicalPlan {
                 }
                 writeln!(out)
             }
-            LogicalPlan::Values(v) => writeln!(out, "{pad}Values: {} rows", v.rows.len()),
+            LogicalPlan::Values(v) => writeln!(out, "{pad}Values: {} rows", v.row_count()),
             LogicalPlan::Filter(f) => writeln!(out, "{pad}Filter: {}", f.predicate),
             LogicalPlan::Project(p) => {
                 let items: Vec<String> = p

@@ -1,6 +1,6 @@
 //! Hostile inputs: nothing may panic, overflow the stack or hang. Each case
 //! must come back as a `SyntaxError` with the expected code (or parse), fast.
-//! The same property is fuzzed by `crates/syntax/fuzz` (`cargo fuzz run kql`).
+//! The same property is fuzzed by `fuzz/` (`cargo +nightly fuzz run kql`, docs/fuzzing.md).
 
 use std::time::{Duration, Instant};
 

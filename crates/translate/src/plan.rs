@@ -7,7 +7,7 @@
 use iishunt_plan::expr::{BoundExpr, SortExpr};
 use iishunt_plan::logical::{
     Aggregate, Join, JoinKind, JoinSide, LogicalPlan, MakeSeries, MvExpand, Project, Scan, Union,
-    Values,
+    ValueRange, Values,
 };
 use iishunt_plan::schema::Schema;
 use iishunt_plan::types::{KType, ScalarValue};
@@ -333,6 +333,14 @@ impl<'a> Translator<'a> {
 
     fn values(&mut self, v: &Values) -> Result<Rel> {
         let t = self.target;
+        let expanded;
+        let v = match &v.range {
+            Some(range) => {
+                expanded = expand_range(v, range, t)?;
+                &expanded
+            }
+            None => v,
+        };
         let mut columns = Vec::new();
         for c in &v.schema.columns {
             columns.push(Col {
@@ -1080,6 +1088,41 @@ fn liftable_sort(plan: &LogicalPlan) -> Option<(Vec<LiftedKey>, LogicalPlan)> {
     }
 }
 
+/// The most rows a `range` is written out as, one SQL row each.
+const MAX_RANGE_ROWS: u64 = 100_000;
+
+/// A `range` (kept as bounds by the planner) as the rows it stands for, so
+/// it translates as any table of literals; refused past [`MAX_RANGE_ROWS`].
+fn expand_range(v: &Values, range: &ValueRange, target: Target) -> Result<Values> {
+    if range.count > MAX_RANGE_ROWS {
+        return Err(TranslateError::unsupported(
+            "range",
+            target,
+            &format!(
+                "it makes {} rows, and at most {MAX_RANGE_ROWS} are written into the SQL",
+                range.count
+            ),
+        ));
+    }
+    let ty = v.schema.columns.first().map(|c| c.ty);
+    let rows = (0..range.count as i64)
+        .map(|i| {
+            let raw = range.start.wrapping_add(i.wrapping_mul(range.step));
+            vec![match ty {
+                Some(KType::Int) => ScalarValue::Int(raw as i32),
+                Some(KType::DateTime) => ScalarValue::DateTime(raw),
+                Some(KType::TimeSpan) => ScalarValue::TimeSpan(raw),
+                _ => ScalarValue::Long(raw),
+            }]
+        })
+        .collect();
+    Ok(Values {
+        schema: v.schema.clone(),
+        rows,
+        range: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1228,6 +1271,7 @@ mod tests {
         let values = LogicalPlan::Values(Values {
             schema,
             rows: vec![],
+            range: None,
         });
         let err = Translator::new(Target::DuckDb, &dataset(), None)
             .query(&values)
@@ -1236,5 +1280,33 @@ mod tests {
             err.message,
             "the columns `count_` and `Count_` differ only in case, and SQL engines read them as one"
         );
+    }
+
+    fn range_plan(start: i64, step: i64, count: u64) -> LogicalPlan {
+        LogicalPlan::Values(Values {
+            schema: Schema::new(vec![Column {
+                name: "x".into(),
+                ty: KType::Long,
+            }]),
+            rows: vec![],
+            range: Some(ValueRange { start, step, count }),
+        })
+    }
+
+    #[test]
+    fn a_range_is_written_out_as_its_rows_and_a_huge_one_refused() {
+        // range x from 5 to 11 step 3: 5, 8, 11.
+        let sql = Translator::new(Target::DuckDb, &dataset(), None)
+            .query(&range_plan(5, 3, 3))
+            .expect("duckdb");
+        for v in ["5", "8", "11"] {
+            assert!(sql.contains(&format!("CAST({v} AS BIGINT)")), "{v}: {sql}");
+        }
+        assert!(!sql.contains("WHERE FALSE"), "{sql}");
+        let err = Translator::new(Target::Spark, &dataset(), None)
+            .query(&range_plan(1, 1, 10_000_000))
+            .expect_err("refused");
+        assert_eq!(err.code, "translate::unsupported");
+        assert!(err.message.contains("10000000 rows"), "{}", err.message);
     }
 }

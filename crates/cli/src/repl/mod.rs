@@ -27,6 +27,7 @@ use self::commands::Command;
 use self::complete::Vocabulary;
 use self::helper::HuntHelper;
 use crate::diagnostic::{self, Source};
+use crate::limits::LimitArgs;
 use crate::output;
 use crate::query::parse_dialect;
 
@@ -52,7 +53,16 @@ pub struct ReplArgs {
     /// Folder for chart images (SVG, PNG) of queries ending in `render`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Keep at most N rows of a result (the rest are cut, with a note saying
+    /// how many); a session holds its results in memory.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ROWS)]
+    pub max_rows: usize,
 }
+
+/// Default for `--max-rows`.
+pub const DEFAULT_MAX_ROWS: usize = 1_000_000;
 
 /// The session's settings, changed by dot-commands.
 struct Session {
@@ -68,6 +78,8 @@ struct Session {
     cancel: Arc<AtomicBool>,
     /// True while a query runs (Ctrl-C then cancels instead of being ignored).
     running: Arc<AtomicBool>,
+    limits: LimitArgs,
+    max_rows: usize,
 }
 
 /// The history file: `$IISHUNT_HISTORY`, else `$XDG_STATE_HOME/iishunt/history`,
@@ -123,6 +135,8 @@ pub fn run(args: ReplArgs) -> anyhow::Result<ExitCode> {
         chart_dir: args.out,
         cancel: Arc::new(AtomicBool::new(false)),
         running: Arc::new(AtomicBool::new(false)),
+        limits: args.limits,
+        max_rows: args.max_rows,
     };
     install_ctrlc(&session);
 
@@ -362,12 +376,14 @@ impl Session {
     fn run_query(&mut self, text: &str, file: Option<&str>) {
         self.cancel.store(false, Ordering::SeqCst);
         self.running.store(true, Ordering::SeqCst);
-        let options = QueryOptions {
+        let mut options = QueryOptions {
             dialect: self.dialect,
             now: self.now,
             cancel: Some(self.cancel.clone()),
+            max_rows: Some(self.max_rows),
             ..Default::default()
         };
+        self.limits.apply(&mut options, 1);
         let outcome = self.engine.query(text, &options);
         self.running.store(false, Ordering::SeqCst);
         let cancelled = self.cancel.swap(false, Ordering::SeqCst);
@@ -392,6 +408,9 @@ impl Session {
                 csv: CsvOptions::default(),
                 ..RenderOptions::default()
             };
+            for note in &result.notes {
+                eprintln!("note: {}", render::cell::escape_control(note));
+            }
             match output::write_file(&result, format, &options, &path) {
                 Ok(()) => println!(
                     "{} rows written to {} ({format}) in {:.3} s",

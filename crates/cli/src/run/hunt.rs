@@ -267,7 +267,7 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<Hunt>> {
                 .and_then(|p| p.file_name())
                 .and_then(|p| p.to_str())
             {
-                name = format!("{parent}-{name}");
+                name = format!("{}-{name}", tame(parent));
             }
         }
         let dialect = dialect_of(path).unwrap_or(Dialect::Kql);
@@ -284,8 +284,16 @@ pub fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<Hunt>> {
 }
 
 fn stem(path: &Path) -> String {
-    let raw = path.file_stem().and_then(|s| s.to_str()).unwrap_or("hunt");
-    // Names become file names in --out: keep them tame.
+    tame(path.file_stem().and_then(|s| s.to_str()).unwrap_or("hunt"))
+}
+
+/// Names become file names in --out: letters, digits, `-`, `_` and `.` only,
+/// so no name holds a path separator or a control character and every file
+/// stays inside the folder (`..` alone is renamed).
+fn tame(raw: &str) -> String {
+    if raw.chars().all(|c| c == '.') {
+        return raw.replace('.', "_");
+    }
     raw.chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
@@ -339,5 +347,14 @@ W3CIISLog";
         assert_eq!(dialect_of(Path::new("a/x.kql")), Some(Dialect::Kql));
         assert_eq!(dialect_of(Path::new("x.ESQL")), Some(Dialect::Esql));
         assert_eq!(dialect_of(Path::new("x.txt")), None);
+    }
+
+    #[test]
+    fn hunt_names_cannot_leave_the_output_folder() {
+        assert_eq!(tame("../../etc/cron.d/x"), ".._.._etc_cron.d_x");
+        assert_eq!(tame(".."), "__");
+        assert_eq!(tame("a\u{1b}[2Jb"), "a__2Jb");
+        assert_eq!(tame("C:\\Windows"), "C__Windows");
+        assert_eq!(stem(Path::new("hunts/brute force.kql")), "brute_force");
     }
 }

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use self::hunt::Hunt;
 use self::summary::Outcome;
 use crate::diagnostic::{self, Source};
+use crate::limits::LimitArgs;
 use crate::output;
 
 #[derive(clap::Args, Debug)]
@@ -48,9 +49,13 @@ pub struct RunArgs {
     /// What now() means: a UTC datetime, `latest` (the newest TimeGenerated in the data) or `wall`.
     #[arg(long, value_parser = output::parse_now, value_name = "DATETIME|latest")]
     pub now: Option<NowSetting>,
-    /// Do not neutralise formula-like CSV cells (`=`, `+`, `-`, `@`) with a leading `'`.
-    #[arg(long)]
-    pub no_csv_escape: bool,
+    /// Write CSV cells as they are: do not neutralise formula-like cells
+    /// (`=`, `+`, `-`, `@`, tab, CR) with a leading `'`. Alias: --no-csv-escape.
+    #[arg(long, alias = "no-csv-escape")]
+    pub raw_csv: bool,
+    /// Per hunt.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Hunts run at once (default: rayon's choice, one per core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -97,6 +102,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let color_err = output::color_on(io::stderr().is_terminal());
     let now = args.now.unwrap_or_default();
+    // Hunts that may run at once share the default memory limit.
+    let parallel = args
+        .jobs
+        .unwrap_or_else(rayon::current_num_threads)
+        .clamp(1, hunts.len().max(1));
     let tables: Vec<String> = engine.tables().into_iter().map(|t| t.name).collect();
 
     let execute = || -> Vec<Done> {
@@ -106,12 +116,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 if let Some(reason) = hunt::missing_requirement(h, &tables) {
                     return Done::Skipped(reason);
                 }
-                let options = QueryOptions {
+                let mut options = QueryOptions {
                     dialect: Some(h.dialect),
                     now,
                     cancel: None,
                     ..Default::default()
                 };
+                args.limits.apply(&mut options, parallel);
                 match engine.query(&h.text, &options) {
                     Ok(result) => Done::Ok(result),
                     Err(err) => {
@@ -168,7 +179,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 let options = RenderOptions {
                     table: TableOptions::default(),
                     csv: CsvOptions {
-                        neutralise_formulas: !args.no_csv_escape,
+                        neutralise_formulas: !args.raw_csv,
                     },
                     hunt: Some(h.meta.to_json(&h.name, &h.path)),
                 };

@@ -17,6 +17,14 @@ pub enum ValueCoder {
 }
 
 impl ValueCoder {
+    /// Bytes of the interned strings (nothing for numbers).
+    pub fn memory_bytes(&self) -> usize {
+        match self {
+            ValueCoder::Strings { interner, .. } => interner.memory_bytes(),
+            ValueCoder::Bits { .. } => 0,
+        }
+    }
+
     pub fn new(ty: KType) -> Self {
         match ty {
             KType::String | KType::Dynamic | KType::Guid => ValueCoder::Strings {

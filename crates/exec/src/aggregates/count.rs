@@ -69,6 +69,10 @@ impl Accumulator for Count {
         Ok(Arc::new(Int64Array::from(std::mem::take(&mut self.counts))))
     }
 
+    fn memory_bytes(&self) -> usize {
+        super::vec_bytes(&self.counts)
+    }
+
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
     }

@@ -107,6 +107,13 @@ impl Accumulator for Extreme {
         Ok(self.coder.decode(self.best.iter().copied()))
     }
 
+    fn memory_bytes(&self) -> usize {
+        self.coder.memory_bytes()
+            + super::vec_bytes(&self.best)
+            + super::vec_bytes(&self.codes)
+            + super::vec_bytes(&self.nulls)
+    }
+
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
     }
@@ -218,6 +225,10 @@ impl Accumulator for ArgExtreme {
                 Some((_, v)) => *v,
                 None => f.flatten(),
             })))
+    }
+
+    fn memory_bytes(&self) -> usize {
+        self.key.memory_bytes() + self.value.memory_bytes() + super::vec_bytes(&self.best)
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

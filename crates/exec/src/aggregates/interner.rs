@@ -37,6 +37,14 @@ impl Default for Interner {
 }
 
 impl Interner {
+    /// Bytes held: the strings, their ends and hashes, the table.
+    pub fn memory_bytes(&self) -> usize {
+        self.bytes.capacity()
+            + self.ends.capacity() * 8
+            + self.hashes.capacity() * 8
+            + self.table.capacity() * 5
+    }
+
     pub fn new() -> Self {
         Interner {
             hasher: RandomState::with_seeds(7, 11, 13, 17),

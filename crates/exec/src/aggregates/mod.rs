@@ -53,7 +53,16 @@ pub trait Accumulator: Send + Sync {
         )?)
     }
 
+    /// Bytes this accumulator holds (for `--memory-limit`); cheap to ask
+    /// after every batch.
+    fn memory_bytes(&self) -> usize;
+
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
+}
+
+/// Heap bytes of a vector's buffer.
+pub(crate) fn vec_bytes<T>(v: &Vec<T>) -> usize {
+    v.capacity() * std::mem::size_of::<T>()
 }
 
 /// A fresh accumulator for one aggregate call.

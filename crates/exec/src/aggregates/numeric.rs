@@ -111,6 +111,10 @@ impl Accumulator for IntSum {
         Ok(cast(&(Arc::new(sums) as ArrayRef), &self.ty.arrow_type())?)
     }
 
+    fn memory_bytes(&self) -> usize {
+        super::vec_bytes(&self.sums)
+    }
+
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
     }
@@ -182,6 +186,10 @@ impl Accumulator for FloatSum {
             }
             _ => cast(&array, &self.ty.arrow_type())?,
         })
+    }
+
+    fn memory_bytes(&self) -> usize {
+        super::vec_bytes(&self.sums) + super::vec_bytes(&self.counts)
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

@@ -50,6 +50,8 @@ pub struct SetAcc {
     rest: HashMap<u32, Extra, RandomState>,
     codes: Vec<u64>,
     nulls: Vec<bool>,
+    /// Values held in `rest` over all groups (for `memory_bytes`).
+    held: usize,
 }
 
 impl SetAcc {
@@ -63,6 +65,7 @@ impl SetAcc {
             rest: HashMap::with_hasher(RandomState::with_seeds(1, 2, 3, 4)),
             codes: Vec::new(),
             nulls: Vec::new(),
+            held: 0,
         }
     }
 
@@ -96,6 +99,7 @@ impl SetAcc {
             }
         }
         extra.items.push(code);
+        self.held += 1;
         if distinct {
             match &mut extra.index {
                 Some(ix) => {
@@ -239,6 +243,20 @@ impl Accumulator for SetAcc {
             b.append_value(serde_json::Value::Array(items).to_string());
         }
         Ok(Arc::new(b.finish()))
+    }
+
+    fn memory_bytes(&self) -> usize {
+        use super::vec_bytes;
+        // A `rest` entry: its key, vector header and hash-map slot; each value
+        // 8 bytes, twice once indexed (counted for all: an upper bound).
+        let per_value = if self.distinct() { 16 } else { 8 };
+        self.coder.memory_bytes()
+            + vec_bytes(&self.first)
+            + vec_bytes(&self.len)
+            + vec_bytes(&self.codes)
+            + vec_bytes(&self.nulls)
+            + self.rest.len() * 64
+            + self.held * per_value
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

@@ -17,6 +17,8 @@ pub struct Percentile {
     p: f64,
     ty: KType,
     values: Vec<Vec<f64>>,
+    /// Values held over all groups (for `memory_bytes`).
+    held: usize,
 }
 
 impl Percentile {
@@ -25,6 +27,7 @@ impl Percentile {
             p: p.clamp(0.0, 100.0),
             ty,
             values: Vec::new(),
+            held: 0,
         }
     }
 }
@@ -46,6 +49,7 @@ impl Accumulator for Percentile {
         for (i, &g) in groups.iter().enumerate() {
             if v.is_valid(i) && selected(filter, i) {
                 self.values[g as usize].push(v.value(i));
+                self.held += 1;
             }
         }
         Ok(())
@@ -59,6 +63,7 @@ impl Accumulator for Percentile {
     ) -> Result<()> {
         let other = downcast::<Percentile>(other)?;
         grow(&mut self.values, num_groups, Vec::new());
+        self.held += other.held;
         for (g, vals) in other.values.into_iter().enumerate() {
             self.values[mapping[g] as usize].extend(vals);
         }
@@ -89,6 +94,10 @@ impl Accumulator for Percentile {
             }
             other => cast(&array, &other.arrow_type())?,
         })
+    }
+
+    fn memory_bytes(&self) -> usize {
+        super::vec_bytes(&self.values) + self.held * std::mem::size_of::<f64>()
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
@@ -188,6 +197,10 @@ impl Accumulator for Moments {
             })
             .collect();
         Ok(Arc::new(out))
+    }
+
+    fn memory_bytes(&self) -> usize {
+        super::vec_bytes(&self.state)
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

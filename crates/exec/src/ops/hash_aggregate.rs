@@ -92,6 +92,21 @@ impl GroupTable {
         self.num_groups
     }
 
+    /// Bytes the table holds: keys, hashes, index and every accumulator
+    /// (for `--memory-limit`).
+    pub fn memory_bytes(&self) -> usize {
+        self.arena.capacity() * 8
+            + self.hashes.capacity() * 8
+            + self.direct.capacity() * 4
+            + self.table.capacity() * 5
+            + self.coders.iter().map(|c| c.memory_bytes()).sum::<usize>()
+            + self
+                .accumulators
+                .iter()
+                .map(|a| a.memory_bytes())
+                .sum::<usize>()
+    }
+
     /// The group of a key row, created when new.
     #[inline]
     fn group_of(&mut self, key: &[u64]) -> u32 {

@@ -19,6 +19,7 @@ use iishunt_plan::schema::Schema;
 use iishunt_plan::types::KType;
 use rayon::prelude::*;
 
+use crate::context::ExecContext;
 use crate::error::Result;
 use crate::ops::ip_prefix::PrefixIndex;
 use crate::ops::sort::concat_all;
@@ -63,10 +64,17 @@ pub fn hash_join(
     right_schema: &Schema,
     spec: &JoinSpec,
     schema: &Schema,
+    ctx: &ExecContext,
 ) -> Result<Vec<RecordBatch>> {
-    hash_join_streamed(left_schema, right, right_schema, spec, schema, |each| {
-        left.par_iter().map(|b| each(b.clone())).collect()
-    })
+    hash_join_streamed(
+        left_schema,
+        right,
+        right_schema,
+        spec,
+        schema,
+        ctx,
+        |each| left.par_iter().map(|b| each(b.clone())).collect(),
+    )
 }
 
 /// Joins the left batches that `left` feeds, in order, to `right`: `left`
@@ -80,6 +88,7 @@ pub fn hash_join_streamed<F>(
     right_schema: &Schema,
     spec: &JoinSpec,
     schema: &Schema,
+    ctx: &ExecContext,
     left: F,
 ) -> Result<Vec<RecordBatch>>
 where
@@ -89,6 +98,14 @@ where
         Some(b) => b,
         None => RecordBatch::new_empty(right_schema.to_arrow()),
     };
+    // The build side is a copy of the right rows plus their keys.
+    ctx.reserve("join", right.get_array_memory_size().saturating_mul(2))?;
+    // What one output pair costs: its indices and its share of the output
+    // columns (the average row of each side; the left's per batch, as the
+    // left side streams).
+    let avg_row = |b: &RecordBatch| b.get_array_memory_size() / b.num_rows().max(1);
+    let right_row = avg_row(&right);
+    let per_pair = |b: &RecordBatch| 16 + avg_row(b) + right_row;
     // With a network key, the row-format keys are the other (equality) keys.
     let skip = usize::from(spec.ipv4_prefix);
     let converter = RowConverter::new(
@@ -118,11 +135,20 @@ where
         }
         if unique {
             return Ok((
-                matched_first_rows(&converter, &b, &build, spec, left_schema)?,
+                matched_first_rows(&converter, &b, &build, spec, left_schema, ctx)?,
                 Vec::new(),
             ));
         }
-        probe(&converter, &b, &right, &build, spec, schema, right_schema)
+        let limits = (ctx, per_pair(&b));
+        probe(
+            &converter,
+            &b,
+            &right,
+            &build,
+            spec,
+            (schema, right_schema),
+            limits,
+        )
     };
     let mut probed = left(&each)?;
     if unique {
@@ -131,7 +157,18 @@ where
         let candidates: Vec<RecordBatch> = probed.into_iter().filter_map(|(b, _)| b).collect();
         probed = first_per_key(&converter, &candidates, spec)?
             .par_iter()
-            .map(|b| probe(&converter, b, &right, &build, spec, schema, right_schema))
+            .map(|b| {
+                let limits = (ctx, per_pair(b));
+                probe(
+                    &converter,
+                    b,
+                    &right,
+                    &build,
+                    spec,
+                    (schema, right_schema),
+                    limits,
+                )
+            })
             .collect::<Result<_>>()?;
     }
 
@@ -195,10 +232,10 @@ fn probe(
     right: &RecordBatch,
     build: &Matcher,
     spec: &JoinSpec,
-    schema: &Schema,
-    right_schema: &Schema,
+    (schema, right_schema): (&Schema, &Schema),
+    limits: (&ExecContext, usize),
 ) -> Result<(Option<RecordBatch>, Vec<bool>)> {
-    let (starts, all_hits) = match_rows(converter, left, build, spec)?;
+    let (starts, all_hits) = match_rows(converter, left, build, spec, limits)?;
     let track_right = matches!(
         spec.kind,
         JoinKind::RightOuter | JoinKind::FullOuter | JoinKind::RightSemi | JoinKind::RightAnti
@@ -260,16 +297,20 @@ fn probe(
 }
 
 /// The right rows each left row matches, flat: row i's are
-/// `hits[starts[i]..starts[i + 1]]`.
+/// `hits[starts[i]..starts[i + 1]]`. The pairs are counted against the
+/// memory limit (`per_pair` bytes each) as they are found, and the deadline
+/// checked, so a cartesian join stops with an error instead of exhausting memory.
 fn match_rows(
     converter: &RowConverter,
     left: &RecordBatch,
     build: &Matcher,
     spec: &JoinSpec,
+    (ctx, per_pair): (&ExecContext, usize),
 ) -> Result<(Vec<usize>, Vec<u32>)> {
     let mut starts = Vec::with_capacity(left.num_rows() + 1);
     starts.push(0);
     let mut hits = Vec::new();
+    let mut counted = 0;
     match build {
         Matcher::Equal(table) if dictionary_key(left, spec).is_some() => {
             let dict = dictionary_key(left, spec).expect("checked");
@@ -281,10 +322,19 @@ fn match_rows(
             for (i, key) in keys.iter().enumerate() {
                 if !nulls.as_ref().is_some_and(|n| n[i]) {
                     if let Some(rows) = table.table.get(&key) {
+                        let rows = if spec.first_match_only && rows.len() > 1 {
+                            &rows[..1]
+                        } else {
+                            &rows[..]
+                        };
                         hits.extend_from_slice(rows);
                     }
                 }
                 starts.push(hits.len());
+                if hits.len() - counted >= 1 << 16 {
+                    ctx.reserve("join", (hits.len() - counted).saturating_mul(per_pair))?;
+                    counted = hits.len();
+                }
             }
         }
         Matcher::Prefix(index) if spec.left_keys.len() == 1 => {
@@ -301,6 +351,7 @@ fn match_rows(
             prefix_matches(index, left, Some(&extra), spec, &mut starts, &mut hits)?;
         }
     }
+    ctx.reserve("join", (hits.len() - counted).saturating_mul(per_pair))?;
     Ok((starts, hits))
 }
 
@@ -385,8 +436,10 @@ fn matched_first_rows(
     build: &Matcher,
     spec: &JoinSpec,
     left_schema: &Schema,
+    ctx: &ExecContext,
 ) -> Result<Option<RecordBatch>> {
-    let (starts, _) = match_rows(converter, left, build, spec)?;
+    // Only the matches' indices are made here (4 bytes each), and dropped.
+    let (starts, _) = match_rows(converter, left, build, spec, (ctx, 4))?;
     let keys = key_rows(converter, left, &spec.left_keys, &spec.key_types, spec)?;
     // Deduplicate before copying: only a few rows per batch are taken and
     // decoded, however many matched.
@@ -555,6 +608,7 @@ mod tests {
                 &right_schema,
                 &spec,
                 &schema,
+                &ExecContext::default(),
             )
             .expect("join");
             let all = concat_all(&out).expect("concat").expect("rows");
@@ -649,6 +703,7 @@ mod tests {
             &right_schema,
             &spec,
             &schema,
+            &ExecContext::default(),
             |each| left.iter().map(|b| each(b.clone())).collect(),
         )
         .expect("join");
@@ -690,6 +745,7 @@ mod tests {
                 &right_schema,
                 &spec,
                 &schema,
+                &ExecContext::default(),
             )
             .expect("join");
             let all = concat_all(&out).expect("concat").expect("rows");

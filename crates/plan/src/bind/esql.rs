@@ -58,6 +58,7 @@ impl<'a> Binder<'a> {
             return Ok(LogicalPlan::Values(crate::logical::Values {
                 schema: crate::schema::Schema::default(),
                 rows: vec![],
+                range: None,
             }));
         }
         Ok(operators::union_plans(inputs))

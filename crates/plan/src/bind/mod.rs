@@ -32,10 +32,13 @@ use iishunt_syntax::ast::{self, Dialect, LetValue, SourceKind, Statement, Tabula
 use crate::catalog::Catalog;
 use crate::error::{PlanError, Result};
 use crate::expr::BoundExpr;
-use crate::logical::{LogicalPlan, Scan, Values};
+use crate::logical::{LogicalPlan, Scan, ValueRange, Values};
+
+/// Rows one `range` may make.
+pub const MAX_RANGE_ROWS: u64 = 10_000_000;
 use crate::schema::{Column, Schema};
 use crate::suggest::did_you_mean;
-use crate::types::ScalarValue;
+use crate::types::{KType, ScalarValue};
 use invoke::FunctionArg;
 
 /// Evaluates a constant expression (no column references) to a value; given
@@ -437,6 +440,7 @@ impl<'a> Binder<'a> {
         Ok(LogicalPlan::Values(Values {
             schema: Schema::new(columns),
             rows: vec![row],
+            range: None,
         }))
     }
 
@@ -492,7 +496,11 @@ impl<'a> Binder<'a> {
             }
             rows.push(row);
         }
-        Ok(LogicalPlan::Values(Values { schema, rows }))
+        Ok(LogicalPlan::Values(Values {
+            schema,
+            rows,
+            range: None,
+        }))
     }
 
     fn bind_range(
@@ -533,32 +541,33 @@ impl<'a> Binder<'a> {
                 "here",
             ));
         }
-        let count = ((hi - lo) / st + 1).max(0) as u64;
-        if count > 10_000_000 {
+        // In 128 bits: `range x from -9e18 to 9e18` must not overflow.
+        let count = ((hi as i128 - lo as i128) / st as i128 + 1).max(0) as u128;
+        if count > MAX_RANGE_ROWS as u128 {
             return Err(PlanError::new(
                 "plan::range_size",
                 to.span,
                 format!("range would make {count} rows (limit 10,000,000)"),
                 "here",
-            ));
+            )
+            .with_help("use a larger step or closer bounds"));
         }
-        let rows = (0..count as i64)
-            .map(|i| {
-                let v = lo + i * st;
-                vec![match ty {
-                    crate::types::KType::DateTime => ScalarValue::DateTime(v),
-                    crate::types::KType::TimeSpan => ScalarValue::TimeSpan(v),
-                    crate::types::KType::Int => ScalarValue::Int(v as i32),
-                    _ => ScalarValue::Long(v),
-                }]
-            })
-            .collect();
+        let ty = match ty {
+            KType::DateTime | KType::TimeSpan | KType::Int => ty,
+            _ => KType::Long,
+        };
+        // Every value lies between the bounds, so an int range stays an int.
         Ok(LogicalPlan::Values(Values {
             schema: Schema::new(vec![Column {
                 name: column.name.clone(),
                 ty,
             }]),
-            rows,
+            rows: Vec::new(),
+            range: Some(ValueRange {
+                start: lo,
+                step: st,
+                count: count as u64,
+            }),
         }))
     }
 

@@ -675,6 +675,7 @@ fn get_schema(schema: &Schema) -> LogicalPlan {
     LogicalPlan::Values(Values {
         schema: Schema::new(columns),
         rows,
+        range: None,
     })
 }
 

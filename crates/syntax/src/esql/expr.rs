@@ -280,14 +280,17 @@ fn prefix(op: Pair<'_, Rule>, (rhs, depth): Lowered) -> Result<Lowered> {
         Rule::op_not => UnaryOp::Not,
         Rule::op_neg => {
             // Fold `-5` into a literal so `-9223372036854775808` stays a long.
+            // The smallest long has no negation (`- -9223372036854775808`,
+            // found by fuzzing): it stays a negation, evaluated as ES|QL
+            // evaluates an overflow.
             match rhs.kind {
-                ExprKind::Literal(Literal::Long(v)) => {
+                ExprKind::Literal(Literal::Long(v)) if v != i64::MIN => {
                     return Ok((lit(Literal::Long(-v), span), depth));
                 }
                 ExprKind::Literal(Literal::Real(v)) => {
                     return Ok((lit(Literal::Real(-v), span), depth));
                 }
-                ExprKind::Literal(Literal::TimeSpan(v)) => {
+                ExprKind::Literal(Literal::TimeSpan(v)) if v != i64::MIN => {
                     return Ok((lit(Literal::TimeSpan(-v), span), depth));
                 }
                 _ => UnaryOp::Neg,

@@ -200,7 +200,7 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             calls,
             schema,
         } => {
-            let rows = collect_rows(input, source, ctx)?;
+            let rows = collect_rows(input, source, ctx, "window functions")?;
             window(&rows, &input.schema, calls, schema, ctx)
         }
         PhysicalPlan::MvExpand {

@@ -14,6 +14,9 @@ use crate::error::Result;
 pub struct MakeBag {
     cap: usize,
     bags: Vec<Map<String, Value>>,
+    /// Bytes held by the entries kept, estimated as they are added (for
+    /// `--memory-limit`, which asks after every batch).
+    entry_bytes: usize,
 }
 
 impl MakeBag {
@@ -21,6 +24,7 @@ impl MakeBag {
         MakeBag {
             cap,
             bags: Vec::new(),
+            entry_bytes: 0,
         }
     }
 
@@ -30,12 +34,35 @@ impl MakeBag {
             if target.len() >= self.cap {
                 break;
             }
-            target.entry(k).or_insert(v);
+            if let serde_json::map::Entry::Vacant(slot) = target.entry(k) {
+                self.entry_bytes += ENTRY_OVERHEAD + slot.key().len() + value_bytes(&v);
+                slot.insert(v);
+            }
         }
     }
 }
 
+/// A map entry's key and value headers and tree node, roughly.
+const ENTRY_OVERHEAD: usize = 96;
+
+/// The heap bytes of a JSON value, roughly: text and nested entries.
+fn value_bytes(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(|x| 32 + value_bytes(x)).sum(),
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, x)| ENTRY_OVERHEAD + k.len() + value_bytes(x))
+            .sum(),
+        _ => 0,
+    }
+}
+
 impl Accumulator for MakeBag {
+    fn memory_bytes(&self) -> usize {
+        super::vec_bytes(&self.bags) + self.entry_bytes
+    }
+
     fn update(
         &mut self,
         groups: &[u32],

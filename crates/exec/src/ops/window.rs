@@ -246,9 +246,8 @@ mod tests {
 
     fn ctx() -> ExecContext {
         ExecContext {
-            now: 0,
-            cancel: None,
             one_pass_groups: 1,
+            ..ExecContext::default()
         }
     }
 

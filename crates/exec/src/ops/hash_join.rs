@@ -11,7 +11,7 @@ use std::sync::Arc;
 use arrow::array::{
     new_null_array, AnyDictionaryArray, Array, ArrayRef, AsArray, RecordBatch, UInt32Array,
 };
-use arrow::compute::{cast, take};
+use arrow::compute::{cast, take, take_record_batch};
 use arrow::datatypes::DataType;
 use arrow::row::{Row, RowConverter, Rows, SortField};
 use iishunt_plan::logical::{JoinKind, JoinSide};
@@ -452,13 +452,7 @@ fn matched_first_rows(
     if keep.is_empty() {
         return Ok(None);
     }
-    let idx = UInt32Array::from(keep);
-    let columns = left
-        .columns()
-        .iter()
-        .map(|c| Ok(take(c, &idx, None)?))
-        .collect::<Result<Vec<ArrayRef>>>()?;
-    let rows = batch_with_schema(left_schema, columns, idx.len())?;
+    let rows = take_record_batch(left, &UInt32Array::from(keep))?;
     Ok(Some(normalize(&rows, left_schema)?))
 }
 
@@ -481,13 +475,7 @@ fn first_per_key(
         if keep.is_empty() {
             continue;
         }
-        let idx = UInt32Array::from(keep);
-        let columns = b
-            .columns()
-            .iter()
-            .map(|c| Ok(take(c, &idx, None)?))
-            .collect::<Result<Vec<ArrayRef>>>()?;
-        out.push(RecordBatch::try_new(b.schema(), columns)?);
+        out.push(take_record_batch(b, &UInt32Array::from(keep))?);
     }
     Ok(out)
 }

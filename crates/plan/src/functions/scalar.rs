@@ -28,6 +28,26 @@ mod series;
 mod sig;
 mod strings;
 
+/// An entry with no alias and not volatile, as most families write theirs
+/// (each imports it as `f` to keep its table one line per function).
+const fn unaliased(
+    name: &'static str,
+    arity: Arity,
+    return_type: ReturnTypeFn,
+    doc: &'static str,
+    example: &'static str,
+) -> ScalarFunction {
+    ScalarFunction {
+        name,
+        aliases: &[],
+        arity,
+        return_type,
+        volatile: false,
+        doc,
+        example,
+    }
+}
+
 /// A scalar function as the binder and the docs see it. Its kernel is in
 /// `iishunt-exec`, keyed by `name`.
 pub struct ScalarFunction {

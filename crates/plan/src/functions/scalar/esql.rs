@@ -8,6 +8,7 @@
 
 use super::conditional::esql_case_rt;
 use super::sig::{check, sig, P};
+use super::unaliased as f;
 use super::{ScalarFamily, ScalarFunction};
 use crate::functions::Arity;
 use crate::types::KType;
@@ -110,24 +111,6 @@ fn bucket_rt(a: &[KType]) -> Result<KType, String> {
 
 fn coalesce_rt(a: &[KType]) -> Result<KType, String> {
     super::sig::common_type("coalesce", a)
-}
-
-const fn f(
-    name: &'static str,
-    arity: Arity,
-    return_type: crate::functions::ReturnTypeFn,
-    doc: &'static str,
-    example: &'static str,
-) -> ScalarFunction {
-    ScalarFunction {
-        name,
-        aliases: &[],
-        arity,
-        return_type,
-        volatile: false,
-        doc,
-        example,
-    }
 }
 
 pub(super) const FUNCTIONS: &[ScalarFunction] = &[

@@ -5,6 +5,7 @@
 //! `esql_<name>` so KQL's own `log`, `pow`, … keep their meaning.
 
 use super::sig::{check, P};
+use super::unaliased as f;
 use super::{ScalarFamily, ScalarFunction};
 use crate::functions::Arity;
 use crate::types::KType;
@@ -90,24 +91,6 @@ fn round_to_rt(a: &[KType]) -> Result<KType, String> {
         Some(t) if t.is_numeric() => extreme_rt(a),
         Some(t) => Err(format!("round_to rounds a number or a date, got {t}")),
         None => Err("round_to takes a field and rounding points".into()),
-    }
-}
-
-const fn f(
-    name: &'static str,
-    arity: Arity,
-    return_type: crate::functions::ReturnTypeFn,
-    doc: &'static str,
-    example: &'static str,
-) -> ScalarFunction {
-    ScalarFunction {
-        name,
-        aliases: &[],
-        arity,
-        return_type,
-        volatile: false,
-        doc,
-        example,
     }
 }
 

@@ -5,6 +5,7 @@
 //! the element type when it knows it (`ROW a = [3, 5, 1]`).
 
 use super::sig::{check, P};
+use super::unaliased as f;
 use super::{ScalarFamily, ScalarFunction};
 use crate::functions::Arity;
 use crate::types::KType;
@@ -32,24 +33,6 @@ fn pseries_rt(a: &[KType]) -> Result<KType, String> {
 
 fn dynamic_rt(_: &[KType]) -> Result<KType, String> {
     Ok(KType::Dynamic)
-}
-
-const fn f(
-    name: &'static str,
-    arity: Arity,
-    return_type: crate::functions::ReturnTypeFn,
-    doc: &'static str,
-    example: &'static str,
-) -> ScalarFunction {
-    ScalarFunction {
-        name,
-        aliases: &[],
-        arity,
-        return_type,
-        volatile: false,
-        doc,
-        example,
-    }
 }
 
 pub(super) const FUNCTIONS: &[ScalarFunction] = &[

@@ -4,6 +4,7 @@
 //! text, which `DATE_TRUNC` and date `+`/`-` (`esql_date_add_period`) read.
 
 use super::sig::{check, P};
+use super::unaliased as f;
 use super::{ScalarFamily, ScalarFunction};
 use crate::functions::Arity;
 use crate::types::KType;
@@ -38,24 +39,6 @@ fn period_rt(a: &[KType]) -> Result<KType, String> {
 fn add_period_rt(a: &[KType]) -> Result<KType, String> {
     check("date + period", a, &[P::Date, P::Text, P::Int], None)?;
     Ok(KType::DateTime)
-}
-
-const fn f(
-    name: &'static str,
-    arity: Arity,
-    return_type: crate::functions::ReturnTypeFn,
-    doc: &'static str,
-    example: &'static str,
-) -> ScalarFunction {
-    ScalarFunction {
-        name,
-        aliases: &[],
-        arity,
-        return_type,
-        volatile: false,
-        doc,
-        example,
-    }
 }
 
 pub(super) const FUNCTIONS: &[ScalarFunction] = &[

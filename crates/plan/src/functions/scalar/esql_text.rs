@@ -4,6 +4,7 @@
 //! of each value of a multi-value, `DAY_NAME`, `MONTH_NAME`, `TO_VERSION`.
 
 use super::sig::sig;
+use super::unaliased as f;
 use super::{ScalarFamily, ScalarFunction};
 use crate::functions::Arity;
 use crate::types::KType;
@@ -27,24 +28,6 @@ fn case_rt(a: &[KType]) -> Result<KType, String> {
         Some(KType::Dynamic) => Ok(KType::Dynamic),
         Some(_) => Ok(KType::String),
         None => Err("to_lower/to_upper take a string".into()),
-    }
-}
-
-const fn f(
-    name: &'static str,
-    arity: Arity,
-    return_type: crate::functions::ReturnTypeFn,
-    doc: &'static str,
-    example: &'static str,
-) -> ScalarFunction {
-    ScalarFunction {
-        name,
-        aliases: &[],
-        arity,
-        return_type,
-        volatile: false,
-        doc,
-        example,
     }
 }
 

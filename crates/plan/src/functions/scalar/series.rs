@@ -1,6 +1,7 @@
 //! Series: dynamic arrays of numbers, as `make-series` makes them.
 
 use super::sig::sig;
+use super::unaliased as f;
 use super::{ScalarFamily, ScalarFunction};
 use crate::functions::Arity;
 use crate::types::KType;
@@ -19,24 +20,6 @@ sig!(fill_rt, "series_fill_forward", [Dyn, Any] => Dynamic);
 sig!(fill_const_rt, "series_fill_const", [Dyn, Any, Any] => Dynamic);
 sig!(fill_linear_rt, "series_fill_linear", [Dyn, Any, Bool, Any] => Dynamic);
 sig!(outliers_rt, "series_outliers", [Dyn, Text, Num, Num, Num] => Dynamic);
-
-const fn f(
-    name: &'static str,
-    arity: Arity,
-    return_type: crate::functions::ReturnTypeFn,
-    doc: &'static str,
-    example: &'static str,
-) -> ScalarFunction {
-    ScalarFunction {
-        name,
-        aliases: &[],
-        arity,
-        return_type,
-        volatile: false,
-        doc,
-        example,
-    }
-}
 
 const ONE: Arity = Arity::exact(1);
 const TWO: Arity = Arity::exact(2);

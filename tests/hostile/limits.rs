@@ -194,3 +194,15 @@ fn hunt_applies_the_limits_per_hunt() {
     );
     assert!(stdout.contains("1 fired, 1 failed"), "{stdout}");
 }
+
+#[test]
+fn materialized_rows_count_against_the_memory_limit() {
+    // 5,000,000 longs kept for the query's whole run: 40 MB.
+    let out = query(&[
+        "--memory-limit",
+        "20MB",
+        "let T = materialize(range x from 1 to 5000000 step 1); T | count",
+    ]);
+    let err = failure(&out);
+    assert!(err.contains("--memory-limit 20.0 MB"), "{err}");
+}

@@ -8,8 +8,11 @@
 //! batches. Going over a limit ends the query with an error that names the
 //! limit and the operator — never an out-of-memory kill.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use arrow::array::RecordBatch;
 use std::time::{Duration, Instant};
 
 use crate::error::{ExecError, Result};
@@ -27,6 +30,9 @@ pub struct ExecContext {
     pub memory: Option<Arc<MemoryBudget>>,
     /// When the query must be done by (`--timeout`), and the limit as given.
     pub deadline: Option<(Instant, Duration)>,
+    /// The rows of each `materialize()` computed so far in this query (and
+    /// its subqueries, which share the context), by plan key.
+    pub materialized: Arc<Mutex<HashMap<u64, Vec<RecordBatch>>>>,
 }
 
 /// Default for [`ExecContext::one_pass_groups`].
@@ -77,6 +83,7 @@ impl ExecContext {
             one_pass_groups: ONE_PASS_GROUPS,
             memory: None,
             deadline: None,
+            materialized: Arc::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! table, a top-N), and states combine in chunk order so the same query gives
 //! the same bytes with any number of threads.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ pub fn execute(
     ctx: &ExecContext,
 ) -> Result<Vec<RecordBatch>> {
     let schema = plan.schema().clone();
+    materialize_all(plan, source, ctx)?;
     run(plan, source, ctx)?
         .iter()
         .filter(|b| b.num_rows() > 0)
@@ -42,8 +44,42 @@ pub fn execute(
         .collect()
 }
 
+/// Computes every `materialize()` below `plan` once, innermost first, before
+/// the plan runs: `run` then only reads them. Done up front, one at a time,
+/// so two references on parallel join legs never compute the same rows twice
+/// (and never wait on each other inside rayon).
+fn materialize_all(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<()> {
+    for child in plan.children() {
+        materialize_all(child, source, ctx)?;
+    }
+    if let PhysicalPlan::Materialize { key, input } = plan {
+        if !materialized(ctx).contains_key(key) {
+            let rows = run(input, source, ctx)?;
+            let bytes = rows.iter().map(RecordBatch::get_array_memory_size).sum();
+            ctx.reserve("materialize", bytes)?;
+            materialized(ctx).insert(*key, rows);
+        }
+    }
+    Ok(())
+}
+
+fn materialized(ctx: &ExecContext) -> std::sync::MutexGuard<'_, HashMap<u64, Vec<RecordBatch>>> {
+    // A panic elsewhere while the map was held leaves it usable: entries are
+    // only ever inserted whole.
+    ctx.materialized
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
     match plan {
+        PhysicalPlan::Materialize { key, input } => {
+            let cached = materialized(ctx).get(key).cloned();
+            match cached {
+                Some(rows) => Ok(rows),
+                None => run(input, source, ctx),
+            }
+        }
         PhysicalPlan::Collect(p) => collect_rows(p, source, ctx, "collect rows"),
         PhysicalPlan::HashAggregate {
             input,

@@ -73,6 +73,12 @@ pub enum PhysicalPlan {
         spec: MakeSeriesSpec,
         schema: Schema,
     },
+    /// `materialize(T)`: `input` runs once per query; every node with the
+    /// same `key` (the same optimised plan) reads the rows it kept.
+    Materialize {
+        key: u64,
+        input: Box<PhysicalPlan>,
+    },
 }
 
 pub struct Pipeline {
@@ -114,6 +120,32 @@ impl PhysicalPlan {
             | PhysicalPlan::MvExpand { schema, .. }
             | PhysicalPlan::Window { schema, .. }
             | PhysicalPlan::MakeSeries { schema, .. } => schema,
+            PhysicalPlan::Materialize { input, .. } => input.schema(),
+        }
+    }
+}
+
+impl PhysicalPlan {
+    /// The plans this one reads from: its inputs, and a pipeline's child.
+    pub fn children(&self) -> Vec<&PhysicalPlan> {
+        fn of(p: &Pipeline) -> Option<&PhysicalPlan> {
+            match &p.source {
+                PipelineSource::Child(c) => Some(c.as_ref()),
+                PipelineSource::Scan { .. } | PipelineSource::Values(_) => None,
+            }
+        }
+        match self {
+            PhysicalPlan::Collect(p)
+            | PhysicalPlan::Sort { input: p, .. }
+            | PhysicalPlan::TopN { input: p, .. }
+            | PhysicalPlan::Limit { input: p, .. }
+            | PhysicalPlan::HashAggregate { input: p, .. }
+            | PhysicalPlan::MvExpand { input: p, .. }
+            | PhysicalPlan::Window { input: p, .. }
+            | PhysicalPlan::MakeSeries { input: p, .. } => of(p).into_iter().collect(),
+            PhysicalPlan::Union { inputs, .. } => inputs.iter().collect(),
+            PhysicalPlan::HashJoin { left, right, .. } => vec![left, right],
+            PhysicalPlan::Materialize { input, .. } => vec![input],
         }
     }
 }
@@ -189,11 +221,24 @@ pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<P
             },
             schema: m.schema.clone(),
         },
+        LogicalPlan::Materialize(m) => PhysicalPlan::Materialize {
+            key: materialize_key(&m.input),
+            input: Box::new(create_physical_plan(&m.input, source)?),
+        },
         LogicalPlan::Scan(_)
         | LogicalPlan::Values(_)
         | LogicalPlan::Filter(_)
         | LogicalPlan::Project(_) => PhysicalPlan::Collect(pipeline(plan, source)?),
     })
+}
+
+/// Two `materialize()` nodes share their rows when their optimised inputs are
+/// the same plan: the same `let` referred to twice binds to equal trees.
+fn materialize_key(input: &LogicalPlan) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{input:?}").hash(&mut h);
+    h.finish()
 }
 
 fn pipeline(plan: &LogicalPlan, source: &DataSource) -> Result<Pipeline> {
@@ -389,6 +434,14 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
                 spec.axis
             );
             write_pipeline(input, depth + 1, out);
+        }
+        PhysicalPlan::Materialize { key, input } => {
+            let _ = writeln!(
+                out,
+                "{pad}Materialize: #{:04x} (computed once, shared by every reference)",
+                key & 0xffff
+            );
+            write_plan(input, depth + 1, out);
         }
     }
 }

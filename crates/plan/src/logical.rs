@@ -22,6 +22,7 @@ pub enum LogicalPlan {
     MvExpand(MvExpand),
     MakeSeries(MakeSeries),
     Window(Window),
+    Materialize(Materialize),
 }
 
 /// Reads a table's Parquet files (or raw logs parsed on the fly).
@@ -114,6 +115,15 @@ pub struct TopN {
 pub struct Limit {
     pub input: Box<LogicalPlan>,
     pub n: usize,
+}
+
+/// `materialize(T)`: the rows of `input`, computed once per query however
+/// many times the query refers to them. The optimizer does not push filters
+/// or column pruning through it (every reference must see the same rows);
+/// it does optimise the input itself.
+#[derive(Debug, Clone)]
+pub struct Materialize {
+    pub input: Box<LogicalPlan>,
 }
 
 /// Rows of every input, in input order; columns matched by name (missing → null).
@@ -335,6 +345,7 @@ impl LogicalPlan {
             LogicalPlan::MvExpand(m) => &m.schema,
             LogicalPlan::MakeSeries(m) => &m.schema,
             LogicalPlan::Window(w) => &w.schema,
+            LogicalPlan::Materialize(m) => m.input.schema(),
         }
     }
 
@@ -352,6 +363,7 @@ impl LogicalPlan {
             LogicalPlan::MvExpand(m) => vec![&m.input],
             LogicalPlan::MakeSeries(m) => vec![&m.input],
             LogicalPlan::Window(w) => vec![&w.input],
+            LogicalPlan::Materialize(m) => vec![&m.input],
         }
     }
 
@@ -370,6 +382,7 @@ impl LogicalPlan {
             LogicalPlan::MvExpand(_) => "MvExpand",
             LogicalPlan::MakeSeries(_) => "MakeSeries",
             LogicalPlan::Window(_) => "Window",
+            LogicalPlan::Materialize(_) => "Materialize",
         }
     }
 
@@ -478,6 +491,7 @@ impl LogicalPlan {
                     .collect();
                 writeln!(out, "{pad}Window: {}", calls.join(", "))
             }
+            LogicalPlan::Materialize(_) => writeln!(out, "{pad}Materialize: computed once"),
         };
         for input in self.inputs() {
             input.write_tree(out, depth + 1);

@@ -12,8 +12,8 @@
 
 use crate::expr::BoundExpr;
 use crate::logical::{
-    Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MakeSeries, MvExpand, Project, Scan,
-    Sort, TopN, Union, Window,
+    Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MakeSeries, Materialize, MvExpand,
+    Project, Scan, Sort, TopN, Union, Window,
 };
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};
@@ -455,6 +455,18 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
                 positions(&all),
             )
         }
+        LogicalPlan::Materialize(m) => {
+            // Every reference must get the same rows, so each keeps all columns:
+            // what one reference does not need, another may.
+            let width = m.input.schema().len();
+            let (input, _) = prune(*m.input, &vec![true; width]);
+            (
+                LogicalPlan::Materialize(Materialize {
+                    input: Box::new(input),
+                }),
+                positions(&vec![true; width]),
+            )
+        }
     }
 }
 
@@ -662,6 +674,9 @@ fn map_inputs(
         LogicalPlan::Window(w) => LogicalPlan::Window(Window {
             input: Box::new(recurse(*w.input)),
             ..w
+        }),
+        LogicalPlan::Materialize(m) => LogicalPlan::Materialize(Materialize {
+            input: Box::new(recurse(*m.input)),
         }),
         leaf => leaf,
     };

@@ -204,6 +204,8 @@ pub enum SourceKind {
     Call(Call),
     /// `( tabular )`
     Nested(Box<TabularExpr>),
+    /// `materialize(T)`: the same rows, computed once however often referenced.
+    Materialize(Box<TabularExpr>),
     /// `print a = 1, b = "x"` (KQL) or `ROW a = 1` (ES|QL).
     Print(Vec<NamedExpr>),
     /// `datatable(a:long, b:string) [1, "x", 2, "y"]`

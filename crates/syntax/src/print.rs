@@ -154,6 +154,11 @@ fn source(out: &mut String, s: &Source) {
             tabular(out, t);
             out.push(')');
         }
+        SourceKind::Materialize(t) => {
+            out.push_str("materialize(");
+            tabular(out, t);
+            out.push(')');
+        }
         SourceKind::Print(items) => {
             out.push_str("print");
             if !items.is_empty() {

@@ -67,7 +67,7 @@ fn tabular(t: &mut TabularExpr) {
     match &mut t.source.kind {
         SourceKind::Table(names) => names.iter_mut().for_each(id),
         SourceKind::Call(c) => call(c),
-        SourceKind::Nested(inner) => tabular(inner),
+        SourceKind::Nested(inner) | SourceKind::Materialize(inner) => tabular(inner),
         SourceKind::Print(items) => items.iter_mut().for_each(named),
         SourceKind::Datatable { columns, values } => {
             columns.iter_mut().for_each(|(n, _)| id(n));

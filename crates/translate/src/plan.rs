@@ -192,6 +192,8 @@ impl<'a> Translator<'a> {
             LogicalPlan::Join(j) => self.join(j),
             LogicalPlan::MvExpand(m) => self.mv_expand(m),
             LogicalPlan::MakeSeries(m) => self.make_series(m),
+            // A cache hint: the engines plan common subqueries themselves.
+            LogicalPlan::Materialize(m) => self.rel(&m.input),
             // SQL has no row order without ORDER BY, and `prev`/`row_number`
             // read the order the rows arrive in.
             LogicalPlan::Window(w) => {

@@ -288,6 +288,11 @@ impl<'a> Binder<'a> {
             }
             SourceKind::Call(call) => self.bind_tabular_call(call),
             SourceKind::Nested(inner) => self.bind_tabular(inner),
+            SourceKind::Materialize(inner) => {
+                Ok(LogicalPlan::Materialize(crate::logical::Materialize {
+                    input: Box::new(self.bind_tabular(inner)?),
+                }))
+            }
             SourceKind::Print(items) => self.bind_print(items, source.span),
             SourceKind::Datatable { columns, values } => {
                 self.bind_datatable(columns, values, source.span)

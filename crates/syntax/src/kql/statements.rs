@@ -199,11 +199,10 @@ fn source(pair: Pair<'_, Rule>) -> Result<Source> {
             let mut c = Cursor::new(pair, "statements::nested_source");
             SourceKind::Nested(Box::new(tabular_expr(c.expect(Rule::tabular_expr)?)?))
         }
-        // `materialize()` only asks Kusto to cache; the result is the same rows.
         Rule::materialize_source => {
             let mut c = Cursor::new(pair, "statements::materialize_source");
             c.expect(Rule::kw_materialize)?;
-            SourceKind::Nested(Box::new(tabular_expr(c.expect(Rule::tabular_expr)?)?))
+            SourceKind::Materialize(Box::new(tabular_expr(c.expect(Rule::tabular_expr)?)?))
         }
         Rule::print_source => {
             let mut c = Cursor::new(pair, "statements::print_source");

@@ -396,6 +396,7 @@ fn two_pass(
         keys: at_source,
         groups,
         units,
+        first_only: false,
     });
     aggregate(input, keys, aggregates, Some(&semi), source, ctx)
 }
@@ -548,6 +549,38 @@ struct SemiJoin {
     groups: GroupTable,
     /// Per scan partition: may it hold rows of these groups (from statistics)?
     units: Option<Vec<bool>>,
+    /// Keep only the first row of each group in a unit (`innerunique` keeps
+    /// one left row per key): the other rows are never decoded.
+    first_only: bool,
+}
+
+impl SemiJoin {
+    /// Which rows of `batch` (read through `keys`) to keep; `seen` holds the
+    /// groups a `first_only` filter met earlier in the same unit.
+    fn mask(
+        &self,
+        batch: &RecordBatch,
+        keys: &[BoundExpr],
+        ctx: &ExecContext,
+        seen: &std::sync::Mutex<Vec<bool>>,
+    ) -> Result<BooleanArray> {
+        if !self.first_only {
+            return self.groups.probe(batch, keys, ctx);
+        }
+        let groups = self.groups.probe_groups(batch, keys, ctx)?;
+        let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        seen.resize(self.groups.num_groups(), false);
+        Ok(groups
+            .into_iter()
+            .map(|g| {
+                Some(g.is_some_and(|g| {
+                    let first = !seen[g as usize];
+                    seen[g as usize] = true;
+                    first
+                }))
+            })
+            .collect())
+    }
 }
 
 /// Right sides with more keys than this are not pushed into the left's scan:
@@ -622,10 +655,18 @@ fn join_key_filter(
         .iter()
         .map(|&i| column(left_schema, i))
         .collect();
+    // A filter after the source could drop a key's first row, and a later
+    // one would then be the first: only without one is the first kept alone.
+    let first_only = spec.kind == InnerUnique
+        && left
+            .stages
+            .iter()
+            .all(|s| matches!(s, Stage::Project { .. }));
     Ok(Some(Arc::new(SemiJoin {
         keys: keys_at_source(&left_keys, &left.stages),
         groups,
         units: None,
+        first_only,
     })))
 }
 
@@ -704,7 +745,7 @@ fn unit_batches(
             let b = (*b).clone();
             match semi {
                 Some(semi) if b.num_rows() > 0 => {
-                    let mask = semi.groups.probe(&b, &semi.keys, ctx)?;
+                    let mask = semi.mask(&b, &semi.keys, ctx, &Default::default())?;
                     vec![arrow::compute::filter_record_batch(&b, &mask)?]
                 }
                 _ => vec![b],
@@ -762,14 +803,22 @@ fn row_predicate(
         )
     });
     let ctx = ctx.clone();
+    // One predicate per unit, called on its batches in order.
+    let seen = std::sync::Mutex::new(Vec::new());
     let eval = move |batch: &RecordBatch| -> Result<BooleanArray> {
         let mut mask: Option<BooleanArray> = None;
         if let Some(f) = &filter {
             mask = Some(evaluate_predicate(f, batch, &ctx)?);
         }
         if let Some((s, keys)) = &semi {
-            let probe = s.groups.probe(batch, keys, &ctx)?;
+            // The scan's filter first: a first row it drops is not a first row.
+            let kept = match &mask {
+                Some(m) if s.first_only => arrow::compute::filter_record_batch(batch, m)?,
+                _ => batch.clone(),
+            };
+            let probe = s.mask(&kept, keys, &ctx, &seen)?;
             mask = Some(match mask {
+                Some(m) if s.first_only => scatter_mask(&m, &probe),
                 Some(m) => arrow::compute::and(&m, &probe)?,
                 None => probe,
             });
@@ -780,6 +829,18 @@ fn row_predicate(
         columns,
         eval: Arc::new(eval),
     })
+}
+
+/// `inner` (a mask over the rows `outer` kept) as a mask over all the rows.
+fn scatter_mask(outer: &BooleanArray, inner: &BooleanArray) -> BooleanArray {
+    use arrow::array::Array;
+    let mut next = inner.values().iter();
+    outer
+        .values()
+        .iter()
+        .zip(0..)
+        .map(|(keep, i)| Some(keep && !outer.is_null(i) && next.next().unwrap_or(false)))
+        .collect()
 }
 
 fn child_rows(p: &Pipeline, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {

@@ -142,7 +142,16 @@ pub fn try_eval_on_values(
         return_type,
     };
     let values = kernel(&value_args, &kc)?;
-    let dict = DictionaryArray::<Int32Type>::try_new(keys, values)?;
+    if values.len() != n_values {
+        return Ok(Some(Arc::new(DictionaryArray::<Int32Type>::try_new(
+            keys, values,
+        )?)));
+    }
+    // SAFETY: every key indexes the `n_values` values the kernel ran on: the
+    // keys of a valid dictionary over them, or `combine`'s, each below the
+    // number of combinations it made. `try_new` would check each key again,
+    // which cost 13% of a string_size over a 5M-row column.
+    let dict = unsafe { DictionaryArray::<Int32Type>::new_unchecked(keys, values) };
     Ok(Some(Arc::new(dict)))
 }
 

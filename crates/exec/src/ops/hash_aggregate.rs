@@ -468,6 +468,21 @@ impl GroupTable {
         keys: &[BoundExpr],
         ctx: &ExecContext,
     ) -> Result<BooleanArray> {
+        Ok(self
+            .probe_groups(batch, keys, ctx)?
+            .into_iter()
+            .map(|g| Some(g.is_some()))
+            .collect())
+    }
+
+    /// For each row of `batch`: the group its key is, if it is one of this
+    /// table's groups (never adds a group).
+    pub fn probe_groups(
+        &self,
+        batch: &RecordBatch,
+        keys: &[BoundExpr],
+        ctx: &ExecContext,
+    ) -> Result<Vec<Option<u32>>> {
         let rows = batch.num_rows();
         let width = self.width;
         let mut row_keys = vec![0u64; rows * width];
@@ -488,16 +503,14 @@ impl GroupTable {
         Ok((0..rows)
             .map(|r| {
                 if unseen[r] {
-                    return Some(false);
+                    return None;
                 }
                 let key = &row_keys[r * width..(r + 1) * width];
-                Some(
-                    self.table
-                        .find(hash_key(key), |&g| {
-                            same_key(&arena[g as usize * width..(g as usize + 1) * width], key)
-                        })
-                        .is_some(),
-                )
+                self.table
+                    .find(hash_key(key), |&g| {
+                        same_key(&arena[g as usize * width..(g as usize + 1) * width], key)
+                    })
+                    .copied()
             })
             .collect())
     }

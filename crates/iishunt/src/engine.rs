@@ -289,12 +289,13 @@ impl Engine {
         let subquery = move |plan: iishunt_plan::logical::LogicalPlan| -> Result<Vec<iishunt_plan::types::ScalarValue>, String> {
             run_subquery(plan, source, &sub_ctx).map_err(|e| e.to_string())
         };
-        let bound = iishunt_plan::bind::bind_query_source(
+        let bound = iishunt_plan::bind::bind_query_reading(
             &query,
             Some(text),
             &self.catalog,
             &fold,
             Some(&subquery),
+            Some(&crate::externaldata::read_rows),
         )?;
         let unoptimized = bound.plan.clone();
         let bound = BoundQuery {
@@ -411,6 +412,7 @@ const OPERATORS: &[&str] = &[
     "as",
     "print",
     "datatable",
+    "externaldata",
     "range",
     "let",
 ];

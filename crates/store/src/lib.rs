@@ -30,8 +30,11 @@ pub mod raw;
 
 pub mod lookup;
 
+pub mod external;
+
 pub use dataset::Dataset;
 pub use error::StoreError;
+pub use external::{read_external, ExternalColumn, ExternalFormat, ExternalRequest, ExternalType};
 pub use iishunt_w3c::{LogKind, Table};
 pub use ingest::{
     ingest, ComputerRows, IngestOptions, IngestSummary, Progress, ProgressEvent, RejectSample,

@@ -81,7 +81,7 @@ fn parse_bool(cell: &str) -> Option<bool> {
 
 /// ISO 8601 instants (`2026-03-08T10:00:00Z`, `2026-03-08 10:00:00`, a bare
 /// date), read as UTC: microseconds since the epoch.
-fn parse_datetime(cell: &str) -> Option<i64> {
+pub(crate) fn parse_datetime(cell: &str) -> Option<i64> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(cell) {
         return Some(t.timestamp_micros());
     }

@@ -505,7 +505,7 @@ fn source() -> impl Strategy<Value = Source> {
             .prop_map(|(columns, values)| SourceKind::Datatable { columns, values }),
     ];
     kind.prop_filter("`set` and `print` read as statements", |k| {
-        !matches!(k, SourceKind::Table(n) if matches!(n[0].name.as_str(), "set" | "let" | "print" | "range" | "datatable" | "union" | "search" | "by" | "on" | "and" | "or" | "in" | "has" | "true" | "false" | "null" | "nulls" | "asc" | "desc" | "with" | "between" | "contains" | "matches" | "startswith" | "endswith" | "hasprefix" | "hassuffix" | "kind"))
+        !matches!(k, SourceKind::Table(n) if matches!(n[0].name.as_str(), "set" | "let" | "print" | "range" | "datatable" | "externaldata" | "union" | "search" | "by" | "on" | "and" | "or" | "in" | "has" | "true" | "false" | "null" | "nulls" | "asc" | "desc" | "with" | "between" | "contains" | "matches" | "startswith" | "endswith" | "hasprefix" | "hassuffix" | "kind"))
     })
     .prop_map(|kind| Source { kind, span: sp() })
 }

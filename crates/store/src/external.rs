@@ -184,7 +184,12 @@ fn read_delimited(request: &ExternalRequest, delimiter: u8) -> Result<Vec<ArrayR
 
 /// One JSON object per line; blank lines are skipped.
 fn read_json_lines(request: &ExternalRequest) -> Result<Vec<ArrayRef>, StoreError> {
-    let path = request.path;
+    let records = json_lines(request.path)?;
+    Ok(json_columns(request.columns, &records))
+}
+
+/// The objects of a JSON-lines file.
+pub(crate) fn json_lines(path: &Path) -> Result<Vec<Value>, StoreError> {
     let text = read_text(path)?;
     let mut records = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -202,13 +207,18 @@ fn read_json_lines(request: &ExternalRequest) -> Result<Vec<ArrayRef>, StoreErro
             return Err(too_many(path, line_no));
         }
     }
-    Ok(json_columns(request.columns, &records))
+    Ok(records)
 }
 
 /// JSON objects one after another, each possibly over many lines; an array
 /// at the top level holds objects.
 fn read_multi_json(request: &ExternalRequest) -> Result<Vec<ArrayRef>, StoreError> {
-    let path = request.path;
+    let records = multi_json(request.path)?;
+    Ok(json_columns(request.columns, &records))
+}
+
+/// The objects of a multijson file.
+pub(crate) fn multi_json(path: &Path) -> Result<Vec<Value>, StoreError> {
     let text = read_text(path)?;
     let mut records = Vec::new();
     let stream = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
@@ -229,7 +239,7 @@ fn read_multi_json(request: &ExternalRequest) -> Result<Vec<ArrayRef>, StoreErro
             return Err(too_many(path, 0));
         }
     }
-    Ok(json_columns(request.columns, &records))
+    Ok(records)
 }
 
 fn read_text(path: &Path) -> Result<String, StoreError> {
@@ -264,22 +274,8 @@ fn json_columns(columns: &[ExternalColumn], records: &[Value]) -> Vec<ArrayRef> 
 /// Columns by name, cast to the declared types (an impossible value: null).
 fn read_parquet(request: &ExternalRequest) -> Result<Vec<ArrayRef>, StoreError> {
     let path = request.path;
-    let parquet_err = |e: parquet::errors::ParquetError| {
-        bad(path, 0, format!("not a Parquet file we can read: {e}"))
-    };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(open(path)?).map_err(parquet_err)?;
-    let rows = builder.metadata().file_metadata().num_rows().max(0) as usize;
-    if rows > MAX_ROWS {
-        return Err(too_many(path, 0));
-    }
-    let schema = builder.schema().clone();
-    let batches = builder
-        .build()
-        .map_err(parquet_err)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(path, 0, e.to_string()))?;
-    let batch = arrow::compute::concat_batches(&schema, &batches)
-        .map_err(|e| StoreError::Internal(e.to_string()))?;
+    let batch = parquet_batch(path)?;
+    let schema = batch.schema();
     let options = CastOptions {
         safe: true,
         ..Default::default()
@@ -325,6 +321,26 @@ fn read_parquet(request: &ExternalRequest) -> Result<Vec<ArrayRef>, StoreError> 
         out.push(array);
     }
     Ok(out)
+}
+
+/// Every row of a Parquet file as one batch, its schema as stored.
+pub(crate) fn parquet_batch(path: &Path) -> Result<RecordBatch, StoreError> {
+    let parquet_err = |e: parquet::errors::ParquetError| {
+        bad(path, 0, format!("not a Parquet file we can read: {e}"))
+    };
+    let builder = ParquetRecordBatchReaderBuilder::try_new(open(path)?).map_err(parquet_err)?;
+    let rows = builder.metadata().file_metadata().num_rows().max(0) as usize;
+    if rows > MAX_ROWS {
+        return Err(too_many(path, 0));
+    }
+    let schema = builder.schema().clone();
+    let batches = builder
+        .build()
+        .map_err(parquet_err)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(path, 0, e.to_string()))?;
+    arrow::compute::concat_batches(&schema, &batches)
+        .map_err(|e| StoreError::Internal(e.to_string()))
 }
 
 /// Builds one column from text cells or JSON values.

@@ -224,7 +224,10 @@ fn describe(positives: &[Rule]) -> Vec<&'static str> {
             || r == Rule::EOI
             || r == Rule::pipe
             || (has_expression
-                && matches!(r, Rule::type_name | Rule::kw_dynamic | Rule::table_name));
+                && matches!(
+                    r,
+                    Rule::type_name | Rule::kw_dynamic | Rule::table_name | Rule::subquery
+                ));
         if !folded {
             push(rule_names::kql(r));
         }

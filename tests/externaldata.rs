@@ -289,3 +289,31 @@ fn externaldata_urls_and_missing_files_are_refused_by_name() {
     assert!(err.contains("no/such/intel.csv: no such file"), "{err}");
     assert!(err.contains("this file cannot be read"), "{err}");
 }
+
+#[test]
+fn run_hunts_see_table_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(dir.path(), "list.csv", "ip,label\n203.0.113.5,spray\n");
+    let hunt = write(
+        dir.path(),
+        "watchlisted.kql",
+        "W3CIISLog | join kind=inner watchlist on $left.cIP == $right.ip | summarize n = count() by label\n",
+    );
+    let out_dir = dir.path().join("out");
+    let out = iishunt()
+        .arg("run")
+        .arg(&hunt)
+        .arg("--data")
+        .arg(logs())
+        .arg("--table")
+        .arg(table_arg("watchlist", &csv))
+        .arg("--format")
+        .arg("csv")
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    stdout_ok(&out);
+    let result = std::fs::read_to_string(out_dir.join("watchlisted.csv")).unwrap();
+    assert_eq!(result.replace("\r\n", "\n"), "label,n\nspray,25\n");
+}

@@ -70,13 +70,8 @@ impl QueryInput {
 
     /// The engine over `data`, with the `--lookup` and `--table` files.
     pub fn open_engine(&self, data: &[PathBuf]) -> anyhow::Result<Engine> {
-        let opened = Engine::open_with_lookups(data, &self.lookup).and_then(|mut engine| {
-            for (name, file) in &self.tables {
-                engine.add_table_file(name, file)?;
-            }
-            Ok(engine)
-        });
-        opened.map_err(|err| anyhow::anyhow!("opening the data: {err}"))
+        Engine::open_with_tables(data, &self.lookup, &self.tables)
+            .map_err(|err| anyhow::anyhow!("opening the data: {err}"))
     }
 
     pub fn options(&self) -> QueryOptions {

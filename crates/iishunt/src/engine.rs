@@ -134,6 +134,20 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Like [`Engine::open_with_lookups`], plus files registered under the
+    /// names given (`--table NAME=FILE`, see [`Engine::add_table_file`]).
+    pub fn open_with_tables(
+        data: &[PathBuf],
+        lookups: &[PathBuf],
+        tables: &[(String, PathBuf)],
+    ) -> Result<Engine, Error> {
+        let mut engine = Engine::open_with_lookups(data, lookups)?;
+        for (name, file) in tables {
+            engine.add_table_file(name, file)?;
+        }
+        Ok(engine)
+    }
+
     /// Loads one CSV lookup table; its file name (without `.csv`) names it.
     fn add_lookup(&mut self, file: &Path) -> Result<(), Error> {
         self.add_lookup_named(file, None)

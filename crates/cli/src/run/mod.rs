@@ -98,13 +98,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let data = output::data_paths(&args.data)?;
     let mut lookups = hunt::library_lookups(&args.paths)?;
     lookups.extend(args.lookup.iter().cloned());
-    let opened = Engine::open_with_lookups(&data, &lookups).and_then(|mut engine| {
-        for (name, file) in &args.tables {
-            engine.add_table_file(name, file)?;
-        }
-        Ok(engine)
-    });
-    let engine = match opened {
+    let engine = match Engine::open_with_tables(&data, &lookups, &args.tables) {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),
     };

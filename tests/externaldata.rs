@@ -236,8 +236,9 @@ fn table_errors_name_the_file_and_the_clash() {
     let csv = write(dir.path(), "list.csv", "ip\n203.0.113.5\n");
     let missing = dir.path().join("missing.csv");
     let err = stderr_err(&query(&["--table", &table_arg("t", &missing), "t"]));
-    assert!(err.contains("missing.csv"), "{err}");
-    assert!(err.contains("No such file"), "{err}");
+    assert!(err.contains("missing.csv: no such file"), "{err}");
+    let err = stderr_err(&query(&["--table", &table_arg("t", dir.path()), "t"]));
+    assert!(err.contains(": not a regular file"), "{err}");
     let err = stderr_err(&query(&[
         "--table",
         &table_arg("W3CIISLog", &csv),

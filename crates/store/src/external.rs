@@ -129,11 +129,17 @@ fn bad(path: &Path, line: u64, message: impl Into<String>) -> StoreError {
     }
 }
 
-fn open(path: &Path) -> Result<std::fs::File, StoreError> {
-    std::fs::File::open(path).map_err(|e| match e.kind() {
+/// Opens a regular file: a device (`/dev/zero`), a FIFO or a folder named
+/// in a query would never end or never be a table.
+pub(crate) fn open(path: &Path) -> Result<std::fs::File, StoreError> {
+    let os_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => bad(path, 0, "no such file"),
         _ => bad(path, 0, e.to_string()),
-    })
+    };
+    if !std::fs::metadata(path).map_err(os_error)?.is_file() {
+        return Err(bad(path, 0, "not a regular file"));
+    }
+    std::fs::File::open(path).map_err(os_error)
 }
 
 fn too_many(path: &Path, line: u64) -> StoreError {
@@ -474,10 +480,20 @@ fn clock_timespan(body: &str) -> Option<i64> {
         Some(s) => s.parse().ok()?,
         None => 0.0,
     };
-    if parts.next().is_some() || minutes > 59 || !(0.0..60.0).contains(&seconds) {
+    if parts.next().is_some()
+        || days < 0
+        || hours < 0
+        || !(0..60).contains(&minutes)
+        || !(0.0..60.0).contains(&seconds)
+    {
         return None;
     }
-    let whole = ((days * 24 + hours) * 60 + minutes).checked_mul(60_000_000)?;
+    let whole = days
+        .checked_mul(24)?
+        .checked_add(hours)?
+        .checked_mul(60)?
+        .checked_add(minutes)?
+        .checked_mul(60_000_000)?;
     whole.checked_add((seconds * 1e6).round() as i64)
 }
 
@@ -518,6 +534,8 @@ mod tests {
         assert_eq!(parse_timespan("90s"), Some(90_000_000));
         assert_eq!(parse_timespan("100ms"), Some(100_000));
         assert_eq!(parse_timespan("00:61:00"), None);
+        assert_eq!(parse_timespan("99999999999999999.00:00:00"), None);
+        assert_eq!(parse_timespan("1e300s"), None);
         assert_eq!(parse_timespan("soon"), None);
     }
 
@@ -578,6 +596,24 @@ mod tests {
             .downcast_ref::<arrow::array::BooleanArray>()
             .unwrap();
         assert!(flag.value(0) && !flag.value(1) && flag.is_null(2));
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let columns = [ExternalColumn {
+            name: "a".into(),
+            ty: ExternalType::String,
+        }];
+        let err = read_external(&ExternalRequest {
+            path: dir.path(),
+            format: ExternalFormat::Json,
+            columns: &columns,
+            ignore_first_record: false,
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.ends_with(": not a regular file"), "{err}");
     }
 
     #[test]

@@ -10,11 +10,13 @@ use arrow::datatypes::{Field, Schema};
 use serde_json::Value;
 
 use crate::error::StoreError;
-use crate::external::{json_lines, multi_json, parquet_batch, ExternalFormat};
+use crate::external::{json_lines, multi_json, open, parquet_batch, ExternalFormat};
 use crate::lookup::{build, infer, read_delimited};
 
 /// Reads a whole file in the format its extension names (CSV when none).
 pub fn read_table_file(path: &Path) -> Result<RecordBatch, StoreError> {
+    // A missing file, a folder or a device is refused before any reader starts.
+    drop(open(path)?);
     match ExternalFormat::for_path(path) {
         ExternalFormat::Csv => read_delimited(path, b','),
         ExternalFormat::Tsv => read_delimited(path, b'\t'),

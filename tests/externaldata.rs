@@ -318,3 +318,25 @@ fn run_hunts_see_table_files() {
     let result = std::fs::read_to_string(out_dir.join("watchlisted.csv")).unwrap();
     assert_eq!(result.replace("\r\n", "\n"), "label,n\nspray,25\n");
 }
+
+#[test]
+fn externaldata_rows_count_against_the_memory_limit() {
+    let engine = Engine::open(&[logs()]).unwrap();
+    let query =
+        "externaldata (ip:string, label:string) [@\"tests/fixtures/externaldata/watchlist.csv\"]";
+    let options = QueryOptions {
+        memory_limit: Some(100),
+        ..Default::default()
+    };
+    let err = engine.query(query, &options).unwrap_err().to_string();
+    assert!(
+        err.contains("watchlist.csv: the query went over --memory-limit 100 B"),
+        "{err}"
+    );
+    assert!(err.contains("`externaldata`"), "{err}");
+    let options = QueryOptions {
+        memory_limit: Some(1 << 20),
+        ..Default::default()
+    };
+    assert_eq!(engine.query(query, &options).unwrap().row_count(), 3);
+}

@@ -332,6 +332,10 @@ impl Engine {
         let fold = move |e: &iishunt_plan::expr::BoundExpr| {
             iishunt_exec::expr::evaluate_constant(e, &fold_ctx).ok()
         };
+        let read_ctx = ctx.clone();
+        let external = move |file: &iishunt_plan::bind::ExternalFile| {
+            crate::externaldata::read_rows(file, &read_ctx)
+        };
         let sub_ctx = ctx.clone();
         let source = &self.source;
         let subquery = move |plan: iishunt_plan::logical::LogicalPlan| -> Result<Vec<iishunt_plan::types::ScalarValue>, String> {
@@ -343,7 +347,7 @@ impl Engine {
             &self.catalog,
             &fold,
             Some(&subquery),
-            Some(&crate::externaldata::read_rows),
+            Some(&external),
         )?;
         let unoptimized = bound.plan.clone();
         let bound = BoundQuery {

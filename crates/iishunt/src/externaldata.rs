@@ -3,12 +3,19 @@
 
 use std::path::Path;
 
+use iishunt_exec::ExecContext;
 use iishunt_plan::bind::ExternalFile;
 use iishunt_plan::types::{KType, ScalarValue};
 use iishunt_store::{ExternalColumn, ExternalFormat, ExternalRequest, ExternalType};
 
-/// Reads one `externaldata` file into rows of its declared columns.
-pub(crate) fn read_rows(file: &ExternalFile) -> Result<Vec<Vec<ScalarValue>>, String> {
+/// Reads one `externaldata` file into rows of its declared columns. The rows
+/// count against the query's `--memory-limit` (the batch read and the
+/// constants made of it), and a query past its `--timeout` or cancelled
+/// stops here.
+pub(crate) fn read_rows(
+    file: &ExternalFile,
+    ctx: &ExecContext,
+) -> Result<Vec<Vec<ScalarValue>>, String> {
     let path = Path::new(file.path);
     let format = match file.format {
         Some(name) => ExternalFormat::from_name(name)
@@ -30,6 +37,12 @@ pub(crate) fn read_rows(file: &ExternalFile) -> Result<Vec<Vec<ScalarValue>>, St
         ignore_first_record: file.ignore_first_record,
     })
     .map_err(|e| e.to_string())?;
+    let constants = batch.num_rows() * file.columns.len() * std::mem::size_of::<ScalarValue>();
+    ctx.reserve(
+        "externaldata",
+        batch.get_array_memory_size().saturating_add(constants),
+    )
+    .map_err(|e| format!("{}: {e}", path.display()))?;
     let mut rows = Vec::with_capacity(batch.num_rows());
     for row in 0..batch.num_rows() {
         let mut values = Vec::with_capacity(file.columns.len());

@@ -27,6 +27,8 @@ const MAX_ROWS: usize = 5_000_000;
 pub enum ExternalFormat {
     Csv,
     Tsv,
+    /// Plain text: each line is one record of one field (an IOC list).
+    Txt,
     /// One JSON object per line.
     Json,
     /// JSON objects (or arrays of them) one after another, spanning lines.
@@ -36,13 +38,15 @@ pub enum ExternalFormat {
 
 impl ExternalFormat {
     /// Kusto's format names.
-    pub const NAMES: &'static [&'static str] = &["csv", "tsv", "json", "multijson", "parquet"];
+    pub const NAMES: &'static [&'static str] =
+        &["csv", "tsv", "txt", "json", "multijson", "parquet"];
 
     /// The format a `format=` name means.
     pub fn from_name(name: &str) -> Option<ExternalFormat> {
         Some(match name.to_ascii_lowercase().as_str() {
-            "csv" | "txt" => ExternalFormat::Csv,
+            "csv" => ExternalFormat::Csv,
             "tsv" => ExternalFormat::Tsv,
+            "txt" => ExternalFormat::Txt,
             "json" | "jsonl" | "ndjson" => ExternalFormat::Json,
             "multijson" => ExternalFormat::MultiJson,
             "parquet" => ExternalFormat::Parquet,
@@ -108,6 +112,7 @@ pub fn read_external(request: &ExternalRequest) -> Result<RecordBatch, StoreErro
     let columns = match request.format {
         ExternalFormat::Csv => read_delimited(request, b',')?,
         ExternalFormat::Tsv => read_delimited(request, b'\t')?,
+        ExternalFormat::Txt => read_lines(request)?,
         ExternalFormat::Json => read_json_lines(request)?,
         ExternalFormat::MultiJson => read_multi_json(request)?,
         ExternalFormat::Parquet => read_parquet(request)?,
@@ -183,6 +188,28 @@ fn read_delimited(request: &ExternalRequest, delimiter: u8) -> Result<Vec<ArrayR
         }
         for (n, b) in builders.iter_mut().enumerate() {
             b.append_text(record.get(n));
+        }
+    }
+    Ok(builders.into_iter().map(CellBuilder::finish).collect())
+}
+
+/// Plain text: each line (without its `\r\n` or `\n`) fills the first
+/// column; the others are null.
+fn read_lines(request: &ExternalRequest) -> Result<Vec<ArrayRef>, StoreError> {
+    let path = request.path;
+    let text = read_text(path)?;
+    let mut builders: Vec<CellBuilder> = request
+        .columns
+        .iter()
+        .map(|c| CellBuilder::new(c.ty))
+        .collect();
+    let skip = usize::from(request.ignore_first_record);
+    for (i, line) in text.lines().enumerate().skip(skip) {
+        if i >= MAX_ROWS + skip {
+            return Err(too_many(path, i as u64 + 1));
+        }
+        for (n, b) in builders.iter_mut().enumerate() {
+            b.append_text((n == 0).then_some(line));
         }
     }
     Ok(builders.into_iter().map(CellBuilder::finish).collect())
@@ -558,6 +585,10 @@ mod tests {
             Some(ExternalFormat::MultiJson)
         );
         assert_eq!(ExternalFormat::from_name("avro"), None);
+        assert_eq!(
+            ExternalFormat::for_path(Path::new("iocs.txt")),
+            ExternalFormat::Txt
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub fn read_table_file(path: &Path) -> Result<RecordBatch, StoreError> {
     // A missing file, a folder or a device is refused before any reader starts.
     drop(open(path)?);
     match ExternalFormat::for_path(path) {
-        ExternalFormat::Csv => read_delimited(path, b','),
+        ExternalFormat::Csv | ExternalFormat::Txt => read_delimited(path, b','),
         ExternalFormat::Tsv => read_delimited(path, b'\t'),
         ExternalFormat::Json => json_table(path, json_lines(path)?),
         ExternalFormat::MultiJson => json_table(path, multi_json(path)?),

@@ -13,7 +13,7 @@ use crate::schema::{Column, Schema};
 use crate::types::ScalarValue;
 
 /// Kusto's `format=` names iishunt reads.
-pub const EXTERNAL_FORMATS: &[&str] = &["csv", "tsv", "json", "multijson", "parquet"];
+pub const EXTERNAL_FORMATS: &[&str] = &["csv", "tsv", "txt", "json", "multijson", "parquet"];
 
 /// One file of an `externaldata` source, to be read into `columns`.
 #[derive(Debug, Clone)]

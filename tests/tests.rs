@@ -5,6 +5,7 @@ mod conformance;
 mod demo;
 mod engine;
 mod esql_spec;
+mod externaldata;
 mod golden;
 mod hostile;
 mod ingest;

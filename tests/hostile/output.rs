@@ -153,6 +153,10 @@ fn queries_cannot_read_external_data_or_write_files() {
     ] {
         let out = query(&log, &[q]);
         assert_eq!(out.status.code(), Some(1), "{q}: {}", text(&out.stdout));
+        if q.starts_with("externaldata") {
+            let err = text(&out.stderr);
+            assert!(err.contains("iishunt never reads the network"), "{err}");
+        }
     }
     // Nothing but the log is in the folder afterwards.
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();

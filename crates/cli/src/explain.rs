@@ -5,8 +5,6 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use iishunt::Engine;
-
 use crate::diagnostic::{self, Source};
 use crate::output;
 use crate::query::QueryInput;
@@ -20,10 +18,7 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let (text, file) = args.input.text()?;
     let data = output::data_paths(&args.input.data)?;
-    let engine = match Engine::open_with_lookups(&data, &args.input.lookup) {
-        Ok(e) => e,
-        Err(err) => anyhow::bail!("opening the data: {err}"),
-    };
+    let engine = args.input.open_engine(&data)?;
     match engine.explain(&text, &args.input.options()) {
         Ok(plan) => {
             println!("{}", plan.trim_end());

@@ -25,6 +25,11 @@ pub struct QueryInput {
     /// name names it (repeatable). A data folder's `lookups/*.csv` load by themselves.
     #[arg(long, value_name = "FILE.csv")]
     pub lookup: Vec<PathBuf>,
+    /// A CSV, TSV, JSON-lines or Parquet file as the table NAME (format from
+    /// the extension, CSV when none; column types inferred, or Parquet's own)
+    /// (repeatable).
+    #[arg(long = "table", value_name = "NAME=FILE", value_parser = parse_table)]
+    pub tables: Vec<(String, PathBuf)>,
     /// The query text (KQL or ES|QL).
     #[arg(
         value_name = "QUERY",
@@ -63,6 +68,12 @@ impl QueryInput {
         }
     }
 
+    /// The engine over `data`, with the `--lookup` and `--table` files.
+    pub fn open_engine(&self, data: &[PathBuf]) -> anyhow::Result<Engine> {
+        Engine::open_with_tables(data, &self.lookup, &self.tables)
+            .map_err(|err| anyhow::anyhow!("opening the data: {err}"))
+    }
+
     pub fn options(&self) -> QueryOptions {
         QueryOptions {
             dialect: self.dialect,
@@ -94,6 +105,18 @@ pub struct QueryArgs {
     pub out: Option<PathBuf>,
 }
 
+/// Parses `--table NAME=FILE`.
+pub fn parse_table(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((name, file)) if !name.trim().is_empty() && !file.is_empty() => {
+            Ok((name.trim().to_string(), PathBuf::from(file)))
+        }
+        _ => Err(format!(
+            "`{text}` is not NAME=FILE (e.g. --table watchlist=watchlist.csv)"
+        )),
+    }
+}
+
 /// Parses `--dialect`.
 pub fn parse_dialect(text: &str) -> Result<Dialect, String> {
     match text.to_ascii_lowercase().as_str() {
@@ -106,11 +129,7 @@ pub fn parse_dialect(text: &str) -> Result<Dialect, String> {
 pub fn run(args: QueryArgs) -> anyhow::Result<ExitCode> {
     let (text, file) = args.input.text()?;
     let data = output::data_paths(&args.input.data)?;
-    let engine = Engine::open_with_lookups(&data, &args.input.lookup);
-    let engine = match engine {
-        Ok(e) => e,
-        Err(err) => anyhow::bail!("opening the data: {err}"),
-    };
+    let engine = args.input.open_engine(&data)?;
     let mut options = args.input.options();
     args.limits.apply(&mut options, 1);
     let result = match engine.query(&text, &options) {

@@ -53,6 +53,7 @@ pub fn run(args: TranslateArgs) -> anyhow::Result<ExitCode> {
     let input = QueryInput {
         data: args.data,
         lookup: args.lookup,
+        tables: Vec::new(),
         query: args.query,
         file: args.file,
         dialect: args.dialect,

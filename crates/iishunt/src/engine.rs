@@ -134,6 +134,20 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Like [`Engine::open_with_lookups`], plus files registered under the
+    /// names given (`--table NAME=FILE`, see [`Engine::add_table_file`]).
+    pub fn open_with_tables(
+        data: &[PathBuf],
+        lookups: &[PathBuf],
+        tables: &[(String, PathBuf)],
+    ) -> Result<Engine, Error> {
+        let mut engine = Engine::open_with_lookups(data, lookups)?;
+        for (name, file) in tables {
+            engine.add_table_file(name, file)?;
+        }
+        Ok(engine)
+    }
+
     /// Loads one CSV lookup table; its file name (without `.csv`) names it.
     fn add_lookup(&mut self, file: &Path) -> Result<(), Error> {
         self.add_lookup_named(file, None)
@@ -157,18 +171,52 @@ impl Engine {
                 table.name
             )));
         }
-        let columns = columns_of(table.batch.schema().fields());
-        self.lookup_files
-            .push((table.name.clone(), table.path.clone()));
+        self.register(table.name, table.path, table.batch);
+        Ok(())
+    }
+
+    /// `--table name=FILE`: a CSV, TSV, JSON-lines or Parquet file (format
+    /// from its extension, CSV when none) as the table `name`. Text columns
+    /// are typed as lookups are; Parquet columns keep their types, read as
+    /// the engine holds them (a type it does not read is left out).
+    pub fn add_table_file(&mut self, name: &str, file: &Path) -> Result<(), Error> {
+        if !is_identifier(name) {
+            return Err(Error::Data(format!(
+                "--table {name}={}: `{name}` is not a table name; use letters, digits and `_`, \
+                 not starting with a digit",
+                file.display()
+            )));
+        }
+        if let Some(existing) = self.catalog.table(name) {
+            let what = match existing.kind {
+                TableKind::Log => "the log table",
+                TableKind::Lookup => "the lookup table",
+            };
+            return Err(Error::Data(format!(
+                "--table {name}={}: `{name}` is already {what} `{}`; choose another name",
+                file.display(),
+                existing.name
+            )));
+        }
+        let batch = iishunt_store::read_table_file(file).map_err(|e| Error::Data(e.to_string()))?;
+        let batch =
+            engine_types(&batch).map_err(|e| Error::Data(format!("{}: {e}", file.display())))?;
+        self.register(name.to_string(), file.to_path_buf(), batch);
+        Ok(())
+    }
+
+    /// Adds an in-memory table that queries can name.
+    fn register(&mut self, name: String, path: PathBuf, batch: RecordBatch) {
+        let columns = columns_of(batch.schema().fields());
+        self.lookup_files.push((name.clone(), path));
         self.catalog.tables.push(TableDef {
-            name: table.name.clone(),
+            name: name.clone(),
             schema: Schema::new(columns),
             kind: TableKind::Lookup,
         });
         self.source
             .tables
-            .insert(table.name, TableData::Memory(vec![table.batch]));
-        Ok(())
+            .insert(name, TableData::Memory(vec![batch]));
     }
 
     fn open_data(data: &[PathBuf]) -> Result<Engine, Error> {
@@ -284,17 +332,22 @@ impl Engine {
         let fold = move |e: &iishunt_plan::expr::BoundExpr| {
             iishunt_exec::expr::evaluate_constant(e, &fold_ctx).ok()
         };
+        let read_ctx = ctx.clone();
+        let external = move |file: &iishunt_plan::bind::ExternalFile| {
+            crate::externaldata::read_rows(file, &read_ctx)
+        };
         let sub_ctx = ctx.clone();
         let source = &self.source;
         let subquery = move |plan: iishunt_plan::logical::LogicalPlan| -> Result<Vec<iishunt_plan::types::ScalarValue>, String> {
             run_subquery(plan, source, &sub_ctx).map_err(|e| e.to_string())
         };
-        let bound = iishunt_plan::bind::bind_query_source(
+        let bound = iishunt_plan::bind::bind_query_reading(
             &query,
             Some(text),
             &self.catalog,
             &fold,
             Some(&subquery),
+            Some(&external),
         )?;
         let unoptimized = bound.plan.clone();
         let bound = BoundQuery {
@@ -411,6 +464,7 @@ const OPERATORS: &[&str] = &[
     "as",
     "print",
     "datatable",
+    "externaldata",
     "range",
     "let",
 ];
@@ -574,6 +628,41 @@ fn columns_of(fields: &arrow::datatypes::Fields) -> Vec<Column> {
             })
         })
         .collect()
+}
+
+/// A table name as KQL writes it unquoted.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A stored batch with each column as the engine holds its Kusto type
+/// (`Float32` as `Float64`, nanosecond timestamps as microseconds, …);
+/// columns of types the engine does not read are left out.
+fn engine_types(batch: &RecordBatch) -> Result<RecordBatch, arrow::error::ArrowError> {
+    let mut fields = Vec::new();
+    let mut columns = Vec::new();
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        let Some(ty) = KType::from_field(field) else {
+            continue;
+        };
+        let column = if column.data_type() == &ty.arrow_type() {
+            column.clone()
+        } else {
+            arrow::compute::cast(column, &ty.arrow_type())?
+        };
+        fields.push(ty.field(field.name()));
+        columns.push(column);
+    }
+    if fields.is_empty() {
+        return Err(arrow::error::ArrowError::SchemaError(
+            "no column has a type iishunt reads".into(),
+        ));
+    }
+    RecordBatch::try_new(Arc::new(arrow::datatypes::Schema::new(fields)), columns)
 }
 
 /// Which dialect a text is in when none was chosen: ES|QL when the first

@@ -6,6 +6,7 @@
 pub mod error;
 pub mod ingest;
 pub mod engine;
+mod externaldata;
 pub mod translate;
 pub mod render;
 pub mod chart;

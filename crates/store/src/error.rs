@@ -93,6 +93,17 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
+    /// An `externaldata` or `--table` file cannot be read; `line` 0 means the
+    /// whole file.
+    #[error("{}{}: {message}", path.display(), if *line > 0 { format!(":{line}") } else { String::new() })]
+    External {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line, 0 for the whole file.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
     /// An Arrow kernel failed on our own batches; a bug.
     #[error("internal error (this is a bug): {0}")]
     Internal(String),

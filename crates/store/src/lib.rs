@@ -30,8 +30,13 @@ pub mod raw;
 
 pub mod lookup;
 
+pub mod external;
+
+pub mod table_file;
+
 pub use dataset::Dataset;
 pub use error::StoreError;
+pub use external::{read_external, ExternalColumn, ExternalFormat, ExternalRequest, ExternalType};
 pub use iishunt_w3c::{LogKind, Table};
 pub use ingest::{
     ingest, ComputerRows, IngestOptions, IngestSummary, Progress, ProgressEvent, RejectSample,
@@ -39,3 +44,4 @@ pub use ingest::{
 };
 pub use lookup::{lookup_files, read_lookup, LookupTable};
 pub use raw::{read_raw, RawOptions, RawTables};
+pub use table_file::read_table_file;

@@ -29,7 +29,7 @@ pub struct LookupTable {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ColumnType {
+pub(crate) enum ColumnType {
     Long,
     Real,
     Bool,
@@ -49,7 +49,7 @@ impl ColumnType {
         })
     }
 
-    fn arrow(self) -> DataType {
+    pub(crate) fn arrow(self) -> DataType {
         match self {
             ColumnType::Long => DataType::Int64,
             ColumnType::Real => DataType::Float64,
@@ -81,7 +81,7 @@ fn parse_bool(cell: &str) -> Option<bool> {
 
 /// ISO 8601 instants (`2026-03-08T10:00:00Z`, `2026-03-08 10:00:00`, a bare
 /// date), read as UTC: microseconds since the epoch.
-fn parse_datetime(cell: &str) -> Option<i64> {
+pub(crate) fn parse_datetime(cell: &str) -> Option<i64> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(cell) {
         return Some(t.timestamp_micros());
     }
@@ -132,7 +132,24 @@ pub fn read_lookup(path: &Path) -> Result<LookupTable, StoreError> {
             format!("`{name}` is not a table name: use letters, digits and `_` (the file name is the table's name)"),
         ));
     }
+    let batch = read_delimited(path, b',')?;
+    Ok(LookupTable {
+        name,
+        path: path.to_path_buf(),
+        batch,
+    })
+}
+
+/// Reads a CSV (or, with a tab `delimiter`, TSV) file whose first line names
+/// the columns, typed as lookups are.
+pub(crate) fn read_delimited(path: &Path, delimiter: u8) -> Result<RecordBatch, StoreError> {
+    let bad = |line: u64, message: String| StoreError::Lookup {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(true)
         .flexible(false)
         .trim(csv::Trim::Headers)
@@ -204,13 +221,8 @@ pub fn read_lookup(path: &Path) -> Result<LookupTable, StoreError> {
         fields.push(Field::new(name, ty.arrow(), true));
         columns.push(build(ty, values));
     }
-    let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
-        .map_err(|e| StoreError::Internal(e.to_string()))?;
-    Ok(LookupTable {
-        name,
-        path: path.to_path_buf(),
-        batch,
-    })
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+        .map_err(|e| StoreError::Internal(e.to_string()))
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -232,7 +244,7 @@ fn is_table_name(name: &str) -> bool {
 }
 
 /// The narrowest type every non-empty cell fits; string when all are empty.
-fn infer(values: &[String]) -> ColumnType {
+pub(crate) fn infer(values: &[String]) -> ColumnType {
     let mut present = values.iter().filter(|c| !c.is_empty()).peekable();
     if present.peek().is_none() {
         return ColumnType::String;
@@ -254,7 +266,7 @@ fn cell(c: &str) -> Option<&str> {
     (!c.is_empty()).then_some(c)
 }
 
-fn build(ty: ColumnType, values: &[String]) -> ArrayRef {
+pub(crate) fn build(ty: ColumnType, values: &[String]) -> ArrayRef {
     match ty {
         ColumnType::Long => {
             let mut b = Int64Builder::with_capacity(values.len());

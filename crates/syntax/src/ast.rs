@@ -213,6 +213,14 @@ pub enum SourceKind {
         columns: Vec<(Ident, TypeName)>,
         values: Vec<Expr>,
     },
+    /// `externaldata (a:long, b:string) [@"list.csv"] with (format="csv")`:
+    /// rows read from local files when the query is bound. `paths` are string
+    /// literals; `properties` are the `with (…)` settings.
+    ExternalData {
+        columns: Vec<(Ident, TypeName)>,
+        paths: Vec<Expr>,
+        properties: Vec<(Ident, Expr)>,
+    },
     /// `range x from 1 to 10 step 1`
     Range {
         column: Ident,

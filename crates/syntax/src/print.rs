@@ -19,6 +19,7 @@ const BRACKETED: &[&str] = &[
     "print",
     "range",
     "datatable",
+    "externaldata",
     "union",
     "search",
     "set",
@@ -172,6 +173,28 @@ fn source(out: &mut String, s: &Source) {
             out.push_str(") [");
             list(out, values);
             out.push(']');
+        }
+        SourceKind::ExternalData {
+            columns,
+            paths,
+            properties,
+        } => {
+            out.push_str("externaldata(");
+            column_decls(out, columns);
+            out.push_str(") [");
+            list(out, paths);
+            out.push(']');
+            if !properties.is_empty() {
+                out.push_str(" with (");
+                for (i, (k, v)) in properties.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(out, "{} = ", ident(&k.name));
+                    expr(out, v);
+                }
+                out.push(')');
+            }
         }
         SourceKind::Range {
             column,

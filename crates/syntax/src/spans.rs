@@ -73,6 +73,18 @@ fn tabular(t: &mut TabularExpr) {
             columns.iter_mut().for_each(|(n, _)| id(n));
             values.iter_mut().for_each(expr);
         }
+        SourceKind::ExternalData {
+            columns,
+            paths,
+            properties,
+        } => {
+            columns.iter_mut().for_each(|(n, _)| id(n));
+            paths.iter_mut().for_each(expr);
+            properties.iter_mut().for_each(|(k, v)| {
+                id(k);
+                expr(v);
+            });
+        }
         SourceKind::Range {
             column,
             from,

@@ -503,9 +503,15 @@ fn source() -> impl Strategy<Value = Source> {
         1 => (ident(), expr(), expr(), expr()).prop_map(|(column, from, to, step)| SourceKind::Range { column, from, to, step }),
         1 => (prop::collection::vec((ident(), type_name()), 1..3), prop::collection::vec(expr(), 0..4))
             .prop_map(|(columns, values)| SourceKind::Datatable { columns, values }),
+        1 => (
+            prop::collection::vec((ident(), type_name()), 1..3),
+            prop::collection::vec("[a-z/._:]{1,12}".prop_map(|p| e(ExprKind::Literal(Literal::String(p)))), 1..3),
+            prop::collection::vec((ident(), expr()), 0..3),
+        )
+            .prop_map(|(columns, paths, properties)| SourceKind::ExternalData { columns, paths, properties }),
     ];
     kind.prop_filter("`set` and `print` read as statements", |k| {
-        !matches!(k, SourceKind::Table(n) if matches!(n[0].name.as_str(), "set" | "let" | "print" | "range" | "datatable" | "union" | "search" | "by" | "on" | "and" | "or" | "in" | "has" | "true" | "false" | "null" | "nulls" | "asc" | "desc" | "with" | "between" | "contains" | "matches" | "startswith" | "endswith" | "hasprefix" | "hassuffix" | "kind"))
+        !matches!(k, SourceKind::Table(n) if matches!(n[0].name.as_str(), "set" | "let" | "print" | "range" | "datatable" | "externaldata" | "union" | "search" | "by" | "on" | "and" | "or" | "in" | "has" | "true" | "false" | "null" | "nulls" | "asc" | "desc" | "with" | "between" | "contains" | "matches" | "startswith" | "endswith" | "hasprefix" | "hassuffix" | "kind"))
     })
     .prop_map(|kind| Source { kind, span: sp() })
 }

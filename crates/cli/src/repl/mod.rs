@@ -41,6 +41,11 @@ pub struct ReplArgs {
     /// name names it (repeatable). A data folder's `lookups/*.csv` load by themselves.
     #[arg(long, value_name = "FILE.csv")]
     pub lookup: Vec<PathBuf>,
+    /// A CSV, TSV, JSON-lines or Parquet file as the table NAME (format from
+    /// the extension, CSV when none; column types inferred, or Parquet's own)
+    /// (repeatable).
+    #[arg(long = "table", value_name = "NAME=FILE", value_parser = crate::query::parse_table)]
+    pub tables: Vec<(String, PathBuf)>,
     /// What now() means: a UTC datetime, `latest` (the newest TimeGenerated in the data) or `wall`.
     #[arg(long, value_parser = output::parse_now, value_name = "DATETIME|latest")]
     pub now: Option<NowSetting>,
@@ -99,7 +104,7 @@ pub fn history_path() -> Option<PathBuf> {
 
 pub fn run(args: ReplArgs) -> anyhow::Result<ExitCode> {
     let data = output::data_paths(&args.data)?;
-    let engine = match Engine::open_with_lookups(&data, &args.lookup) {
+    let engine = match Engine::open_with_tables(&data, &args.lookup, &args.tables) {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),
     };

@@ -37,6 +37,11 @@ pub struct RunArgs {
     /// name names it (repeatable). A data folder's `lookups/*.csv` load by themselves.
     #[arg(long, value_name = "FILE.csv")]
     pub lookup: Vec<PathBuf>,
+    /// A CSV, TSV, JSON-lines or Parquet file as the table NAME (format from
+    /// the extension, CSV when none; column types inferred, or Parquet's own)
+    /// (repeatable).
+    #[arg(long = "table", value_name = "NAME=FILE", value_parser = crate::query::parse_table)]
+    pub tables: Vec<(String, PathBuf)>,
     /// Write one result file per hunt (named after the hunt) and summary.json here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -93,7 +98,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let data = output::data_paths(&args.data)?;
     let mut lookups = hunt::library_lookups(&args.paths)?;
     lookups.extend(args.lookup.iter().cloned());
-    let engine = match Engine::open_with_lookups(&data, &lookups) {
+    let engine = match Engine::open_with_tables(&data, &lookups, &args.tables) {
         Ok(e) => e,
         Err(err) => anyhow::bail!("opening the data: {err}"),
     };

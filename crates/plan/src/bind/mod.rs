@@ -7,6 +7,7 @@
 mod esql;
 mod esql_values;
 mod expr;
+mod externaldata;
 mod invoke;
 mod ipv4_lookup;
 mod join;
@@ -40,6 +41,8 @@ use crate::schema::{Column, Schema};
 use crate::suggest::did_you_mean;
 use crate::types::{KType, ScalarValue};
 use invoke::FunctionArg;
+
+pub use externaldata::{ExternalFile, ExternalReader, EXTERNAL_FORMATS};
 
 /// Evaluates a constant expression (no column references) to a value; given
 /// by the executor so `let` values and literal arguments fold at bind time.
@@ -80,6 +83,8 @@ pub(crate) struct Binder<'a> {
     dialect: Dialect,
     fold: Folder<'a>,
     subquery: Option<Subquery<'a>>,
+    /// Reads `externaldata` files; without it `externaldata` is refused.
+    external: Option<ExternalReader<'a>>,
     scopes: Vec<HashMap<String, Binding>>,
     notes: Vec<String>,
     render: Option<RenderRequest>,
@@ -117,6 +122,18 @@ pub fn bind_query_source<'a>(
     fold: Folder<'a>,
     subquery: Option<Subquery<'a>>,
 ) -> Result<BoundQuery> {
+    bind_query_reading(query, source, catalog, fold, subquery, None)
+}
+
+/// Like [`bind_query_source`], with a way to read `externaldata` files.
+pub fn bind_query_reading<'a>(
+    query: &ast::Query,
+    source: Option<&'a str>,
+    catalog: &'a Catalog,
+    fold: Folder<'a>,
+    subquery: Option<Subquery<'a>>,
+    external: Option<ExternalReader<'a>>,
+) -> Result<BoundQuery> {
     let mut binder = Binder {
         source,
         esql_elems: HashMap::new(),
@@ -124,6 +141,7 @@ pub fn bind_query_source<'a>(
         dialect: query.dialect,
         fold,
         subquery,
+        external,
         scopes: vec![HashMap::new()],
         notes: Vec::new(),
         render: None,
@@ -297,6 +315,11 @@ impl<'a> Binder<'a> {
             SourceKind::Datatable { columns, values } => {
                 self.bind_datatable(columns, values, source.span)
             }
+            SourceKind::ExternalData {
+                columns,
+                paths,
+                properties,
+            } => self.bind_externaldata(columns, paths, properties, source.span),
             SourceKind::Range {
                 column,
                 from,

@@ -224,7 +224,10 @@ fn describe(positives: &[Rule]) -> Vec<&'static str> {
             || r == Rule::EOI
             || r == Rule::pipe
             || (has_expression
-                && matches!(r, Rule::type_name | Rule::kw_dynamic | Rule::table_name));
+                && matches!(
+                    r,
+                    Rule::type_name | Rule::kw_dynamic | Rule::table_name | Rule::subquery
+                ));
         if !folded {
             push(rule_names::kql(r));
         }
@@ -354,14 +357,7 @@ fn open_paren_before(text: &str, pos: usize) -> bool {
 
 /// Kusto statements and keywords iishunt knows but doesn't support.
 fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Option<SyntaxError> {
-    const STATEMENTS: &[&str] = &[
-        "find",
-        "externaldata",
-        "declare",
-        "alias",
-        "restrict",
-        "pattern",
-    ];
+    const STATEMENTS: &[&str] = &["find", "declare", "alias", "restrict", "pattern"];
     let before = text.get(..pos).unwrap_or("");
     let starts_statement = |at: usize| {
         let head = text.get(..at).unwrap_or("").trim_end();
@@ -402,7 +398,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "parse-kv",
     "project-by-names",
     "find",
-    "externaldata",
 ];
 
 /// After `|`: not an operator. Suggest the closest one, or the KQL spelling of

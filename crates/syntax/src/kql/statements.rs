@@ -7,12 +7,13 @@
 use pest::iterators::Pair;
 
 use super::expr::{call, expr, named_expr_list};
+use super::literals::string_lit;
 use super::names::{name, table_name, type_name};
 use super::operators::{tabular_operator, union_body};
 use super::{internal, span_of, Cursor, Result, Rule};
 use crate::ast::{
-    Dialect, FunctionDef, LetStatement, LetValue, Param, ParamType, Query, SetStatement, Source,
-    SourceKind, Statement, TabularExpr,
+    Dialect, Expr, ExprKind, FunctionDef, LetStatement, LetValue, Literal, Param, ParamType, Query,
+    SetStatement, Source, SourceKind, Statement, TabularExpr,
 };
 use crate::error::SyntaxError;
 
@@ -214,6 +215,7 @@ fn source(pair: Pair<'_, Rule>) -> Result<Source> {
         }
         Rule::range_source => range_source(pair)?,
         Rule::datatable_source => datatable_source(pair)?,
+        Rule::externaldata_source => externaldata_source(pair)?,
         Rule::union_source => {
             let mut c = Cursor::new(pair, "statements::union_source");
             c.expect(Rule::kw_union)?;
@@ -258,6 +260,41 @@ fn datatable_source(pair: Pair<'_, Rule>) -> Result<SourceKind> {
         }
     }
     Ok(SourceKind::Datatable { columns, values })
+}
+
+/// `externaldata (a:string, ...) [@"file", ...] with (format="csv", ...)`.
+fn externaldata_source(pair: Pair<'_, Rule>) -> Result<SourceKind> {
+    let mut c = Cursor::new(pair, "statements::externaldata_source");
+    c.expect(Rule::kw_externaldata)?;
+    let mut columns = Vec::new();
+    let mut paths = Vec::new();
+    let mut properties = Vec::new();
+    for p in c {
+        match p.as_rule() {
+            Rule::column_decl => columns.push(column_decl(p)?),
+            Rule::string_lit => {
+                let span = span_of(&p);
+                paths.push(Expr {
+                    kind: ExprKind::Literal(Literal::String(string_lit(p)?)),
+                    span,
+                });
+            }
+            Rule::kw_with => {}
+            Rule::property => {
+                let mut pc = Cursor::new(p, "statements::externaldata_property");
+                let key = name(pc.expect(Rule::name)?)?;
+                for v in pc {
+                    properties.push((key.clone(), expr(v)?));
+                }
+            }
+            _ => return Err(internal("statements::externaldata_source", span_of(&p))),
+        }
+    }
+    Ok(SourceKind::ExternalData {
+        columns,
+        paths,
+        properties,
+    })
 }
 
 /// `search [in (T1, T2)] predicate`.

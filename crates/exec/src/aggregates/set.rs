@@ -25,6 +25,11 @@ pub const DEFAULT_CAP: usize = 1_048_576;
 /// Above this many values a group gets a hash index for the distinct check.
 const INDEX_AT: usize = 16;
 
+/// Above this many values a `dcount` of strings keeps a bitmap of interner
+/// ids instead of a hash index: one bit per string the accumulator has seen
+/// beats 9+ bytes per value once a group holds a good share of them.
+const BITMAP_AT: usize = 1024;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Output {
     /// Distinct values as a dynamic array.
@@ -37,8 +42,86 @@ pub enum Output {
 
 #[derive(Default)]
 struct Extra {
+    /// The values after the first, in order of appearance (for a `dcount`,
+    /// only until it is indexed: a count needs no order).
     items: Vec<u64>,
     index: Option<HashSet<u64, RandomState>>,
+    /// A `dcount` of strings past [`BITMAP_AT`]: bit `id` set for each id held.
+    bits: Option<Vec<u64>>,
+}
+
+impl Extra {
+    /// Adds `code` unless held; says whether it was new. `words` counts the
+    /// bitmap words of every group (for `memory_bytes`).
+    fn add_distinct(&mut self, code: u64, count_only: bool, words: &mut usize) -> bool {
+        if let Some(bits) = &mut self.bits {
+            let (word, bit) = ((code / 64) as usize, code % 64);
+            if word >= bits.len() {
+                *words += word + 1 - bits.len();
+                bits.resize(word + 1, 0);
+            }
+            let new = bits[word] & (1 << bit) == 0;
+            bits[word] |= 1 << bit;
+            return new;
+        }
+        match &mut self.index {
+            Some(ix) => {
+                if !ix.insert(code) {
+                    return false;
+                }
+                if !count_only {
+                    self.items.push(code);
+                }
+            }
+            None => {
+                if self.items.contains(&code) {
+                    return false;
+                }
+                self.items.push(code);
+                if self.items.len() > INDEX_AT {
+                    let mut ix = HashSet::with_hasher(RandomState::with_seeds(5, 6, 7, 8));
+                    ix.extend(self.items.iter().copied());
+                    self.index = Some(ix);
+                    if count_only {
+                        self.items = Vec::new();
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Trades the hash index of a large string `dcount` for a bitmap, when
+    /// the bitmap is no larger (8 bytes a value at most): returns its words.
+    fn to_bitmap(&mut self) -> usize {
+        let Some(ix) = &self.index else { return 0 };
+        let words = ix.iter().max().map_or(0, |m| (*m / 64) as usize + 1);
+        if words > ix.len() {
+            return 0;
+        }
+        let Some(ix) = self.index.take() else {
+            return 0;
+        };
+        let mut bits = vec![0u64; words];
+        for code in ix {
+            bits[(code / 64) as usize] |= 1 << (code % 64);
+        }
+        self.bits = Some(bits);
+        words
+    }
+
+    /// The values held after the first (order of appearance unless counted).
+    fn values(&self) -> Box<dyn Iterator<Item = u64> + '_> {
+        match (&self.bits, &self.index) {
+            (Some(bits), _) => Box::new(bits.iter().enumerate().flat_map(|(w, &word)| {
+                (0..64u64)
+                    .filter(move |b| word & (1 << b) != 0)
+                    .map(move |b| w as u64 * 64 + b)
+            })),
+            (None, Some(ix)) if self.items.len() < ix.len() => Box::new(ix.iter().copied()),
+            _ => Box::new(self.items.iter().copied()),
+        }
+    }
 }
 
 pub struct SetAcc {
@@ -52,6 +135,8 @@ pub struct SetAcc {
     nulls: Vec<bool>,
     /// Values held in `rest` over all groups (for `memory_bytes`).
     held: usize,
+    /// Bitmap words over all groups (for `memory_bytes`).
+    bit_words: usize,
 }
 
 impl SetAcc {
@@ -66,6 +151,7 @@ impl SetAcc {
             codes: Vec::new(),
             nulls: Vec::new(),
             held: 0,
+            bit_words: 0,
         }
     }
 
@@ -88,31 +174,20 @@ impl SetAcc {
         if len >= self.cap {
             return;
         }
+        let count_only = self.output == Output::Count;
+        let bitmap_ok = count_only && matches!(self.coder, ValueCoder::Strings { .. });
         let extra = self.rest.entry(g).or_default();
         if distinct {
-            let present = match &extra.index {
-                Some(ix) => ix.contains(&code),
-                None => extra.items.contains(&code),
-            };
-            if present {
+            if !extra.add_distinct(code, count_only, &mut self.bit_words) {
                 return;
             }
-        }
-        extra.items.push(code);
-        self.held += 1;
-        if distinct {
-            match &mut extra.index {
-                Some(ix) => {
-                    ix.insert(code);
-                }
-                None if extra.items.len() > INDEX_AT => {
-                    let mut ix = HashSet::with_hasher(RandomState::with_seeds(5, 6, 7, 8));
-                    ix.extend(extra.items.iter().copied());
-                    extra.index = Some(ix);
-                }
-                None => {}
+            if bitmap_ok && extra.bits.is_none() && len >= BITMAP_AT && len.is_power_of_two() {
+                self.bit_words += extra.to_bitmap();
             }
+        } else {
+            extra.items.push(code);
         }
+        self.held += 1;
         self.len[gi] += 1;
     }
 
@@ -164,12 +239,8 @@ impl SetAcc {
 
     fn values_of(&self, g: usize) -> impl Iterator<Item = u64> + '_ {
         let first = (self.len[g] > 0).then_some(self.first[g]);
-        let rest = self
-            .rest
-            .get(&(g as u32))
-            .map(|e| e.items.as_slice())
-            .unwrap_or(&[]);
-        first.into_iter().chain(rest.iter().copied())
+        let rest = self.rest.get(&(g as u32)).map(Extra::values);
+        first.into_iter().chain(rest.into_iter().flatten())
     }
 }
 
@@ -257,9 +328,73 @@ impl Accumulator for SetAcc {
             + vec_bytes(&self.nulls)
             + self.rest.len() * 64
             + self.held * per_value
+            + self.bit_words * 8
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet as StdSet;
+
+    use arrow::array::{AsArray, StringArray};
+
+    use super::*;
+
+    fn strings(values: &[String]) -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(values))
+    }
+
+    /// A `dcount` past the index and bitmap thresholds, over two partial
+    /// accumulators merged as the partitions of a scan are, against a plain
+    /// count of distinct values; the same values as a `make_set` keep their
+    /// order of first appearance.
+    #[test]
+    fn dcount_of_many_strings_matches_a_plain_distinct_count() {
+        let value = |i: usize| format!("v{}", (i * 7919) % 5000);
+        let rows: Vec<String> = (0..12_000).map(value).collect();
+        let groups: Vec<u32> = (0..12_000).map(|i| (i % 3) as u32).collect();
+        let (a, b) = rows.split_at(7_000);
+        let mut left = SetAcc::new(Output::Count, KType::String, DEFAULT_CAP);
+        let mut right = SetAcc::new(Output::Count, KType::String, DEFAULT_CAP);
+        left.update(&groups[..7_000], 3, &[strings(a)], None)
+            .unwrap();
+        right
+            .update(&groups[7_000..], 3, &[strings(b)], None)
+            .unwrap();
+        // The right's group g is the left's (g + 1) % 3: merged keys differ.
+        left.merge(Box::new(right), &[1, 2, 0], 3).unwrap();
+        let counts = Box::new(left).finish(3).unwrap();
+        let counts = counts.as_primitive::<arrow::datatypes::Int64Type>();
+        let mut expected = [StdSet::new(), StdSet::new(), StdSet::new()];
+        for (i, v) in rows.iter().enumerate() {
+            let g = if i < 7_000 { i % 3 } else { (i % 3 + 1) % 3 };
+            expected[g].insert(v.clone());
+        }
+        for g in 0..3 {
+            assert!(expected[g].len() > BITMAP_AT, "{}", expected[g].len());
+            assert_eq!(counts.value(g) as usize, expected[g].len(), "group {g}");
+        }
+    }
+
+    #[test]
+    fn make_set_keeps_first_appearance_order_past_the_index() {
+        let rows: Vec<String> = (0..100).map(|i| format!("s{}", (i * 37) % 40)).collect();
+        let mut acc = SetAcc::new(Output::Set, KType::String, DEFAULT_CAP);
+        acc.update(&vec![0; rows.len()], 1, &[strings(&rows)], None)
+            .unwrap();
+        let out = Box::new(acc).finish(1).unwrap();
+        let mut seen = StdSet::new();
+        let order: Vec<String> = rows
+            .into_iter()
+            .filter(|r| seen.insert(r.clone()))
+            .collect();
+        assert_eq!(
+            out.as_string::<i32>().value(0),
+            serde_json::to_string(&order).unwrap()
+        );
     }
 }

@@ -4,13 +4,16 @@
 //! any number of threads); `finish` gives one value per group.
 
 mod bag;
+mod bits;
 pub mod coder;
 mod count;
 mod extreme;
+pub mod hll;
 pub mod interner;
 mod numeric;
 mod set;
 mod stats;
+pub mod tdigest;
 
 use std::any::Any;
 
@@ -88,6 +91,22 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
             .filter(|n| *n > 0)
             .map_or(set::DEFAULT_CAP, |n| (n as usize).min(set::DEFAULT_CAP))
     };
+    // The percentiles of `percentilesw_array(x, w, 50, 95)` or `(x, w, dynamic([50, 95]))`.
+    let literal_ps = |from: usize| -> Vec<f64> {
+        let mut ps = Vec::new();
+        for a in call.args.iter().skip(from) {
+            match a.as_literal() {
+                Some(iishunt_plan::types::ScalarValue::Real(r)) => ps.push(*r),
+                Some(iishunt_plan::types::ScalarValue::Dynamic(serde_json::Value::Array(
+                    items,
+                ))) => ps.extend(items.iter().filter_map(serde_json::Value::as_f64)),
+                Some(other) => ps.extend(other.as_i64().map(|x| x as f64)),
+                None => {}
+            }
+        }
+        ps
+    };
+    let x_ty = arg_ty.unwrap_or(call.ty);
     Ok(match call.func.name {
         "count" | "countif" => Box::new(count::Count::new(!call.args.is_empty())),
         "sum" | "sumif" => numeric::sum(call.ty),
@@ -130,6 +149,43 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
             call.ty,
         )),
         "median" => Box::new(stats::Percentile::new(50.0, call.ty)),
+        "hll" | "hll_if" => Box::new(hll::HllAcc::new(
+            hll::Mode::Build,
+            hll::precision_of_accuracy(literal_i64(1)),
+        )),
+        "hll_merge" => Box::new(hll::HllAcc::new(hll::Mode::Merge, hll::DEFAULT_PRECISION)),
+        "tdigest" => Box::new(tdigest::TDigestAcc::new(
+            tdigest::Input::Values {
+                weighted: call.args.len() > 1,
+            },
+            tdigest::Output::Digest,
+            x_ty,
+        )),
+        "tdigest_merge" => Box::new(tdigest::TDigestAcc::new(
+            tdigest::Input::Digests,
+            tdigest::Output::Digest,
+            x_ty,
+        )),
+        "percentilew" => Box::new(tdigest::TDigestAcc::new(
+            tdigest::Input::Values { weighted: true },
+            tdigest::Output::Percentile(literal_f64(2).unwrap_or(50.0)),
+            call.ty,
+        )),
+        "percentilesw_array" => Box::new(tdigest::TDigestAcc::new(
+            tdigest::Input::Values { weighted: true },
+            tdigest::Output::Array(literal_ps(2)),
+            x_ty,
+        )),
+        "percentiles_array" => Box::new(tdigest::TDigestAcc::new(
+            tdigest::Input::Values { weighted: false },
+            tdigest::Output::Array(literal_ps(1)),
+            x_ty,
+        )),
+        "covariance" | "covarianceif" => Box::new(stats::Covariance::new(false)),
+        "covariancep" | "covariancepif" => Box::new(stats::Covariance::new(true)),
+        "binary_all_and" => Box::new(bits::BinaryAll::new(bits::BitOp::And)),
+        "binary_all_or" => Box::new(bits::BinaryAll::new(bits::BitOp::Or)),
+        "binary_all_xor" => Box::new(bits::BinaryAll::new(bits::BitOp::Xor)),
         "make_bag" | "make_bag_if" => Box::new(bag::MakeBag::new(cap(1))),
         "stdev" | "stdevif" => Box::new(stats::Moments::new(stats::MomentKind::Stdev)),
         "variance" | "varianceif" => Box::new(stats::Moments::new(stats::MomentKind::Variance)),

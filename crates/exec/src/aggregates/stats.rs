@@ -207,3 +207,106 @@ impl Accumulator for Moments {
         self
     }
 }
+
+/// `covariance(x, y)` (sample) and `covariancep(x, y)` (population): the
+/// co-moment updated one pair at a time and merged with Chan's formula.
+pub struct Covariance {
+    population: bool,
+    /// (count, mean x, mean y, co-moment) per group.
+    state: Vec<(f64, f64, f64, f64)>,
+}
+
+impl Covariance {
+    pub fn new(population: bool) -> Self {
+        Covariance {
+            population,
+            state: Vec::new(),
+        }
+    }
+}
+
+impl Accumulator for Covariance {
+    fn update(
+        &mut self,
+        groups: &[u32],
+        num_groups: usize,
+        args: &[ArrayRef],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
+        grow(&mut self.state, num_groups, (0.0, 0.0, 0.0, 0.0));
+        let (Some(x), Some(y)) = (args.first(), args.get(1)) else {
+            return Ok(());
+        };
+        let (x, y) = (as_f64(x)?, as_f64(y)?);
+        let (x, y) = (
+            x.as_primitive::<Float64Type>(),
+            y.as_primitive::<Float64Type>(),
+        );
+        for (i, &g) in groups.iter().enumerate() {
+            if x.is_valid(i) && y.is_valid(i) && selected(filter, i) {
+                let (n, mx, my, c) = &mut self.state[g as usize];
+                let (a, b) = (x.value(i), y.value(i));
+                *n += 1.0;
+                let dx = a - *mx;
+                *mx += dx / *n;
+                *my += (b - *my) / *n;
+                *c += dx * (b - *my);
+            }
+        }
+        Ok(())
+    }
+
+    fn merge(
+        &mut self,
+        other: Box<dyn Accumulator>,
+        mapping: &[u32],
+        num_groups: usize,
+    ) -> Result<()> {
+        let other = downcast::<Covariance>(other)?;
+        grow(&mut self.state, num_groups, (0.0, 0.0, 0.0, 0.0));
+        for (g, (nb, xb, yb, cb)) in other.state.into_iter().enumerate() {
+            if nb == 0.0 {
+                continue;
+            }
+            let slot = &mut self.state[mapping[g] as usize];
+            let (na, xa, ya, ca) = *slot;
+            let n = na + nb;
+            let (dx, dy) = (xb - xa, yb - ya);
+            *slot = (
+                n,
+                xa + dx * nb / n,
+                ya + dy * nb / n,
+                ca + cb + dx * dy * na * nb / n,
+            );
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, num_groups: usize) -> Result<ArrayRef> {
+        grow(&mut self.state, num_groups, (0.0, 0.0, 0.0, 0.0));
+        let population = self.population;
+        let out: Float64Array = self
+            .state
+            .iter()
+            .map(|&(n, _, _, c)| {
+                if n < 1.0 {
+                    return None;
+                }
+                Some(match population {
+                    true => c / n,
+                    false if n < 2.0 => 0.0,
+                    false => c / (n - 1.0),
+                })
+            })
+            .collect();
+        Ok(Arc::new(out))
+    }
+
+    fn memory_bytes(&self) -> usize {
+        super::vec_bytes(&self.state)
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}

@@ -3,8 +3,13 @@
 //! `array_rotate_left/right`, `bag_merge`, `bag_remove_keys`, `bag_has_key`.
 //! A value that is not the expected shape gives null, never an error.
 
-use arrow::array::ArrayRef;
+use arrow::array::{Array, ArrayRef, AsArray, Int64Array};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Int64Type};
+use iishunt_plan::types::{KType, ScalarValue};
 use serde_json::{Map, Value};
+
+use super::conversion::scalar_text;
 
 use super::args::strings;
 use super::dynamic::json;
@@ -40,6 +45,11 @@ fn put(out: &mut String, v: &Value) -> bool {
 /// `range(start, stop[, step])`: numbers from start to stop (inclusive) by
 /// step (default 1); whole numbers when all three are.
 fn range(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    match super::args::arg_type(ctx, 0) {
+        KType::DateTime => return time_range(args, ctx, ScalarValue::DateTime),
+        KType::TimeSpan => return time_range(args, ctx, ScalarValue::TimeSpan),
+        _ => {}
+    }
     let start = json(args, ctx, 0, false)?;
     let stop = json(args, ctx, 1, false)?;
     let step = if args.len() > 2 {
@@ -82,6 +92,50 @@ fn range(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         let n = (((b - a) / s).floor() as usize).min(MAX_RANGE - 1) + 1;
         let items = (0..n)
             .filter_map(|k| serde_json::Number::from_f64(a + k as f64 * s).map(Value::Number))
+            .collect();
+        put(out, &Value::Array(items))
+    }))
+}
+
+/// `range(start, stop[, step])` of datetimes or timespans: a timespan step
+/// (default 1h), the elements as `tostring` shows them, capped like numbers.
+fn time_range(
+    args: &[Datum],
+    ctx: &KernelContext,
+    value: fn(i64) -> ScalarValue,
+) -> Result<ArrayRef> {
+    let micros = |i: usize| -> Result<Option<Int64Array>> {
+        match args.get(i) {
+            None => Ok(None),
+            Some(d) => {
+                let a = cast(&d.to_array(ctx.rows)?, &DataType::Int64)?;
+                Ok(Some(a.as_primitive::<Int64Type>().clone()))
+            }
+        }
+    };
+    let (start, stop, step) = (micros(0)?, micros(1)?, micros(2)?);
+    let get = |a: &Option<Int64Array>, i: usize, default: Option<i64>| match a {
+        Some(a) => (!a.is_null(i)).then(|| a.value(i)),
+        None => default,
+    };
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let (Some(a), Some(b), Some(s)) = (
+            get(&start, i, None),
+            get(&stop, i, None),
+            get(&step, i, Some(3_600_000_000)),
+        ) else {
+            return false;
+        };
+        let Some(span) = b.checked_sub(a) else {
+            return false;
+        };
+        if s == 0 || span.signum() * s.signum() < 0 {
+            return put(out, &Value::Array(Vec::new()));
+        }
+        let n = ((span / s) as u64).saturating_add(1).min(MAX_RANGE as u64) as usize;
+        let items = (0..n)
+            .filter_map(|k| a.checked_add((k as i64).checked_mul(s)?))
+            .map(|v| Value::String(scalar_text(&value(v)).unwrap_or_default()))
             .collect();
         put(out, &Value::Array(items))
     }))

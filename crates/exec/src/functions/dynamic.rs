@@ -399,22 +399,61 @@ pub(crate) fn cmp_values(a: &Value, b: &Value) -> std::cmp::Ordering {
     }
 }
 
+/// `array_sort_asc(a1, a2, …[, nulls_last])`: one array sorted; with several
+/// (of one length), an array of them all, permuted as the first sorts
+/// (stable, so equal keys keep their order).
 fn array_sort(args: &[Datum], ctx: &KernelContext, desc: bool) -> Result<ArrayRef> {
-    let a = json(args, ctx, 0, true)?;
+    let mut count = args.len();
+    let nulls_last = match ctx.arg_types.last() {
+        Some(KType::Bool) if count > 1 => {
+            count -= 1;
+            Some(args::boolean(args, ctx, count)?)
+        }
+        _ => None,
+    };
+    let arrays = (0..count)
+        .map(|i| json(args, ctx, i, true))
+        .collect::<Result<Vec<_>>>()?;
     Ok(strings(ctx.rows, 0, |i, out| {
-        let Value::Array(items) = a.get(i) else {
+        let mut rows = Vec::with_capacity(arrays.len());
+        for a in &arrays {
+            match a.get(i) {
+                Value::Array(items) => rows.push(items),
+                _ => return false,
+            }
+        }
+        let Some(first) = rows.first() else {
             return false;
         };
-        let mut v = items.clone();
-        v.sort_by(|x, y| {
-            let o = cmp_values(x, y);
-            if desc && !x.is_null() && !y.is_null() {
-                o.reverse()
-            } else {
-                o
+        if rows.iter().any(|r| r.len() != first.len()) {
+            return false;
+        }
+        let last = match &nulls_last {
+            None | Some(args::Bool::Scalar(None)) => true,
+            Some(args::Bool::Scalar(Some(b))) => *b,
+            Some(args::Bool::Array(a)) => a.is_null(i) || a.value(i),
+        };
+        let mut order: Vec<usize> = (0..first.len()).collect();
+        order.sort_by(|&x, &y| {
+            let (x, y) = (&first[x], &first[y]);
+            match (x.is_null(), y.is_null()) {
+                (true, true) => std::cmp::Ordering::Equal,
+                (true, false) if last => std::cmp::Ordering::Greater,
+                (false, true) if last => std::cmp::Ordering::Less,
+                (true, false) => std::cmp::Ordering::Less,
+                (false, true) => std::cmp::Ordering::Greater,
+                _ if desc => cmp_values(x, y).reverse(),
+                _ => cmp_values(x, y),
             }
         });
-        put(out, &Value::Array(v))
+        let sorted: Vec<Value> = rows
+            .iter()
+            .map(|r| Value::Array(order.iter().map(|&k| r[k].clone()).collect()))
+            .collect();
+        match <[Value; 1]>::try_from(sorted) {
+            Ok([one]) => put(out, &one),
+            Err(all) => put(out, &Value::Array(all)),
+        }
     }))
 }
 

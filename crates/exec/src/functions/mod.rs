@@ -29,12 +29,14 @@ mod esql_ops;
 mod esql_period;
 mod esql_text;
 mod hash;
+pub(crate) use hash::xxh64;
 mod ip;
 pub(crate) use ip::{mask as ipv4_mask, parse_v4};
 mod math;
 mod arrays;
 mod operators;
 mod series;
+mod sketch;
 mod strings;
 mod strops;
 #[cfg(test)]
@@ -58,6 +60,7 @@ pub fn kernel(name: &str) -> Option<Kernel> {
                 dynamic::KERNELS,
                 arrays::KERNELS,
                 series::KERNELS,
+                sketch::KERNELS,
                 ip::KERNELS,
                 esql::KERNELS,
                 esql_math::KERNELS,

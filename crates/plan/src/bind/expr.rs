@@ -480,8 +480,18 @@ impl<'a> Binder<'a> {
         if name == "pack_all" && self.lookup(name).is_none() {
             return self.bind_pack_all(call, schema);
         }
-        // Aggregates: only inside summarize.
-        if let Some(af) = self.aggregate_named(name) {
+        // `percentile_tdigest(d, p, typeof(long))`: the value converted to that type.
+        if let Some(bound) = self.bind_typed_percentile(call, schema)? {
+            return Ok(bound);
+        }
+        // Aggregates: only inside summarize. A name that is also a scalar
+        // function (`hll_merge(h1, h2)`) is the scalar outside summarize, or
+        // when the aggregate cannot take that many arguments.
+        let scalar_twin = |af: &crate::functions::AggregateFunction| {
+            self.scalar_named(name).is_some()
+                && (agg.is_none() || !af.arity.accepts(call.args.len()))
+        };
+        if let Some(af) = self.aggregate_named(name).filter(|af| !scalar_twin(af)) {
             return match agg {
                 Some(collector) if self.dialect == Dialect::Esql && af.name == "sum" => {
                     self.bind_esql_sum(collector, af, call)
@@ -579,6 +589,46 @@ impl<'a> Binder<'a> {
             args,
             ty: KType::Dynamic,
         })
+    }
+
+    /// `percentile_tdigest(d, p, typeof(T))` is `percentile_tdigest(d, p)`
+    /// converted to T; `None` for any other call.
+    fn bind_typed_percentile(
+        &mut self,
+        call: &ast::Call,
+        schema: &Schema,
+    ) -> Result<Option<BoundExpr>> {
+        if call.name.name != "percentile_tdigest" || call.args.len() != 3 {
+            return Ok(None);
+        }
+        let ty = match &call.args[2].kind {
+            ExprKind::Call(t) if t.name.name == "typeof" && t.args.len() == 1 => {
+                match &t.args[0].kind {
+                    ExprKind::Name(n) => iishunt_syntax::ast::TypeName::parse(&n.name),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let Some(ty) = ty else {
+            return Err(PlanError::new(
+                "plan::argument_type",
+                call.args[2].span,
+                "the third argument of `percentile_tdigest` must be a type, such as typeof(long)",
+                "not a type",
+            ));
+        };
+        let Some(func) = lookup_scalar("percentile_tdigest") else {
+            return Ok(None);
+        };
+        let args = vec![
+            self.bind_expr(&call.args[0], schema, None)?,
+            self.bind_expr(&call.args[1], schema, None)?,
+        ];
+        let value = self.finish_call(func, args, call.span)?;
+        convert_to(value, KType::from(ty), self)
+            .map(Some)
+            .map_err(|m| PlanError::new("plan::argument_type", call.args[2].span, m, "here"))
     }
 
     fn aggregate_named(&self, name: &str) -> Option<&'static crate::functions::AggregateFunction> {

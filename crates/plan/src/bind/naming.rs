@@ -34,6 +34,18 @@ pub(crate) fn first_name(e: &ast::Expr) -> Option<String> {
 pub(crate) fn derived_name(e: &ast::Expr, taken: &[Column], counter: &mut usize) -> String {
     match &e.kind {
         ExprKind::Name(i) => i.name.clone(),
+        // Kusto names these sketch readers `<function>_<column>` (`dcount_hll_merged`).
+        ExprKind::Call(c)
+            if matches!(
+                c.name.name.as_str(),
+                "dcount_hll" | "percentile_tdigest" | "percentiles_array_tdigest"
+            ) =>
+        {
+            match first_name(e) {
+                Some(n) => format!("{}_{n}", c.name.name),
+                None => next_column(taken, counter),
+            }
+        }
         ExprKind::Call(_) => match first_name(e) {
             Some(n) => n,
             None => next_column(taken, counter),

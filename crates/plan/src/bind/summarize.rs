@@ -44,7 +44,10 @@ impl AggCollector {
                 call.span,
             ));
         }
-        if matches!(func.name, "arg_max" | "arg_min" | "percentiles") {
+        if matches!(
+            func.name,
+            "arg_max" | "arg_min" | "percentiles" | "percentilesw"
+        ) {
             return Err(PlanError::new(
                 "plan::aggregate_position",
                 call.span,
@@ -72,7 +75,11 @@ impl AggCollector {
         // Kusto puts the predicate second (`make_set_if(x, p [, max])`), or first for countif.
         let filter = match func.has_predicate {
             true => {
-                let at = if func.name == "countif" { 0 } else { 1 };
+                let at = match func.name {
+                    "countif" => 0,
+                    "covarianceif" | "covariancepif" => 2,
+                    _ => 1,
+                };
                 (at < args.len()).then(|| args.remove(at))
             }
             false => None,
@@ -167,12 +174,15 @@ fn default_name(
             naming::expr_text(&ast::Expr::new(ExprKind::Call(call.clone()), call.span))
         });
     }
-    let arg = call
-        .args
-        .first()
-        .and_then(naming::first_name)
-        .unwrap_or_default();
-    func.column_name.replace("{}", &arg)
+    let arg = |i: usize| {
+        call.args
+            .get(i)
+            .and_then(naming::first_name)
+            .unwrap_or_default()
+    };
+    func.column_name
+        .replace("{}", &arg(0))
+        .replace("{1}", &arg(1))
 }
 
 impl<'a> Binder<'a> {
@@ -361,8 +371,11 @@ impl<'a> Binder<'a> {
         };
         let input = collector.input.clone();
         match func.name {
-            "percentiles" => {
-                if call.args.len() < 2 {
+            "percentiles" | "percentilesw" => {
+                // percentilesw(x, weight, p1, p2, …) is percentiles(x, p1, p2, …) weighted.
+                let weighted = func.name == "percentilesw";
+                let first_p = if weighted { 2 } else { 1 };
+                if call.args.len() <= first_p {
                     return Err(super::expr::arity_error(
                         func.name,
                         func.arity,
@@ -371,10 +384,20 @@ impl<'a> Binder<'a> {
                     ));
                 }
                 let x = self.bind_expr(&call.args[0], &input, None)?;
+                let mut leading = vec![x.clone()];
+                if weighted {
+                    leading.push(self.bind_expr(&call.args[1], &input, None)?);
+                }
+                let types: Vec<KType> = leading.iter().map(BoundExpr::ty).collect();
                 let base = naming::first_name(&call.args[0]).unwrap_or_default();
-                let single = lookup_aggregate("percentile").unwrap_or(func);
+                let single = lookup_aggregate(if weighted {
+                    "percentilew"
+                } else {
+                    "percentile"
+                })
+                .unwrap_or(func);
                 let mut out = Vec::new();
-                for (i, p) in call.args[1..].iter().enumerate() {
+                for (i, p) in call.args[first_p..].iter().enumerate() {
                     let pb = self.bind_expr(p, &input, None)?;
                     let pv = self.try_fold(&pb).ok_or_else(|| {
                         PlanError::new(
@@ -388,11 +411,11 @@ impl<'a> Binder<'a> {
                         ScalarValue::Real(r) => r.to_string().replace('.', "_"),
                         other => other.as_i64().map(|v| v.to_string()).unwrap_or_default(),
                     };
-                    let ty = (single.return_type)(&[x.ty()]).map_err(|m| {
+                    let ty = (single.return_type)(&types).map_err(|m| {
                         PlanError::new(
                             "plan::argument_type",
                             call.span,
-                            format!("`percentiles`: {m}"),
+                            format!("`{}`: {m}", func.name),
                             "here",
                         )
                     })?;
@@ -400,10 +423,12 @@ impl<'a> Binder<'a> {
                         Some(n) => n.name.clone(),
                         None => format!("percentile_{base}_{label}"),
                     };
+                    let mut args = leading.clone();
+                    args.push(BoundExpr::Literal(pv));
                     let r = collector.push(
                         AggregateCall {
                             func: single,
-                            args: vec![x.clone(), BoundExpr::Literal(pv)],
+                            args,
                             filter: None,
                             ty,
                         },

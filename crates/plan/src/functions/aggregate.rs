@@ -12,7 +12,8 @@ pub struct AggregateFunction {
     pub return_type: ReturnTypeFn,
     /// How Kusto names an unnamed aggregate: `count()` → `count_`,
     /// `make_set(x)` → `set_x`, `sum(x)` → `sum_x`. `{}` is the first
-    /// argument's column name (or empty when it has none).
+    /// argument's column name (or empty when it has none), `{1}` the second's
+    /// (`covariance(x, y)` → `covariance_x_y`).
     pub column_name: &'static str,
     /// The last argument is a predicate (`countif`, `make_set_if`, …).
     pub has_predicate: bool,
@@ -60,6 +61,63 @@ fn same(args: &[KType]) -> Result<KType, String> {
 
 fn dynamic(_: &[KType]) -> Result<KType, String> {
     Ok(KType::Dynamic)
+}
+
+/// `hll_merge(h)`, `tdigest_merge(d)`: the argument is a sketch (dynamic).
+fn sketch(args: &[KType]) -> Result<KType, String> {
+    match args.first() {
+        Some(KType::Dynamic | KType::String) | None => Ok(KType::Dynamic),
+        Some(t) => Err(format!(
+            "expects a sketch (the dynamic value of hll() or tdigest()), got {t}"
+        )),
+    }
+}
+
+/// `tdigest(x [, w])`, `percentilesw_array(x, w, …)`: numbers (and a numeric weight).
+fn numeric_dynamic(args: &[KType]) -> Result<KType, String> {
+    weights(args)?;
+    match args.first() {
+        Some(t)
+            if t.is_numeric()
+                || matches!(t, KType::DateTime | KType::TimeSpan | KType::Dynamic) =>
+        {
+            Ok(KType::Dynamic)
+        }
+        Some(t) => Err(format!("expects a number, got {t}")),
+        None => Ok(KType::Dynamic),
+    }
+}
+
+fn weights(args: &[KType]) -> Result<(), String> {
+    match args.get(1) {
+        Some(t) if !t.is_numeric() && *t != KType::Dynamic => Err(format!(
+            "expects a numeric weight as its second argument, got {t}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn percentilew_type(args: &[KType]) -> Result<KType, String> {
+    weights(args)?;
+    percentile_type(args)
+}
+
+fn covariance_type(args: &[KType]) -> Result<KType, String> {
+    match args
+        .iter()
+        .take(2)
+        .find(|t| !t.is_numeric() && **t != KType::Dynamic)
+    {
+        Some(t) => Err(format!("expects two numbers, got {t}")),
+        None => Ok(KType::Real),
+    }
+}
+
+fn bits_type(args: &[KType]) -> Result<KType, String> {
+    match args.first() {
+        Some(KType::Int | KType::Long | KType::Dynamic) | None => Ok(KType::Long),
+        Some(t) => Err(format!("expects a long, got {t}")),
+    }
 }
 
 fn percentile_type(args: &[KType]) -> Result<KType, String> {
@@ -175,6 +233,54 @@ static AGGREGATES: &[AggregateFunction] = &[
         "Population standard deviation over rows where the predicate is true.", "summarize stdevpif(TimeTaken, csMethod == \"GET\")"),
     agg!("variancepif", [], Arity::exact(2), real, "variancepif_{}", true,
         "Population variance over rows where the predicate is true.", "summarize variancepif(TimeTaken, csMethod == \"GET\")"),
+    agg!("percentiles_array", [], Arity::at_least(2), numeric_dynamic, "percentiles_{}", false,
+        "Several percentiles (nearest rank, exact) as one dynamic array; the percentiles may also be one dynamic array.",
+        "summarize percentiles_array(TimeTaken, 50, 95, 99)"),
+    agg!("percentilew", [], Arity::exact(3), percentilew_type, "percentile_{}", false,
+        "The weighted percentile: each value counts as many times as its (integer) weight (nearest rank, exact).",
+        "summarize percentilew(LatencyBucket, ReqCount, 95)"),
+    agg!("percentilesw", [], Arity::at_least(3), percentilew_type, "percentile_{}", false,
+        "Several weighted percentiles: one column per percentile, `percentile_x_95`.",
+        "summarize percentilesw(LatencyBucket, ReqCount, 50, 95)"),
+    agg!("percentilesw_array", [], Arity::at_least(3), numeric_dynamic, "percentile_{}", false,
+        "Several weighted percentiles as one dynamic array; the percentiles may also be one dynamic array.",
+        "summarize percentilesw_array(LatencyBucket, ReqCount, dynamic([50, 95]))"),
+    agg!("tdigest", [], Arity::range(1, 2), numeric_dynamic, "tdigest_{}", false,
+        "A t-digest sketch of the values (with an optional weight each), to store and merge and read with percentile_tdigest, percentiles_array_tdigest or rank_tdigest. Exact up to 2,048 distinct values per group, compressed past that. The sketch is iishunt's own dynamic value, not Kusto's binary format.",
+        "summarize tdigest(TimeTaken) by bin(TimeGenerated, 1h)"),
+    agg!("tdigest_merge", ["merge_tdigest"], Arity::exact(1), sketch, "tdigest_merge_{}", false,
+        "The union of the group's t-digests (values that are not digests are left out).",
+        "summarize tdigest_merge(td)"),
+    agg!("hll", [], Arity::range(1, 2), dynamic, "hll_{}", false,
+        "A HyperLogLog sketch of the distinct values, to store and merge and count with dcount_hll. Accuracy 0–4 (default 1) picks 2^12, 2^14, 2^16, 2^17 or 2^18 registers (about 1.6%, 0.8%, 0.4%, 0.28%, 0.2% error); counts are exact up to a quarter of that many distinct values. The sketch is iishunt's own dynamic value, not Kusto's binary format.",
+        "summarize hll(cIP) by bin(TimeGenerated, 1d)"),
+    agg!("hll_if", [], Arity::range(2, 3), dynamic, "hll_if_{}", true,
+        "hll over rows where the predicate is true.",
+        "summarize hll_if(cIP, scStatus == \"404\")"),
+    agg!("hll_merge", [], Arity::exact(1), sketch, "hll_merge_{}", false,
+        "The union of the group's HyperLogLog sketches (at the lowest precision among them; values that are not sketches are left out).",
+        "summarize hll_merge(h) | project dcount_hll(hll_merge_h)"),
+    agg!("covariance", [], Arity::exact(2), covariance_type, "covariance_{}_{1}", false,
+        "Sample covariance of two numeric expressions (divides by n - 1).",
+        "summarize covariance(TimeTaken, scBytes)"),
+    agg!("covarianceif", [], Arity::exact(3), covariance_type, "covarianceif_{}_{1}", true,
+        "Sample covariance over rows where the predicate (third argument) is true.",
+        "summarize covarianceif(TimeTaken, scBytes, csMethod == \"GET\")"),
+    agg!("covariancep", [], Arity::exact(2), covariance_type, "covariancep_{}_{1}", false,
+        "Population covariance (divides by n).",
+        "summarize covariancep(TimeTaken, scBytes)"),
+    agg!("covariancepif", [], Arity::exact(3), covariance_type, "covariancepif_{}_{1}", true,
+        "Population covariance over rows where the predicate (third argument) is true.",
+        "summarize covariancepif(TimeTaken, scBytes, csMethod == \"GET\")"),
+    agg!("binary_all_and", [], Arity::exact(1), bits_type, "binary_all_and_{}", false,
+        "Bitwise AND of the group's non-null longs.",
+        "summarize binary_all_and(flags)"),
+    agg!("binary_all_or", [], Arity::exact(1), bits_type, "binary_all_or_{}", false,
+        "Bitwise OR of the group's non-null longs.",
+        "summarize binary_all_or(flags)"),
+    agg!("binary_all_xor", [], Arity::exact(1), bits_type, "binary_all_xor_{}", false,
+        "Bitwise XOR of the group's non-null longs.",
+        "summarize binary_all_xor(flags)"),
     // Internal: one output column of arg_max/arg_min (the value of column 2 where column 1 is extreme).
     agg!("__arg_max_of", [], Arity::exact(2), arg_of_type, "{}", false, "", ""),
     agg!("__arg_min_of", [], Arity::exact(2), arg_of_type, "{}", false, "", ""),

@@ -26,6 +26,7 @@ mod math;
 mod operators;
 mod series;
 mod sig;
+mod sketch;
 mod strings;
 
 /// An entry with no alias and not volatile, as most families write theirs
@@ -84,6 +85,7 @@ pub fn scalar_families() -> &'static [ScalarFamily] {
         math::FAMILY,
         dynamic::FAMILY,
         series::FAMILY,
+        sketch::FAMILY,
         ip::FAMILY,
         esql::FAMILY,
         esql_math::FAMILY,

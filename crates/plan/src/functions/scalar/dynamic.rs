@@ -21,7 +21,37 @@ sig!(strcat_array_rt, "strcat_array", [Dyn, Text] => String);
 sig!(dyn1_rt, "this function", [Dyn] => Dynamic);
 sig!(slice_rt, "array_slice", [Dyn, Num, Num] => Dynamic);
 sig!(to_json_rt, "dynamic_to_json", [Any] => String);
-sig!(range_rt, "range", [Num, Num, Num] => Dynamic);
+sig!(range_num_rt, "range", [Num, Num, Num] => Dynamic);
+sig!(range_date_rt, "range", [Date, Date, Span] => Dynamic);
+sig!(range_span_rt, "range", [Span, Span, Span] => Dynamic);
+
+/// `range` of numbers, of datetimes (a timespan step) or of timespans.
+fn range_rt(a: &[KType]) -> Result<KType, String> {
+    match a.first() {
+        Some(KType::DateTime) => range_date_rt(a),
+        Some(KType::TimeSpan) => range_span_rt(a),
+        _ => range_num_rt(a),
+    }
+}
+
+/// `array_sort_asc(a1, a2, …[, nulls_last])`: arrays, then an optional bool.
+fn sort_rt(a: &[KType]) -> Result<KType, String> {
+    let arrays = match a.last() {
+        Some(KType::Bool) if a.len() > 1 => &a[..a.len() - 1],
+        _ => a,
+    };
+    match arrays
+        .iter()
+        .position(|t| *t != KType::Dynamic && !t.is_stringy())
+    {
+        Some(i) => Err(format!(
+            "array sorting expects arrays (and a last nulls_last bool), got {} as argument {}",
+            arrays[i],
+            i + 1
+        )),
+        None => Ok(KType::Dynamic),
+    }
+}
 sig!(set_key_rt, "bag_set_key", [Dyn, Text, Any] => Dynamic);
 sig!(split_rt, "array_split", [Dyn, Any] => Dynamic);
 sig!(replace_strings_rt, "replace_strings", [Text, Dyn, Dyn] => String);
@@ -63,7 +93,7 @@ const fn f(
 }
 
 pub(super) const FUNCTIONS: &[ScalarFunction] = &[
-    f("range", &[], Arity::range(2, 3), range_rt, "An array of the numbers from start to stop (inclusive) by step (default 1), at most 1,048,576 of them; whole numbers when all three are.", "range(1, 8, 3)"),
+    f("range", &[], Arity::range(2, 3), range_rt, "An array of the numbers from start to stop (inclusive) by step (default 1), at most 1,048,576 of them; whole numbers when all three are. Datetimes or timespans step by a timespan (default 1h).", "range(1, 8, 3)"),
     f("zip", &[], Arity::at_least(2), dyn_var_rt, "Arrays of the elements at each index, as long as the longest array (null where one is shorter).", "zip(set_cIP, set_csUriStem)"),
     f("array_iff", &["array_iif"], Arity::exact(3), iff_rt, "Element-wise choice: where the condition array is true, the element of the second argument, else of the third (a scalar is used at every index).", "array_iff(series_greater(s, 10), s, 0)"),
     f("array_shift_left", &[], Arity::range(2, 3), shift_rt, "The elements moved n places left; the places left empty take the fill value (null by default).", "array_shift_left(s, 1)"),
@@ -109,8 +139,8 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         "`array_slice(array, start, end)`: elements start..end inclusive; negative positions count from the end.",
         "array_slice(split(csUriStem, \"/\"), 1, -1)",
     ),
-    f("array_sort_asc", &[], Arity::exact(1), dyn1_rt, "The array sorted ascending (numbers before strings, nulls last).", "array_sort_asc(set_sPort)"),
-    f("array_sort_desc", &[], Arity::exact(1), dyn1_rt, "The array sorted descending (nulls last).", "array_sort_desc(set_sPort)"),
+    f("array_sort_asc", &[], Arity::at_least(1), sort_rt, "The array sorted ascending (numbers before strings, nulls last; a last argument `false` puts nulls first). With several arrays of one length, an array of them all: the first sorted, the others permuted alike (null if the lengths differ).", "array_sort_asc(set_sPort)"),
+    f("array_sort_desc", &[], Arity::at_least(1), sort_rt, "The array sorted descending (nulls last unless the last argument is `false`); several arrays as array_sort_asc.", "array_sort_desc(set_sPort)"),
     f("array_reverse", &[], Arity::exact(1), dyn1_rt, "The array in reverse order.", "array_reverse(split(Computer, \".\"))"),
     f("set_union", &[], Arity::at_least(1), dyn_var_rt, "The distinct values of all the arrays.", "set_union(set_a, set_b)"),
     f("set_intersect", &[], Arity::at_least(1), dyn_var_rt, "The distinct values found in every array.", "set_intersect(set_a, set_b)"),

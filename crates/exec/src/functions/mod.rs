@@ -34,7 +34,9 @@ pub(crate) use ip::{mask as ipv4_mask, parse_v4};
 mod math;
 mod arrays;
 mod operators;
+mod parsing;
 mod series;
+mod special;
 mod strings;
 mod strops;
 #[cfg(test)]
@@ -53,6 +55,8 @@ pub fn kernel(name: &str) -> Option<Kernel> {
                 conditional::KERNELS,
                 conversion::KERNELS,
                 strings::KERNELS,
+                parsing::KERNELS,
+                special::KERNELS,
                 datetime::KERNELS,
                 math::KERNELS,
                 dynamic::KERNELS,

@@ -8,7 +8,7 @@ use crate::types::KType;
 
 pub(super) const FAMILY: ScalarFamily = ScalarFamily {
     title: "Series",
-    intro: "Functions over series, the dynamic arrays of numbers `make-series` makes (Kusto's series_* functions). Element-wise functions keep the array's length (a number as the second argument is used at every index); a null or non-numeric element gives null there. Reductions skip such elements. `series_stats(x)` and `series_fit_line(x)` in `extend`/`project` make their several columns as in Kusto (`series_stats_x_min`, …, or `(a, b) = series_stats(x)`), from the `_dynamic` forms below; the decomposition, anomaly, period, seasonal and filter functions (`series_decompose*`, `series_periods_*`, `series_seasonal`, `series_iir`/`fir`) are not here yet.",
+    intro: "Functions over series, the dynamic arrays of numbers `make-series` makes (Kusto's series_* functions). Element-wise functions keep the array's length (a number as the second argument is used at every index); a null or non-numeric element gives null there. Reductions skip such elements. `series_stats(x)` and `series_fit_line(x)` in `extend`/`project` make their several columns as in Kusto (`series_stats_x_min`, …, or `(a, b) = series_stats(x)`), from the `_dynamic` forms below; the decomposition, anomaly and period functions (`series_decompose*`, `series_periods_*`) are not here yet, and `series_seasonal` needs its period given.",
     functions: FUNCTIONS,
 };
 
@@ -20,6 +20,17 @@ sig!(fill_rt, "series_fill_forward", [Dyn, Any] => Dynamic);
 sig!(fill_const_rt, "series_fill_const", [Dyn, Any, Any] => Dynamic);
 sig!(fill_linear_rt, "series_fill_linear", [Dyn, Any, Bool, Any] => Dynamic);
 sig!(outliers_rt, "series_outliers", [Dyn, Text, Num, Num, Num] => Dynamic);
+sig!(iir_rt, "series_iir", [Dyn, Dyn, Dyn] => Dynamic);
+sig!(fir_rt, "series_fir", [Dyn, Dyn, Bool, Bool] => Dynamic);
+sig!(seasonal_args_rt, "series_seasonal", [Dyn, Int] => Dynamic);
+
+/// Kusto's one-argument form detects the period; iishunt asks for it.
+fn seasonal_rt(a: &[KType]) -> Result<KType, String> {
+    if a.len() < 2 {
+        return Err("series_seasonal needs the period as its second argument, e.g. `series_seasonal(s, 24)`: iishunt does not detect periods".into());
+    }
+    seasonal_args_rt(a)
+}
 
 const ONE: Arity = Arity::exact(1);
 const TWO: Arity = Arity::exact(2);
@@ -60,4 +71,7 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("series_fill_backward", Arity::range(1, 2), fill_rt, "Missing elements take the next known value after them.", "series_fill_backward(s)"),
     f("series_fill_const", Arity::range(2, 3), fill_const_rt, "Missing elements take the constant.", "series_fill_const(s, 0, -1)"),
     f("series_fill_linear", Arity::range(1, 4), fill_linear_rt, "Missing elements are interpolated linearly; the edges take the nearest value unless fill_edges is false; an array of whole numbers stays whole (rounded); an all-missing array takes constant_value (0).", "series_fill_linear(s, double(null), true)"),
+    f("series_iir", Arity::exact(3), iir_rt, "`series_iir(x, numerators, denominators)`: the infinite impulse response filter y[n] = (Σ b[k]·x[n-k] - Σ_{k≥1} a[k]·y[n-k]) / a[0] (a null element read as 0); `series_iir(x, dynamic([1]), dynamic([1, -1]))` is the running sum.", "series_iir(requests, dynamic([1]), dynamic([1, -1]))"),
+    f("series_fir", Arity::range(2, 4), fir_rt, "`series_fir(x, filter[, normalize[, center]])`: the finite impulse response filter y[n] = Σ f[k]·x[n-k] (values outside the series and null elements read as 0), divided by Σ f when normalize (true) and Σ f ≠ 0; center (false) puts the filter's middle coefficient on n.", "series_fir(requests, dynamic([1, 1, 1, 1, 1]))"),
+    f("series_seasonal", Arity::range(1, 2), seasonal_rt, "`series_seasonal(series, period)`: the seasonal component, at each index the median of the values at the same phase (index mod period); 0 everywhere for period 0. The period must be given: Kusto's automatic detection (-1, its default) is refused.", "series_seasonal(requests, 24)"),
 ];

@@ -18,6 +18,7 @@ mod bench;
 mod conditional;
 mod conversion;
 mod datetime;
+mod decompose;
 mod docs;
 mod dynamic;
 pub(crate) use dynamic::scalar_json;
@@ -62,6 +63,7 @@ pub fn kernel(name: &str) -> Option<Kernel> {
                 dynamic::KERNELS,
                 arrays::KERNELS,
                 series::KERNELS,
+                decompose::KERNELS,
                 ip::KERNELS,
                 esql::KERNELS,
                 esql_math::KERNELS,

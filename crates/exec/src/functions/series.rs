@@ -238,7 +238,7 @@ fn seasonal(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
 }
 
 /// The median, the mean of the middle two for an even count.
-fn median(v: &mut [f64]) -> Option<f64> {
+pub(super) fn median(v: &mut [f64]) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
@@ -253,7 +253,7 @@ fn median(v: &mut [f64]) -> Option<f64> {
 
 /// The p-th percentile (0..100) of sorted values, interpolated linearly
 /// between the two nearest ranks.
-fn percentile_of(sorted: &[f64], p: f64) -> f64 {
+pub(super) fn percentile_of(sorted: &[f64], p: f64) -> f64 {
     let rank = (p / 100.0) * (sorted.len() - 1) as f64;
     let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
     sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64)
@@ -315,15 +315,15 @@ fn outliers(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     }))
 }
 
-fn number(v: &Value) -> Option<f64> {
+pub(super) fn number(v: &Value) -> Option<f64> {
     v.as_f64()
 }
 
-fn real(x: f64) -> Value {
+pub(super) fn real(x: f64) -> Value {
     Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
 
-fn put(out: &mut String, v: &Value) -> bool {
+pub(super) fn put(out: &mut String, v: &Value) -> bool {
     out.push_str(&v.to_string());
     true
 }

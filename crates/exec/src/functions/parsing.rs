@@ -38,6 +38,31 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("gzip_decompress_from_base64_string", |a, c| {
         decompress(a, c, Codec::Gzip)
     }),
+    ("base64_decode_toarray", base64_decode_toarray),
+    ("base64_decode_toguid", |a, c| {
+        text_map(a, c, |s| {
+            let b = base64::engine::general_purpose::STANDARD
+                .decode(s.trim())
+                .ok()?;
+            let bytes: [u8; 16] = b.try_into().ok()?;
+            Some(guid_from_le(&bytes))
+        })
+    }),
+    ("base64_encode_fromguid", |a, c| {
+        text_map(a, c, |s| {
+            let g = parse_guid(s)?;
+            let hex: String = g.chars().filter(|c| *c != '-').collect();
+            let be: Vec<u8> = (0..16)
+                .map(|k| u8::from_str_radix(&hex[2 * k..2 * k + 2], 16))
+                .collect::<std::result::Result<_, _>>()
+                .ok()?;
+            let mut le = be.clone();
+            le[..4].reverse();
+            le[4..6].reverse();
+            le[6..8].reverse();
+            Some(base64::engine::general_purpose::STANDARD.encode(le))
+        })
+    }),
     ("punycode_from_string", |a, c| {
         text_map(a, c, |s| punycode_encode(s))
     }),
@@ -341,6 +366,38 @@ pub(crate) fn parse_guid(s: &str) -> Option<String> {
         &h[12..16],
         &h[16..20],
         &h[20..]
+    ))
+}
+
+/// A GUID from its 16 bytes in .NET's order (the first three groups
+/// little-endian), as `Guid.ToByteArray` writes them.
+fn guid_from_le(b: &[u8; 16]) -> String {
+    let mut be = *b;
+    be[..4].reverse();
+    be[4..6].reverse();
+    be[6..8].reverse();
+    let hex: String = be.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// `base64_decode_toarray(text)`: the decoded bytes as an array of numbers;
+/// null when the text is not base64.
+fn base64_decode_toarray(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    Ok(strings(
+        ctx.rows,
+        0,
+        |i, out| match base64::engine::general_purpose::STANDARD.decode(t.get(i).trim()) {
+            Ok(b) => json_out(out, &Value::Array(b.into_iter().map(Value::from).collect())),
+            Err(_) => false,
+        },
     ))
 }
 

@@ -21,6 +21,7 @@ sig!(has_any_index_rt, "has_any_index", [Text, Dyn] => Long);
 sig!(toguid_rt, "toguid", [Text] => Guid);
 sig!(format_bytes_rt, "format_bytes", [Num, Int, Text, Int] => String);
 sig!(to_text_rt, "this function", [Text] => String);
+sig!(to_guid_rt, "base64_decode_toguid", [Text] => Guid);
 
 pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("parse_csv", Arity::exact(1), to_dyn_rt, "The fields of the first CSV record as an array of strings: commas separate, double quotes enclose commas and line breaks, `\"\"` inside quotes is a quote, a line break ends the record.", "parse_csv(\"a,\\\"b,c\\\",d\")"),
@@ -35,6 +36,9 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("zlib_decompress_from_base64_string", Arity::exact(1), to_text_rt, "Base64 zlib data decompressed to text; the empty string when it is not valid base64, zlib or UTF-8.", "zlib_decompress_from_base64_string(payload)"),
     f("gzip_compress_to_base64_string", Arity::exact(1), to_text_rt, "The UTF-8 text compressed with gzip, in base64.", "gzip_compress_to_base64_string(csUriQuery)"),
     f("gzip_decompress_from_base64_string", Arity::exact(1), to_text_rt, "Base64 gzip data decompressed to text; the empty string when it is not valid base64, gzip or UTF-8.", "gzip_decompress_from_base64_string(payload)"),
+    f("base64_decode_toarray", Arity::exact(1), to_dyn_rt, "The bytes base64 text decodes to, as an array of numbers; null when it is not base64.", "base64_decode_toarray(\"S3VzdG8=\")"),
+    f("base64_decode_toguid", Arity::exact(1), to_guid_rt, "The GUID whose 16 bytes (in .NET's order: the first three groups little-endian) base64 text decodes to; null otherwise.", "base64_decode_toguid(\"JpbpECu8dUy7Pv5gbeJXAA==\")"),
+    f("base64_encode_fromguid", Arity::exact(1), to_text_rt, "A GUID's 16 bytes (in .NET's order) as base64; null when the value is not a GUID.", "base64_encode_fromguid(toguid(\"ae3133f2-6e22-49ae-b06a-16e6a9b212eb\"))"),
     f("punycode_from_string", Arity::exact(1), to_text_rt, "One label in punycode (RFC 3492), without `xn--`.", "punycode_from_string(\"académie\")"),
     f("punycode_to_string", Arity::exact(1), to_text_rt, "One punycode label (without `xn--`) decoded; null when it is not valid punycode.", "punycode_to_string(\"acadmie-hva\")"),
     f("punycode_domain_from_string", Arity::exact(1), to_text_rt, "A host name with its `xn--` labels decoded (labels split at `.`, `。`, `｡`, `．`); null when one is not valid punycode.", "punycode_domain_from_string(csHost)"),

@@ -64,11 +64,9 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
         })
     }),
     ("punycode_from_string", |a, c| {
-        text_map(a, c, |s| punycode_encode(s))
+        text_map(a, c, punycode_encode)
     }),
-    ("punycode_to_string", |a, c| {
-        text_map(a, c, |s| punycode_decode(s))
-    }),
+    ("punycode_to_string", |a, c| text_map(a, c, punycode_decode)),
     ("punycode_domain_from_string", |a, c| {
         text_map(a, c, domain_decode)
     }),

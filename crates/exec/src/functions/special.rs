@@ -311,7 +311,7 @@ const FORCE: Units = &[
     (&["KiloPond", "Kilopond"], 9.80665),
     (&["PoundForce"], 4.4482216152605),
     (&["KilopoundForce"], 4448.2216152605),
-    (&["OunceForce"], 0.27801385095378125),
+    (&["OunceForce"], 0.278_013_850_953_781_2),
     (&["ShortTonForce"], 8896.443230521),
     (&["Poundal"], 0.138254954376),
 ];

@@ -508,18 +508,19 @@ fn decompress(args: &[Datum], ctx: &KernelContext, codec: Codec) -> Result<Array
         let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(t.get(i).trim()) else {
             return true;
         };
-        // At most 64 MiB out of one cell: a small bomb cannot fill memory.
-        let limit = 64 << 20;
+        // At most 64 MiB out of one cell: a small bomb cannot fill memory,
+        // and a cell that would be larger is "" rather than cut short.
+        let limit: u64 = 64 << 20;
         let mut text = String::new();
         let read = match codec {
             Codec::Zlib => ZlibDecoder::new(&bytes[..])
-                .take(limit)
+                .take(limit + 1)
                 .read_to_string(&mut text),
             Codec::Gzip => GzDecoder::new(&bytes[..])
-                .take(limit)
+                .take(limit + 1)
                 .read_to_string(&mut text),
         };
-        if read.is_ok() {
+        if read.is_ok_and(|n| n as u64 <= limit) {
             out.push_str(&text);
         }
         true

@@ -263,6 +263,11 @@ pub enum WindowKind {
     /// `row_cumsum(expr[, restart])`: the running sum, from 0 again where
     /// `restart` is true.
     RowCumsum,
+    /// `row_rank_min(expr[, restart])`: the row number (from 1) of the first
+    /// row of the run of equal values the row is in.
+    RowRankMin,
+    /// `row_rank_dense(expr[, restart])`: 1, then one more at each change of value.
+    RowRankDense,
 }
 
 impl WindowKind {
@@ -273,6 +278,8 @@ impl WindowKind {
             WindowKind::RowNumber => "row_number",
             WindowKind::RowWindowSession => "row_window_session",
             WindowKind::RowCumsum => "row_cumsum",
+            WindowKind::RowRankMin => "row_rank_min",
+            WindowKind::RowRankDense => "row_rank_dense",
         }
     }
 
@@ -283,6 +290,8 @@ impl WindowKind {
             "row_number" => WindowKind::RowNumber,
             "row_window_session" => WindowKind::RowWindowSession,
             "row_cumsum" => WindowKind::RowCumsum,
+            "row_rank_min" => WindowKind::RowRankMin,
+            "row_rank_dense" => WindowKind::RowRankDense,
             _ => return None,
         })
     }

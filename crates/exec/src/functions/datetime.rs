@@ -47,6 +47,10 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("unixtime_microseconds_todatetime", |a, c| {
         from_unix(a, c, 1.0)
     }),
+    ("unixtime_nanoseconds_todatetime", |a, c| {
+        from_unix(a, c, 0.001)
+    }),
+    ("make_timespan", make_timespan),
     ("datetime_to_unixtime", to_unix),
     ("make_datetime", make_datetime),
 ];
@@ -290,6 +294,30 @@ fn to_unix(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     let d = args::long(args, ctx, 0)?;
     let out: Float64Array = (0..ctx.rows)
         .map(|i| d.get(i).map(|v| v as f64 / 1e6))
+        .collect();
+    Ok(Arc::new(out))
+}
+
+/// `make_timespan(h, m)`, `(h, m, s)` or `(d, h, m, s)`, in microseconds.
+fn make_timespan(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let cols: Vec<args::Real> = (0..args.len())
+        .map(|k| args::real(args, ctx, k))
+        .collect::<Result<_>>()?;
+    // Seconds per unit of each argument, by the call's arity.
+    let units: &[f64] = match cols.len() {
+        2 => &[3600.0, 60.0],
+        3 => &[3600.0, 60.0, 1.0],
+        _ => &[86_400.0, 3600.0, 60.0, 1.0],
+    };
+    let out: DurationMicrosecondArray = (0..ctx.rows)
+        .map(|i| {
+            let mut secs = 0.0;
+            for (c, u) in cols.iter().zip(units) {
+                secs += c.get(i)? * u;
+            }
+            let us = (secs * 1e6).round();
+            (us.is_finite() && us.abs() < 9.0e18).then_some(us as i64)
+        })
         .collect();
     Ok(Arc::new(out))
 }

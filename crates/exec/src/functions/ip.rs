@@ -27,6 +27,11 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("ipv6_compare", |a, c| compare_v6(a, c, false)),
     ("ipv6_is_match", |a, c| compare_v6(a, c, true)),
     ("ipv6_is_in_range", |a, c| compare_v6(a, c, true)),
+    ("ipv6_is_in_any_range", ipv6_in_any_range),
+    ("parse_ipv6", |a, c| parse_ipv6(a, c, false)),
+    ("parse_ipv6_mask", |a, c| parse_ipv6(a, c, true)),
+    ("ipv4_netmask_suffix", netmask_suffix),
+    ("ipv4_range_to_cidr_list", range_to_cidr_list),
 ];
 
 /// An IPv4 address with its prefix (32 when absent).
@@ -205,6 +210,148 @@ fn compare_v6(args: &[Datum], ctx: &KernelContext, is_match: bool) -> Result<Arr
         let out: Int64Array = (0..ctx.rows).map(|i| cmp(i).map(|o| o as i64)).collect();
         Ok(Arc::new(out))
     }
+}
+
+/// An address as Kusto's IPv6 functions read it: IPv4 text (or IPv4-compatible
+/// or -mapped IPv6 text in dotted form, `::1.2.3.4`) is the IPv4-mapped address
+/// and its `/n` counts IPv4 bits (n + 96).
+fn parse_v6_text(s: &str) -> Option<(u128, u32)> {
+    let (ip, p) = parse_ip_net(s)?;
+    let dotted = s.split('/').next().is_some_and(|a| a.contains('.'));
+    Some(match ip {
+        IpAddr::V4(v4) => (u128::from(v4.to_ipv6_mapped()), p + 96),
+        IpAddr::V6(v6) if dotted && matches!(u128::from(v6) >> 32, 0 | 0xffff) => {
+            let low = u128::from(v6) & 0xffff_ffff;
+            let p = if s.contains('/') {
+                (p + 96).min(128)
+            } else {
+                128
+            };
+            (0xffff_0000_0000 | low, p)
+        }
+        IpAddr::V6(v6) => (u128::from(v6), p),
+    })
+}
+
+fn mask128(prefix: u32) -> u128 {
+    if prefix == 0 {
+        0
+    } else {
+        u128::MAX << (128 - prefix.min(128))
+    }
+}
+
+/// `parse_ipv6(ip)` and `parse_ipv6_mask(ip, prefix)`: the canonical form,
+/// eight groups of four hex digits, masked to the smaller prefix.
+fn parse_ipv6(args: &[Datum], ctx: &KernelContext, with_mask: bool) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    let p = with_mask.then(|| args::long(args, ctx, 1)).transpose()?;
+    Ok(strings(ctx.rows, ctx.rows * 39, |i, out| {
+        let Some((ip, own)) = parse_v6_text(t.get(i)) else {
+            return false;
+        };
+        let prefix = match &p {
+            Some(p) => match p.get(i).and_then(|v| u32::try_from(v).ok()) {
+                Some(v) if v <= 128 => v.min(own),
+                _ => return false,
+            },
+            None => own,
+        };
+        let v = ip & mask128(prefix);
+        for g in 0..8 {
+            if g > 0 {
+                out.push(':');
+            }
+            out.push_str(&format!("{:04x}", (v >> (112 - 16 * g)) & 0xffff));
+        }
+        true
+    }))
+}
+
+/// `ipv6_is_in_any_range(ip, range, …)`, ranges constants or dynamic arrays.
+fn ipv6_in_any_range(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let ip = args::text(args, ctx, 0)?;
+    let mut ranges = Vec::new();
+    for d in &args[1..] {
+        match d {
+            Datum::Scalar(ScalarValue::Dynamic(Value::Array(items))) => ranges.extend(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(parse_v6_text),
+            ),
+            Datum::Scalar(v) => ranges.extend(
+                super::conversion::scalar_text(v)
+                    .as_deref()
+                    .and_then(parse_v6_text),
+            ),
+            Datum::Array(_) => {
+                return Err(crate::error::ExecError::Unsupported(
+                    "ipv6_is_in_any_range needs its ranges as constants (a literal, a `let` or a dynamic array)".into(),
+                ))
+            }
+        }
+    }
+    let out: BooleanArray = (0..ctx.rows)
+        .map(|i| {
+            let (a, _) = parse_v6_text(ip.get(i))?;
+            Some(
+                ranges
+                    .iter()
+                    .any(|(net, p)| a & mask128(*p) == net & mask128(*p)),
+            )
+        })
+        .collect();
+    Ok(Arc::new(out))
+}
+
+/// `ipv4_netmask_suffix(ip)`: the `/n` of IPv4 text, 32 when absent.
+fn netmask_suffix(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    let out: Int32Array = (0..ctx.rows)
+        .map(|i| parse_v4(t.get(i)).map(|(_, p)| p as i32))
+        .collect();
+    Ok(Arc::new(out))
+}
+
+/// `ipv4_range_to_cidr_list(start, end)`: the fewest CIDR blocks covering
+/// start..=end exactly, as a dynamic array of strings; null when either is
+/// not an address or start > end.
+fn range_to_cidr_list(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let (a, b) = (args::text(args, ctx, 0)?, args::text(args, ctx, 1)?);
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let (Some((lo, _)), Some((hi, _))) = (parse_v4(a.get(i)), parse_v4(b.get(i))) else {
+            return false;
+        };
+        if lo > hi {
+            return false;
+        }
+        let list = cidr_blocks(lo, hi)
+            .into_iter()
+            .map(|(ip, p)| Value::String(format!("{}/{p}", Ipv4Addr::from(ip))))
+            .collect();
+        out.push_str(&Value::Array(list).to_string());
+        true
+    }))
+}
+
+pub(crate) fn cidr_blocks(lo: u32, hi: u32) -> Vec<(u32, u32)> {
+    let (mut cur, hi) = (u64::from(lo), u64::from(hi));
+    let mut blocks = Vec::new();
+    while cur <= hi {
+        // The largest block aligned at `cur` that does not pass `hi`.
+        let mut size = if cur == 0 {
+            1u64 << 32
+        } else {
+            cur & cur.wrapping_neg()
+        };
+        while cur + size - 1 > hi {
+            size >>= 1;
+        }
+        blocks.push((cur as u32, 32 - size.trailing_zeros()));
+        cur += size;
+    }
+    blocks
 }
 
 fn parse_ipv4(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {

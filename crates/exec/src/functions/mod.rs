@@ -18,6 +18,7 @@ mod bench;
 mod conditional;
 mod conversion;
 mod datetime;
+mod decompose;
 mod docs;
 mod dynamic;
 pub(crate) use dynamic::scalar_json;
@@ -35,8 +36,10 @@ pub(crate) use ip::{mask as ipv4_mask, parse_v4};
 mod math;
 mod arrays;
 mod operators;
+mod parsing;
 mod series;
 mod sketch;
+mod special;
 mod strings;
 mod strops;
 #[cfg(test)]
@@ -55,12 +58,15 @@ pub fn kernel(name: &str) -> Option<Kernel> {
                 conditional::KERNELS,
                 conversion::KERNELS,
                 strings::KERNELS,
+                parsing::KERNELS,
+                special::KERNELS,
                 datetime::KERNELS,
                 math::KERNELS,
                 dynamic::KERNELS,
                 arrays::KERNELS,
                 series::KERNELS,
                 sketch::KERNELS,
+                decompose::KERNELS,
                 ip::KERNELS,
                 esql::KERNELS,
                 esql_math::KERNELS,

@@ -67,11 +67,193 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("series_fill_const", |a, c| fill(a, c, Fill::Const)),
     ("series_fill_linear", |a, c| fill(a, c, Fill::Linear)),
     ("series_outliers", outliers),
+    ("series_iir", iir),
+    ("series_fir", fir),
+    ("series_seasonal", seasonal),
 ];
+
+/// An array's elements as numbers, a null or non-numeric one as 0 (the
+/// filters' input); `None` when it is not an array.
+fn zero_filled(v: &Value) -> Option<Vec<f64>> {
+    match v {
+        Value::Array(items) => Some(items.iter().map(|v| number(v).unwrap_or(0.0)).collect()),
+        _ => None,
+    }
+}
+
+fn reals_out(out: &mut String, v: impl Iterator<Item = f64>) -> bool {
+    put(out, &Value::Array(v.map(real).collect()))
+}
+
+/// `series_iir(x, numerators, denominators)`: y[n] = (Σ b[k]·x[n-k] -
+/// Σ_{k≥1} a[k]·y[n-k]) / a[0], values before the start taken as 0; null when
+/// a[0] is 0 or a coefficient array is empty.
+fn iir(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let (x, b, a) = (
+        json(args, ctx, 0, true)?,
+        json(args, ctx, 1, true)?,
+        json(args, ctx, 2, true)?,
+    );
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let (Some(x), Some(b), Some(a)) = (
+            zero_filled(x.get(i)),
+            zero_filled(b.get(i)),
+            zero_filled(a.get(i)),
+        ) else {
+            return false;
+        };
+        if b.is_empty() || a.first().is_none_or(|a0| *a0 == 0.0) {
+            return false;
+        }
+        let mut y: Vec<f64> = Vec::with_capacity(x.len());
+        for n in 0..x.len() {
+            let fwd: f64 = b
+                .iter()
+                .take(n + 1)
+                .enumerate()
+                .map(|(k, c)| c * x[n - k])
+                .sum();
+            let back: f64 = a
+                .iter()
+                .take(n + 1)
+                .enumerate()
+                .skip(1)
+                .map(|(k, c)| c * y[n - k])
+                .sum();
+            y.push((fwd - back) / a[0]);
+        }
+        reals_out(out, y.into_iter())
+    }))
+}
+
+/// `series_fir(x, filter[, normalize[, center]])`: y[n] = Σ f[k]·x[n-k]
+/// (values outside the series taken as 0), divided by Σ f when normalize
+/// (the default) and Σ f is not 0; center moves the window so that its
+/// middle coefficient (the later of two for an even length) falls on n.
+fn fir(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let (x, f) = (json(args, ctx, 0, true)?, json(args, ctx, 1, true)?);
+    let opt = |k: usize| -> Result<Option<super::args::Bool>> {
+        (k < args.len())
+            .then(|| super::args::boolean(args, ctx, k))
+            .transpose()
+    };
+    let (normalize, center) = (opt(2)?, opt(3)?);
+    let flag = |b: &Option<super::args::Bool>, i: usize, d: bool| match b {
+        None => d,
+        Some(super::args::Bool::Scalar(v)) => v.unwrap_or(d),
+        Some(super::args::Bool::Array(a)) => {
+            if arrow::array::Array::is_null(a, i) {
+                d
+            } else {
+                a.value(i)
+            }
+        }
+    };
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let (Some(x), Some(f)) = (zero_filled(x.get(i)), zero_filled(f.get(i))) else {
+            return false;
+        };
+        if f.is_empty() {
+            return false;
+        }
+        let sum: f64 = f.iter().sum();
+        let scale = if flag(&normalize, i, true) && sum != 0.0 {
+            sum
+        } else {
+            1.0
+        };
+        let shift = if flag(&center, i, false) {
+            f.len() / 2
+        } else {
+            0
+        } as i64;
+        let y = (0..x.len() as i64).map(|n| {
+            let acc: f64 = f
+                .iter()
+                .enumerate()
+                .filter_map(|(k, c)| {
+                    let j = n + shift - k as i64;
+                    (0..x.len() as i64).contains(&j).then(|| c * x[j as usize])
+                })
+                .sum();
+            acc / scale
+        });
+        reals_out(out, y)
+    }))
+}
+
+/// `series_seasonal(series, period)`: at each index, the median of the
+/// series' numeric values at the same phase (index mod period); all 0 for
+/// period 0. Kusto's automatic period (-1, the default) is refused.
+fn seasonal(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let x = json(args, ctx, 0, true)?;
+    let p = if args.len() > 1 {
+        Some(super::args::long(args, ctx, 1)?)
+    } else {
+        None
+    };
+    let no_auto = || {
+        crate::error::ExecError::Unsupported(
+            "series_seasonal needs the period as its second argument: iishunt does not detect periods (-1)".into(),
+        )
+    };
+    let mut err = None;
+    let out = strings(ctx.rows, 0, |i, out| {
+        let Value::Array(items) = x.get(i) else {
+            return false;
+        };
+        let period = match p.as_ref().map(|p| p.get(i)) {
+            None | Some(Some(-1)) => {
+                err.get_or_insert_with(no_auto);
+                return false;
+            }
+            Some(None) => return false,
+            Some(Some(p)) if p < 0 => return false,
+            Some(Some(p)) => p as usize,
+        };
+        if period == 0 {
+            return reals_out(out, items.iter().map(|_| 0.0));
+        }
+        let medians: Vec<Option<f64>> = (0..period.min(items.len()))
+            .map(|phase| {
+                let mut v: Vec<f64> = items
+                    .iter()
+                    .skip(phase)
+                    .step_by(period)
+                    .filter_map(number)
+                    .filter(|x| x.is_finite())
+                    .collect();
+                median(&mut v)
+            })
+            .collect();
+        let seasonal: Vec<Value> = (0..items.len())
+            .map(|k| medians[k % period].map_or(Value::Null, real))
+            .collect();
+        put(out, &Value::Array(seasonal))
+    });
+    match err {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// The median, the mean of the middle two for an even count.
+pub(super) fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        0.5 * (v[m - 1] + v[m])
+    })
+}
 
 /// The p-th percentile (0..100) of sorted values, interpolated linearly
 /// between the two nearest ranks.
-fn percentile_of(sorted: &[f64], p: f64) -> f64 {
+pub(super) fn percentile_of(sorted: &[f64], p: f64) -> f64 {
     let rank = (p / 100.0) * (sorted.len() - 1) as f64;
     let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
     sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64)
@@ -133,15 +315,15 @@ fn outliers(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
     }))
 }
 
-fn number(v: &Value) -> Option<f64> {
+pub(super) fn number(v: &Value) -> Option<f64> {
     v.as_f64()
 }
 
-fn real(x: f64) -> Value {
+pub(super) fn real(x: f64) -> Value {
     Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
 
-fn put(out: &mut String, v: &Value) -> bool {
+pub(super) fn put(out: &mut String, v: &Value) -> bool {
     out.push_str(&v.to_string());
     true
 }

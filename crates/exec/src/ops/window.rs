@@ -46,6 +46,8 @@ pub fn window(
             WindowKind::RowNumber => row_number(call, &current, ctx)?,
             WindowKind::RowWindowSession => row_window_session(call, &current, ctx)?,
             WindowKind::RowCumsum => row_cumsum(call, &current, ctx)?,
+            WindowKind::RowRankMin => row_rank(call, &current, ctx, false)?,
+            WindowKind::RowRankDense => row_rank(call, &current, ctx, true)?,
         };
         columns.push(out);
         so_far.push(schema.columns[input.len() + k].clone());
@@ -224,6 +226,48 @@ fn row_cumsum(call: &WindowCall, batch: &RecordBatch, ctx: &ExecContext) -> Resu
         .collect();
     let out: ArrayRef = Arc::new(out);
     Ok(cast(&out, &ty_arrow(call.ty))?)
+}
+
+/// `row_rank_min` and (`dense`) `row_rank_dense`: the rows arrive sorted, so
+/// equal values are neighbours; a row equal to the one before (nulls equal
+/// to nulls) keeps its rank, a new value takes the row number (min) or one
+/// more than the last rank (dense), and `restart` starts again at 1.
+fn row_rank(
+    call: &WindowCall,
+    batch: &RecordBatch,
+    ctx: &ExecContext,
+    dense: bool,
+) -> Result<ArrayRef> {
+    let rows = batch.num_rows();
+    let values = crate::expr::decode_array(&evaluate(&call.args[0], batch, ctx)?)?;
+    let restart = match call.args.get(1) {
+        Some(r) => Some(evaluate_predicate(r, batch, ctx)?),
+        None => None,
+    };
+    let cmp = arrow::array::make_comparator(
+        values.as_ref(),
+        values.as_ref(),
+        arrow::compute::SortOptions::default(),
+    )?;
+    let (mut number, mut rank) = (0i64, 0i64);
+    let out: Int64Array = (0..rows)
+        .map(|i| {
+            let again = restart
+                .as_ref()
+                .is_some_and(|r| r.is_valid(i) && r.value(i));
+            if i == 0 || again {
+                number = 1;
+                rank = 1;
+            } else {
+                number += 1;
+                if cmp(i - 1, i).is_ne() {
+                    rank = if dense { rank + 1 } else { number };
+                }
+            }
+            Some(rank)
+        })
+        .collect();
+    Ok(Arc::new(out))
 }
 
 fn ty_arrow(ty: KType) -> DataType {

@@ -1,4 +1,5 @@
-//! `series_stats(x)` and `series_fit_line(x)` in `extend` / `project`: in
+//! `series_stats(x)`, `series_fit_line(x)`, `series_decompose(x, …)` and
+//! `series_decompose_anomalies(x, …)` in `extend` / `project`: in
 //! Kusto each gives several columns (`series_stats_x_min`, …, or the names
 //! of `(a, b, …) = series_stats(x)`). The binder writes each column as a
 //! field of the `_dynamic` form: `todouble(series_stats_dynamic(x)["min"])`.
@@ -33,6 +34,23 @@ fn fields(name: &str) -> Option<(&'static str, &'static [(&'static str, &'static
                 ("rvariance", "todouble"),
                 ("interception", "todouble"),
                 ("line_fit", "todynamic"),
+            ],
+        ),
+        "series_decompose" => (
+            "series_decompose_dynamic",
+            &[
+                ("baseline", "todynamic"),
+                ("seasonal", "todynamic"),
+                ("trend", "todynamic"),
+                ("residual", "todynamic"),
+            ],
+        ),
+        "series_decompose_anomalies" => (
+            "series_decompose_anomalies_dynamic",
+            &[
+                ("ad_flag", "todynamic"),
+                ("ad_score", "todynamic"),
+                ("baseline", "todynamic"),
             ],
         ),
         _ => return None,

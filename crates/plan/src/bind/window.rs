@@ -49,7 +49,7 @@ impl<'a> Binder<'a> {
             WindowKind::Prev | WindowKind::Next => (1, 3),
             WindowKind::RowNumber => (0, 2),
             WindowKind::RowWindowSession => (3, 4),
-            WindowKind::RowCumsum => (1, 2),
+            WindowKind::RowCumsum | WindowKind::RowRankMin | WindowKind::RowRankDense => (1, 2),
         };
         if call.args.len() < min || call.args.len() > max {
             return Err(PlanError::new(
@@ -127,6 +127,15 @@ impl<'a> Binder<'a> {
                 }
                 ty
             }
+            WindowKind::RowRankMin | WindowKind::RowRankDense => {
+                if args[0].ty() == KType::Dynamic {
+                    return Err(bad(0, "a scalar value (not dynamic)"));
+                }
+                if args.len() == 2 && args[1].ty() != KType::Bool {
+                    return Err(bad(1, "a bool (true starts the ranking again)"));
+                }
+                KType::Long
+            }
             WindowKind::RowWindowSession => {
                 let ty = args[0].ty();
                 if !matches!(ty, KType::DateTime | KType::TimeSpan) {
@@ -167,6 +176,8 @@ fn usage(kind: WindowKind) -> &'static str {
         WindowKind::Next => "next(column[, offset[, default]]), e.g. `next(TimeGenerated)`",
         WindowKind::RowNumber => "row_number([start[, restart]]), e.g. `row_number(1, cIP != prev(cIP))`",
         WindowKind::RowCumsum => "row_cumsum(column[, restart]), e.g. `row_cumsum(scBytes, cIP != prev(cIP))`",
+        WindowKind::RowRankMin => "row_rank_min(column[, restart]) over sorted rows, e.g. `sort by n desc | extend r = row_rank_min(n)`",
+        WindowKind::RowRankDense => "row_rank_dense(column[, restart]) over sorted rows, e.g. `sort by n desc | extend r = row_rank_dense(n)`",
         WindowKind::RowWindowSession => {
             "row_window_session(TimeGenerated, maxFromFirst, maxBetween[, restart]), e.g. `row_window_session(TimeGenerated, 30m, 5m, cIP != prev(cIP))`"
         }

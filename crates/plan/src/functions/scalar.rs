@@ -24,9 +24,11 @@ mod esql_text;
 mod ip;
 mod math;
 mod operators;
+mod parsing;
 mod series;
 mod sig;
 mod sketch;
+mod special;
 mod strings;
 
 /// An entry with no alias and not volatile, as most families write theirs
@@ -81,8 +83,10 @@ pub fn scalar_families() -> &'static [ScalarFamily] {
         conditional::FAMILY,
         conversion::FAMILY,
         strings::FAMILY,
+        parsing::FAMILY,
         datetime::FAMILY,
         math::FAMILY,
+        special::FAMILY,
         dynamic::FAMILY,
         series::FAMILY,
         sketch::FAMILY,

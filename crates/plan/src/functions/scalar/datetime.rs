@@ -26,6 +26,7 @@ sig!(datetime_part_rt, "datetime_part", [Text, Date] => Int);
 sig!(unix_rt, "this function", [Num] => DateTime);
 sig!(make_datetime_rt, "make_datetime", [Int, Int, Int, Int, Int, Num] => DateTime);
 sig!(to_unix_rt, "this function", [Date] => Real);
+sig!(make_timespan_rt, "make_timespan", [Num, Num, Num, Num] => TimeSpan);
 
 fn startofhour_rt(a: &[KType]) -> Result<KType, String> {
     check("startofhour", a, &[P::Date, P::Int], None)?;
@@ -164,6 +165,22 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         to_unix_rt,
         "Seconds since 1970-01-01 (with a fraction).",
         "datetime_to_unixtime(TimeGenerated)",
+    ),
+    f(
+        "unixtime_nanoseconds_todatetime",
+        &[],
+        Arity::exact(1),
+        unix_rt,
+        "A datetime from nanoseconds since 1970-01-01 (to the microsecond).",
+        "unixtime_nanoseconds_todatetime(1772985912000000000)",
+    ),
+    f(
+        "make_timespan",
+        &[],
+        Arity::range(2, 4),
+        make_timespan_rt,
+        "`make_timespan(hour, minute)`, `(hour, minute, second)` or `(day, hour, minute, second)`; seconds may have a fraction; null when a part is null.",
+        "make_timespan(1, 12, 30, 55.123)",
     ),
     f(
         "make_datetime",

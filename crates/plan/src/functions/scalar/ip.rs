@@ -23,6 +23,11 @@ sig!(format_rt, "format_ipv4", [Any, Int] => String);
 sig!(v6_match_rt, "ipv6_is_match", [Text, Text, Int] => Bool);
 sig!(v6_compare_rt, "ipv6_compare", [Text, Text, Int] => Long);
 sig!(v6_range_rt, "ipv6_is_in_range", [Text, Text] => Bool);
+sig!(v6_in_any_rt, "ipv6_is_in_any_range", [Text; Any] => Bool);
+sig!(parse_v6_rt, "parse_ipv6", [Text] => String);
+sig!(parse_v6_mask_rt, "parse_ipv6_mask", [Text, Int] => String);
+sig!(suffix_rt, "ipv4_netmask_suffix", [Text] => Int);
+sig!(cidr_list_rt, "ipv4_range_to_cidr_list", [Text, Text] => Dynamic);
 
 const fn f(
     name: &'static str,
@@ -95,6 +100,46 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         v6_range_rt,
         "`ipv6_is_in_range(ip, range)`: true when the address is in the IPv6 (or IPv4) range.",
         "ipv6_is_in_range(cIP, \"2001:db8::/32\")",
+    ),
+    f(
+        "ipv6_is_in_any_range",
+        &[],
+        Arity::at_least(2),
+        v6_in_any_rt,
+        "`ipv6_is_in_any_range(ip, range, …)` (constant ranges, or a dynamic array of them): true when the IPv6 (or IPv4) address is in one of them.",
+        "ipv6_is_in_any_range(cIP, dynamic([\"2001:db8::/32\", \"fe80::/10\"]))",
+    ),
+    f(
+        "parse_ipv6",
+        &[],
+        Arity::exact(1),
+        parse_v6_rt,
+        "The canonical IPv6 form, eight groups of four hex digits, masked by a `/n` suffix; IPv4 text (and `::a.b.c.d`) becomes the IPv4-mapped address, its `/n` counting IPv4 bits.",
+        "parse_ipv6(cIP)",
+    ),
+    f(
+        "parse_ipv6_mask",
+        &[],
+        Arity::exact(2),
+        parse_v6_mask_rt,
+        "`parse_ipv6_mask(ip, prefix)`: like parse_ipv6, masked to the smaller of the 0–128 prefix and the address's own.",
+        "parse_ipv6_mask(cIP, 64)",
+    ),
+    f(
+        "ipv4_netmask_suffix",
+        &[],
+        Arity::exact(1),
+        suffix_rt,
+        "The `/n` of IPv4 text as an int, 32 without one; null for text that is not IPv4.",
+        "ipv4_netmask_suffix(\"10.0.0.0/8\")",
+    ),
+    f(
+        "ipv4_range_to_cidr_list",
+        &[],
+        Arity::exact(2),
+        cidr_list_rt,
+        "`ipv4_range_to_cidr_list(start, end)`: the fewest CIDR blocks that cover the range exactly, as a dynamic array; null when start > end.",
+        "ipv4_range_to_cidr_list(\"10.0.0.5\", \"10.0.0.20\")",
     ),
     f(
         "format_ipv4",

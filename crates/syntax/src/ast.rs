@@ -279,7 +279,10 @@ pub enum OperatorKind {
     Lookup(Lookup),
     Union(Union),
     MvExpand(MvExpand),
+    MvApply(MvApply),
     Parse(Parse),
+    /// `parse-where`: `parse` keeping only the rows that match.
+    ParseWhere(Parse),
     MakeSeries(MakeSeries),
     Render(Render),
     /// `as name`
@@ -451,6 +454,16 @@ pub struct MvExpand {
     /// `col [to typeof(T)]`, `name = expr`
     pub columns: Vec<(NamedExpr, Option<TypeName>)>,
     pub limit: Option<Expr>,
+}
+
+/// `mv-apply [params] x = arr [to typeof(T)], … [limit N] on (operators)`:
+/// the operators run on each input row's expanded rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvApply {
+    /// The `mv-expand` part: `with_itemindex=i`, the columns, `limit N`.
+    pub expand: MvExpand,
+    /// The subquery, without a source.
+    pub body: Vec<Operator>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -51,6 +51,13 @@ pub fn expr_to_kql(e: &Expr) -> String {
     out
 }
 
+/// Writes one tabular operator as KQL, without the `|` before it.
+pub fn operator_to_kql(op: &Operator) -> String {
+    let mut out = String::new();
+    operator(&mut out, op);
+    out
+}
+
 /// Writes one tabular expression as KQL.
 pub fn tabular_to_kql(t: &TabularExpr) -> String {
     let mut out = String::new();
@@ -317,22 +324,22 @@ fn operator(out: &mut String, op: &Operator) {
         OperatorKind::Union(u) => union(out, u),
         OperatorKind::MvExpand(m) => {
             out.push_str("mv-expand ");
-            params(out, &m.params);
-            for (i, (ne, ty)) in m.columns.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                named(out, ne);
-                if let Some(t) = ty {
-                    let _ = write!(out, " to typeof({})", t.as_str());
-                }
-            }
-            if let Some(l) = &m.limit {
-                out.push_str(" limit ");
-                expr(out, l);
-            }
+            mv_expand_tail(out, m);
         }
-        OperatorKind::Parse(p) => parse_op(out, p),
+        OperatorKind::MvApply(m) => {
+            out.push_str("mv-apply ");
+            mv_expand_tail(out, &m.expand);
+            out.push_str(" on (");
+            for (i, op) in m.body.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" | ");
+                }
+                operator(out, op);
+            }
+            out.push(')');
+        }
+        OperatorKind::Parse(p) => parse_op(out, "parse", p),
+        OperatorKind::ParseWhere(p) => parse_op(out, "parse-where", p),
         OperatorKind::MakeSeries(m) => {
             out.push_str("make-series ");
             for (i, (ne, default)) in m.aggregates.iter().enumerate() {
@@ -465,8 +472,27 @@ fn operator(out: &mut String, op: &Operator) {
     }
 }
 
-fn parse_op(out: &mut String, p: &Parse) {
-    out.push_str("parse ");
+/// The columns, parameters and limit of `mv-expand` and `mv-apply`.
+fn mv_expand_tail(out: &mut String, m: &MvExpand) {
+    params(out, &m.params);
+    for (i, (ne, ty)) in m.columns.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        named(out, ne);
+        if let Some(t) = ty {
+            let _ = write!(out, " to typeof({})", t.as_str());
+        }
+    }
+    if let Some(l) = &m.limit {
+        out.push_str(" limit ");
+        expr(out, l);
+    }
+}
+
+fn parse_op(out: &mut String, keyword: &str, p: &Parse) {
+    out.push_str(keyword);
+    out.push(' ');
     match p.kind {
         ParseKind::Simple => {}
         ParseKind::Regex => out.push_str("kind=regex "),

@@ -12,6 +12,7 @@ mod invoke;
 mod ipv4_lookup;
 mod join;
 mod make_series;
+mod mv_apply;
 mod mv_expand;
 mod naming;
 mod operators;

@@ -394,7 +394,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "consume",
     "sample-distinct",
     "project-smart",
-    "mv-apply",
     "parse-kv",
     "project-by-names",
     "find",

@@ -280,6 +280,8 @@ pub enum OperatorKind {
     Union(Union),
     MvExpand(MvExpand),
     MvApply(MvApply),
+    /// `project-by-names "a", "b*", dynamic([…])`: the names are constant values.
+    ProjectByNames(Vec<Expr>),
     Parse(Parse),
     /// `parse-where`: `parse` keeping only the rows that match.
     ParseWhere(Parse),

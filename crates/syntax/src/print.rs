@@ -326,6 +326,15 @@ fn operator(out: &mut String, op: &Operator) {
             out.push_str("mv-expand ");
             mv_expand_tail(out, m);
         }
+        OperatorKind::ProjectByNames(names) => {
+            out.push_str("project-by-names ");
+            for (i, e) in names.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                expr(out, e);
+            }
+        }
         OperatorKind::MvApply(m) => {
             out.push_str("mv-apply ");
             mv_expand_tail(out, &m.expand);

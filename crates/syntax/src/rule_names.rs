@@ -77,6 +77,8 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::mv_expand_op => "`mv-expand`",
         Rule::parse_op => "`parse`",
         Rule::mv_apply_op => "`mv-apply`",
+        Rule::project_by_names_op => "`project-by-names`",
+        Rule::kw_project_by_names => "`project-by-names`",
         Rule::parse_where_op => "`parse-where`",
         Rule::make_series_op => "`make-series`",
         Rule::render_op => "`render`",

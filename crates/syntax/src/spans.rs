@@ -207,6 +207,7 @@ fn operator(op: &mut Operator) {
         }
         OperatorKind::Union(u) => union(u),
         OperatorKind::MvExpand(m) => mv_expand(m),
+        OperatorKind::ProjectByNames(names) => names.iter_mut().for_each(expr),
         OperatorKind::MvApply(m) => {
             mv_expand(&mut m.expand);
             m.body.iter_mut().for_each(operator);

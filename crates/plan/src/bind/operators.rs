@@ -155,6 +155,7 @@ impl<'a> Binder<'a> {
             OperatorKind::Lookup(l) => self.bind_lookup(plan, l, span),
             OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),
             OperatorKind::MvApply(m) => self.bind_mv_apply(plan, m, span),
+            OperatorKind::ProjectByNames(names) => self.bind_project_by_names(plan, names),
             OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
             OperatorKind::ParseWhere(p) => self.bind_parse_where(plan, p, span),
             OperatorKind::MakeSeries(m) => self.bind_make_series(plan, m, span),
@@ -527,6 +528,52 @@ impl<'a> Binder<'a> {
                 .collect(),
             schema: input,
         }))
+    }
+
+    /// `project-by-names "a", "b*", dynamic(["c"])`: the columns the names
+    /// match, in the order named (a pattern's matches in table order); a name
+    /// no column has is skipped, as Kusto does.
+    fn bind_project_by_names(
+        &mut self,
+        plan: LogicalPlan,
+        names: &[ast::Expr],
+    ) -> Result<LogicalPlan> {
+        let mut patterns: Vec<String> = Vec::new();
+        for e in names {
+            let bound = self.bind_expr(e, &Schema::default(), None)?;
+            let bad = || {
+                PlanError::new(
+                    "plan::project_by_names",
+                    e.span,
+                    "project-by-names takes constant column names: strings or a dynamic array of strings",
+                    "not a constant name",
+                )
+                .with_help("write `project-by-names \"cIP\", \"cs*\"` or `project-by-names dynamic([\"cIP\"])`")
+            };
+            match self.try_fold(&bound) {
+                Some(ScalarValue::String(s)) => patterns.push(s),
+                Some(ScalarValue::Dynamic(serde_json::Value::Array(items))) => {
+                    for item in items {
+                        match item {
+                            serde_json::Value::String(s) => patterns.push(s),
+                            _ => return Err(bad()),
+                        }
+                    }
+                }
+                Some(ScalarValue::Dynamic(serde_json::Value::String(s))) => patterns.push(s),
+                _ => return Err(bad()),
+            }
+        }
+        let schema = plan.schema().clone();
+        let mut indexes: Vec<usize> = Vec::new();
+        for p in &patterns {
+            for (i, c) in schema.columns.iter().enumerate() {
+                if wildcard_match(p, &c.name) && !indexes.contains(&i) {
+                    indexes.push(i);
+                }
+            }
+        }
+        Ok(select(plan, &indexes))
     }
 
     pub(crate) fn bind_count(&mut self, e: &ast::Expr) -> Result<usize> {

@@ -395,7 +395,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "sample-distinct",
     "project-smart",
     "parse-kv",
-    "project-by-names",
     "find",
 ];
 

@@ -56,6 +56,16 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
             _ => return Err(internal("operators::parse_where_op", span)),
         },
         Rule::mv_apply_op => mv_apply_op(op)?,
+        Rule::project_by_names_op => {
+            let c = Cursor::new(op, "operators::project_by_names_op");
+            let mut names = Vec::new();
+            for p in c {
+                if p.as_rule() == Rule::expr {
+                    names.push(expr(p)?);
+                }
+            }
+            OperatorKind::ProjectByNames(names)
+        }
         Rule::make_series_op => make_series_op(op)?,
         Rule::render_op => render_op(op)?,
         Rule::as_op => {

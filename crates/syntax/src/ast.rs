@@ -280,6 +280,7 @@ pub enum OperatorKind {
     Union(Union),
     MvExpand(MvExpand),
     MvApply(MvApply),
+    ParseKv(ParseKv),
     /// `project-by-names "a", "b*", dynamic([…])`: the names are constant values.
     ProjectByNames(Vec<Expr>),
     Parse(Parse),
@@ -466,6 +467,15 @@ pub struct MvApply {
     pub expand: MvExpand,
     /// The subquery, without a source.
     pub body: Vec<Operator>,
+}
+
+/// `parse-kv input as (key:type, …) [with (name = value, …)]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseKv {
+    pub input: Expr,
+    pub columns: Vec<(Ident, TypeName)>,
+    /// `pair_delimiter`, `kv_delimiter`, `quote`, `escape`, `greedy`, `regex`.
+    pub options: Vec<(Ident, Expr)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -335,6 +335,29 @@ fn operator(out: &mut String, op: &Operator) {
                 expr(out, e);
             }
         }
+        OperatorKind::ParseKv(p) => {
+            out.push_str("parse-kv ");
+            expr(out, &p.input);
+            out.push_str(" as (");
+            for (i, (k, t)) in p.columns.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{}: {}", ident(&k.name), t.as_str());
+            }
+            out.push(')');
+            if !p.options.is_empty() {
+                out.push_str(" with (");
+                for (i, (k, v)) in p.options.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(out, "{} = ", ident(&k.name));
+                    expr(out, v);
+                }
+                out.push(')');
+            }
+        }
         OperatorKind::MvApply(m) => {
             out.push_str("mv-apply ");
             mv_expand_tail(out, &m.expand);

@@ -207,6 +207,14 @@ fn operator(op: &mut Operator) {
         }
         OperatorKind::Union(u) => union(u),
         OperatorKind::MvExpand(m) => mv_expand(m),
+        OperatorKind::ParseKv(p) => {
+            expr(&mut p.input);
+            p.columns.iter_mut().for_each(|(k, _)| id(k));
+            p.options.iter_mut().for_each(|(k, v)| {
+                id(k);
+                expr(v);
+            });
+        }
         OperatorKind::ProjectByNames(names) => names.iter_mut().for_each(expr),
         OperatorKind::MvApply(m) => {
             mv_expand(&mut m.expand);

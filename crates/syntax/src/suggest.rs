@@ -32,6 +32,7 @@ pub const KQL_OPERATORS: &[&str] = &[
     "project-by-names",
     "parse",
     "parse-where",
+    "parse-kv",
     "make-series",
     "render",
     "as",

@@ -426,6 +426,16 @@ fn operator() -> impl Strategy<Value = Operator> {
             }),
         prop::collection::vec(expr(), 1..3).prop_map(OperatorKind::ProjectByNames),
         (
+            expr(),
+            prop::collection::vec((ident(), type_name()), 1..3),
+            prop::collection::vec((ident(), expr()), 0..3)
+        )
+            .prop_map(|(input, columns, options)| OperatorKind::ParseKv(ParseKv {
+                input,
+                columns,
+                options
+            })),
+        (
             prop::collection::vec((ident(), expr(), prop::option::of(type_name())), 1..3),
             prop::option::of(expr()),
             prop::collection::vec(

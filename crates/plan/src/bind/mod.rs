@@ -17,6 +17,7 @@ mod mv_expand;
 mod naming;
 mod operators;
 mod parse;
+mod parse_kv;
 mod search;
 mod pivot;
 mod rewrite;

@@ -155,6 +155,7 @@ impl<'a> Binder<'a> {
             OperatorKind::Lookup(l) => self.bind_lookup(plan, l, span),
             OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),
             OperatorKind::MvApply(m) => self.bind_mv_apply(plan, m, span),
+            OperatorKind::ParseKv(p) => self.bind_parse_kv(plan, p, span),
             OperatorKind::ProjectByNames(names) => self.bind_project_by_names(plan, names),
             OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
             OperatorKind::ParseWhere(p) => self.bind_parse_where(plan, p, span),

@@ -394,7 +394,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "consume",
     "sample-distinct",
     "project-smart",
-    "parse-kv",
     "find",
 ];
 

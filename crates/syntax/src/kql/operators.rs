@@ -13,8 +13,8 @@ use super::statements::tabular_expr;
 use super::{internal, span_of, Cursor, Result, Rule};
 use crate::ast::{
     Expr, ExprKind, Ident, Join, JoinCondition, JoinKind, Lookup, MakeSeries, MvApply, MvExpand,
-    NamedExpr, NullsOrder, Operator, OperatorKind, Parse, ParseKind, ParsePart, Rename, Render,
-    SortKey, SortOrder, Source, SourceKind, Summarize, TabularExpr, TopNestedLevel, Union,
+    NamedExpr, NullsOrder, Operator, OperatorKind, Parse, ParseKind, ParseKv, ParsePart, Rename,
+    Render, SortKey, SortOrder, Source, SourceKind, Summarize, TabularExpr, TopNestedLevel, Union,
 };
 use crate::error::SyntaxError;
 use crate::suggest;
@@ -56,6 +56,7 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
             _ => return Err(internal("operators::parse_where_op", span)),
         },
         Rule::mv_apply_op => mv_apply_op(op)?,
+        Rule::parse_kv_op => parse_kv_op(op)?,
         Rule::project_by_names_op => {
             let c = Cursor::new(op, "operators::project_by_names_op");
             let mut names = Vec::new();
@@ -605,6 +606,39 @@ fn mv_expand_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
         }
     }
     Ok(OperatorKind::MvExpand(m))
+}
+
+/// `parse-kv expr as (k:type, …) [with (option = value, …)]`.
+fn parse_kv_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
+    let mut c = Cursor::new(pair, "operators::parse_kv_op");
+    c.next_pair()?;
+    let input = expr(c.expect(Rule::expr)?)?;
+    let mut columns = Vec::new();
+    let mut options = Vec::new();
+    for p in c {
+        match p.as_rule() {
+            Rule::kv_column => {
+                let mut kc = Cursor::new(p, "operators::kv_column");
+                let key = name(kc.expect(Rule::name)?)?;
+                let ty = type_name(kc.expect(Rule::type_name)?)?;
+                columns.push((key, ty));
+            }
+            Rule::property => {
+                let mut pc = Cursor::new(p, "operators::property");
+                let key = name(pc.expect(Rule::name)?)?;
+                for v in pc {
+                    options.push((key.clone(), expr(v)?));
+                }
+            }
+            Rule::kw_as | Rule::kw_with => {}
+            _ => return Err(internal("operators::parse_kv_op", span_of(&p))),
+        }
+    }
+    Ok(OperatorKind::ParseKv(ParseKv {
+        input,
+        columns,
+        options,
+    }))
 }
 
 /// `mv-apply [params] col [to typeof(t)], ... [limit N] on (op | op …)`.

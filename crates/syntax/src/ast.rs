@@ -280,6 +280,12 @@ pub enum OperatorKind {
     Union(Union),
     MvExpand(MvExpand),
     MvApply(MvApply),
+    /// `top-hitters N of expr [by summed]`
+    TopHitters {
+        count: Expr,
+        of: Expr,
+        by: Option<Expr>,
+    },
     ParseKv(ParseKv),
     /// `project-by-names "a", "b*", dynamic([…])`: the names are constant values.
     ProjectByNames(Vec<Expr>),

@@ -358,6 +358,16 @@ fn operator(out: &mut String, op: &Operator) {
                 out.push(')');
             }
         }
+        OperatorKind::TopHitters { count, of, by } => {
+            out.push_str("top-hitters ");
+            expr(out, count);
+            out.push_str(" of ");
+            expr(out, of);
+            if let Some(b) = by {
+                out.push_str(" by ");
+                expr(out, b);
+            }
+        }
         OperatorKind::MvApply(m) => {
             out.push_str("mv-apply ");
             mv_expand_tail(out, &m.expand);

@@ -77,6 +77,8 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::mv_expand_op => "`mv-expand`",
         Rule::parse_op => "`parse`",
         Rule::mv_apply_op => "`mv-apply`",
+        Rule::top_hitters_op => "`top-hitters`",
+        Rule::kw_top_hitters => "`top-hitters`",
         Rule::parse_kv_op => "`parse-kv`",
         Rule::kv_column => "a `key:type` column",
         Rule::kw_parse_kv => "`parse-kv`",

@@ -207,6 +207,13 @@ fn operator(op: &mut Operator) {
         }
         OperatorKind::Union(u) => union(u),
         OperatorKind::MvExpand(m) => mv_expand(m),
+        OperatorKind::TopHitters { count, of, by } => {
+            expr(count);
+            expr(of);
+            if let Some(b) = by {
+                expr(b);
+            }
+        }
         OperatorKind::ParseKv(p) => {
             expr(&mut p.input);
             p.columns.iter_mut().for_each(|(k, _)| id(k));

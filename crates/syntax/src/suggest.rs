@@ -29,6 +29,7 @@ pub const KQL_OPERATORS: &[&str] = &[
     "union",
     "mv-expand",
     "mv-apply",
+    "top-hitters",
     "project-by-names",
     "parse",
     "parse-where",

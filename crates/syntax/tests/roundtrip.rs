@@ -425,6 +425,8 @@ fn operator() -> impl Strategy<Value = Operator> {
                 }
             }),
         prop::collection::vec(expr(), 1..3).prop_map(OperatorKind::ProjectByNames),
+        (expr(), expr(), prop::option::of(expr()))
+            .prop_map(|(count, of, by)| OperatorKind::TopHitters { count, of, by }),
         (
             expr(),
             prop::collection::vec((ident(), type_name()), 1..3),

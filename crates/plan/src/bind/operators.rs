@@ -155,6 +155,9 @@ impl<'a> Binder<'a> {
             OperatorKind::Lookup(l) => self.bind_lookup(plan, l, span),
             OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),
             OperatorKind::MvApply(m) => self.bind_mv_apply(plan, m, span),
+            OperatorKind::TopHitters { count, of, by } => {
+                self.bind_top_hitters(plan, count, of, by.as_ref(), span)
+            }
             OperatorKind::ParseKv(p) => self.bind_parse_kv(plan, p, span),
             OperatorKind::ProjectByNames(names) => self.bind_project_by_names(plan, names),
             OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
@@ -575,6 +578,45 @@ impl<'a> Binder<'a> {
             }
         }
         Ok(select(plan, &indexes))
+    }
+
+    /// `top-hitters N of x [by s]`: Kusto counts approximately; this is the
+    /// exact `summarize approximate_count_x = count() by x | top N`
+    /// (`approximate_sum_s = sum(s)` with `by`).
+    fn bind_top_hitters(
+        &mut self,
+        plan: LogicalPlan,
+        count: &ast::Expr,
+        of: &ast::Expr,
+        by: Option<&ast::Expr>,
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
+        use iishunt_syntax::print::{expr_to_kql, ident};
+        let n = self.bind_count(count)?;
+        let key = match &of.kind {
+            ast::ExprKind::Name(i) => i.name.clone(),
+            _ => naming::derived_name(of, &plan.schema().columns, &mut 0),
+        };
+        let (name, agg) = match by {
+            Some(b) => {
+                let summed = match &b.kind {
+                    ast::ExprKind::Name(i) => i.name.clone(),
+                    _ => naming::derived_name(b, &plan.schema().columns, &mut 0),
+                };
+                (
+                    format!("approximate_sum_{summed}"),
+                    format!("sum({})", expr_to_kql(b)),
+                )
+            }
+            None => (format!("approximate_count_{key}"), "count()".to_string()),
+        };
+        let text = format!(
+            "__th_input | summarize {name} = {agg} by {key} = {of} | top {n} by {name} desc",
+            name = ident(&name),
+            key = ident(&key),
+            of = expr_to_kql(of),
+        );
+        self.bind_rewritten(plan, "__th_input", &text, "top-hitters", span)
     }
 
     pub(crate) fn bind_count(&mut self, e: &ast::Expr) -> Result<usize> {

@@ -56,6 +56,24 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
             _ => return Err(internal("operators::parse_where_op", span)),
         },
         Rule::mv_apply_op => mv_apply_op(op)?,
+        Rule::top_hitters_op => {
+            let c = Cursor::new(op, "operators::top_hitters_op");
+            let mut exprs = Vec::new();
+            for p in c {
+                if p.as_rule() == Rule::expr {
+                    exprs.push(expr(p)?);
+                }
+            }
+            let mut exprs = exprs.into_iter();
+            match (exprs.next(), exprs.next()) {
+                (Some(count), Some(of)) => OperatorKind::TopHitters {
+                    count,
+                    of,
+                    by: exprs.next(),
+                },
+                _ => return Err(internal("operators::top_hitters_op", span)),
+            }
+        }
         Rule::parse_kv_op => parse_kv_op(op)?,
         Rule::project_by_names_op => {
             let c = Cursor::new(op, "operators::project_by_names_op");

@@ -518,7 +518,11 @@ fn prune_mv_expand(m: MvExpand, required: &[bool]) -> (LogicalPlan, Vec<Option<u
     need.resize(width, false);
     m.columns.iter().for_each(|c| need[*c] = true);
     let (input, child_map) = prune(*m.input, &need);
-    let mut keep = need;
+    // What the child keeps, which may be more than asked (an expanded
+    // column below is never dropped): this node passes it all through.
+    let mut keep: Vec<bool> = (0..width)
+        .map(|i| child_map.get(i).copied().flatten().is_some())
+        .collect();
     if m.item_index {
         keep.push(required.get(width).copied().unwrap_or(false));
     }

@@ -279,7 +279,19 @@ pub enum OperatorKind {
     Lookup(Lookup),
     Union(Union),
     MvExpand(MvExpand),
+    MvApply(MvApply),
+    /// `top-hitters N of expr [by summed]`
+    TopHitters {
+        count: Expr,
+        of: Expr,
+        by: Option<Expr>,
+    },
+    ParseKv(ParseKv),
+    /// `project-by-names "a", "b*", dynamic([…])`: the names are constant values.
+    ProjectByNames(Vec<Expr>),
     Parse(Parse),
+    /// `parse-where`: `parse` keeping only the rows that match.
+    ParseWhere(Parse),
     MakeSeries(MakeSeries),
     Render(Render),
     /// `as name`
@@ -451,6 +463,25 @@ pub struct MvExpand {
     /// `col [to typeof(T)]`, `name = expr`
     pub columns: Vec<(NamedExpr, Option<TypeName>)>,
     pub limit: Option<Expr>,
+}
+
+/// `mv-apply [params] x = arr [to typeof(T)], … [limit N] on (operators)`:
+/// the operators run on each input row's expanded rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvApply {
+    /// The `mv-expand` part: `with_itemindex=i`, the columns, `limit N`.
+    pub expand: MvExpand,
+    /// The subquery, without a source.
+    pub body: Vec<Operator>,
+}
+
+/// `parse-kv input as (key:type, …) [with (name = value, …)]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseKv {
+    pub input: Expr,
+    pub columns: Vec<(Ident, TypeName)>,
+    /// `pair_delimiter`, `kv_delimiter`, `quote`, `escape`, `greedy`, `regex`.
+    pub options: Vec<(Ident, Expr)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

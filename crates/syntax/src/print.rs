@@ -51,6 +51,13 @@ pub fn expr_to_kql(e: &Expr) -> String {
     out
 }
 
+/// Writes one tabular operator as KQL, without the `|` before it.
+pub fn operator_to_kql(op: &Operator) -> String {
+    let mut out = String::new();
+    operator(&mut out, op);
+    out
+}
+
 /// Writes one tabular expression as KQL.
 pub fn tabular_to_kql(t: &TabularExpr) -> String {
     let mut out = String::new();
@@ -317,22 +324,64 @@ fn operator(out: &mut String, op: &Operator) {
         OperatorKind::Union(u) => union(out, u),
         OperatorKind::MvExpand(m) => {
             out.push_str("mv-expand ");
-            params(out, &m.params);
-            for (i, (ne, ty)) in m.columns.iter().enumerate() {
+            mv_expand_tail(out, m);
+        }
+        OperatorKind::ProjectByNames(names) => {
+            out.push_str("project-by-names ");
+            for (i, e) in names.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                named(out, ne);
-                if let Some(t) = ty {
-                    let _ = write!(out, " to typeof({})", t.as_str());
-                }
-            }
-            if let Some(l) = &m.limit {
-                out.push_str(" limit ");
-                expr(out, l);
+                expr(out, e);
             }
         }
-        OperatorKind::Parse(p) => parse_op(out, p),
+        OperatorKind::ParseKv(p) => {
+            out.push_str("parse-kv ");
+            expr(out, &p.input);
+            out.push_str(" as (");
+            for (i, (k, t)) in p.columns.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{}: {}", ident(&k.name), t.as_str());
+            }
+            out.push(')');
+            if !p.options.is_empty() {
+                out.push_str(" with (");
+                for (i, (k, v)) in p.options.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(out, "{} = ", ident(&k.name));
+                    expr(out, v);
+                }
+                out.push(')');
+            }
+        }
+        OperatorKind::TopHitters { count, of, by } => {
+            out.push_str("top-hitters ");
+            expr(out, count);
+            out.push_str(" of ");
+            expr(out, of);
+            if let Some(b) = by {
+                out.push_str(" by ");
+                expr(out, b);
+            }
+        }
+        OperatorKind::MvApply(m) => {
+            out.push_str("mv-apply ");
+            mv_expand_tail(out, &m.expand);
+            out.push_str(" on (");
+            for (i, op) in m.body.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" | ");
+                }
+                operator(out, op);
+            }
+            out.push(')');
+        }
+        OperatorKind::Parse(p) => parse_op(out, "parse", p),
+        OperatorKind::ParseWhere(p) => parse_op(out, "parse-where", p),
         OperatorKind::MakeSeries(m) => {
             out.push_str("make-series ");
             for (i, (ne, default)) in m.aggregates.iter().enumerate() {
@@ -465,8 +514,27 @@ fn operator(out: &mut String, op: &Operator) {
     }
 }
 
-fn parse_op(out: &mut String, p: &Parse) {
-    out.push_str("parse ");
+/// The columns, parameters and limit of `mv-expand` and `mv-apply`.
+fn mv_expand_tail(out: &mut String, m: &MvExpand) {
+    params(out, &m.params);
+    for (i, (ne, ty)) in m.columns.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        named(out, ne);
+        if let Some(t) = ty {
+            let _ = write!(out, " to typeof({})", t.as_str());
+        }
+    }
+    if let Some(l) = &m.limit {
+        out.push_str(" limit ");
+        expr(out, l);
+    }
+}
+
+fn parse_op(out: &mut String, keyword: &str, p: &Parse) {
+    out.push_str(keyword);
+    out.push(' ');
     match p.kind {
         ParseKind::Simple => {}
         ParseKind::Regex => out.push_str("kind=regex "),

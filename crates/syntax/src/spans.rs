@@ -141,6 +141,14 @@ fn sort_keys(keys: &mut [SortKey]) {
     }
 }
 
+fn mv_expand(m: &mut MvExpand) {
+    params(&mut m.params);
+    m.columns.iter_mut().for_each(|(ne, _)| named(ne));
+    if let Some(l) = &mut m.limit {
+        expr(l);
+    }
+}
+
 fn operator(op: &mut Operator) {
     op.span = Span::default();
     match &mut op.kind {
@@ -198,14 +206,28 @@ fn operator(op: &mut Operator) {
             conditions(&mut l.on);
         }
         OperatorKind::Union(u) => union(u),
-        OperatorKind::MvExpand(m) => {
-            params(&mut m.params);
-            m.columns.iter_mut().for_each(|(ne, _)| named(ne));
-            if let Some(l) = &mut m.limit {
-                expr(l);
+        OperatorKind::MvExpand(m) => mv_expand(m),
+        OperatorKind::TopHitters { count, of, by } => {
+            expr(count);
+            expr(of);
+            if let Some(b) = by {
+                expr(b);
             }
         }
-        OperatorKind::Parse(p) => {
+        OperatorKind::ParseKv(p) => {
+            expr(&mut p.input);
+            p.columns.iter_mut().for_each(|(k, _)| id(k));
+            p.options.iter_mut().for_each(|(k, v)| {
+                id(k);
+                expr(v);
+            });
+        }
+        OperatorKind::ProjectByNames(names) => names.iter_mut().for_each(expr),
+        OperatorKind::MvApply(m) => {
+            mv_expand(&mut m.expand);
+            m.body.iter_mut().for_each(operator);
+        }
+        OperatorKind::Parse(p) | OperatorKind::ParseWhere(p) => {
             expr(&mut p.input);
             for part in &mut p.pattern {
                 if let ParsePart::Column(n, _) = part {

@@ -403,18 +403,73 @@ fn operator() -> impl Strategy<Value = Operator> {
                 Just(ParseKind::Relaxed)
             ],
             expr(),
-            prop::collection::vec(parse_part(), 1..5)
+            prop::collection::vec(parse_part(), 1..5),
+            any::<bool>()
         )
-            .prop_filter("adjacent string parts concatenate", |(_, _, parts)| {
+            .prop_filter("adjacent string parts concatenate", |(_, _, parts, _)| {
                 !parts
                     .windows(2)
                     .any(|w| matches!(w, [ParsePart::Literal(_), ParsePart::Literal(_)]))
             })
-            .prop_map(|(kind, input, pattern)| OperatorKind::Parse(Parse {
-                kind,
-                flags: None,
+            .prop_map(|(kind, input, pattern, filter)| {
+                let p = Parse {
+                    kind,
+                    flags: None,
+                    input,
+                    pattern,
+                };
+                if filter {
+                    OperatorKind::ParseWhere(p)
+                } else {
+                    OperatorKind::Parse(p)
+                }
+            }),
+        prop::collection::vec(expr(), 1..3).prop_map(OperatorKind::ProjectByNames),
+        (expr(), expr(), prop::option::of(expr()))
+            .prop_map(|(count, of, by)| OperatorKind::TopHitters { count, of, by }),
+        (
+            expr(),
+            prop::collection::vec((ident(), type_name()), 1..3),
+            prop::collection::vec((ident(), expr()), 0..3)
+        )
+            .prop_map(|(input, columns, options)| OperatorKind::ParseKv(ParseKv {
                 input,
-                pattern
+                columns,
+                options
+            })),
+        (
+            prop::collection::vec((ident(), expr(), prop::option::of(type_name())), 1..3),
+            prop::option::of(expr()),
+            prop::collection::vec(
+                prop_oneof![
+                    expr().prop_map(OperatorKind::Take),
+                    Just(OperatorKind::Count),
+                    (expr(), prop::collection::vec(sort_key(), 1..3))
+                        .prop_map(|(count, by)| OperatorKind::Top { count, by }),
+                ],
+                1..3
+            )
+        )
+            .prop_map(|(cols, limit, body)| OperatorKind::MvApply(MvApply {
+                expand: MvExpand {
+                    params: vec![],
+                    columns: cols
+                        .into_iter()
+                        .map(|(name, expr, t)| (
+                            NamedExpr {
+                                names: vec![name],
+                                expr,
+                                span: sp()
+                            },
+                            t
+                        ))
+                        .collect(),
+                    limit
+                },
+                body: body
+                    .into_iter()
+                    .map(|kind| Operator { kind, span: sp() })
+                    .collect()
             })),
         (ident(), prop::collection::vec((ident(), expr()), 0..2))
             .prop_map(|(chart, properties)| OperatorKind::Render(Render { chart, properties })),

@@ -154,7 +154,14 @@ impl<'a> Binder<'a> {
             OperatorKind::Join(j) => self.bind_join(plan, j, span),
             OperatorKind::Lookup(l) => self.bind_lookup(plan, l, span),
             OperatorKind::MvExpand(m) => self.bind_mv_expand(plan, m, span),
+            OperatorKind::MvApply(m) => self.bind_mv_apply(plan, m, span),
+            OperatorKind::TopHitters { count, of, by } => {
+                self.bind_top_hitters(plan, count, of, by.as_ref(), span)
+            }
+            OperatorKind::ParseKv(p) => self.bind_parse_kv(plan, p, span),
+            OperatorKind::ProjectByNames(names) => self.bind_project_by_names(plan, names),
             OperatorKind::Parse(p) => self.bind_parse(plan, p, span),
+            OperatorKind::ParseWhere(p) => self.bind_parse_where(plan, p, span),
             OperatorKind::MakeSeries(m) => self.bind_make_series(plan, m, span),
             OperatorKind::Sample(count) => self.bind_sample(plan, count, span),
             OperatorKind::TopNested(levels) => self.bind_top_nested(plan, levels, span),
@@ -525,6 +532,91 @@ impl<'a> Binder<'a> {
                 .collect(),
             schema: input,
         }))
+    }
+
+    /// `project-by-names "a", "b*", dynamic(["c"])`: the columns the names
+    /// match, in the order named (a pattern's matches in table order); a name
+    /// no column has is skipped, as Kusto does.
+    fn bind_project_by_names(
+        &mut self,
+        plan: LogicalPlan,
+        names: &[ast::Expr],
+    ) -> Result<LogicalPlan> {
+        let mut patterns: Vec<String> = Vec::new();
+        for e in names {
+            let bound = self.bind_expr(e, &Schema::default(), None)?;
+            let bad = || {
+                PlanError::new(
+                    "plan::project_by_names",
+                    e.span,
+                    "project-by-names takes constant column names: strings or a dynamic array of strings",
+                    "not a constant name",
+                )
+                .with_help("write `project-by-names \"cIP\", \"cs*\"` or `project-by-names dynamic([\"cIP\"])`")
+            };
+            match self.try_fold(&bound) {
+                Some(ScalarValue::String(s)) => patterns.push(s),
+                Some(ScalarValue::Dynamic(serde_json::Value::Array(items))) => {
+                    for item in items {
+                        match item {
+                            serde_json::Value::String(s) => patterns.push(s),
+                            _ => return Err(bad()),
+                        }
+                    }
+                }
+                Some(ScalarValue::Dynamic(serde_json::Value::String(s))) => patterns.push(s),
+                _ => return Err(bad()),
+            }
+        }
+        let schema = plan.schema().clone();
+        let mut indexes: Vec<usize> = Vec::new();
+        for p in &patterns {
+            for (i, c) in schema.columns.iter().enumerate() {
+                if wildcard_match(p, &c.name) && !indexes.contains(&i) {
+                    indexes.push(i);
+                }
+            }
+        }
+        Ok(select(plan, &indexes))
+    }
+
+    /// `top-hitters N of x [by s]`: Kusto counts approximately; this is the
+    /// exact `summarize approximate_count_x = count() by x | top N`
+    /// (`approximate_sum_s = sum(s)` with `by`).
+    fn bind_top_hitters(
+        &mut self,
+        plan: LogicalPlan,
+        count: &ast::Expr,
+        of: &ast::Expr,
+        by: Option<&ast::Expr>,
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
+        use iishunt_syntax::print::{expr_to_kql, ident};
+        let n = self.bind_count(count)?;
+        let key = match &of.kind {
+            ast::ExprKind::Name(i) => i.name.clone(),
+            _ => naming::derived_name(of, &plan.schema().columns, &mut 0),
+        };
+        let (name, agg) = match by {
+            Some(b) => {
+                let summed = match &b.kind {
+                    ast::ExprKind::Name(i) => i.name.clone(),
+                    _ => naming::derived_name(b, &plan.schema().columns, &mut 0),
+                };
+                (
+                    format!("approximate_sum_{summed}"),
+                    format!("sum({})", expr_to_kql(b)),
+                )
+            }
+            None => (format!("approximate_count_{key}"), "count()".to_string()),
+        };
+        let text = format!(
+            "__th_input | summarize {name} = {agg} by {key} = {of} | top {n} by {name} desc",
+            name = ident(&name),
+            key = ident(&key),
+            of = expr_to_kql(of),
+        );
+        self.bind_rewritten(plan, "__th_input", &text, "top-hitters", span)
     }
 
     pub(crate) fn bind_count(&mut self, e: &ast::Expr) -> Result<usize> {

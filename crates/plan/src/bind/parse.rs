@@ -10,7 +10,7 @@ use iishunt_syntax::ast::{self, Dialect, Span};
 use super::{expr::convert_to, Binder};
 use crate::error::{PlanError, Result};
 use crate::expr::BoundExpr;
-use crate::logical::{LogicalPlan, Project};
+use crate::logical::{Filter, LogicalPlan, Project};
 use crate::patterns::{self, CompiledPattern, PatternError};
 use crate::schema::{Column, Schema};
 use crate::types::{KType, ScalarValue};
@@ -56,6 +56,71 @@ impl<'a> Binder<'a> {
         let compiled = patterns::kusto::compile(p.kind, p.flags.as_deref(), &p.pattern)
             .map_err(|e| pattern_error("plan::parse_pattern", e, span))?;
         self.lower_pattern(plan, text, compiled, span)
+    }
+
+    /// KQL `parse-where`: `parse`, keeping only the rows the pattern matches
+    /// and whose typed fields convert (Kusto drops the others).
+    pub(crate) fn bind_parse_where(
+        &mut self,
+        plan: LogicalPlan,
+        p: &ast::Parse,
+        span: Span,
+    ) -> Result<LogicalPlan> {
+        let text = self.bind_pattern_input(&plan, &p.input, "parse-where")?;
+        let compiled = patterns::kusto::compile(p.kind, p.flags.as_deref(), &p.pattern)
+            .map_err(|e| pattern_error("plan::parse_pattern", e, span))?;
+        let regex = compiled.regex.clone();
+        let mut fields: Vec<String> = Vec::new();
+        for f in &compiled.fields {
+            if !fields.contains(&f.name) {
+                fields.push(f.name.clone());
+            }
+        }
+        // The whole match (group 0) is null when the text does not match.
+        let matched = self.call_op(
+            "__regex_capture",
+            vec![
+                text.clone(),
+                BoundExpr::Literal(ScalarValue::String(regex)),
+                BoundExpr::Literal(ScalarValue::String(String::new())),
+                BoundExpr::Literal(ScalarValue::Long(0)),
+            ],
+            span,
+        )?;
+        let matched = self.call_op("isnotnull", vec![matched], span)?;
+        let filtered = LogicalPlan::Filter(Filter {
+            input: Box::new(plan),
+            predicate: matched,
+        });
+        let parsed = self.lower_pattern(filtered, text, compiled, span)?;
+        // A typed field that does not convert is null: drop its row.
+        let mut predicate: Option<BoundExpr> = None;
+        for name in &fields {
+            let Some(i) = parsed.schema().index_of(name) else {
+                continue;
+            };
+            let ty = parsed.schema().columns[i].ty;
+            if ty.is_stringy() {
+                continue;
+            }
+            let column = BoundExpr::Column {
+                index: i,
+                name: name.clone(),
+                ty,
+            };
+            let test = self.call_op("isnotnull", vec![column], span)?;
+            predicate = Some(match predicate {
+                None => test,
+                Some(p) => self.call_op("__and", vec![p, test], span)?,
+            });
+        }
+        Ok(match predicate {
+            None => parsed,
+            Some(predicate) => LogicalPlan::Filter(Filter {
+                input: Box::new(parsed),
+                predicate,
+            }),
+        })
     }
 
     /// The text to match. ES|QL wants a string field; KQL converts any value

@@ -20,6 +20,17 @@ impl<'a> Binder<'a> {
         what: &str,
         span: ast::Span,
     ) -> Result<LogicalPlan> {
+        self.bind_rewritten_with(vec![(input_name, input)], text, what, span)
+    }
+
+    /// [`Self::bind_rewritten`] with several inputs, each under its name.
+    pub(crate) fn bind_rewritten_with(
+        &mut self,
+        inputs: Vec<(&str, LogicalPlan)>,
+        text: &str,
+        what: &str,
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
         let query = iishunt_syntax::parse(text, Dialect::Kql).map_err(|e| {
             PlanError::new(
                 "plan::internal",
@@ -29,7 +40,9 @@ impl<'a> Binder<'a> {
             )
         })?;
         let mut scope = std::collections::HashMap::new();
-        scope.insert(input_name.to_string(), Binding::Plan(Box::new(input)));
+        for (name, input) in inputs {
+            scope.insert(name.to_string(), Binding::Plan(Box::new(input)));
+        }
         self.scopes.push(scope);
         // The generated text's spans do not point into the user's query.
         let source = self.source.take();

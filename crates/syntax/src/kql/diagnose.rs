@@ -383,7 +383,6 @@ fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Opti
 
 /// Kusto operators that exist but iishunt doesn't run (yet).
 const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "top-hitters",
     "make-graph",
     "graph-match",
     "scan",
@@ -394,9 +393,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "consume",
     "sample-distinct",
     "project-smart",
-    "mv-apply",
-    "parse-kv",
-    "project-by-names",
     "find",
 ];
 

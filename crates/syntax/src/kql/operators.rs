@@ -12,9 +12,9 @@ use super::names::{column_pattern, name, table_name, type_name};
 use super::statements::tabular_expr;
 use super::{internal, span_of, Cursor, Result, Rule};
 use crate::ast::{
-    Expr, ExprKind, Ident, Join, JoinCondition, JoinKind, Lookup, MakeSeries, MvExpand, NamedExpr,
-    NullsOrder, Operator, OperatorKind, Parse, ParseKind, ParsePart, Rename, Render, SortKey,
-    SortOrder, Source, SourceKind, Summarize, TabularExpr, TopNestedLevel, Union,
+    Expr, ExprKind, Ident, Join, JoinCondition, JoinKind, Lookup, MakeSeries, MvApply, MvExpand,
+    NamedExpr, NullsOrder, Operator, OperatorKind, Parse, ParseKind, ParseKv, ParsePart, Rename,
+    Render, SortKey, SortOrder, Source, SourceKind, Summarize, TabularExpr, TopNestedLevel, Union,
 };
 use crate::error::SyntaxError;
 use crate::suggest;
@@ -51,6 +51,40 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
         Rule::union_op => OperatorKind::Union(union_op(op)?),
         Rule::mv_expand_op => mv_expand_op(op)?,
         Rule::parse_op => parse_op(op)?,
+        Rule::parse_where_op => match parse_op(op)? {
+            OperatorKind::Parse(p) => OperatorKind::ParseWhere(p),
+            _ => return Err(internal("operators::parse_where_op", span)),
+        },
+        Rule::mv_apply_op => mv_apply_op(op)?,
+        Rule::top_hitters_op => {
+            let c = Cursor::new(op, "operators::top_hitters_op");
+            let mut exprs = Vec::new();
+            for p in c {
+                if p.as_rule() == Rule::expr {
+                    exprs.push(expr(p)?);
+                }
+            }
+            let mut exprs = exprs.into_iter();
+            match (exprs.next(), exprs.next()) {
+                (Some(count), Some(of)) => OperatorKind::TopHitters {
+                    count,
+                    of,
+                    by: exprs.next(),
+                },
+                _ => return Err(internal("operators::top_hitters_op", span)),
+            }
+        }
+        Rule::parse_kv_op => parse_kv_op(op)?,
+        Rule::project_by_names_op => {
+            let c = Cursor::new(op, "operators::project_by_names_op");
+            let mut names = Vec::new();
+            for p in c {
+                if p.as_rule() == Rule::expr {
+                    names.push(expr(p)?);
+                }
+            }
+            OperatorKind::ProjectByNames(names)
+        }
         Rule::make_series_op => make_series_op(op)?,
         Rule::render_op => render_op(op)?,
         Rule::as_op => {
@@ -583,15 +617,7 @@ fn mv_expand_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
                 }
                 m.params.push((key, value));
             }
-            Rule::mv_column => {
-                let mut mc = Cursor::new(p, "operators::mv_column");
-                let ne = named_expr(mc.expect(Rule::named_expr)?)?;
-                let ty = match mc.find(|p| p.as_rule() == Rule::type_name) {
-                    Some(t) => Some(type_name(t)?),
-                    None => None,
-                };
-                m.columns.push((ne, ty));
-            }
+            Rule::mv_column => m.columns.push(mv_column(p)?),
             Rule::kw_limit => {}
             Rule::expr => m.limit = Some(expr(p)?),
             _ => return Err(internal("operators::mv_expand_op", span_of(&p))),
@@ -600,10 +626,86 @@ fn mv_expand_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
     Ok(OperatorKind::MvExpand(m))
 }
 
+/// `parse-kv expr as (k:type, …) [with (option = value, …)]`.
+fn parse_kv_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
+    let mut c = Cursor::new(pair, "operators::parse_kv_op");
+    c.next_pair()?;
+    let input = expr(c.expect(Rule::expr)?)?;
+    let mut columns = Vec::new();
+    let mut options = Vec::new();
+    for p in c {
+        match p.as_rule() {
+            Rule::kv_column => {
+                let mut kc = Cursor::new(p, "operators::kv_column");
+                let key = name(kc.expect(Rule::name)?)?;
+                let ty = type_name(kc.expect(Rule::type_name)?)?;
+                columns.push((key, ty));
+            }
+            Rule::property => {
+                let mut pc = Cursor::new(p, "operators::property");
+                let key = name(pc.expect(Rule::name)?)?;
+                for v in pc {
+                    options.push((key.clone(), expr(v)?));
+                }
+            }
+            Rule::kw_as | Rule::kw_with => {}
+            _ => return Err(internal("operators::parse_kv_op", span_of(&p))),
+        }
+    }
+    Ok(OperatorKind::ParseKv(ParseKv {
+        input,
+        columns,
+        options,
+    }))
+}
+
+/// `mv-apply [params] col [to typeof(t)], ... [limit N] on (op | op …)`.
+fn mv_apply_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
+    let mut c = Cursor::new(pair, "operators::mv_apply_op");
+    c.next_pair()?;
+    let mut expand = MvExpand {
+        params: Vec::new(),
+        columns: Vec::new(),
+        limit: None,
+    };
+    let mut body = Vec::new();
+    for p in c {
+        match p.as_rule() {
+            Rule::op_param => {
+                let (key, value) = op_param(p)?;
+                if !matches!(
+                    key.name.as_str(),
+                    "with_itemindex" | "kind" | "bagexpansion"
+                ) {
+                    return Err(unknown_param(&key, "mv-apply", "with_itemindex="));
+                }
+                expand.params.push((key, value));
+            }
+            Rule::mv_column => expand.columns.push(mv_column(p)?),
+            Rule::expr => expand.limit = Some(expr(p)?),
+            Rule::tabular_operator => body.push(tabular_operator(p)?),
+            Rule::kw_limit | Rule::kw_on | Rule::pipe => {}
+            _ => return Err(internal("operators::mv_apply_op", span_of(&p))),
+        }
+    }
+    Ok(OperatorKind::MvApply(MvApply { expand, body }))
+}
+
+/// `col [to typeof(t)]` of `mv-expand` and `mv-apply`.
+fn mv_column(pair: Pair<'_, Rule>) -> Result<(NamedExpr, Option<crate::ast::TypeName>)> {
+    let mut mc = Cursor::new(pair, "operators::mv_column");
+    let ne = named_expr(mc.expect(Rule::named_expr)?)?;
+    let ty = match mc.find(|p| p.as_rule() == Rule::type_name) {
+        Some(t) => Some(type_name(t)?),
+        None => None,
+    };
+    Ok((ne, ty))
+}
+
 /// `parse [kind=regex [flags=U]] expr with pattern`.
 fn parse_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
     let mut c = Cursor::new(pair, "operators::parse_op");
-    c.expect(Rule::kw_parse)?;
+    c.next_pair()?; // `parse` or `parse-where`
     let mut kind = ParseKind::Simple;
     let mut flags = None;
     while let Some(p) = c.take_rule(Rule::op_param) {

@@ -152,9 +152,17 @@ def polars_queries(pl):
         one = base.unique(subset="csUserAgent_size", keep="any")
         return one.join(rare, on="csUserAgent_size", how="inner").select("TimeGenerated", "cIP", "csUserAgent", "csUserAgent_size", "csUserAgent_count")
 
+    def q13(w, e, wl):
+        # `.cache()`: the per-client table is computed once and read twice.
+        per = w.group_by("cIP").agg(pl.len().alias("Requests")).cache()
+        total = per.select(pl.col("Requests").sum().alias("Total"))
+        return (per.top_k(10, by="Requests").join(total, how="cross")
+                .select("cIP", "Requests", (pl.col("Requests") * 100.0 / pl.col("Total")).alias("Share")))
+
     return {"q1_bruteforce": q1, "q2_manyports": q2, "q3_errorspike": q3, "q4_recon404": q4, "q5_scan": q5,
             "q6_join_watchlist": q6, "q7_union_tables": q7, "q8_make_series_top": q8, "q9_regex_extract": q9,
-            "q10_dcount_hourly": q10, "q11_sentinel_many_uas": q11, "q12_sentinel_rare_uas": q12}
+            "q10_dcount_hourly": q10, "q11_sentinel_many_uas": q11, "q12_sentinel_rare_uas": q12,
+            "q13_materialize_share": q13}
 
 
 KQL_EXTRA = {
@@ -212,6 +220,14 @@ scSubStatus, scWin32Status, RemoteIPCountry, MaliciousIP, csHost
 | project TimeGenerated, sSiteName, sPort, sIP, cIP, csUserAgent, csUserAgent_size, csUserAgent_count, csUserName , csMethod, csUriStem,
 scStatus, scSubStatus, scWin32Status, RemoteIPCountry, MaliciousIP, csHost
 """,
+    # One materialized per-client summary read twice: its top 10 and its total.
+    "q13_materialize_share": """let PerClient = materialize(W3CIISLog | summarize Requests = count() by cIP);
+PerClient
+| top 10 by Requests
+| extend k = 1
+| join kind=inner (PerClient | summarize Total = sum(Requests) | extend k = 1) on k
+| project cIP, Requests, Share = Requests * 100.0 / Total
+""",
 }
 
 SQL_EXTRA = {
@@ -235,6 +251,8 @@ SQL_EXTRA = {
       rare AS (SELECT csUserAgent_size, count(*) AS csUserAgent_count FROM base GROUP BY 1 ORDER BY 2 ASC LIMIT 20),
       one AS (SELECT DISTINCT ON (csUserAgent_size) * FROM base)  -- Kusto's innerunique: one left row per key
       SELECT one.*, rare.csUserAgent_count FROM one JOIN rare USING (csUserAgent_size)""",
+    "q13_materialize_share": """WITH per AS MATERIALIZED (SELECT cIP, count(*) AS Requests FROM read_parquet(PARQUET) GROUP BY cIP)
+      SELECT cIP, Requests, Requests * 100.0 / (SELECT sum(Requests) FROM per) AS Share FROM per ORDER BY Requests DESC LIMIT 10""",
 }
 
 # DataFusion's dialect: date_bin for bins, no GROUP BY ALL, regexp_match.
@@ -245,6 +263,7 @@ DF_SQL = {
     "q6_join_watchlist": "SELECT tag, count(*) AS n FROM w JOIN watchlist l ON w.\"cIP\" = l.ip GROUP BY tag ORDER BY n DESC",
     "q7_union_tables": "SELECT \"cIP\", count(*) AS n FROM (SELECT \"cIP\" FROM w UNION ALL SELECT \"cIP\" FROM e) GROUP BY \"cIP\" ORDER BY n DESC LIMIT 10",
     "q10_dcount_hourly": "SELECT date_bin(INTERVAL '1 hour', \"TimeGenerated\") AS t, count(DISTINCT \"cIP\") AS c FROM w GROUP BY t ORDER BY t",
+    "q13_materialize_share": "WITH per AS (SELECT \"cIP\", count(*) AS r FROM w GROUP BY \"cIP\") SELECT \"cIP\", r, r * 100.0 / (SELECT sum(r) FROM per) AS share FROM per ORDER BY r DESC LIMIT 10",
 }
 
 

@@ -93,7 +93,7 @@ impl Extra {
 
     /// Trades the hash index of a large string `dcount` for a bitmap, when
     /// the bitmap is no larger (8 bytes a value at most): returns its words.
-    fn to_bitmap(&mut self) -> usize {
+    fn index_to_bitmap(&mut self) -> usize {
         let Some(ix) = &self.index else { return 0 };
         let words = ix.iter().max().map_or(0, |m| (*m / 64) as usize + 1);
         if words > ix.len() {
@@ -182,7 +182,7 @@ impl SetAcc {
                 return;
             }
             if bitmap_ok && extra.bits.is_none() && len >= BITMAP_AT && len.is_power_of_two() {
-                self.bit_words += extra.to_bitmap();
+                self.bit_words += extra.index_to_bitmap();
             }
         } else {
             extra.items.push(code);
@@ -374,9 +374,9 @@ mod tests {
             let g = if i < 7_000 { i % 3 } else { (i % 3 + 1) % 3 };
             expected[g].insert(v.clone());
         }
-        for g in 0..3 {
-            assert!(expected[g].len() > BITMAP_AT, "{}", expected[g].len());
-            assert_eq!(counts.value(g) as usize, expected[g].len(), "group {g}");
+        for (g, set) in expected.iter().enumerate() {
+            assert!(set.len() > BITMAP_AT, "{}", set.len());
+            assert_eq!(counts.value(g) as usize, set.len(), "group {g}");
         }
     }
 

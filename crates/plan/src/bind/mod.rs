@@ -378,8 +378,10 @@ impl<'a> Binder<'a> {
             tables.sort_unstable();
             err = err.with_help(format!(
                 "iishunt has {} (the IIS logs and the lookup CSVs loaded); a table it lacks can be \
-                 loaded as a lookup (`--lookup {}.csv`), or read inside `union isfuzzy=true`, which skips missing tables",
+                 loaded from a file (`--table {}=FILE` for CSV, TSV, JSON lines or Parquet; \
+                 `--lookup {}.csv`), or read inside `union isfuzzy=true`, which skips missing tables",
                 tables.join(", "),
+                name.name,
                 name.name
             ));
         }

@@ -23,7 +23,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::{downcast, grow, selected, Accumulator};
+use super::{downcast, grow, merge_sketches, selected, Accumulator};
 use crate::error::Result;
 
 /// The precision of Kusto's default accuracy (1).
@@ -338,14 +338,7 @@ impl Accumulator for HllAcc {
     ) -> Result<()> {
         let other = downcast::<HllAcc>(other)?;
         grow(&mut self.groups, num_groups, None);
-        for (g, h) in other.groups.into_iter().enumerate() {
-            let Some(h) = h else { continue };
-            let slot = &mut self.groups[mapping[g] as usize];
-            match slot {
-                Some(s) => s.merge(&h),
-                None => *slot = Some(h),
-            }
-        }
+        merge_sketches(&mut self.groups, other.groups, mapping, |s, o| s.merge(o));
         Ok(())
     }
 

@@ -225,6 +225,23 @@ pub(crate) fn grow<T: Clone>(v: &mut Vec<T>, num_groups: usize, fill: T) {
     }
 }
 
+/// Folds another accumulator's per-group sketches into `into`: its group g
+/// becomes `mapping[g]`; a group that has none yet takes the other's as is.
+pub(crate) fn merge_sketches<T>(
+    into: &mut [Option<T>],
+    from: Vec<Option<T>>,
+    mapping: &[u32],
+    merge: impl Fn(&mut T, &T),
+) {
+    for (g, sketch) in from.into_iter().enumerate() {
+        let Some(sketch) = sketch else { continue };
+        match &mut into[mapping[g] as usize] {
+            Some(s) => merge(s, &sketch),
+            slot => *slot = Some(sketch),
+        }
+    }
+}
+
 /// Per-group totals: `totals[groups[i]] += values[i]`, or `+= 1` without
 /// values, wrapping at 64 bits. The hot loop of `count()` and `sum()`.
 ///

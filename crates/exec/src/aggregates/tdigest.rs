@@ -25,7 +25,7 @@ use iishunt_plan::types::KType;
 use serde_json::{json, Value};
 
 use super::numeric::as_f64;
-use super::{downcast, grow, selected, Accumulator};
+use super::{downcast, grow, merge_sketches, selected, Accumulator};
 use crate::error::Result;
 
 /// Distinct values a digest holds exactly before it compresses.
@@ -307,14 +307,7 @@ impl Accumulator for TDigestAcc {
     ) -> Result<()> {
         let other = downcast::<TDigestAcc>(other)?;
         grow(&mut self.groups, num_groups, None);
-        for (g, d) in other.groups.into_iter().enumerate() {
-            let Some(d) = d else { continue };
-            let slot = &mut self.groups[mapping[g] as usize];
-            match slot {
-                Some(s) => s.merge(&d),
-                None => *slot = Some(d),
-            }
-        }
+        merge_sketches(&mut self.groups, other.groups, mapping, |s, o| s.merge(o));
         Ok(())
     }
 

@@ -89,16 +89,16 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             schema,
         } => {
             let Some(having) = having else {
-                let table = aggregate(input, keys, aggregates, None, source, ctx)?;
-                return held(ctx, "summarize", vec![table.finish(schema)?]);
+                let rows = aggregate_finished(input, keys, aggregates, None, source, ctx, |t| {
+                    t.finish(schema)
+                })?;
+                return held(ctx, "summarize", rows);
             };
             let Some(pass1) = plan_two_pass(keys, aggregates, having, schema) else {
-                let table = aggregate(input, keys, aggregates, None, source, ctx)?;
-                return held(
-                    ctx,
-                    "summarize",
-                    vec![table.finish_where(schema, having, ctx)?],
-                );
+                let rows = aggregate_finished(input, keys, aggregates, None, source, ctx, |t| {
+                    t.finish_where(schema, having, ctx)
+                })?;
+                return held(ctx, "summarize", rows);
             };
             // One pass while the groups stay few (a filtered input); two passes
             // for a whole-table summarize or once the groups outgrow the budget.
@@ -112,15 +112,12 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                     Err(e) => return Err(e),
                 }
             };
-            let table = match one_pass {
-                Some(table) => table,
-                None => two_pass(input, keys, aggregates, &pass1, source, ctx)?,
+            let finish = |t: GroupTable| t.finish_where(schema, having, ctx);
+            let rows = match one_pass {
+                Some(table) => vec![finish(table)?],
+                None => two_pass(input, keys, aggregates, &pass1, source, ctx, finish)?,
             };
-            held(
-                ctx,
-                "summarize",
-                vec![table.finish_where(schema, having, ctx)?],
-            )
+            held(ctx, "summarize", rows)
         }
         PhysicalPlan::Sort { input, keys } => {
             let batches = collect_rows(input, source, ctx, "sort")?;
@@ -364,16 +361,34 @@ fn two_pass(
     pass1: &TwoPass,
     source: &DataSource,
     ctx: &ExecContext,
-) -> Result<GroupTable> {
-    let groups = match scan_components(input, keys, source) {
-        Some(components) => pass1_by_component(input, keys, pass1, &components, source, ctx)?,
+    finish: impl Fn(GroupTable) -> Result<RecordBatch> + Sync,
+) -> Result<Vec<RecordBatch>> {
+    let components = scan_components(input, keys, source);
+    let groups = match &components {
+        Some(components) => {
+            let tables = per_component(
+                input,
+                keys,
+                &pass1.calls,
+                None,
+                components,
+                true,
+                source,
+                ctx,
+                |t| table_with_keys_only(t, pass1, ctx),
+            )?;
+            match merge_in_order(tables, ctx)? {
+                Some(total) => total,
+                None => GroupTable::new(keys, &[])?,
+            }
+        }
         None => {
             let table = aggregate(input, keys, &pass1.calls, None, source, ctx)?;
             table_with_keys_only(table, pass1, ctx)?
         }
     };
     if groups.num_groups() == 0 {
-        return GroupTable::new(keys, aggregates);
+        return Ok(vec![finish(GroupTable::new(keys, aggregates)?)?]);
     }
     let at_source = keys_at_source(keys, &input.stages);
     let units = match &input.source {
@@ -398,7 +413,126 @@ fn two_pass(
         units,
         first_only: false,
     });
-    aggregate(input, keys, aggregates, Some(&semi), source, ctx)
+    match components {
+        Some(components) => per_component(
+            input,
+            keys,
+            aggregates,
+            Some(&semi),
+            &components,
+            false,
+            source,
+            ctx,
+            finish,
+        ),
+        None => Ok(vec![finish(aggregate(
+            input,
+            keys,
+            aggregates,
+            Some(&semi),
+            source,
+            ctx,
+        )?)?]),
+    }
+}
+
+/// Groups a pipeline's rows into finished result batches: one per
+/// key-disjoint component of the scan when statistics show enough of them
+/// (no merge at all: a component's groups occur in no other), else one, from
+/// the per-chunk tables merged.
+fn aggregate_finished(
+    input: &Pipeline,
+    keys: &[BoundExpr],
+    calls: &[AggregateCall],
+    semi: Option<&Arc<SemiJoin>>,
+    source: &DataSource,
+    ctx: &ExecContext,
+    finish: impl Fn(GroupTable) -> Result<RecordBatch> + Sync,
+) -> Result<Vec<RecordBatch>> {
+    match scan_components(input, keys, source).filter(|c| balanced(input, c, source)) {
+        Some(components) => per_component(
+            input,
+            keys,
+            calls,
+            semi,
+            &components,
+            false,
+            source,
+            ctx,
+            finish,
+        ),
+        None => Ok(vec![finish(aggregate(
+            input, keys, calls, semi, source, ctx,
+        )?)?]),
+    }
+}
+
+/// Whether the components can keep two threads busy: none holds more than
+/// half the rows (else the chunked scan spreads the work better). Fixed, not
+/// the thread count, so the groups' order never depends on the machine.
+fn balanced(input: &Pipeline, components: &[Vec<usize>], source: &DataSource) -> bool {
+    let PipelineSource::Scan {
+        table, partitions, ..
+    } = &input.source
+    else {
+        return false;
+    };
+    let rows = |units: &[usize]| -> usize {
+        units
+            .iter()
+            .map(|&u| source.partition_rows(table, partitions[u]))
+            .sum()
+    };
+    let total: usize = components.iter().map(|c| rows(c)).sum();
+    let largest = components.iter().map(|c| rows(c)).max().unwrap_or(0);
+    largest * 2 <= total
+}
+
+/// Each key-disjoint component of the scan (in parallel) folded into a
+/// table of its own, then `finish`ed; results in component order. `reserve`
+/// sizes each table for its rows up front (pass 1's counts, where groups
+/// come close to rows).
+#[allow(clippy::too_many_arguments)]
+fn per_component<T: Send>(
+    input: &Pipeline,
+    keys: &[BoundExpr],
+    calls: &[AggregateCall],
+    semi: Option<&Arc<SemiJoin>>,
+    components: &[Vec<usize>],
+    reserve: bool,
+    source: &DataSource,
+    ctx: &ExecContext,
+    finish: impl Fn(GroupTable) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let PipelineSource::Scan { partitions, .. } = &input.source else {
+        return Err(ExecError::internal("per_component", "not a scan"));
+    };
+    let wanted = |u: usize| {
+        semi.and_then(|s| s.units.as_ref())
+            .is_none_or(|mask| mask.get(u).copied().unwrap_or(true))
+    };
+    components
+        .par_iter()
+        .map(|units| {
+            let mut table = GroupTable::new(keys, calls)?;
+            if reserve {
+                table.reserve(
+                    units
+                        .iter()
+                        .map(|&u| source.partition_rows(&input_table(input), partitions[u]))
+                        .sum(),
+                );
+            }
+            let mut high = HighWater::default();
+            for &u in units.iter().filter(|&&u| wanted(u)) {
+                for b in unit_batches(input, &Unit::Partition(partitions[u]), source, ctx, semi)? {
+                    table.update(&b, keys, calls, ctx)?;
+                    high.reach(ctx, "summarize", table.memory_bytes())?;
+                }
+            }
+            finish(table)
+        })
+        .collect()
 }
 
 /// Groups a pipeline's rows, one table per chunk, merged in chunk order.
@@ -477,49 +611,6 @@ fn scan_components(
     };
     let at_source = keys_at_source(keys, &input.stages);
     crate::ops::disjoint::components(source, table, schema, partitions, &at_source)
-}
-
-/// Pass 1 one component at a time (in parallel): each has a small table of
-/// its own, filtered by the condition before the next; the passing keys of
-/// all components are merged.
-fn pass1_by_component(
-    input: &Pipeline,
-    keys: &[BoundExpr],
-    pass1: &TwoPass,
-    components: &[Vec<usize>],
-    source: &DataSource,
-    ctx: &ExecContext,
-) -> Result<GroupTable> {
-    let PipelineSource::Scan { partitions, .. } = &input.source else {
-        return Err(crate::error::ExecError::internal(
-            "pass1_by_component",
-            "not a scan",
-        ));
-    };
-    let tables: Vec<GroupTable> = components
-        .par_iter()
-        .map(|units| {
-            let mut table = GroupTable::new(keys, &pass1.calls)?;
-            table.reserve(
-                units
-                    .iter()
-                    .map(|&u| source.partition_rows(&input_table(input), partitions[u]))
-                    .sum(),
-            );
-            let mut high = HighWater::default();
-            for &u in units {
-                for b in unit_batches(input, &Unit::Partition(partitions[u]), source, ctx, None)? {
-                    table.update(&b, keys, &pass1.calls, ctx)?;
-                    high.reach(ctx, "summarize", table.memory_bytes())?;
-                }
-            }
-            table_with_keys_only(table, pass1, ctx)
-        })
-        .collect::<Result<_>>()?;
-    match merge_in_order(tables, ctx)? {
-        Some(total) => Ok(total),
-        None => GroupTable::new(keys, &[]),
-    }
 }
 
 fn input_table(input: &Pipeline) -> String {

@@ -14,6 +14,7 @@ use arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, StringArray};
 use arrow::compute::cast;
 use arrow::datatypes::DataType;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use bytes::Bytes;
 use iishunt_plan::schema::Schema;
 use parquet::arrow::arrow_reader::{
     ArrowPredicateFn, ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
@@ -75,9 +76,13 @@ pub enum Partition {
     Memory { batch: usize },
 }
 
-/// A Parquet file's footer, read once.
+/// A Parquet file's footer, read once, and its bytes, mapped once.
 pub struct ParquetFile {
     pub path: PathBuf,
+    /// The whole file, memory-mapped: a scan's column chunks are slices of the
+    /// page cache, not `read()` copies into fresh buffers (which cost a copy
+    /// and, on a cold process, a page fault per fresh page).
+    bytes: Bytes,
     metadata: ArrowReaderMetadata,
     /// Per row group: rows, and the `TimeGenerated` min/max (µs) when known.
     pub row_groups: Vec<RowGroupInfo>,
@@ -109,7 +114,8 @@ impl ParquetFile {
             message: e.to_string(),
         };
         let file = File::open(path).map_err(|e| read_err(&e))?;
-        let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+        let bytes = map_file(&file).map_err(|e| read_err(&e))?;
+        let metadata = ArrowReaderMetadata::load(&bytes, ArrowReaderOptions::new())
             .map_err(|e| read_err(&e))?;
         let parquet_schema = metadata.metadata().file_metadata().schema_descr();
         let time_col = (0..parquet_schema.num_columns())
@@ -132,6 +138,7 @@ impl ParquetFile {
             .collect();
         Ok(ParquetFile {
             path: path.to_path_buf(),
+            bytes,
             metadata,
             row_groups,
         })
@@ -196,10 +203,6 @@ impl ParquetFile {
         let mut roots: Vec<usize> = wanted.iter().flatten().copied().collect();
         roots.sort_unstable();
         roots.dedup();
-        let read_err = |e: &dyn std::fmt::Display| ExecError::Read {
-            path: self.path.clone(),
-            message: e.to_string(),
-        };
         let rows_in_group = self.row_groups.get(row_group).map_or(0, |r| r.rows);
         if roots.is_empty() {
             // Only missing/virtual columns (or `count()` alone): no bytes to read.
@@ -209,11 +212,38 @@ impl ParquetFile {
                 None => Ok(vec![batch]),
             };
         }
-        let file = File::open(&self.path).map_err(|e| read_err(&e))?;
+        self.read_from(
+            self.bytes.clone(),
+            row_group,
+            schema,
+            table,
+            predicate,
+            &wanted,
+            &roots,
+        )
+    }
+
+    /// The reading half of `read_row_group`, over the mapped bytes.
+    #[allow(clippy::too_many_arguments)]
+    fn read_from(
+        &self,
+        reader: Bytes,
+        row_group: usize,
+        schema: &Schema,
+        table: &str,
+        predicate: Option<&RowPredicate>,
+        wanted: &[Option<usize>],
+        roots: &[usize],
+    ) -> Result<Vec<RecordBatch>> {
+        let read_err = |e: &dyn std::fmt::Display| ExecError::Read {
+            path: self.path.clone(),
+            message: e.to_string(),
+        };
+        let file_schema = self.metadata.schema().clone();
         let descr = self.metadata.metadata().file_metadata().schema_descr();
         let mask = ProjectionMask::roots(descr, roots.iter().copied());
         let mut builder =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata.clone())
+            ParquetRecordBatchReaderBuilder::new_with_metadata(reader, self.metadata.clone())
                 .with_projection(mask)
                 .with_row_groups(vec![row_group])
                 .with_batch_size(BATCH_ROWS);
@@ -266,6 +296,22 @@ impl ParquetFile {
         }
         Ok(out)
     }
+}
+
+/// Maps a dataset file read-only. An empty file maps to no bytes (Parquet then
+/// reports it as not a Parquet file).
+fn map_file(file: &File) -> std::io::Result<Bytes> {
+    if file.metadata()?.len() == 0 {
+        return Ok(Bytes::new());
+    }
+    // SAFETY: the mapping is read-only, and dataset files are never modified
+    // in place: ingest writes each file in a staging folder and renames it
+    // into place, and removes replaced files by unlinking them, so a mapped
+    // file keeps its bytes (an unlinked file stays mapped until dropped).
+    // Truncating a dataset file by hand while a query reads it would fault
+    // the query; no iishunt command does that.
+    let map = unsafe { memmap2::Mmap::map(file)? };
+    Ok(Bytes::from_owner(map))
 }
 
 /// Builds a batch with exactly `schema`'s columns from the columns read.

@@ -28,7 +28,14 @@ pub struct Interner {
     ends: Vec<usize>,
     /// Each id's hash, so growing the table never rehashes strings.
     hashes: Vec<u64>,
+    /// The ids of the last dictionary's values ([`UNSET`] where no row used
+    /// one yet). A Parquet column chunk's batches share one dictionary, so
+    /// its values are interned once per row group, not once per batch.
+    last_dictionary: Option<(ArrayRef, Vec<u32>)>,
 }
+
+/// A dictionary value not interned yet.
+const UNSET: u32 = u32::MAX - 1;
 
 impl Default for Interner {
     fn default() -> Self {
@@ -43,6 +50,10 @@ impl Interner {
             + self.ends.capacity() * 8
             + self.hashes.capacity() * 8
             + self.table.capacity() * 5
+            + self
+                .last_dictionary
+                .as_ref()
+                .map_or(0, |(_, ids)| ids.capacity() * 4)
     }
 
     pub fn new() -> Self {
@@ -52,6 +63,16 @@ impl Interner {
             bytes: String::new(),
             ends: Vec::new(),
             hashes: Vec::new(),
+            last_dictionary: None,
+        }
+    }
+
+    /// The id slots of a dictionary's values: the last dictionary's when it
+    /// is the same array (held, so its address cannot be reused), else fresh.
+    fn dictionary_slots(&mut self, values: &ArrayRef) -> Vec<u32> {
+        match self.last_dictionary.take() {
+            Some((last, ids)) if std::sync::Arc::ptr_eq(&last, values) => ids,
+            _ => vec![UNSET; values.len()],
         }
     }
 
@@ -120,8 +141,7 @@ impl Interner {
                 let values = dict.values().as_string::<i32>();
                 // Intern only the values some row uses (a filtered batch keeps
                 // its whole dictionary but may use a handful of its values).
-                const UNSET: u32 = u32::MAX - 1;
-                let mut mapped = vec![UNSET; values.len()];
+                let mut mapped = self.dictionary_slots(dict.values());
                 let keys = dict.keys();
                 if keys.null_count() == 0 {
                     for &k in keys.values().iter() {
@@ -135,6 +155,7 @@ impl Interner {
                         }
                         out.push(*slot);
                     }
+                    self.last_dictionary = Some((dict.values().clone(), mapped));
                     return Ok(());
                 }
                 for k in keys.iter() {
@@ -153,6 +174,7 @@ impl Interner {
                         }
                     });
                 }
+                self.last_dictionary = Some((dict.values().clone(), mapped));
             }
             DataType::Dictionary(_, _) => {
                 let plain = arrow::compute::cast(array, &DataType::Utf8)?;

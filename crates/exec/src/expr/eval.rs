@@ -62,6 +62,14 @@ pub fn evaluate_constant(expr: &BoundExpr, ctx: &ExecContext) -> Result<ScalarVa
     }
 }
 
+/// Whether a call with constant arguments has one value for the whole query.
+/// `now()` and `ago()` are volatile to the binder (it cannot fold them: the
+/// query's now is fixed only when it runs) but constant within a run;
+/// `rand()` and `new_guid()` differ per row.
+fn once_per_query(func: &iishunt_plan::functions::ScalarFunction) -> bool {
+    !func.volatile || matches!(func.name, "now" | "ago")
+}
+
 fn eval_datum(expr: &BoundExpr, batch: &RecordBatch, ctx: &ExecContext) -> Result<Datum> {
     match expr {
         BoundExpr::Column { index, .. } => batch
@@ -95,7 +103,7 @@ fn eval_datum(expr: &BoundExpr, batch: &RecordBatch, ctx: &ExecContext) -> Resul
                     s => s,
                 });
             }
-            if plain.iter().all(|d| matches!(d, Datum::Scalar(_))) && !func.volatile {
+            if plain.iter().all(|d| matches!(d, Datum::Scalar(_))) && once_per_query(func) {
                 // All constant: compute once, broadcast lazily.
                 let kc = KernelContext {
                     rows: 1,

@@ -13,7 +13,7 @@
 use crate::expr::BoundExpr;
 use crate::logical::{
     Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MakeSeries, Materialize, MvExpand,
-    Project, Scan, Sort, TopN, Union, Window,
+    Project, Scan, SequenceScan, Sort, TopN, Union, Window,
 };
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};
@@ -455,6 +455,19 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
                 positions(&all),
             )
         }
+        LogicalPlan::SequenceScan(s) => {
+            // The steps read any column of any row's record: keep them all.
+            let width = s.input.schema().len();
+            let (input, _) = prune(*s.input, &vec![true; width]);
+            let all = vec![true; s.schema.len()];
+            (
+                LogicalPlan::SequenceScan(SequenceScan {
+                    input: Box::new(input),
+                    ..s
+                }),
+                positions(&all),
+            )
+        }
         LogicalPlan::Materialize(m) => {
             // Every reference must get the same rows, so each keeps all columns:
             // what one reference does not need, another may.
@@ -681,6 +694,10 @@ fn map_inputs(
         }),
         LogicalPlan::Materialize(m) => LogicalPlan::Materialize(Materialize {
             input: Box::new(recurse(*m.input)),
+        }),
+        LogicalPlan::SequenceScan(s) => LogicalPlan::SequenceScan(SequenceScan {
+            input: Box::new(recurse(*s.input)),
+            ..s
         }),
         leaf => leaf,
     };

@@ -337,7 +337,7 @@ fn partitions(all: &RecordBatch, key: Option<usize>) -> Result<Vec<usize>> {
     let array = all.column(key);
     let converter =
         arrow::row::RowConverter::new(vec![arrow::row::SortField::new(array.data_type().clone())])?;
-    let keys = converter.convert_columns(&[array.clone()])?;
+    let keys = converter.convert_columns(std::slice::from_ref(array))?;
     let mut seen: HashMap<arrow::row::Row<'_>, usize> = HashMap::new();
     let mut out = Vec::with_capacity(rows);
     for r in 0..rows {

@@ -155,6 +155,7 @@ impl<'a> Binder<'a> {
             | OperatorKind::MvExpand(_)
             | OperatorKind::Parse(_)
             | OperatorKind::ParseWhere(_) => self.bind_operator(plan, op),
+            OperatorKind::Serialize(_) if what == "partition" => self.bind_operator(plan, op),
             OperatorKind::Summarize(s) => {
                 let mut s = s.clone();
                 s.by.insert(0, row_item());

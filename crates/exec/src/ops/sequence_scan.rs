@@ -446,3 +446,167 @@ fn build_output(
     }
     batch_with_schema(schema, columns, out.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iishunt_plan::functions::lookup_scalar;
+
+    fn col(index: usize, ty: KType) -> BoundExpr {
+        BoundExpr::Column {
+            index,
+            name: format!("c{index}"),
+            ty,
+        }
+    }
+
+    fn call(name: &str, args: Vec<BoundExpr>, ty: KType) -> BoundExpr {
+        BoundExpr::Call {
+            func: lookup_scalar(name).expect(name),
+            args,
+            ty,
+        }
+    }
+
+    fn long(v: i64) -> BoundExpr {
+        BoundExpr::Literal(ScalarValue::Long(v))
+    }
+
+    fn step(name: &str, output: ScanOutput, condition: BoundExpr) -> ScanStep {
+        ScanStep {
+            name: name.into(),
+            output,
+            condition,
+            assignments: Vec::new(),
+        }
+    }
+
+    /// Runs a scan with a match id over the columns `k` (string) and `x`
+    /// (long) and gives (x, match id) per output row.
+    fn run(keys: &[&str], xs: &[i64], steps: Vec<ScanStep>, partition: bool) -> Vec<(i64, i64)> {
+        let input = Schema::new(vec![
+            Column {
+                name: "k".into(),
+                ty: KType::String,
+            },
+            Column {
+                name: "x".into(),
+                ty: KType::Long,
+            },
+        ]);
+        let mut out_columns = input.columns.clone();
+        out_columns.push(Column {
+            name: "m".into(),
+            ty: KType::Long,
+        });
+        let schema = Schema::new(out_columns);
+        let batch = batch_with_schema(
+            &input,
+            vec![
+                Arc::new(arrow::array::StringArray::from(keys.to_vec())),
+                Arc::new(Int64Array::from(xs.to_vec())),
+            ],
+            xs.len(),
+        )
+        .expect("batch");
+        let spec = ScanSpec {
+            defaults: Vec::new(),
+            steps,
+            match_id: true,
+            partition: partition.then_some(0),
+        };
+        let out =
+            sequence_scan(&[batch], &input, &spec, &schema, &ExecContext::default()).expect("scan");
+        let b = &out[0];
+        let x = b
+            .column(1)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .expect("x");
+        let m = b
+            .column(2)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .expect("m");
+        (0..b.num_rows())
+            .map(|i| (x.value(i), m.value(i)))
+            .collect()
+    }
+
+    /// s1: x is odd; s2: x > s1.x (frame column 3: step 0's record, column x).
+    fn odd_then_greater(output: ScanOutput) -> Vec<ScanStep> {
+        let odd = call(
+            "__eq",
+            vec![
+                call("__mod", vec![col(1, KType::Long), long(2)], KType::Long),
+                long(1),
+            ],
+            KType::Bool,
+        );
+        let greater = call(
+            "__gt",
+            vec![col(1, KType::Long), col(3, KType::Long)],
+            KType::Bool,
+        );
+        vec![
+            step("s1", output, odd),
+            step("s2", ScanOutput::All, greater),
+        ]
+    }
+
+    #[test]
+    fn steps_are_tried_last_to_first() {
+        // Row 3 repeats s2 for sequence 0 (3 > 1) and starts sequence 1.
+        let got = run(
+            &["a"; 4],
+            &[1, 2, 3, 4],
+            odd_then_greater(ScanOutput::All),
+            false,
+        );
+        assert_eq!(got, vec![(1, 0), (2, 0), (3, 0), (3, 1), (4, 1)]);
+    }
+
+    #[test]
+    fn output_none_and_last() {
+        let none = run(
+            &["a"; 4],
+            &[1, 2, 3, 4],
+            odd_then_greater(ScanOutput::None),
+            false,
+        );
+        assert_eq!(none, vec![(2, 0), (3, 0), (4, 1)]);
+        // s1's matches wait until their sequence moves to s2 (rows 1, 3) or
+        // the input ends (row 5).
+        let last = run(
+            &["a"; 5],
+            &[1, 2, 3, 4, 5],
+            odd_then_greater(ScanOutput::Last),
+            false,
+        );
+        assert_eq!(
+            last,
+            vec![(1, 0), (2, 0), (3, 0), (3, 1), (4, 1), (5, 1), (5, 2)]
+        );
+    }
+
+    #[test]
+    fn one_machine_per_partition_key() {
+        // Keys a, b, a, b: each key's first row starts its own sequence 0.
+        let got = run(
+            &["a", "b", "a", "b"],
+            &[1, 3, 2, 4],
+            odd_then_greater(ScanOutput::All),
+            true,
+        );
+        assert_eq!(got, vec![(1, 0), (3, 0), (2, 0), (4, 0)]);
+        let together = run(
+            &["a", "b", "a", "b"],
+            &[1, 3, 2, 4],
+            odd_then_greater(ScanOutput::All),
+            false,
+        );
+        // One machine: 3 moves sequence 0 up and starts 1; 2 repeats s2 for
+        // sequence 0 (2 > 1); 4 moves sequence 1 up (4 > 3).
+        assert_eq!(together, vec![(1, 0), (3, 0), (3, 1), (2, 0), (4, 1)]);
+    }
+}

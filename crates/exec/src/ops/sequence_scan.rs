@@ -362,8 +362,13 @@ impl Frame<'_> {
         if c < self.n {
             return Ok(self.all.column(c).slice(r, 1));
         }
-        let (step, within) = ((c / self.width) - 1, c % self.width);
-        let record = seq.records.get(step).and_then(Option::as_ref);
+        let within = c % self.width;
+        // Block 0 past the input is the row's own declared columns (the
+        // binder folds them to their defaults; read as such if not).
+        let record = match (c / self.width).checked_sub(1) {
+            Some(step) => seq.records.get(step).and_then(Option::as_ref),
+            None => None,
+        };
         match (record, within.checked_sub(self.n)) {
             (Some(rec), None) => Ok(self.all.column(within).slice(rec.row, 1)),
             (Some(rec), Some(d)) => scalar_to_array(&rec.declared[d], 1),

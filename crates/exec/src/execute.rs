@@ -22,6 +22,7 @@ use crate::ops::hash_join::{hash_join, hash_join_streamed, JoinSpec, Probed};
 use crate::ops::having::{plan_two_pass, TwoPass};
 use crate::ops::make_series::make_series;
 use crate::ops::mv_expand::mv_expand;
+use crate::ops::sequence_scan::sequence_scan;
 use crate::ops::sort::plain_batch;
 use crate::ops::sort::{concat_all, sort_batch};
 use crate::ops::window::window;
@@ -235,6 +236,15 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
         } => {
             let rows = collect_rows(input, source, ctx, "window functions")?;
             window(&rows, &input.schema, calls, schema, ctx)
+        }
+        PhysicalPlan::SequenceScan {
+            input,
+            spec,
+            schema,
+        } => {
+            let rows = collect_rows(input, source, ctx, "scan")?;
+            let out = sequence_scan(&rows, &input.schema, spec, schema, ctx)?;
+            held(ctx, "scan", out)
         }
         PhysicalPlan::MvExpand {
             input,

@@ -15,6 +15,7 @@ use crate::error::Result;
 use crate::ops::hash_join::JoinSpec;
 use crate::ops::make_series::MakeSeriesSpec;
 use crate::ops::mv_expand::MvExpandSpec;
+use crate::ops::sequence_scan::ScanSpec;
 use crate::ops::values::values_batch;
 use crate::source::{DataSource, Partition};
 
@@ -65,6 +66,12 @@ pub enum PhysicalPlan {
     Window {
         input: Pipeline,
         calls: Vec<WindowCall>,
+        schema: Schema,
+    },
+    /// `scan`: the state machine over the whole input as one ordered stream.
+    SequenceScan {
+        input: Pipeline,
+        spec: ScanSpec,
         schema: Schema,
     },
     /// Collects the (group, bin) cells of a `make-series`, then lays them out.
@@ -119,6 +126,7 @@ impl PhysicalPlan {
             | PhysicalPlan::HashJoin { schema, .. }
             | PhysicalPlan::MvExpand { schema, .. }
             | PhysicalPlan::Window { schema, .. }
+            | PhysicalPlan::SequenceScan { schema, .. }
             | PhysicalPlan::MakeSeries { schema, .. } => schema,
             PhysicalPlan::Materialize { input, .. } => input.schema(),
         }
@@ -142,6 +150,7 @@ impl PhysicalPlan {
             | PhysicalPlan::HashAggregate { input: p, .. }
             | PhysicalPlan::MvExpand { input: p, .. }
             | PhysicalPlan::Window { input: p, .. }
+            | PhysicalPlan::SequenceScan { input: p, .. }
             | PhysicalPlan::MakeSeries { input: p, .. } => of(p).into_iter().collect(),
             PhysicalPlan::Union { inputs, .. } => inputs.iter().collect(),
             PhysicalPlan::HashJoin { left, right, .. } => vec![left, right],
@@ -211,6 +220,16 @@ pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<P
             input: pipeline(&w.input, source)?,
             calls: w.calls.clone(),
             schema: w.schema.clone(),
+        },
+        LogicalPlan::SequenceScan(s) => PhysicalPlan::SequenceScan {
+            input: pipeline(&s.input, source)?,
+            spec: ScanSpec {
+                defaults: s.defaults.clone(),
+                steps: s.steps.clone(),
+                match_id: s.match_id,
+                partition: s.partition,
+            },
+            schema: s.schema.clone(),
         },
         LogicalPlan::MakeSeries(m) => PhysicalPlan::MakeSeries {
             input: pipeline(&m.input, source)?,
@@ -424,6 +443,23 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
                 out,
                 "{pad}Window: {} (one ordered stream)",
                 names.join(", ")
+            );
+            write_pipeline(input, depth + 1, out);
+        }
+        PhysicalPlan::SequenceScan { input, spec, .. } => {
+            let steps: Vec<String> = spec
+                .steps
+                .iter()
+                .map(|s| format!("{} output={}", s.name, s.output.as_str()))
+                .collect();
+            let per = spec
+                .partition
+                .map(|k| format!(", one state machine per {}", input.schema.columns[k].name))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{pad}SequenceScan: steps [{}] (one ordered stream{per})",
+                steps.join(", ")
             );
             write_pipeline(input, depth + 1, out);
         }

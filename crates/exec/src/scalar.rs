@@ -78,3 +78,80 @@ pub fn array_cell(array: &dyn Array, row: usize, ty: KType) -> Result<ScalarValu
         _ => return Err(wrong()),
     })
 }
+
+/// One value per row, as an array of `ty`'s Arrow type (a value of another
+/// type is null).
+pub fn scalars_to_array(values: &[ScalarValue], ty: KType) -> Result<ArrayRef> {
+    let array: ArrayRef = match ty {
+        KType::Bool => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    ScalarValue::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .collect::<BooleanArray>(),
+        ),
+        KType::Int => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    ScalarValue::Int(x) => Some(*x),
+                    _ => None,
+                })
+                .collect::<Int32Array>(),
+        ),
+        KType::Long => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    ScalarValue::Long(x) => Some(*x),
+                    _ => None,
+                })
+                .collect::<Int64Array>(),
+        ),
+        KType::Real | KType::Decimal => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    ScalarValue::Real(x) => Some(*x),
+                    _ => None,
+                })
+                .collect::<Float64Array>(),
+        ),
+        KType::DateTime => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    ScalarValue::DateTime(x) => Some(*x),
+                    _ => None,
+                })
+                .collect::<TimestampMicrosecondArray>(),
+        ),
+        KType::TimeSpan => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    ScalarValue::TimeSpan(x) => Some(*x),
+                    _ => None,
+                })
+                .collect::<DurationMicrosecondArray>(),
+        ),
+        KType::String | KType::Guid | KType::Dynamic => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    ScalarValue::String(s) | ScalarValue::Guid(s) => Some(s.clone()),
+                    ScalarValue::Dynamic(j) => Some(j.to_string()),
+                    _ => None,
+                })
+                .collect::<StringArray>(),
+        ),
+    };
+    let want = ty.arrow_type();
+    if *array.data_type() == want {
+        Ok(array)
+    } else {
+        Ok(arrow::compute::cast(&array, &want)?)
+    }
+}

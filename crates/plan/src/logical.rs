@@ -23,6 +23,7 @@ pub enum LogicalPlan {
     MakeSeries(MakeSeries),
     Window(Window),
     Materialize(Materialize),
+    SequenceScan(SequenceScan),
 }
 
 /// Reads a table's Parquet files (or raw logs parsed on the fly).
@@ -297,6 +298,59 @@ impl WindowKind {
     }
 }
 
+/// `scan`: a state machine over the rows in order (Kusto's scan logic; see
+/// `exec/src/ops/sequence_scan.rs`). Each step's expressions read a *frame*:
+/// the input row's columns (`0..n`), then for each step `j` the record that
+/// step holds in the state being used, at `width * (1 + j)`: its input
+/// columns, then its declared columns (`width` = input + declared columns).
+/// A declared column read bare is its default, folded in by the binder.
+/// Output: the input columns, the declared columns, then the match id.
+#[derive(Debug, Clone)]
+pub struct SequenceScan {
+    pub input: Box<LogicalPlan>,
+    /// Each declared column's default (of its type).
+    pub defaults: Vec<ScalarValue>,
+    pub steps: Vec<ScanStep>,
+    /// `with_match_id=Name`: a long column appended, numbering sequences from 0.
+    pub match_id: bool,
+    /// A separate state machine per value of this input column (`scan`
+    /// inside `partition by`): each key's rows are scanned on their own.
+    pub partition: Option<usize>,
+    pub schema: Schema,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScanStep {
+    pub name: String,
+    pub output: ScanOutput,
+    /// A bool over the frame.
+    pub condition: BoundExpr,
+    /// Declared column (0-based among the declared) and its value, over the frame.
+    pub assignments: Vec<(usize, BoundExpr)>,
+}
+
+/// When a step's matches reach the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanOutput {
+    /// Every match.
+    All,
+    /// The last match of a run of matches of the step, output once the
+    /// sequence leaves the step (or the input ends).
+    Last,
+    /// None: the step only advances the sequence.
+    None,
+}
+
+impl ScanOutput {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanOutput::All => "all",
+            ScanOutput::Last => "last",
+            ScanOutput::None => "none",
+        }
+    }
+}
+
 /// `make-series`: one row per group, each aggregate an array over the axis
 /// bins. The input is the `summarize … by keys, bin` that computed each (group,
 /// bin) cell; this node lays the cells out as arrays, with a default where a
@@ -355,6 +409,7 @@ impl LogicalPlan {
             LogicalPlan::MakeSeries(m) => &m.schema,
             LogicalPlan::Window(w) => &w.schema,
             LogicalPlan::Materialize(m) => m.input.schema(),
+            LogicalPlan::SequenceScan(s) => &s.schema,
         }
     }
 
@@ -373,6 +428,7 @@ impl LogicalPlan {
             LogicalPlan::MakeSeries(m) => vec![&m.input],
             LogicalPlan::Window(w) => vec![&w.input],
             LogicalPlan::Materialize(m) => vec![&m.input],
+            LogicalPlan::SequenceScan(s) => vec![&s.input],
         }
     }
 
@@ -392,6 +448,7 @@ impl LogicalPlan {
             LogicalPlan::MakeSeries(_) => "MakeSeries",
             LogicalPlan::Window(_) => "Window",
             LogicalPlan::Materialize(_) => "Materialize",
+            LogicalPlan::SequenceScan(_) => "SequenceScan",
         }
     }
 
@@ -501,6 +558,18 @@ impl LogicalPlan {
                 writeln!(out, "{pad}Window: {}", calls.join(", "))
             }
             LogicalPlan::Materialize(_) => writeln!(out, "{pad}Materialize: computed once"),
+            LogicalPlan::SequenceScan(s) => {
+                let steps: Vec<String> = s
+                    .steps
+                    .iter()
+                    .map(|st| format!("{} output={}", st.name, st.output.as_str()))
+                    .collect();
+                let by = s
+                    .partition
+                    .map(|k| format!(" per {}", s.input.schema().columns[k].name))
+                    .unwrap_or_default();
+                writeln!(out, "{pad}SequenceScan: steps [{}]{by}", steps.join(", "))
+            }
         };
         for input in self.inputs() {
             input.write_tree(out, depth + 1);

@@ -13,7 +13,7 @@
 use crate::expr::BoundExpr;
 use crate::logical::{
     Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MakeSeries, Materialize, MvExpand,
-    Project, Scan, Sort, TopN, Union, Window,
+    Project, Scan, SequenceScan, Sort, TopN, Union, Window,
 };
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};
@@ -455,6 +455,7 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
                 positions(&all),
             )
         }
+        LogicalPlan::SequenceScan(s) => prune_sequence_scan(s, required),
         LogicalPlan::Materialize(m) => {
             // Every reference must get the same rows, so each keeps all columns:
             // what one reference does not need, another may.
@@ -509,6 +510,80 @@ fn prune_join(j: Join, required: &[bool]) -> (LogicalPlan, Vec<Option<usize>>) {
         ..j
     };
     (LogicalPlan::Join(join), positions(required))
+}
+
+/// A scan reads the input columns its steps read (in the row or in a step's
+/// record) and its partition key, and passes on those its consumer needs; the
+/// declared columns and the match id always stay. The frame's indexes (see
+/// `logical::SequenceScan`) move with the input's width.
+fn prune_sequence_scan(s: SequenceScan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize>>) {
+    let n = s.input.schema().len();
+    let width = n + s.defaults.len();
+    let mut need: Vec<bool> = (0..n)
+        .map(|i| required.get(i).copied().unwrap_or(false))
+        .collect();
+    for step in &s.steps {
+        let exprs = std::iter::once(&step.condition).chain(step.assignments.iter().map(|(_, e)| e));
+        for e in exprs {
+            e.visit_columns(&mut |i| {
+                if i % width < n {
+                    need[i % width] = true;
+                }
+            });
+        }
+    }
+    if let Some(k) = s.partition {
+        need[k] = true;
+    }
+    let (input, child_map) = prune(*s.input, &need);
+    let new_n = input.schema().len();
+    let new_width = new_n + s.defaults.len();
+    let moved = |i: usize| {
+        let (block, within) = (i / width, i % width);
+        let within = if within < n {
+            child_map.get(within).copied().flatten().unwrap_or(within)
+        } else {
+            new_n + (within - n)
+        };
+        block * new_width + within
+    };
+    let steps = s
+        .steps
+        .iter()
+        .map(|step| crate::logical::ScanStep {
+            condition: step.condition.remap_columns(&moved),
+            assignments: step
+                .assignments
+                .iter()
+                .map(|(k, e)| (*k, e.remap_columns(&moved)))
+                .collect(),
+            ..step.clone()
+        })
+        .collect();
+    let mut columns = input.schema().columns.clone();
+    columns.extend(s.schema.columns[n..].iter().cloned());
+    let mapping = (0..s.schema.len())
+        .map(|j| {
+            if j < n {
+                child_map.get(j).copied().flatten()
+            } else {
+                Some(new_n + (j - n))
+            }
+        })
+        .collect();
+    let partition = s
+        .partition
+        .and_then(|k| child_map.get(k).copied().flatten());
+    (
+        LogicalPlan::SequenceScan(SequenceScan {
+            input: Box::new(input),
+            steps,
+            partition,
+            schema: Schema::new(columns),
+            ..s
+        }),
+        mapping,
+    )
 }
 
 /// The expanded columns are always read: they decide how many rows come out.
@@ -681,6 +756,10 @@ fn map_inputs(
         }),
         LogicalPlan::Materialize(m) => LogicalPlan::Materialize(Materialize {
             input: Box::new(recurse(*m.input)),
+        }),
+        LogicalPlan::SequenceScan(s) => LogicalPlan::SequenceScan(SequenceScan {
+            input: Box::new(recurse(*s.input)),
+            ..s
         }),
         leaf => leaf,
     };

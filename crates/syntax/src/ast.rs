@@ -309,6 +309,10 @@ pub enum OperatorKind {
     Evaluate(Call),
     /// `search predicate` after a pipe.
     Search(Expr),
+    /// `scan … with (step …; …)`: a state machine over the ordered rows.
+    Scan(Scan),
+    /// `partition by Col (operators)` / `partition by Col { T | … }`
+    Partition(Partition),
     /// ES|QL `DISSECT field "pattern" [APPEND_SEPARATOR = "x"]`
     Dissect {
         input: Expr,
@@ -473,6 +477,70 @@ pub struct MvApply {
     pub expand: MvExpand,
     /// The subquery, without a source.
     pub body: Vec<Operator>,
+}
+
+/// `scan [with_match_id=Id] [declare (…)] with (step …; …)`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    /// `with_match_id=Name`: a long column numbering the sequences from 0.
+    pub match_id: Option<Ident>,
+    /// `declare (Name:type [= default], …)`: columns the steps assign.
+    pub declare: Vec<ScanColumn>,
+    pub steps: Vec<ScanStep>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanColumn {
+    pub name: Ident,
+    pub ty: TypeName,
+    pub default: Option<Expr>,
+}
+
+/// When a step's matches are output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScanOutput {
+    All,
+    Last,
+    None,
+}
+
+impl ScanOutput {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScanOutput::All => "all",
+            ScanOutput::Last => "last",
+            ScanOutput::None => "none",
+        }
+    }
+}
+
+/// `step Name [output=…]: Condition [=> Col = expr, …]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanStep {
+    pub name: Ident,
+    /// `None` when not written (Kusto's default is `all`).
+    pub output: Option<ScanOutput>,
+    pub condition: Expr,
+    pub assignments: Vec<(Ident, Expr)>,
+    pub span: Span,
+}
+
+/// `partition [hints] by Col (operators)` or `… by Col { T | … }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partition {
+    /// `hint.strategy=native`, `hint.materialized=true`, …
+    pub hints: Vec<(Ident, Expr)>,
+    pub by: Ident,
+    pub body: PartitionBody,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartitionBody {
+    /// `(op | op …)`: the operators run on each partition's rows.
+    Operators(Vec<Operator>),
+    /// `{ T | … }`: a subquery with its own source, run once per key value,
+    /// in which the key column's name is that value.
+    Source(Box<TabularExpr>),
 }
 
 /// `parse-kv input as (key:type, …) [with (name = value, …)]`

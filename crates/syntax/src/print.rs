@@ -239,6 +239,44 @@ fn union(out: &mut String, u: &Union) {
     }
 }
 
+/// `scan with_match_id=m declare (c:long = 0) with (step s1 output=last: … => c = …;)`
+fn scan(out: &mut String, s: &crate::ast::Scan) {
+    out.push_str("scan ");
+    if let Some(m) = &s.match_id {
+        let _ = write!(out, "with_match_id={} ", ident(&m.name));
+    }
+    if !s.declare.is_empty() {
+        out.push_str("declare (");
+        for (i, c) in s.declare.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "{}:{}", ident(&c.name.name), c.ty.as_str());
+            if let Some(d) = &c.default {
+                out.push_str(" = ");
+                expr(out, d);
+            }
+        }
+        out.push_str(") ");
+    }
+    out.push_str("with (");
+    for step in &s.steps {
+        let _ = write!(out, "step {}", ident(&step.name.name));
+        if let Some(o) = step.output {
+            let _ = write!(out, " output={}", o.as_str());
+        }
+        out.push_str(": ");
+        expr(out, &step.condition);
+        for (i, (c, e)) in step.assignments.iter().enumerate() {
+            out.push_str(if i == 0 { " => " } else { ", " });
+            let _ = write!(out, "{} = ", ident(&c.name));
+            expr(out, e);
+        }
+        out.push_str("; ");
+    }
+    out.push(')');
+}
+
 fn params(out: &mut String, ps: &[(Ident, Expr)]) {
     for (k, v) in ps {
         let _ = write!(out, "{}=", k.name);
@@ -472,6 +510,29 @@ fn operator(out: &mut String, op: &Operator) {
         OperatorKind::Search(e) => {
             out.push_str("search ");
             expr(out, e);
+        }
+        OperatorKind::Scan(s) => scan(out, s),
+        OperatorKind::Partition(p) => {
+            out.push_str("partition ");
+            params(out, &p.hints);
+            let _ = write!(out, "by {} ", ident(&p.by.name));
+            match &p.body {
+                crate::ast::PartitionBody::Operators(ops) => {
+                    out.push('(');
+                    for (i, op) in ops.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(" | ");
+                        }
+                        operator(out, op);
+                    }
+                    out.push(')');
+                }
+                crate::ast::PartitionBody::Source(t) => {
+                    out.push_str("{ ");
+                    tabular(out, t);
+                    out.push_str(" }");
+                }
+            }
         }
         OperatorKind::Dissect {
             input,

@@ -268,6 +268,34 @@ fn operator(op: &mut Operator) {
             }
         }
         OperatorKind::Metadata(fields) => fields.iter_mut().for_each(id),
+        OperatorKind::Scan(s) => {
+            if let Some(m) = &mut s.match_id {
+                id(m);
+            }
+            for c in &mut s.declare {
+                id(&mut c.name);
+                if let Some(d) = &mut c.default {
+                    expr(d);
+                }
+            }
+            for step in &mut s.steps {
+                step.span = Span::default();
+                id(&mut step.name);
+                expr(&mut step.condition);
+                for (c, e) in &mut step.assignments {
+                    id(c);
+                    expr(e);
+                }
+            }
+        }
+        OperatorKind::Partition(p) => {
+            params(&mut p.hints);
+            id(&mut p.by);
+            match &mut p.body {
+                crate::ast::PartitionBody::Operators(ops) => ops.iter_mut().for_each(operator),
+                crate::ast::PartitionBody::Source(t) => tabular(t),
+            }
+        }
     }
 }
 

@@ -43,6 +43,8 @@ pub const KQL_OPERATORS: &[&str] = &[
     "invoke",
     "evaluate",
     "search",
+    "scan",
+    "partition",
 ];
 
 /// ES|QL processing commands and the KQL operator that does the same job.

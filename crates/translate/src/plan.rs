@@ -204,6 +204,11 @@ impl<'a> Translator<'a> {
                     "it reads the order the rows arrive in, which SQL does not keep without an ORDER BY",
                 ))
             }
+            LogicalPlan::SequenceScan(_) => Err(TranslateError::unsupported(
+                "the `scan` operator",
+                self.target,
+                "its state machine reads the rows one by one in order, which SQL cannot express",
+            )),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Physical operators. Streaming ones (`filter`, `project`) run inside a
 //! pipeline on each partition; the others (`hash_aggregate`, `sort`, `top_n`,
-//! `limit`, `union`, `hash_join`, `mv_expand`, `window`) consume a pipeline's output.
+//! `limit`, `union`, `hash_join`, `mv_expand`, `window`, `sequence_scan`) consume a
+//! pipeline's output.
 
 pub mod disjoint;
 pub mod filter;
@@ -11,6 +12,7 @@ pub mod ip_prefix;
 pub mod make_series;
 pub mod mv_expand;
 pub mod project;
+pub mod sequence_scan;
 pub mod sort;
 pub mod values;
 pub mod window;

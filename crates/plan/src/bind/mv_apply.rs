@@ -66,7 +66,7 @@ impl<'a> Binder<'a> {
         )?;
         let mut body = self.bind_mv_expand(numbered.clone(), &m.expand, span)?;
         for op in &m.body {
-            body = self.bind_per_row(body, op)?;
+            body = self.bind_per_key(body, op, ROW, "mv-apply")?;
             if body.schema().index_of(ROW).is_none() {
                 return Err(PlanError::new(
                     "plan::mv_apply_body",
@@ -115,12 +115,21 @@ impl<'a> Binder<'a> {
         )
     }
 
-    /// One operator of the subquery, made to work on each input row's rows.
-    fn bind_per_row(&mut self, plan: LogicalPlan, op: &Operator) -> Result<LogicalPlan> {
+    /// One operator of a subquery, made to work on the rows of each value of
+    /// the column `key` on its own: each input row's expanded rows
+    /// (`mv-apply`), or each partition (`partition`, which names itself as
+    /// `what` in errors).
+    pub(crate) fn bind_per_key(
+        &mut self,
+        plan: LogicalPlan,
+        op: &Operator,
+        key: &str,
+        what: &str,
+    ) -> Result<LogicalPlan> {
         let span = op.span;
         let row = || ast::Expr {
             kind: ExprKind::Name(Ident {
-                name: ROW.to_string(),
+                name: key.to_string(),
                 span,
             }),
             span,
@@ -146,6 +155,7 @@ impl<'a> Binder<'a> {
             | OperatorKind::MvExpand(_)
             | OperatorKind::Parse(_)
             | OperatorKind::ParseWhere(_) => self.bind_operator(plan, op),
+            OperatorKind::Serialize(_) if what == "partition" => self.bind_operator(plan, op),
             OperatorKind::Summarize(s) => {
                 let mut s = s.clone();
                 s.by.insert(0, row_item());
@@ -159,7 +169,7 @@ impl<'a> Binder<'a> {
             OperatorKind::ProjectKeep(patterns) => {
                 let mut patterns = patterns.clone();
                 patterns.push(ast::ColumnPattern {
-                    pattern: ROW.to_string(),
+                    pattern: key.to_string(),
                     span,
                 });
                 self.bind_operator(plan, &with(OperatorKind::ProjectKeep(patterns)))
@@ -176,10 +186,14 @@ impl<'a> Binder<'a> {
             OperatorKind::Count => self.bind_rewritten(
                 plan,
                 BODY,
-                &format!("{BODY} | summarize Count = count() by {ROW}"),
-                "mv-apply",
+                &format!("{BODY} | summarize Count = count() by {}", ident(key)),
+                what,
                 span,
             ),
+            OperatorKind::Scan(s) if what == "partition" => {
+                let index = plan.schema().index_of(key);
+                self.bind_scan_in(plan, s, index, span)
+            }
             OperatorKind::Sort(keys) => {
                 let mut keys = keys.clone();
                 keys.insert(0, row_key());
@@ -190,46 +204,59 @@ impl<'a> Binder<'a> {
                 let mut keys = by.clone();
                 keys.insert(0, row_key());
                 let sorted = self.bind_operator(plan, &with(OperatorKind::Sort(keys)))?;
-                self.first_per_row(sorted, n, span)
+                self.first_per_key(sorted, n, key, what, span)
             }
             OperatorKind::Take(count) => {
                 let n = self.bind_count(count)?;
                 let sorted =
                     self.bind_operator(plan, &with(OperatorKind::Sort(vec![row_key()])))?;
-                self.first_per_row(sorted, n, span)
+                self.first_per_key(sorted, n, key, what, span)
             }
             _ => {
                 let text = operator_to_kql(op);
                 let name = text.split_whitespace().next().unwrap_or("this operator");
+                let (code, scan) = if what == "partition" {
+                    ("plan::partition_body", ", scan")
+                } else {
+                    ("plan::mv_apply_body", "")
+                };
                 Err(PlanError::new(
-                    "plan::mv_apply_body",
+                    code,
                     span,
-                    format!("`{name}` is not supported inside mv-apply's subquery"),
+                    format!("`{name}` is not supported inside {what}'s subquery"),
                     "not supported here",
                 )
-                .with_help(
-                    "mv-apply runs where, extend, project…, summarize, top, take, order by, \
-                     distinct, count, parse and mv-expand per row",
-                ))
+                .with_help(format!(
+                    "{what} runs where, extend, project…, summarize, top, take, order by, \
+                     distinct, count, parse{scan} and mv-expand on each {}",
+                    if what == "partition" {
+                        "partition"
+                    } else {
+                        "row"
+                    }
+                )))
             }
         }
     }
 
-    /// The first `n` rows of each input row, in the order they come.
-    fn first_per_row(
+    /// The first `n` rows of each value of `key`, in the order they come.
+    fn first_per_key(
         &mut self,
         sorted: LogicalPlan,
         n: usize,
+        key: &str,
+        what: &str,
         span: ast::Span,
     ) -> Result<LogicalPlan> {
+        let k = ident(key);
         self.bind_rewritten(
             sorted,
             BODY,
             &format!(
-                "{BODY} | extend __mva_rank = row_number(1, {ROW} != prev({ROW})) \
+                "{BODY} | extend __mva_rank = row_number(1, {k} != prev({k})) \
                  | where __mva_rank <= {n} | project-away __mva_rank"
             ),
-            "mv-apply",
+            what,
             span,
         )
     }

@@ -23,8 +23,20 @@ impl<'a> Binder<'a> {
         let span = op.span;
         match &op.kind {
             OperatorKind::Where(e) => self.bind_where(plan, e),
-            OperatorKind::Extend(items) | OperatorKind::Serialize(items) => {
-                self.bind_extend(plan, items)
+            OperatorKind::Extend(items) => self.bind_extend(plan, items),
+            OperatorKind::Serialize(items) => {
+                let plan = self.bind_extend(plan, items)?;
+                if super::sequence_scan::is_serialized(&plan) {
+                    return Ok(plan);
+                }
+                // No window call to order the rows: a Window node without
+                // calls keeps them in the order they arrive, for `scan`.
+                let schema = plan.schema().clone();
+                Ok(LogicalPlan::Window(Window {
+                    input: Box::new(plan),
+                    calls: Vec::new(),
+                    schema,
+                }))
             }
             OperatorKind::Project(items) => self.bind_project(plan, items),
             OperatorKind::ProjectAway(patterns) => self.bind_project_away(plan, patterns),
@@ -168,6 +180,8 @@ impl<'a> Binder<'a> {
             OperatorKind::Invoke(call) => self.bind_invoke(plan, call, span),
             OperatorKind::Evaluate(c) => self.bind_evaluate(plan, c, span),
             OperatorKind::Search(predicate) => self.bind_search_op(plan, predicate),
+            OperatorKind::Scan(s) => self.bind_scan(plan, s, span),
+            OperatorKind::Partition(p) => self.bind_partition(plan, p, span),
             OperatorKind::Dissect {
                 input,
                 pattern,

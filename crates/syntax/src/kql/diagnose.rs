@@ -385,8 +385,6 @@ fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Opti
 const UNSUPPORTED_OPERATORS: &[&str] = &[
     "make-graph",
     "graph-match",
-    "scan",
-    "partition",
     "fork",
     "facet",
     "reduce",

@@ -15,6 +15,7 @@ mod names;
 mod operators;
 mod parser;
 mod scan;
+mod sequence;
 mod statements;
 
 use pest::iterators::{Pair, Pairs};

@@ -113,6 +113,8 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
             OperatorKind::Evaluate(evaluate_call(c.expect(Rule::evaluate_call)?)?)
         }
         Rule::search_op => OperatorKind::Search(single_expr(op, "operators::search_op")?),
+        Rule::scan_op => super::sequence::scan_op(op)?,
+        Rule::partition_op => super::sequence::partition_op(op)?,
         _ => return Err(internal("operators::tabular_operator", span)),
     };
     Ok(Operator { kind, span })
@@ -351,7 +353,7 @@ fn distinct_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
 }
 
 /// `op_param` / `hint_param`: `kind=inner`, `hint.strategy=shuffle`.
-fn op_param(pair: Pair<'_, Rule>) -> Result<(Ident, Expr)> {
+pub(super) fn op_param(pair: Pair<'_, Rule>) -> Result<(Ident, Expr)> {
     let mut c = Cursor::new(pair, "operators::op_param");
     let key = c.next_pair()?;
     let key = Ident::new(key.as_str(), span_of(&key));

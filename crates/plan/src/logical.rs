@@ -23,6 +23,18 @@ pub enum LogicalPlan {
     MakeSeries(MakeSeries),
     Window(Window),
     Materialize(Materialize),
+    Graph(Graph),
+}
+
+/// `make-graph … | graph-…`: collects the edges (and nodes) rows, builds the
+/// graph and turns it back into a table. A graph itself is never a result.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    pub edges: Box<LogicalPlan>,
+    /// `with Nodes on Key`
+    pub nodes: Option<Box<LogicalPlan>>,
+    pub spec: crate::graph::GraphSpec,
+    pub schema: Schema,
 }
 
 /// Reads a table's Parquet files (or raw logs parsed on the fly).
@@ -355,6 +367,7 @@ impl LogicalPlan {
             LogicalPlan::MakeSeries(m) => &m.schema,
             LogicalPlan::Window(w) => &w.schema,
             LogicalPlan::Materialize(m) => m.input.schema(),
+            LogicalPlan::Graph(g) => &g.schema,
         }
     }
 
@@ -373,6 +386,7 @@ impl LogicalPlan {
             LogicalPlan::MakeSeries(m) => vec![&m.input],
             LogicalPlan::Window(w) => vec![&w.input],
             LogicalPlan::Materialize(m) => vec![&m.input],
+            LogicalPlan::Graph(g) => std::iter::once(&*g.edges).chain(g.nodes.as_deref()).collect(),
         }
     }
 
@@ -392,6 +406,7 @@ impl LogicalPlan {
             LogicalPlan::MakeSeries(_) => "MakeSeries",
             LogicalPlan::Window(_) => "Window",
             LogicalPlan::Materialize(_) => "Materialize",
+            LogicalPlan::Graph(_) => "Graph",
         }
     }
 
@@ -501,6 +516,7 @@ impl LogicalPlan {
                 writeln!(out, "{pad}Window: {}", calls.join(", "))
             }
             LogicalPlan::Materialize(_) => writeln!(out, "{pad}Materialize: computed once"),
+            LogicalPlan::Graph(g) => writeln!(out, "{pad}Graph: {}", g.spec),
         };
         for input in self.inputs() {
             input.write_tree(out, depth + 1);

@@ -12,7 +12,7 @@
 
 use crate::expr::BoundExpr;
 use crate::logical::{
-    Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MakeSeries, Materialize, MvExpand,
+    Aggregate, Filter, Graph, Join, JoinSide, Limit, LogicalPlan, MakeSeries, Materialize, MvExpand,
     Project, Scan, Sort, TopN, Union, Window,
 };
 use crate::schema::Schema;
@@ -467,6 +467,22 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
                 positions(&vec![true; width]),
             )
         }
+        LogicalPlan::Graph(g) => {
+            // The graph reads its inputs' columns by position: keep them all.
+            let keep_all = |p: LogicalPlan| {
+                let width = p.schema().len();
+                Box::new(prune(p, &vec![true; width]).0)
+            };
+            let width = g.schema.len();
+            (
+                LogicalPlan::Graph(Graph {
+                    edges: keep_all(*g.edges),
+                    nodes: g.nodes.map(|n| keep_all(*n)),
+                    ..g
+                }),
+                positions(&vec![true; width]),
+            )
+        }
     }
 }
 
@@ -681,6 +697,11 @@ fn map_inputs(
         }),
         LogicalPlan::Materialize(m) => LogicalPlan::Materialize(Materialize {
             input: Box::new(recurse(*m.input)),
+        }),
+        LogicalPlan::Graph(g) => LogicalPlan::Graph(Graph {
+            edges: Box::new(recurse(*g.edges)),
+            nodes: g.nodes.map(|n| Box::new(recurse(*n))),
+            ..g
         }),
         leaf => leaf,
     };

@@ -43,6 +43,11 @@ pub const KQL_OPERATORS: &[&str] = &[
     "invoke",
     "evaluate",
     "search",
+    "make-graph",
+    "graph-match",
+    "graph-shortest-paths",
+    "graph-to-table",
+    "graph-mark-components",
 ];
 
 /// ES|QL processing commands and the KQL operator that does the same job.

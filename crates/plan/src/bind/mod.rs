@@ -8,6 +8,8 @@ mod esql;
 mod esql_values;
 mod expr;
 mod externaldata;
+mod graph;
+mod graph_match;
 mod invoke;
 mod ipv4_lookup;
 mod join;
@@ -278,8 +280,16 @@ impl<'a> Binder<'a> {
 
     fn bind_tabular_inner(&mut self, t: &TabularExpr) -> Result<LogicalPlan> {
         let mut plan = self.bind_source(&t.source)?;
-        for op in &t.operators {
-            plan = self.bind_operator(plan, op)?;
+        let mut i = 0;
+        while i < t.operators.len() {
+            if let ast::OperatorKind::MakeGraph(_) = &t.operators[i].kind {
+                let (graph, used) = self.bind_graph(plan, &t.operators[i..])?;
+                plan = graph;
+                i += used;
+            } else {
+                plan = self.bind_operator(plan, &t.operators[i])?;
+                i += 1;
+            }
         }
         Ok(plan)
     }
@@ -394,6 +404,13 @@ impl<'a> Binder<'a> {
                 let args = self.function_args(&f, &call.args, None)?;
                 self.bind_function_body(&f, &args, call.span)
             }
+            _ if call.name.name == "graph" => Err(PlanError::new(
+                "plan::not_supported",
+                call.span,
+                "`graph(\"name\")` reads a persistent graph stored in a Kusto cluster; iishunt has no cluster",
+                "persistent graph",
+            )
+            .with_help("build the graph in the query instead: `Edges | make-graph Source --> Target with Nodes on Id`")),
             _ => Err(PlanError::new(
                 "plan::unknown_function",
                 call.name.span,

@@ -1,0 +1,199 @@
+//! `graph-match`'s search: every assignment of the patterns' variables to
+//! nodes and edge paths, found depth first. Node variables bind to each node
+//! in node order (unless already bound); an edge step walks from its left
+//! node along `min..=max` edges, in edge row order, to its right node. A
+//! variable-length edge obeys `cycles=`: no node twice (`none`), no edge
+//! twice (`unique_edges`), or anything (`all`).
+//!
+//! Fed by `graph::run`; its matches feed `rows.rs`.
+
+use iishunt_plan::graph::{Cycles, Direction, MatchSpec, MatchStep};
+
+use super::build::Graph;
+use crate::context::ExecContext;
+use crate::error::Result;
+
+/// One match: a node per node variable, a path per edge variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub nodes: Vec<usize>,
+    pub paths: Vec<Path>,
+}
+
+/// The edges an edge variable matched, and the nodes along them from the
+/// pattern's left node to its right one (one more than the edges).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Path {
+    pub edges: Vec<usize>,
+    pub nodes: Vec<usize>,
+}
+
+impl Path {
+    /// The nodes strictly between the ends.
+    pub fn inner_nodes(&self) -> &[usize] {
+        match self.nodes.len() {
+            0..=2 => &[],
+            n => &self.nodes[1..n - 1],
+        }
+    }
+}
+
+/// Matches kept before the search stops to check the deadline and memory.
+const CHECK_EVERY: usize = 4096;
+
+struct Search<'g> {
+    graph: &'g Graph,
+    spec: &'g MatchSpec,
+    ctx: &'g ExecContext,
+    nodes: Vec<Option<usize>>,
+    paths: Vec<Path>,
+    out: Vec<Match>,
+}
+
+/// Every match of `spec`'s patterns in `graph`.
+pub fn find_matches(graph: &Graph, spec: &MatchSpec, ctx: &ExecContext) -> Result<Vec<Match>> {
+    let mut search = Search {
+        graph,
+        spec,
+        ctx,
+        nodes: vec![None; spec.node_vars.len()],
+        paths: vec![Path::default(); spec.edge_vars.len()],
+        out: Vec::new(),
+    };
+    search.step(0)?;
+    Ok(search.out)
+}
+
+impl Search<'_> {
+    fn step(&mut self, i: usize) -> Result<()> {
+        let Some(step) = self.spec.steps.get(i) else {
+            self.out.push(Match {
+                nodes: self.nodes.iter().map(|n| n.unwrap_or(0)).collect(),
+                paths: self.paths.clone(),
+            });
+            if self.out.len() % CHECK_EVERY == 0 {
+                let bytes = CHECK_EVERY * std::mem::size_of::<Match>() * 4;
+                self.ctx.reserve("graph-match", bytes)?;
+            }
+            return Ok(());
+        };
+        match *step {
+            MatchStep::Node(v) => {
+                if self.nodes[v].is_some() {
+                    return self.step(i + 1);
+                }
+                for n in 0..self.graph.node_count() {
+                    if n % CHECK_EVERY == 0 {
+                        self.ctx.check("graph-match")?;
+                    }
+                    self.nodes[v] = Some(n);
+                    self.step(i + 1)?;
+                }
+                self.nodes[v] = None;
+                Ok(())
+            }
+            MatchStep::Edge {
+                edge,
+                from,
+                to,
+                direction,
+                min,
+                max,
+            } => {
+                let Some(start) = self.nodes[from] else {
+                    return Ok(());
+                };
+                let mut path = Path {
+                    edges: Vec::new(),
+                    nodes: vec![start],
+                };
+                self.walk(i, edge, to, direction, min, max, &mut path)
+            }
+        }
+    }
+
+    /// Extends `path` one edge at a time; at every allowed length, binds the
+    /// edge variable (and the right node) and continues with the next step.
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &mut self,
+        i: usize,
+        edge: usize,
+        to: usize,
+        direction: Direction,
+        min: u64,
+        max: u64,
+        path: &mut Path,
+    ) -> Result<()> {
+        let len = path.edges.len() as u64;
+        let at = *path.nodes.last().unwrap_or(&0);
+        if len >= min {
+            let bound = self.nodes[to];
+            if bound.is_none() || bound == Some(at) {
+                self.nodes[to] = Some(at);
+                self.paths[edge] = path.clone();
+                self.step(i + 1)?;
+                self.nodes[to] = bound;
+            }
+        }
+        if len >= max {
+            return Ok(());
+        }
+        let graph = self.graph;
+        let forward = matches!(direction, Direction::Forward | Direction::Either);
+        let backward = matches!(direction, Direction::Backward | Direction::Either);
+        let outgoing = graph.out_edges[at]
+            .iter()
+            .filter(|_| forward)
+            .map(|&e| (e, graph.target[e]));
+        let incoming = graph.in_edges[at]
+            .iter()
+            .filter(|_| backward)
+            .map(|&e| (e, graph.source[e]));
+        for (e, next) in outgoing.chain(incoming) {
+            let allowed = match self.spec.cycles {
+                Cycles::All => true,
+                Cycles::UniqueEdges => !path.edges.contains(&e),
+                Cycles::None => !path.nodes.contains(&next),
+            };
+            if !allowed {
+                continue;
+            }
+            path.edges.push(e);
+            path.nodes.push(next);
+            self.walk(i, edge, to, direction, min, max, path)?;
+            path.edges.pop();
+            path.nodes.pop();
+        }
+        Ok(())
+    }
+}
+
+/// `graph-shortest-paths`: of the matches passing the predicate (`keep`),
+/// the shortest per assignment of node variables (fewest edges in all);
+/// with `all`, every shortest one, else the first found.
+pub fn shortest(matches: &[Match], keep: &[usize], all: bool) -> Vec<usize> {
+    let mut best: std::collections::HashMap<&[usize], (usize, Vec<usize>)> =
+        std::collections::HashMap::new();
+    let mut order: Vec<&[usize]> = Vec::new();
+    for &m in keep {
+        let length: usize = matches[m].paths.iter().map(|p| p.edges.len()).sum();
+        let key = matches[m].nodes.as_slice();
+        match best.get_mut(key) {
+            None => {
+                order.push(key);
+                best.insert(key, (length, vec![m]));
+            }
+            Some((l, ms)) if length < *l => {
+                *l = length;
+                *ms = vec![m];
+            }
+            Some((l, ms)) if length == *l && all => ms.push(m),
+            Some(_) => {}
+        }
+    }
+    order
+        .into_iter()
+        .flat_map(|k| best.remove(k).map(|(_, ms)| ms).unwrap_or_default())
+        .collect()
+}

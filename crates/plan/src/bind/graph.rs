@@ -145,7 +145,18 @@ impl Binder<'_> {
                     )
                     .with_help("turn the first graph into a table first: `| graph-to-table edges`"));
                 }
-                _ => return Err(graph_not_result(ops[used - 2].span)),
+                _ => {
+                    let word = super::naming::source_text(self.source, next.span)
+                        .and_then(|t| t.split_whitespace().next().map(str::to_string))
+                        .unwrap_or_else(|| "this operator".into());
+                    return Err(PlanError::new(
+                        "plan::graph_result",
+                        next.span,
+                        format!("`{word}` reads a table, but its input is the graph make-graph made"),
+                        "a graph here",
+                    )
+                    .with_help("make a table of the graph first: `| graph-match …`, `| graph-shortest-paths …` or `| graph-to-table nodes`"));
+                }
             }
         };
         let key_schema = Schema::new(vec![Column {
@@ -321,9 +332,13 @@ fn edge_column(schema: &Schema, name: &ast::Ident) -> Result<usize> {
             format!("the edges have no column `{}`", name.name),
             "not a column of make-graph's input",
         );
-        if let Some(s) = did_you_mean(&name.name, schema.names()) {
-            err = err.with_help(format!("did you mean `{s}`?"));
-        }
+        err = match did_you_mean(&name.name, schema.names()) {
+            Some(s) => err.with_help(format!("did you mean `{s}`?")),
+            None => err.with_help(format!(
+                "the columns are: {}",
+                schema.names().collect::<Vec<_>>().join(", ")
+            )),
+        };
         err
     })
 }

@@ -407,7 +407,10 @@ impl<'a> Binder<'a> {
             _ if call.name.name == "graph" => Err(PlanError::new(
                 "plan::not_supported",
                 call.span,
-                "`graph(\"name\")` reads a persistent graph stored in a Kusto cluster; iishunt has no cluster",
+                format!(
+                    "`{}` reads a persistent graph stored in a Kusto cluster; iishunt has no cluster",
+                    naming::source_text(self.source, call.span).unwrap_or_else(|| "graph()".into())
+                ),
                 "persistent graph",
             )
             .with_help("build the graph in the query instead: `Edges | make-graph Source --> Target with Nodes on Id`")),

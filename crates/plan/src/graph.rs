@@ -18,6 +18,10 @@ pub struct GraphSpec {
     pub target: usize,
     /// The type of the node keys (the source and target columns').
     pub key_type: crate::types::KType,
+    /// `partitioned-by C`: the edge column `C`, and the nodes table's column
+    /// of that name if it has one. Each value of `C` gets its own graph (the
+    /// edges and nodes with that value), and the results follow one another.
+    pub partition: Option<(usize, Option<usize>)>,
     /// The key column in the nodes table (`with T on key`); `None` when the
     /// nodes are made from the keys (`with_node_id=name`, or no property).
     pub node_key: Option<usize>,

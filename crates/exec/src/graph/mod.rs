@@ -3,12 +3,14 @@
 //! of `graph-match`, `graph-shortest-paths` or `graph-to-table` turns it back
 //! into a table. One concept per file: `build` (the graph), `components`,
 //! `pattern` (the search, and the shortest-path choice), `rows` (the match
-//! rows the expressions read), `table` (`graph-to-table`).
+//! rows the expressions read), `table` (`graph-to-table`), `partition`
+//! (`partitioned-by`).
 //!
 //! Called by `execute.rs` for a `PhysicalPlan::Graph` once its inputs ran.
 
 mod build;
 mod components;
+mod partition;
 mod pattern;
 mod rows;
 mod table;
@@ -25,6 +27,34 @@ use crate::ops::batch_with_schema;
 
 /// Runs `spec` over the edge rows (and node rows), giving one batch of `schema`.
 pub fn run(
+    spec: &GraphSpec,
+    edges: RecordBatch,
+    nodes: Option<&RecordBatch>,
+    schema: &Schema,
+    ctx: &ExecContext,
+) -> Result<RecordBatch> {
+    let Some((edge_column, node_column)) = spec.partition else {
+        return run_one(spec, edges, nodes, schema, ctx);
+    };
+    let mut results = Vec::new();
+    for (edge_rows, node_rows) in partition::partitions(&edges, nodes, edge_column, node_column)? {
+        ctx.check("make-graph")?;
+        let part_edges = take_record_batch(&edges, &edge_rows)?;
+        let part_nodes = match (nodes, node_rows) {
+            (Some(n), Some(rows)) => Some(take_record_batch(n, &rows)?),
+            (Some(n), None) => Some(n.clone()),
+            (None, _) => None,
+        };
+        results.push(run_one(spec, part_edges, part_nodes.as_ref(), schema, ctx)?);
+    }
+    match results.first() {
+        Some(first) => Ok(arrow::compute::concat_batches(&first.schema(), &results)?),
+        None => Ok(RecordBatch::new_empty(schema.to_arrow())),
+    }
+}
+
+/// One graph: `spec` over all of `edges` and `nodes`.
+fn run_one(
     spec: &GraphSpec,
     edges: RecordBatch,
     nodes: Option<&RecordBatch>,

@@ -76,12 +76,17 @@ impl Binder<'_> {
             return Err(not_supported("make-graph … -- … (undirected edges)", span)
                 .with_help("write `-->`; `-[e]-` in a pattern matches an edge either way"));
         }
-        if let Some((column, _)) = &m.partitioned_by {
-            return Err(not_supported("make-graph … partitioned-by", column.span).with_help(
-                "filter the edges to one partition first (`| where Tenant == \"x\"`), once per partition",
-            ));
-        }
         let edge_schema = edges.schema().clone();
+        // `partitioned-by C (ops)`: the graph operators are the ones in
+        // parentheses, run on each partition's graph.
+        let inner: Vec<ast::Operator>;
+        let ops = match &m.partitioned_by {
+            Some((_, body)) => {
+                inner = std::iter::once(ops[0].clone()).chain(body.iter().cloned()).collect();
+                &inner[..]
+            }
+            None => ops,
+        };
         let source = edge_column(&edge_schema, &m.source)?;
         let target = edge_column(&edge_schema, &m.target)?;
         let key_ty = edge_schema.columns[source].ty;
@@ -98,6 +103,29 @@ impl Binder<'_> {
             .with_help("convert one so both name nodes the same way, e.g. `extend Target = tostring(Target)`"));
         }
         let nodes = self.graph_nodes(m, key_ty)?;
+        let partition = match &m.partitioned_by {
+            Some((column, _)) => {
+                let e = edge_column(&edge_schema, column)?;
+                let n = nodes
+                    .plan
+                    .as_ref()
+                    .and_then(|_| nodes.schema.index_of(&column.name));
+                if let Some(n) = n {
+                    let (et, nt) = (edge_schema.columns[e].ty, nodes.schema.columns[n].ty);
+                    if et != nt {
+                        return Err(PlanError::new(
+                            "plan::graph_partition",
+                            column.span,
+                            format!("`{}` is a {et} in the edges but a {nt} in the nodes", column.name),
+                            "types differ",
+                        )
+                        .with_help("convert one so the partitions of edges and nodes line up"));
+                    }
+                }
+                Some((e, n))
+            }
+            None => None,
+        };
         let mut node_schema = nodes.schema.clone();
         let node_table_width = node_schema.len();
 
@@ -159,6 +187,18 @@ impl Binder<'_> {
                 }
             }
         };
+        if m.partitioned_by.is_some() {
+            if let Some(extra) = ops.get(used) {
+                return Err(PlanError::new(
+                    "plan::graph_partition",
+                    extra.span,
+                    "inside `partitioned-by (…)` only graph operators run, ending with one that makes a table",
+                    "after the graph's table",
+                )
+                .with_help("move this operator after the closing parenthesis"));
+            }
+            used = 1;
+        }
         let key_schema = Schema::new(vec![Column {
             name: "$key".into(),
             ty: key_ty,
@@ -179,6 +219,7 @@ impl Binder<'_> {
             source,
             target,
             key_type: key_ty,
+            partition,
             node_key: nodes.key,
             node_schema,
             node_table_width,

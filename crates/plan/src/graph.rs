@@ -90,6 +90,10 @@ pub struct MatchSpec {
     /// Expressions `map()`, `all()` and `any()` evaluate on each edge or node.
     pub lambdas: Vec<Lambda>,
     pub predicate: Option<BoundExpr>,
+    /// The parts of `predicate` (its `and`ed terms) that read one node
+    /// variable alone, over the node columns: the search binds that variable
+    /// only to nodes passing them. `predicate` still runs whole.
+    pub node_filters: Vec<(usize, BoundExpr)>,
     /// The output columns, over `column_schema`.
     pub project: Vec<BoundExpr>,
 }

@@ -12,6 +12,8 @@ use iishunt_plan::graph::{Cycles, Direction, MatchSpec, MatchStep};
 use super::build::Graph;
 use crate::context::ExecContext;
 use crate::error::Result;
+use crate::expr::evaluate_predicate;
+use arrow::array::Array;
 
 /// One match: a node per node variable, a path per edge variable.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +47,8 @@ struct Search<'g> {
     graph: &'g Graph,
     spec: &'g MatchSpec,
     ctx: &'g ExecContext,
+    /// Per node variable, the nodes its filters allow (`None`: every node).
+    allowed: Vec<Option<Vec<bool>>>,
     nodes: Vec<Option<usize>>,
     paths: Vec<Path>,
     out: Vec<Match>,
@@ -52,10 +56,22 @@ struct Search<'g> {
 
 /// Every match of `spec`'s patterns in `graph`.
 pub fn find_matches(graph: &Graph, spec: &MatchSpec, ctx: &ExecContext) -> Result<Vec<Match>> {
+    let mut allowed: Vec<Option<Vec<bool>>> = vec![None; spec.node_vars.len()];
+    for (var, filter) in &spec.node_filters {
+        let mask = evaluate_predicate(filter, &graph.nodes, ctx)?;
+        let pass: Vec<bool> = (0..mask.len())
+            .map(|i| mask.is_valid(i) && mask.value(i))
+            .collect();
+        allowed[*var] = Some(match allowed[*var].take() {
+            Some(before) => before.iter().zip(&pass).map(|(a, b)| *a && *b).collect(),
+            None => pass,
+        });
+    }
     let mut search = Search {
         graph,
         spec,
         ctx,
+        allowed,
         nodes: vec![None; spec.node_vars.len()],
         paths: vec![Path::default(); spec.edge_vars.len()],
         out: Vec::new(),
@@ -65,6 +81,10 @@ pub fn find_matches(graph: &Graph, spec: &MatchSpec, ctx: &ExecContext) -> Resul
 }
 
 impl Search<'_> {
+    fn allows(&self, var: usize, node: usize) -> bool {
+        self.allowed[var].as_ref().is_none_or(|a| a[node])
+    }
+
     fn step(&mut self, i: usize) -> Result<()> {
         let Some(step) = self.spec.steps.get(i) else {
             self.out.push(Match {
@@ -85,6 +105,9 @@ impl Search<'_> {
                 for n in 0..self.graph.node_count() {
                     if n % CHECK_EVERY == 0 {
                         self.ctx.check("graph-match")?;
+                    }
+                    if !self.allows(v, n) {
+                        continue;
                     }
                     self.nodes[v] = Some(n);
                     self.step(i + 1)?;
@@ -129,7 +152,7 @@ impl Search<'_> {
         let at = *path.nodes.last().unwrap_or(&0);
         if len >= min {
             let bound = self.nodes[to];
-            if bound.is_none() || bound == Some(at) {
+            if bound == Some(at) || (bound.is_none() && self.allows(to, at)) {
                 self.nodes[to] = Some(at);
                 self.paths[edge] = path.clone();
                 self.step(i + 1)?;

@@ -10,6 +10,7 @@ use iishunt_syntax::ast::{self, EdgeDirection, ExprKind, Span};
 
 use super::{naming, not_supported, Binder};
 use crate::error::{PlanError, Result};
+use crate::expr::BoundExpr;
 use crate::graph::{
     Cycles, Direction, GraphOp, Lambda, MatchColumn, MatchSpec, MatchStep, NODE_EXTRA_COLUMNS,
 };
@@ -211,6 +212,10 @@ impl Binder<'_> {
             });
             project.push(bound);
         }
+        let node_filters = predicate
+            .as_ref()
+            .map(|p| node_filters(p, &scope.columns, &scope.nodes))
+            .unwrap_or_default();
         let spec = MatchSpec {
             node_vars: scope.node_vars,
             edge_vars: scope.edge_vars,
@@ -221,6 +226,7 @@ impl Binder<'_> {
             column_schema: schema,
             lambdas: scope.lambdas,
             predicate,
+            node_filters,
             project,
         };
         Ok((GraphOp::Match(spec), Schema::new(columns)))
@@ -621,4 +627,53 @@ fn edge_var(e: &ast::GraphEdge, scope: &mut Scope) -> Result<usize> {
     scope.edge_vars.push(name);
     scope.variable.push(e.length.is_some_and(|(lo, hi)| !(lo == 1 && hi == 1)));
     Ok(scope.edge_vars.len() - 1)
+}
+
+/// The `and`ed terms of `predicate` that read the properties of one node
+/// variable and nothing else, rewritten over the node columns.
+fn node_filters(
+    predicate: &BoundExpr,
+    columns: &[MatchColumn],
+    nodes: &Schema,
+) -> Vec<(usize, BoundExpr)> {
+    let mut terms = Vec::new();
+    conjuncts(predicate, &mut terms);
+    // Each match column as the node column it reads (others never substituted).
+    let as_node: Vec<BoundExpr> = columns
+        .iter()
+        .map(|c| match *c {
+            MatchColumn::NodeProperty { column, .. } => BoundExpr::Column {
+                index: column,
+                name: nodes.columns[column].name.clone(),
+                ty: nodes.columns[column].ty,
+            },
+            _ => BoundExpr::Literal(crate::types::ScalarValue::Null(KType::Bool)),
+        })
+        .collect();
+    let mut filters = Vec::new();
+    for term in terms {
+        if term.is_volatile() {
+            continue;
+        }
+        let mut vars = Vec::new();
+        let mut other = false;
+        term.visit_columns(&mut |i| match columns.get(i) {
+            Some(MatchColumn::NodeProperty { var, .. }) => vars.push(*var),
+            _ => other = true,
+        });
+        vars.dedup();
+        if let ([var], false) = (&vars[..], other) {
+            filters.push((*var, term.substitute(&as_node)));
+        }
+    }
+    filters
+}
+
+fn conjuncts<'e>(e: &'e BoundExpr, out: &mut Vec<&'e BoundExpr>) {
+    match e {
+        BoundExpr::Call { func, args, .. } if func.name == "__and" => {
+            args.iter().for_each(|a| conjuncts(a, out));
+        }
+        other => out.push(other),
+    }
 }

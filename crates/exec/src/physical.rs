@@ -84,7 +84,7 @@ pub enum PhysicalPlan {
     Graph {
         edges: Box<PhysicalPlan>,
         nodes: Option<Box<PhysicalPlan>>,
-        spec: iishunt_plan::graph::GraphSpec,
+        spec: Box<iishunt_plan::graph::GraphSpec>,
         schema: Schema,
     },
 }

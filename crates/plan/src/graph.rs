@@ -50,11 +50,16 @@ pub enum ComponentKind {
 /// The operator that ends the graph pipeline.
 #[derive(Debug, Clone)]
 pub enum GraphOp {
-    Match(MatchSpec),
+    Match(Box<MatchSpec>),
     /// `graph-to-table nodes`: `[id]` then the node properties.
-    Nodes { with_id: bool },
+    Nodes {
+        with_id: bool,
+    },
     /// `graph-to-table edges`: `[source id][target id]` then the edge columns.
-    Edges { source_id: bool, target_id: bool },
+    Edges {
+        source_id: bool,
+        target_id: bool,
+    },
 }
 
 /// Which repeated elements a variable-length edge may contain.

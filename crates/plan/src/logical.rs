@@ -33,7 +33,7 @@ pub struct Graph {
     pub edges: Box<LogicalPlan>,
     /// `with Nodes on Key`
     pub nodes: Option<Box<LogicalPlan>>,
-    pub spec: crate::graph::GraphSpec,
+    pub spec: Box<crate::graph::GraphSpec>,
     pub schema: Schema,
 }
 
@@ -386,7 +386,9 @@ impl LogicalPlan {
             LogicalPlan::MakeSeries(m) => vec![&m.input],
             LogicalPlan::Window(w) => vec![&w.input],
             LogicalPlan::Materialize(m) => vec![&m.input],
-            LogicalPlan::Graph(g) => std::iter::once(&*g.edges).chain(g.nodes.as_deref()).collect(),
+            LogicalPlan::Graph(g) => std::iter::once(&*g.edges)
+                .chain(g.nodes.as_deref())
+                .collect(),
         }
     }
 

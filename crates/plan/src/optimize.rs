@@ -12,8 +12,8 @@
 
 use crate::expr::BoundExpr;
 use crate::logical::{
-    Aggregate, Filter, Graph, Join, JoinSide, Limit, LogicalPlan, MakeSeries, Materialize, MvExpand,
-    Project, Scan, Sort, TopN, Union, Window,
+    Aggregate, Filter, Graph, Join, JoinSide, Limit, LogicalPlan, MakeSeries, Materialize,
+    MvExpand, Project, Scan, Sort, TopN, Union, Window,
 };
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};

@@ -65,8 +65,8 @@ pub fn build(spec: &GraphSpec, edges: RecordBatch, nodes: Option<&RecordBatch>) 
         for row in 0..table.num_rows() {
             let key = array_cell(column.as_ref(), row, key_ty)?;
             let text = key_text(&key);
-            if !index.contains_key(&text) {
-                index.insert(text, keys.len());
+            if let std::collections::hash_map::Entry::Vacant(slot) = index.entry(text) {
+                slot.insert(keys.len());
                 keys.push(key);
                 table_rows.push(Some(row as u32));
             }
@@ -125,7 +125,9 @@ pub fn build(spec: &GraphSpec, edges: RecordBatch, nodes: Option<&RecordBatch>) 
         columns.push(new_null_array(&arrow::datatypes::DataType::Int64, n));
     }
     let degree = |lists: &[Vec<usize>]| -> ArrayRef {
-        Arc::new(Int64Array::from_iter_values(lists.iter().map(|l| l.len() as i64)))
+        Arc::new(Int64Array::from_iter_values(
+            lists.iter().map(|l| l.len() as i64),
+        ))
     };
     columns.push(degree(&in_edges));
     columns.push(degree(&out_edges));

@@ -64,7 +64,10 @@ fn run_one(
     let mut graph = build::build(spec, edges, nodes)?;
     // Graph bookkeeping: keys, endpoints and the two adjacency lists.
     let words = graph.node_count() * 4 + graph.source.len() * 4;
-    ctx.reserve("make-graph", words * std::mem::size_of::<usize>() + graph.nodes.get_array_memory_size())?;
+    ctx.reserve(
+        "make-graph",
+        words * std::mem::size_of::<usize>() + graph.nodes.get_array_memory_size(),
+    )?;
     for (i, kind) in spec.components.iter().enumerate() {
         let ids = match kind {
             ComponentKind::Weak => components::weak(&graph),
@@ -89,7 +92,9 @@ fn run_one(
                     let keep: Vec<usize> = match predicate {
                         Some(p) => {
                             let mask = evaluate_predicate(p, &rows, ctx)?;
-                            (0..rows.num_rows()).filter(|i| mask.is_valid(*i) && mask.value(*i)).collect()
+                            (0..rows.num_rows())
+                                .filter(|i| mask.is_valid(*i) && mask.value(*i))
+                                .collect()
                         }
                         None => (0..rows.num_rows()).collect(),
                     };

@@ -17,11 +17,7 @@ pub fn partitions(
     edge_column: usize,
     node_column: Option<usize>,
 ) -> Result<Vec<(UInt32Array, Option<UInt32Array>)>> {
-    let ty = edges
-        .schema()
-        .field(edge_column)
-        .data_type()
-        .clone();
+    let ty = edges.schema().field(edge_column).data_type().clone();
     let ty = KType::from_arrow(&ty).unwrap_or(KType::String);
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut edge_rows: Vec<Vec<u32>> = Vec::new();

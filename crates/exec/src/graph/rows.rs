@@ -60,7 +60,8 @@ pub fn match_rows(
         ctx.check("graph-match")?;
         let array: ArrayRef = match *column {
             MatchColumn::NodeProperty { var, column } => {
-                let rows = UInt32Array::from_iter_values(matches.iter().map(|m| m.nodes[var] as u32));
+                let rows =
+                    UInt32Array::from_iter_values(matches.iter().map(|m| m.nodes[var] as u32));
                 take(graph.nodes.column(column).as_ref(), &rows, None)?
             }
             MatchColumn::EdgeProperty { var, column } => {
@@ -91,17 +92,21 @@ pub fn match_rows(
                     }
                 };
                 match column {
-                    MatchColumn::Map { .. } => Arc::new(StringArray::from_iter_values(
-                        matches.iter().map(|m| {
+                    MatchColumn::Map { .. } => {
+                        Arc::new(StringArray::from_iter_values(matches.iter().map(|m| {
                             Value::Array(along(m).iter().map(|i| v.json[*i].clone()).collect())
                                 .to_string()
-                        }),
-                    )),
+                        })))
+                    }
                     MatchColumn::All { .. } => Arc::new(BooleanArray::from_iter(
-                        matches.iter().map(|m| Some(along(m).iter().all(|i| v.truth[*i]))),
+                        matches
+                            .iter()
+                            .map(|m| Some(along(m).iter().all(|i| v.truth[*i]))),
                     )),
                     _ => Arc::new(BooleanArray::from_iter(
-                        matches.iter().map(|m| Some(along(m).iter().any(|i| v.truth[*i]))),
+                        matches
+                            .iter()
+                            .map(|m| Some(along(m).iter().any(|i| v.truth[*i]))),
                     )),
                 }
             }

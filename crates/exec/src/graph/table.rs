@@ -23,7 +23,11 @@ fn node_ids(spec: &GraphSpec, graph: &Graph, ctx: &ExecContext) -> Result<ArrayR
             name: "$key".into(),
             ty,
         }]),
-        &graph.keys.iter().map(|k| vec![k.clone()]).collect::<Vec<_>>(),
+        &graph
+            .keys
+            .iter()
+            .map(|k| vec![k.clone()])
+            .collect::<Vec<_>>(),
     )?;
     evaluate(&spec.node_hash, &keys, ctx)
 }
@@ -39,7 +43,11 @@ pub fn nodes(
     if with_id {
         columns.push(node_ids(spec, graph, ctx)?);
     }
-    columns.extend(graph.nodes.columns()[..spec.node_schema.len()].iter().cloned());
+    columns.extend(
+        graph.nodes.columns()[..spec.node_schema.len()]
+            .iter()
+            .cloned(),
+    );
     batch_with_schema(schema, columns, graph.node_count())
 }
 

@@ -44,7 +44,9 @@ fn graph_not_result(span: Span) -> PlanError {
         "a graph is not a result: end it with an operator that makes a table of it",
         "the graph ends here",
     )
-    .with_help("follow it with `| graph-match …`, `| graph-shortest-paths …` or `| graph-to-table nodes`")
+    .with_help(
+        "follow it with `| graph-match …`, `| graph-shortest-paths …` or `| graph-to-table nodes`",
+    )
 }
 
 /// Where the nodes come from.
@@ -82,7 +84,9 @@ impl Binder<'_> {
         let inner: Vec<ast::Operator>;
         let ops = match &m.partitioned_by {
             Some((_, body)) => {
-                inner = std::iter::once(ops[0].clone()).chain(body.iter().cloned()).collect();
+                inner = std::iter::once(ops[0].clone())
+                    .chain(body.iter().cloned())
+                    .collect();
                 &inner[..]
             }
             None => ops,
@@ -116,7 +120,10 @@ impl Binder<'_> {
                         return Err(PlanError::new(
                             "plan::graph_partition",
                             column.span,
-                            format!("`{}` is a {et} in the edges but a {nt} in the nodes", column.name),
+                            format!(
+                                "`{}` is a {et} in the edges but a {nt} in the nodes",
+                                column.name
+                            ),
                             "types differ",
                         )
                         .with_help("convert one so the partitions of edges and nodes line up"));
@@ -147,7 +154,9 @@ impl Binder<'_> {
                             format!("the nodes already have a property `{}`", name.0),
                             "taken",
                         )
-                        .with_help("name the component column another way: `with_component_id=Family`"));
+                        .with_help(
+                            "name the component column another way: `with_component_id=Family`",
+                        ));
                     }
                     node_schema.columns.push(Column {
                         name: name.0,
@@ -159,10 +168,24 @@ impl Binder<'_> {
                     break self.graph_to_table(tables, &node_schema, &edge_schema, next.span)?;
                 }
                 OperatorKind::GraphMatch(g) => {
-                    break self.bind_graph_match(g, false, &node_schema, &edge_schema, key_ty, next.span)?;
+                    break self.bind_graph_match(
+                        g,
+                        false,
+                        &node_schema,
+                        &edge_schema,
+                        key_ty,
+                        next.span,
+                    )?;
                 }
                 OperatorKind::GraphShortestPaths(g) => {
-                    break self.bind_graph_match(g, true, &node_schema, &edge_schema, key_ty, next.span)?;
+                    break self.bind_graph_match(
+                        g,
+                        true,
+                        &node_schema,
+                        &edge_schema,
+                        key_ty,
+                        next.span,
+                    )?;
                 }
                 OperatorKind::MakeGraph(_) => {
                     return Err(PlanError::new(
@@ -171,7 +194,9 @@ impl Binder<'_> {
                         "`make-graph` reads a table, but its input is a graph",
                         "a second graph",
                     )
-                    .with_help("turn the first graph into a table first: `| graph-to-table edges`"));
+                    .with_help(
+                        "turn the first graph into a table first: `| graph-to-table edges`",
+                    ));
                 }
                 _ => {
                     let word = super::naming::source_text(self.source, next.span)
@@ -231,7 +256,7 @@ impl Binder<'_> {
             LogicalPlan::Graph(Graph {
                 edges: Box::new(edges),
                 nodes: nodes.plan.map(Box::new),
-                spec,
+                spec: Box::new(spec),
                 schema,
             }),
             used,
@@ -324,7 +349,12 @@ impl Binder<'_> {
                 a.name
             ));
         }
-        let param = |name: &str| t.params.iter().find(|(k, _)| k.name == name).map(|(_, v)| v);
+        let param = |name: &str| {
+            t.params
+                .iter()
+                .find(|(k, _)| k.name == name)
+                .map(|(_, v)| v)
+        };
         let mut columns: Vec<Column> = Vec::new();
         let (ids, base) = if t.edges {
             (
@@ -385,7 +415,9 @@ fn edge_column(schema: &Schema, name: &ast::Ident) -> Result<usize> {
 }
 
 /// `kind=weak|strong` and `with_component_id=Name` (default `ComponentId`).
-fn component_params(params: &[(ast::Ident, ast::Ident)]) -> Result<(ComponentKind, (String, Span))> {
+fn component_params(
+    params: &[(ast::Ident, ast::Ident)],
+) -> Result<(ComponentKind, (String, Span))> {
     let mut kind = ComponentKind::Weak;
     let mut name = ("ComponentId".to_string(), Span::default());
     for (k, v) in params {

@@ -172,7 +172,10 @@ impl Binder<'_> {
                     return Err(PlanError::new(
                         "plan::where_type",
                         p.span,
-                        format!("`where` needs a true/false predicate, but this is a {}", bound.ty()),
+                        format!(
+                            "`where` needs a true/false predicate, but this is a {}",
+                            bound.ty()
+                        ),
                         "not a predicate",
                     ));
                 }
@@ -229,7 +232,7 @@ impl Binder<'_> {
             node_filters,
             project,
         };
-        Ok((GraphOp::Match(spec), Schema::new(columns)))
+        Ok((GraphOp::Match(Box::new(spec)), Schema::new(columns)))
     }
 
     /// `e` with every graph reference replaced by a match-row column.
@@ -283,7 +286,12 @@ impl Binder<'_> {
         }
     }
 
-    fn rewrite_graph_call(&mut self, c: &ast::Call, span: Span, scope: &mut Scope) -> Result<ast::Expr> {
+    fn rewrite_graph_call(
+        &mut self,
+        c: &ast::Call,
+        span: Span,
+        scope: &mut Scope,
+    ) -> Result<ast::Expr> {
         let fname = c.name.name.as_str();
         if let Some((_, column)) = NODE_FUNCTIONS.iter().find(|(f, _)| *f == fname) {
             let [arg] = &c.args[..] else {
@@ -300,7 +308,10 @@ impl Binder<'_> {
                     _ => {
                         return Err(graph_error(
                             arg.span,
-                            format!("`{fname}` reads a node, and `{}` is not a node of the pattern", v.name),
+                            format!(
+                                "`{fname}` reads a node, and `{}` is not a node of the pattern",
+                                v.name
+                            ),
                             "not a node",
                             &format!("the nodes are: {}", named(&scope.node_vars).join(", ")),
                         ))
@@ -371,21 +382,36 @@ impl Binder<'_> {
                 if scope.variable[e] {
                     return Err(graph_error(
                         span,
-                        format!("`{}` may match several edges, so `{}.{}` has no one value", v.name, v.name, property.name),
+                        format!(
+                            "`{}` may match several edges, so `{}.{}` has no one value",
+                            v.name, v.name, property.name
+                        ),
                         "a variable-length edge",
-                        &format!("read it along the path: `map({0}, {1})`, `all({0}, {1} == …)`", v.name, property.name),
+                        &format!(
+                            "read it along the path: `map({0}, {1})`, `all({0}, {1} == …)`",
+                            v.name, property.name
+                        ),
                     ));
                 }
                 (scope.edges, "edge", 0)
             }
         };
         let visible = schema.len() - hidden;
-        let Some(index) = schema.columns[..visible].iter().position(|c| c.name == property.name) else {
-            let names: Vec<&str> = schema.columns[..visible].iter().map(|c| c.name.as_str()).collect();
+        let Some(index) = schema.columns[..visible]
+            .iter()
+            .position(|c| c.name == property.name)
+        else {
+            let names: Vec<&str> = schema.columns[..visible]
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
             let mut err = PlanError::new(
                 "plan::unknown_column",
                 property.span,
-                format!("the {what} `{}` has no property `{}`", v.name, property.name),
+                format!(
+                    "the {what} `{}` has no property `{}`",
+                    v.name, property.name
+                ),
                 "no such property",
             );
             err = match did_you_mean(&property.name, names.iter().copied()) {
@@ -404,8 +430,20 @@ impl Binder<'_> {
         };
         let ty = schema.columns[index].ty;
         let (key, column) = match var {
-            Var::Node(i) => (format!("node {i} {index}"), MatchColumn::NodeProperty { var: i, column: index }),
-            Var::Edge(i) => (format!("edge {i} {index}"), MatchColumn::EdgeProperty { var: i, column: index }),
+            Var::Node(i) => (
+                format!("node {i} {index}"),
+                MatchColumn::NodeProperty {
+                    var: i,
+                    column: index,
+                },
+            ),
+            Var::Edge(i) => (
+                format!("edge {i} {index}"),
+                MatchColumn::EdgeProperty {
+                    var: i,
+                    column: index,
+                },
+            ),
         };
         Ok(name_expr(scope.column(key, column, ty), span))
     }
@@ -430,7 +468,10 @@ impl Binder<'_> {
             return Err(PlanError::new(
                 "plan::graph_expression",
                 body.span,
-                format!("`{fname}()` needs a true/false predicate, but this is a {}", bound.ty()),
+                format!(
+                    "`{fname}()` needs a true/false predicate, but this is a {}",
+                    bound.ty()
+                ),
                 "not a predicate",
             )
             .with_help("compare it with something, e.g. `kind == \"red\"`"));
@@ -470,7 +511,10 @@ fn path_of(arg: &ast::Expr, scope: &Scope) -> Result<Option<(usize, bool)>> {
         Some(Var::Edge(e)) => Ok(Some((e, inner))),
         Some(Var::Node(_)) => Err(graph_error(
             v.span,
-            format!("`{}` is a node; `map`, `all` and `any` walk an edge variable", v.name),
+            format!(
+                "`{}` is a node; `map`, `all` and `any` walk an edge variable",
+                v.name
+            ),
             "a node",
             "name an edge of the pattern, e.g. `map(e, kind)` for `-[e*1..3]->`",
         )),
@@ -495,7 +539,10 @@ fn node_functions_to_columns(e: &ast::Expr) -> Result<ast::Expr> {
             if !c.args.is_empty() {
                 return Err(graph_error(
                     e.span,
-                    format!("inside `map(inner_nodes(e), …)`, `{}()` reads the node at hand", c.name.name),
+                    format!(
+                        "inside `map(inner_nodes(e), …)`, `{}()` reads the node at hand",
+                        c.name.name
+                    ),
                     "takes no argument here",
                     &format!("write `{}()`", c.name.name),
                 ));
@@ -523,9 +570,13 @@ fn children_mut(e: &mut ast::Expr) -> Vec<&mut ast::Expr> {
         | ExprKind::Member { expr, .. } => vec![expr],
         ExprKind::Binary { left, right, .. } => vec![left, right],
         ExprKind::In { expr, list, .. } | ExprKind::HasAny { expr, list, .. } => {
-            std::iter::once(&mut **expr).chain(list.iter_mut()).collect()
+            std::iter::once(&mut **expr)
+                .chain(list.iter_mut())
+                .collect()
         }
-        ExprKind::Between { expr, low, high, .. } => vec![expr, low, high],
+        ExprKind::Between {
+            expr, low, high, ..
+        } => vec![expr, low, high],
         ExprKind::Call(c) => c.args.iter_mut().collect(),
         ExprKind::Index { expr, index } => vec![expr, index],
     }
@@ -549,7 +600,10 @@ fn output_name(e: &ast::Expr, taken: &[Column], counter: &mut usize) -> String {
 }
 
 fn named(vars: &[String]) -> Vec<String> {
-    vars.iter().filter(|v| !v.starts_with('#')).cloned().collect()
+    vars.iter()
+        .filter(|v| !v.starts_with('#'))
+        .cloned()
+        .collect()
 }
 
 fn first_or(schema: &Schema, default: &str) -> String {
@@ -625,7 +679,9 @@ fn edge_var(e: &ast::GraphEdge, scope: &mut Scope) -> Result<usize> {
         None => format!("#e{}", scope.edge_vars.len()),
     };
     scope.edge_vars.push(name);
-    scope.variable.push(e.length.is_some_and(|(lo, hi)| !(lo == 1 && hi == 1)));
+    scope
+        .variable
+        .push(e.length.is_some_and(|(lo, hi)| !(lo == 1 && hi == 1)));
     Ok(scope.edge_vars.len() - 1)
 }
 

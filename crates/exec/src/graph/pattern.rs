@@ -1,9 +1,10 @@
 //! `graph-match`'s search: every assignment of the patterns' variables to
 //! nodes and edge paths, found depth first. Node variables bind to each node
 //! in node order (unless already bound); an edge step walks from its left
-//! node along `min..=max` edges, in edge row order, to its right node. A
-//! variable-length edge obeys `cycles=`: no node twice (`none`), no edge
-//! twice (`unique_edges`), or anything (`all`).
+//! node along `min..=max` edges, in edge row order, to its right node. The
+//! whole match obeys `cycles=`: no node twice (`none`), no edge twice
+//! (`unique_edges`, the default), or anything (`all`); a walk may always
+//! end on a node the patterns name again (`(a)-->(b)<--(c)`, `…-->(a)`).
 //!
 //! Fed by `graph::run`; its matches feed `rows.rs`.
 
@@ -51,6 +52,8 @@ struct Search<'g> {
     allowed: Vec<Option<Vec<bool>>>,
     nodes: Vec<Option<usize>>,
     paths: Vec<Path>,
+    /// Per edge variable: its path is bound (by a step before this one).
+    bound: Vec<bool>,
     out: Vec<Match>,
 }
 
@@ -74,6 +77,7 @@ pub fn find_matches(graph: &Graph, spec: &MatchSpec, ctx: &ExecContext) -> Resul
         allowed,
         nodes: vec![None; spec.node_vars.len()],
         paths: vec![Path::default(); spec.edge_vars.len()],
+        bound: vec![false; spec.edge_vars.len()],
         out: Vec::new(),
     };
     search.step(0)?;
@@ -81,6 +85,24 @@ pub fn find_matches(graph: &Graph, spec: &MatchSpec, ctx: &ExecContext) -> Resul
 }
 
 impl Search<'_> {
+    /// An edge of the paths bound so far.
+    fn edge_used(&self, e: usize) -> bool {
+        self.paths
+            .iter()
+            .zip(&self.bound)
+            .any(|(p, b)| *b && p.edges.contains(&e))
+    }
+
+    /// A node bound so far: a node variable's, or on a bound path.
+    fn node_used(&self, n: usize) -> bool {
+        self.nodes.contains(&Some(n))
+            || self
+                .paths
+                .iter()
+                .zip(&self.bound)
+                .any(|(p, b)| *b && p.nodes.contains(&n))
+    }
+
     fn allows(&self, var: usize, node: usize) -> bool {
         self.allowed[var].as_ref().is_none_or(|a| a[node])
     }
@@ -155,7 +177,9 @@ impl Search<'_> {
             if bound == Some(at) || (bound.is_none() && self.allows(to, at)) {
                 self.nodes[to] = Some(at);
                 self.paths[edge] = path.clone();
+                self.bound[edge] = true;
                 self.step(i + 1)?;
+                self.bound[edge] = false;
                 self.nodes[to] = bound;
             }
         }
@@ -176,8 +200,13 @@ impl Search<'_> {
         for (e, next) in outgoing.chain(incoming) {
             let allowed = match self.spec.cycles {
                 Cycles::All => true,
-                Cycles::UniqueEdges => !path.edges.contains(&e),
-                Cycles::None => !path.nodes.contains(&next),
+                Cycles::UniqueEdges => !path.edges.contains(&e) && !self.edge_used(e),
+                // The step's own end, when a pattern names it again, is
+                // where the walk is meant to arrive.
+                Cycles::None => {
+                    !path.nodes.contains(&next)
+                        && (self.nodes[to] == Some(next) || !self.node_used(next))
+                }
             };
             if !allowed {
                 continue;

@@ -378,23 +378,7 @@ impl Binder<'_> {
     ) -> Result<ast::Expr> {
         let (schema, what, hidden) = match var {
             Var::Node(_) => (&scope.nodes, "node", NODE_EXTRA_COLUMNS),
-            Var::Edge(e) => {
-                if scope.variable[e] {
-                    return Err(graph_error(
-                        span,
-                        format!(
-                            "`{}` may match several edges, so `{}.{}` has no one value",
-                            v.name, v.name, property.name
-                        ),
-                        "a variable-length edge",
-                        &format!(
-                            "read it along the path: `map({0}, {1})`, `all({0}, {1} == …)`",
-                            v.name, property.name
-                        ),
-                    ));
-                }
-                (scope.edges, "edge", 0)
-            }
+            Var::Edge(_) => (scope.edges, "edge", 0),
         };
         let visible = schema.len() - hidden;
         let Some(index) = schema.columns[..visible]
@@ -428,6 +412,14 @@ impl Binder<'_> {
             };
             return Err(err);
         };
+        if let Var::Edge(e) = var {
+            // A variable-length edge's property is the array of its values
+            // along the path, as `map(e, p)` gives.
+            if scope.variable[e] {
+                let body = name_expr(property.name.clone(), property.span);
+                return self.lambda_column("map", e, false, &body, span, scope);
+            }
+        }
         let ty = schema.columns[index].ty;
         let (key, column) = match var {
             Var::Node(i) => (

@@ -98,7 +98,7 @@ fn run_one(
                         }
                         None => (0..rows.num_rows()).collect(),
                     };
-                    let chosen = pattern::shortest(&matches, &keep, all);
+                    let chosen = pattern::shortest(m, &matches, &keep, all);
                     let indices = UInt32Array::from_iter_values(chosen.iter().map(|i| *i as u32));
                     take_record_batch(&rows, &indices)?
                 }

@@ -222,16 +222,29 @@ impl Search<'_> {
 }
 
 /// `graph-shortest-paths`: of the matches passing the predicate (`keep`),
-/// the shortest per assignment of node variables (fewest edges in all);
-/// with `all`, every shortest one, else the first found.
-pub fn shortest(matches: &[Match], keep: &[usize], all: bool) -> Vec<usize> {
-    let mut best: std::collections::HashMap<&[usize], (usize, Vec<usize>)> =
+/// the shortest per pair of the pattern's first and last nodes (fewest
+/// edges in all); with `all`, every shortest one, else the first found.
+pub fn shortest(spec: &MatchSpec, matches: &[Match], keep: &[usize], all: bool) -> Vec<usize> {
+    let first = match spec.steps.first() {
+        Some(MatchStep::Node(v)) => *v,
+        _ => 0,
+    };
+    let last = spec
+        .steps
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            MatchStep::Edge { to, .. } => Some(*to),
+            MatchStep::Node(_) => None,
+        })
+        .unwrap_or(first);
+    let mut best: std::collections::HashMap<(usize, usize), (usize, Vec<usize>)> =
         std::collections::HashMap::new();
-    let mut order: Vec<&[usize]> = Vec::new();
+    let mut order: Vec<(usize, usize)> = Vec::new();
     for &m in keep {
         let length: usize = matches[m].paths.iter().map(|p| p.edges.len()).sum();
-        let key = matches[m].nodes.as_slice();
-        match best.get_mut(key) {
+        let key = (matches[m].nodes[first], matches[m].nodes[last]);
+        match best.get_mut(&key) {
             None => {
                 order.push(key);
                 best.insert(key, (length, vec![m]));
@@ -246,6 +259,6 @@ pub fn shortest(matches: &[Match], keep: &[usize], all: bool) -> Vec<usize> {
     }
     order
         .into_iter()
-        .flat_map(|k| best.remove(k).map(|(_, ms)| ms).unwrap_or_default())
+        .flat_map(|k| best.remove(&k).map(|(_, ms)| ms).unwrap_or_default())
         .collect()
 }

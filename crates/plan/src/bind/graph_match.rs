@@ -162,6 +162,26 @@ impl Binder<'_> {
             lambdas: Vec::new(),
         };
         let steps = pattern_steps(&g.patterns, &mut scope)?;
+        if shortest {
+            if let Some(second) = g.patterns.get(1) {
+                return Err(PlanError::new(
+                    "plan::graph_pattern",
+                    second.span,
+                    "`graph-shortest-paths` takes one pattern (a path), not several",
+                    "a second pattern",
+                )
+                .with_help("use `graph-match` for patterns joined at shared nodes"));
+            }
+            if !scope.variable.iter().any(|v| *v) {
+                return Err(PlanError::new(
+                    "plan::graph_pattern",
+                    g.patterns.first().map_or(span, |p| p.span),
+                    "`graph-shortest-paths` needs a variable-length edge in its pattern",
+                    "every edge here is one edge",
+                )
+                .with_help("give an edge a length range: `(a)-[e*1..5]->(b)`"));
+            }
+        }
 
         let predicate = match &g.predicate {
             Some(p) => {

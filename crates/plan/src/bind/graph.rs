@@ -25,6 +25,21 @@ pub(crate) fn reads_graph(kind: &OperatorKind) -> Option<&'static str> {
     })
 }
 
+/// `t` ends with a graph: a `make-graph` (and `graph-mark-components`)
+/// not yet made a table of.
+pub(crate) fn ends_in_graph(t: &ast::TabularExpr) -> bool {
+    let Some(k) = t
+        .operators
+        .iter()
+        .rposition(|op| matches!(op.kind, OperatorKind::MakeGraph(_)))
+    else {
+        return false;
+    };
+    t.operators[k + 1..]
+        .iter()
+        .all(|op| matches!(op.kind, OperatorKind::GraphMarkComponents(_)))
+}
+
 /// `graph-match` and friends after a table: they need `make-graph` first.
 pub(crate) fn needs_graph(op: &str, span: Span) -> PlanError {
     PlanError::new(

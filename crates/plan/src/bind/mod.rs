@@ -279,6 +279,24 @@ impl<'a> Binder<'a> {
     }
 
     fn bind_tabular_inner(&mut self, t: &TabularExpr) -> Result<LogicalPlan> {
+        // `let G = E | make-graph …; G | graph-match …`: the graph operators
+        // continue the `let`'s pipeline.
+        if let (SourceKind::Table(names), false) = (&t.source.kind, t.operators.is_empty()) {
+            if let [name] = &names[..] {
+                if let Some(Binding::Tabular(g)) = self.lookup(&name.name) {
+                    if graph::ends_in_graph(g) {
+                        let mut operators = g.operators.clone();
+                        operators.extend(t.operators.iter().cloned());
+                        let spliced = TabularExpr {
+                            source: g.source.clone(),
+                            operators,
+                            span: t.span,
+                        };
+                        return self.bind_tabular(&spliced);
+                    }
+                }
+            }
+        }
         let mut plan = self.bind_source(&t.source)?;
         let mut i = 0;
         while i < t.operators.len() {

@@ -169,17 +169,56 @@ impl std::fmt::Display for GraphSpec {
                     Some(false) => write!(f, "shortest paths")?,
                     None => write!(f, "match")?,
                 }
-                write!(
-                    f,
-                    " of {} nodes, {} edges",
-                    m.node_vars.len(),
-                    m.edge_vars.len()
-                )?;
+                write!(f, " {}", m.pattern_text())?;
+                for (var, filter) in &m.node_filters {
+                    write!(f, " ({} only where {filter})", m.node_vars[*var])?;
+                }
                 if let Some(p) = &m.predicate {
                     write!(f, " where {p}")?;
                 }
                 Ok(())
             }
         }
+    }
+}
+
+impl MatchSpec {
+    /// The patterns as written, variables named (anonymous ones `#n`).
+    pub fn pattern_text(&self) -> String {
+        let mut out = String::new();
+        for step in &self.steps {
+            match step {
+                MatchStep::Node(v) => {
+                    if !out.is_empty() {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&format!("({})", self.node_vars[*v]));
+                }
+                MatchStep::Edge {
+                    edge,
+                    to,
+                    direction,
+                    min,
+                    max,
+                    ..
+                } => {
+                    let length = if (*min, *max) == (1, 1) {
+                        String::new()
+                    } else {
+                        format!("*{min}..{max}")
+                    };
+                    let (l, r) = match direction {
+                        Direction::Forward => ("-", "->"),
+                        Direction::Backward => ("<-", "-"),
+                        Direction::Either => ("-", "-"),
+                    };
+                    out.push_str(&format!(
+                        "{l}[{}{length}]{r}({})",
+                        self.edge_vars[*edge], self.node_vars[*to]
+                    ));
+                }
+            }
+        }
+        out
     }
 }

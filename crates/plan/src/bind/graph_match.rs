@@ -63,16 +63,19 @@ impl Scope<'_> {
     }
 
     /// The match-row column for `key`, added if new; returns its name.
-    fn column(&mut self, key: String, column: MatchColumn, ty: KType) -> String {
+    /// `label` names the column in `explain` (`a.name`, `map(e, …)`).
+    fn column(&mut self, key: String, label: String, column: MatchColumn, ty: KType) -> String {
         let index = match self.keys.iter().position(|k| *k == key) {
             Some(i) => i,
             None => {
                 self.keys.push(key);
                 self.columns.push(column);
-                self.schema.push(Column {
-                    name: format!("$g{}", self.schema.len()),
-                    ty,
-                });
+                let name = if self.schema.iter().any(|c| c.name == label) {
+                    format!("{label}#{}", self.schema.len())
+                } else {
+                    label
+                };
+                self.schema.push(Column { name, ty });
                 self.schema.len() - 1
             }
         };
@@ -349,7 +352,13 @@ impl Binder<'_> {
             let index = scope.nodes.index_of(column).unwrap_or(0);
             let ty = scope.nodes.columns[index].ty;
             let key = format!("node {var} {index}");
-            let name = scope.column(key, MatchColumn::NodeProperty { var, column: index }, ty);
+            let label = format!("{fname}({})", scope.node_vars[var]);
+            let name = scope.column(
+                key,
+                label,
+                MatchColumn::NodeProperty { var, column: index },
+                ty,
+            );
             return Ok(name_expr(name, span));
         }
         match fname {
@@ -457,7 +466,8 @@ impl Binder<'_> {
                 },
             ),
         };
-        Ok(name_expr(scope.column(key, column, ty), span))
+        let label = format!("{}.{}", v.name, property.name);
+        Ok(name_expr(scope.column(key, label, column, ty), span))
     }
 
     /// `map(path, x)`, `all(path, p)`, `any(path, p)`.
@@ -501,7 +511,13 @@ impl Binder<'_> {
                 expr: bound,
             });
         }
-        Ok(name_expr(scope.column(key, column, ty), span))
+        let path = if inner {
+            format!("inner_nodes({})", scope.edge_vars[var])
+        } else {
+            scope.edge_vars[var].clone()
+        };
+        let label = format!("{fname}({path}, …)");
+        Ok(name_expr(scope.column(key, label, column, ty), span))
     }
 }
 

@@ -55,6 +55,8 @@ struct Search<'g> {
     /// Per edge variable: its path is bound (by a step before this one).
     bound: Vec<bool>,
     out: Vec<Match>,
+    /// Edges walked so far, to check the deadline while no match comes.
+    walked: usize,
 }
 
 /// Every match of `spec`'s patterns in `graph`.
@@ -79,6 +81,7 @@ pub fn find_matches(graph: &Graph, spec: &MatchSpec, ctx: &ExecContext) -> Resul
         paths: vec![Path::default(); spec.edge_vars.len()],
         bound: vec![false; spec.edge_vars.len()],
         out: Vec::new(),
+        walked: 0,
     };
     search.step(0)?;
     Ok(search.out)
@@ -210,6 +213,10 @@ impl Search<'_> {
             };
             if !allowed {
                 continue;
+            }
+            self.walked += 1;
+            if self.walked % (CHECK_EVERY * 16) == 0 {
+                self.ctx.check("graph-match")?;
             }
             path.edges.push(e);
             path.nodes.push(next);

@@ -174,6 +174,9 @@ fn graph_edge(pair: Pair<'_, Rule>) -> Result<GraphEdge> {
     })
 }
 
+/// The longest variable-length edge (the search walks one edge per level).
+const MAX_EDGE_LENGTH: i64 = 256;
+
 /// `*n` or `*min..max`.
 fn edge_range(pair: Pair<'_, Rule>) -> Result<(u64, u64)> {
     let span = span_of(&pair);
@@ -188,6 +191,17 @@ fn edge_range(pair: Pair<'_, Rule>) -> Result<(u64, u64)> {
         [lo, hi] => (lo, hi),
         _ => return Err(internal("graph::edge_range", span)),
     };
+    if hi > MAX_EDGE_LENGTH {
+        return Err(SyntaxError {
+            code: "kql::graph_edge",
+            message: format!(
+                "`*{lo}..{hi}`: a variable-length edge walks at most {MAX_EDGE_LENGTH} edges"
+            ),
+            span,
+            label: "too long".into(),
+            help: Some("paths this long are too many to list; lower the bound".into()),
+        });
+    }
     if lo < 0 || hi < lo {
         return Err(SyntaxError {
             code: "kql::graph_edge",

@@ -269,3 +269,106 @@ pub fn shortest(spec: &MatchSpec, matches: &[Match], keep: &[usize], all: bool) 
         .flat_map(|k| best.remove(&k).map(|(_, ms)| ms).unwrap_or_default())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::RecordBatch;
+    use iishunt_plan::graph::{Cycles, Direction, MatchSpec, MatchStep};
+    use iishunt_plan::schema::Schema;
+    use iishunt_plan::types::ScalarValue;
+
+    use super::*;
+
+    fn graph(n: usize, edges: &[(usize, usize)]) -> Graph {
+        let mut out_edges = vec![Vec::new(); n];
+        let mut in_edges = vec![Vec::new(); n];
+        for (e, (s, t)) in edges.iter().enumerate() {
+            out_edges[*s].push(e);
+            in_edges[*t].push(e);
+        }
+        let empty = || RecordBatch::new_empty(Arc::new(arrow::datatypes::Schema::empty()));
+        Graph {
+            nodes: empty(),
+            keys: (0..n).map(|i| ScalarValue::Long(i as i64)).collect(),
+            edges: empty(),
+            source: edges.iter().map(|e| e.0).collect(),
+            target: edges.iter().map(|e| e.1).collect(),
+            out_edges,
+            in_edges,
+        }
+    }
+
+    /// `(a)-[e*min..max]->(b)` from node 0, as (end node, edges) per match.
+    fn walks(g: &Graph, cycles: Cycles, min: u64, max: u64) -> Vec<(usize, Vec<usize>)> {
+        let spec = MatchSpec {
+            node_vars: vec!["a".into(), "b".into()],
+            edge_vars: vec!["e".into()],
+            steps: vec![
+                MatchStep::Node(0),
+                MatchStep::Edge {
+                    edge: 0,
+                    from: 0,
+                    to: 1,
+                    direction: Direction::Forward,
+                    min,
+                    max,
+                },
+            ],
+            cycles,
+            shortest: None,
+            columns: vec![],
+            column_schema: Schema::default(),
+            lambdas: vec![],
+            predicate: None,
+            node_filters: vec![],
+            project: vec![],
+        };
+        let ctx = ExecContext::new(0);
+        find_matches(g, &spec, &ctx)
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.nodes[0] == 0)
+            .map(|m| (m.nodes[1], m.paths[0].edges.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn variable_length_walks_obey_cycles() {
+        // A triangle 0→1→2→0 (edges 0, 1, 2).
+        let g = graph(3, &[(0, 1), (1, 2), (2, 0)]);
+        let cases: [(Cycles, Vec<(usize, Vec<usize>)>); 3] = [
+            (Cycles::None, vec![(1, vec![0]), (2, vec![0, 1])]),
+            (
+                Cycles::UniqueEdges,
+                vec![(1, vec![0]), (2, vec![0, 1]), (0, vec![0, 1, 2])],
+            ),
+            (
+                Cycles::All,
+                vec![
+                    (1, vec![0]),
+                    (2, vec![0, 1]),
+                    (0, vec![0, 1, 2]),
+                    (1, vec![0, 1, 2, 0]),
+                ],
+            ),
+        ];
+        for (cycles, want) in cases {
+            assert_eq!(walks(&g, cycles, 1, 4), want, "{cycles:?}");
+        }
+        // Zero edges: the start node itself.
+        assert_eq!(walks(&g, Cycles::UniqueEdges, 0, 0), vec![(0, vec![])]);
+    }
+
+    #[test]
+    fn inner_nodes_leave_out_the_ends() {
+        let path = |nodes: Vec<usize>| Path {
+            edges: vec![],
+            nodes,
+        };
+        assert!(path(vec![4]).inner_nodes().is_empty());
+        assert!(path(vec![4, 5]).inner_nodes().is_empty());
+        assert_eq!(path(vec![4, 5, 6, 7]).inner_nodes(), &[5, 6]);
+    }
+}

@@ -300,8 +300,11 @@ mod tests {
         }
     }
 
-    /// `(a)-[e*min..max]->(b)` from node 0, as (end node, edges) per match.
-    fn walks(g: &Graph, cycles: Cycles, min: u64, max: u64) -> Vec<(usize, Vec<usize>)> {
+    /// An end node and the edges walked to it.
+    type Walk = (usize, Vec<usize>);
+
+    /// `(a)-[e*min..max]->(b)` from node 0, one walk per match.
+    fn walks(g: &Graph, cycles: Cycles, min: u64, max: u64) -> Vec<Walk> {
         let spec = MatchSpec {
             node_vars: vec!["a".into(), "b".into()],
             edge_vars: vec!["e".into()],
@@ -338,7 +341,7 @@ mod tests {
     fn variable_length_walks_obey_cycles() {
         // A triangle 0→1→2→0 (edges 0, 1, 2).
         let g = graph(3, &[(0, 1), (1, 2), (2, 0)]);
-        let cases: [(Cycles, Vec<(usize, Vec<usize>)>); 3] = [
+        let cases: [(Cycles, Vec<Walk>); 3] = [
             (Cycles::None, vec![(1, vec![0]), (2, vec![0, 1])]),
             (
                 Cycles::UniqueEdges,

@@ -82,6 +82,20 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             }
         }
         PhysicalPlan::Collect(p) => collect_rows(p, source, ctx, "collect rows"),
+        PhysicalPlan::Graph {
+            edges,
+            nodes,
+            spec,
+            schema,
+        } => {
+            let edges = one_batch(edges, source, ctx)?;
+            let nodes = match nodes {
+                Some(n) => Some(one_batch(n, source, ctx)?),
+                None => None,
+            };
+            let batch = crate::graph::run(spec, edges, nodes.as_ref(), schema, ctx)?;
+            held(ctx, "graph", vec![batch])
+        }
         PhysicalPlan::HashAggregate {
             input,
             keys,
@@ -291,6 +305,22 @@ fn collect_rows(
 }
 
 /// Counts an operator's output batches against the memory limit.
+/// All of `plan`'s rows as one plain batch of its schema, counted against
+/// the memory limit (a graph holds its edges and nodes whole).
+fn one_batch(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<RecordBatch> {
+    let schema = plan.schema().clone();
+    let batches: Vec<RecordBatch> = run(plan, source, ctx)?
+        .iter()
+        .map(|b| normalize(b, &schema))
+        .collect::<Result<_>>()?;
+    let bytes = batches.iter().map(RecordBatch::get_array_memory_size).sum();
+    ctx.reserve("make-graph", bytes)?;
+    match concat_all(&batches)? {
+        Some(b) => Ok(b),
+        None => Ok(RecordBatch::new_empty(schema.to_arrow())),
+    }
+}
+
 fn held(
     ctx: &ExecContext,
     operator: &'static str,

@@ -16,6 +16,7 @@ pub mod expr;
 pub mod functions;
 pub mod aggregates;
 pub mod ops;
+pub mod graph;
 pub mod physical;
 pub mod execute;
 

@@ -86,6 +86,14 @@ pub enum PhysicalPlan {
         key: u64,
         input: Box<PhysicalPlan>,
     },
+    /// `make-graph … | graph-…`: collects the edges (and nodes), builds the
+    /// graph, and makes one table of it.
+    Graph {
+        edges: Box<PhysicalPlan>,
+        nodes: Option<Box<PhysicalPlan>>,
+        spec: Box<iishunt_plan::graph::GraphSpec>,
+        schema: Schema,
+    },
 }
 
 pub struct Pipeline {
@@ -127,7 +135,8 @@ impl PhysicalPlan {
             | PhysicalPlan::MvExpand { schema, .. }
             | PhysicalPlan::Window { schema, .. }
             | PhysicalPlan::SequenceScan { schema, .. }
-            | PhysicalPlan::MakeSeries { schema, .. } => schema,
+            | PhysicalPlan::MakeSeries { schema, .. }
+            | PhysicalPlan::Graph { schema, .. } => schema,
             PhysicalPlan::Materialize { input, .. } => input.schema(),
         }
     }
@@ -155,6 +164,9 @@ impl PhysicalPlan {
             PhysicalPlan::Union { inputs, .. } => inputs.iter().collect(),
             PhysicalPlan::HashJoin { left, right, .. } => vec![left, right],
             PhysicalPlan::Materialize { input, .. } => vec![input],
+            PhysicalPlan::Graph { edges, nodes, .. } => {
+                std::iter::once(&**edges).chain(nodes.as_deref()).collect()
+            }
         }
     }
 }
@@ -243,6 +255,15 @@ pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<P
         LogicalPlan::Materialize(m) => PhysicalPlan::Materialize {
             key: materialize_key(&m.input),
             input: Box::new(create_physical_plan(&m.input, source)?),
+        },
+        LogicalPlan::Graph(g) => PhysicalPlan::Graph {
+            edges: Box::new(create_physical_plan(&g.edges, source)?),
+            nodes: match &g.nodes {
+                Some(n) => Some(Box::new(create_physical_plan(n, source)?)),
+                None => None,
+            },
+            spec: g.spec.clone(),
+            schema: g.schema.clone(),
         },
         LogicalPlan::Scan(_)
         | LogicalPlan::Values(_)
@@ -478,6 +499,15 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
                 key & 0xffff
             );
             write_plan(input, depth + 1, out);
+        }
+        PhysicalPlan::Graph {
+            edges, nodes, spec, ..
+        } => {
+            let _ = writeln!(out, "{pad}Graph: {spec} (collects the edges and nodes)");
+            write_plan(edges, depth + 1, out);
+            if let Some(n) = nodes {
+                write_plan(n, depth + 1, out);
+            }
         }
     }
 }

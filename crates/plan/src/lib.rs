@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod functions;
 pub mod expr;
 pub mod logical;
+pub mod graph;
 pub mod error;
 pub mod suggest;
 pub mod patterns;

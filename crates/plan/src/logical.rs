@@ -24,6 +24,18 @@ pub enum LogicalPlan {
     Window(Window),
     Materialize(Materialize),
     SequenceScan(SequenceScan),
+    Graph(Graph),
+}
+
+/// `make-graph … | graph-…`: collects the edges (and nodes) rows, builds the
+/// graph and turns it back into a table. A graph itself is never a result.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    pub edges: Box<LogicalPlan>,
+    /// `with Nodes on Key`
+    pub nodes: Option<Box<LogicalPlan>>,
+    pub spec: Box<crate::graph::GraphSpec>,
+    pub schema: Schema,
 }
 
 /// Reads a table's Parquet files (or raw logs parsed on the fly).
@@ -410,6 +422,7 @@ impl LogicalPlan {
             LogicalPlan::Window(w) => &w.schema,
             LogicalPlan::Materialize(m) => m.input.schema(),
             LogicalPlan::SequenceScan(s) => &s.schema,
+            LogicalPlan::Graph(g) => &g.schema,
         }
     }
 
@@ -429,6 +442,9 @@ impl LogicalPlan {
             LogicalPlan::Window(w) => vec![&w.input],
             LogicalPlan::Materialize(m) => vec![&m.input],
             LogicalPlan::SequenceScan(s) => vec![&s.input],
+            LogicalPlan::Graph(g) => std::iter::once(&*g.edges)
+                .chain(g.nodes.as_deref())
+                .collect(),
         }
     }
 
@@ -449,6 +465,7 @@ impl LogicalPlan {
             LogicalPlan::Window(_) => "Window",
             LogicalPlan::Materialize(_) => "Materialize",
             LogicalPlan::SequenceScan(_) => "SequenceScan",
+            LogicalPlan::Graph(_) => "Graph",
         }
     }
 
@@ -570,6 +587,7 @@ impl LogicalPlan {
                     .unwrap_or_default();
                 writeln!(out, "{pad}SequenceScan: steps [{}]{by}", steps.join(", "))
             }
+            LogicalPlan::Graph(g) => writeln!(out, "{pad}Graph: {}", g.spec),
         };
         for input in self.inputs() {
             input.write_tree(out, depth + 1);

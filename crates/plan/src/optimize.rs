@@ -12,8 +12,8 @@
 
 use crate::expr::BoundExpr;
 use crate::logical::{
-    Aggregate, Filter, Join, JoinSide, Limit, LogicalPlan, MakeSeries, Materialize, MvExpand,
-    Project, Scan, SequenceScan, Sort, TopN, Union, Window,
+    Aggregate, Filter, Graph, Join, JoinSide, Limit, LogicalPlan, MakeSeries, Materialize,
+    MvExpand, Project, Scan, SequenceScan, Sort, TopN, Union, Window,
 };
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};
@@ -468,6 +468,22 @@ fn prune(plan: LogicalPlan, required: &[bool]) -> (LogicalPlan, Vec<Option<usize
                 positions(&vec![true; width]),
             )
         }
+        LogicalPlan::Graph(g) => {
+            // The graph reads its inputs' columns by position: keep them all.
+            let keep_all = |p: LogicalPlan| {
+                let width = p.schema().len();
+                Box::new(prune(p, &vec![true; width]).0)
+            };
+            let width = g.schema.len();
+            (
+                LogicalPlan::Graph(Graph {
+                    edges: keep_all(*g.edges),
+                    nodes: g.nodes.map(|n| keep_all(*n)),
+                    ..g
+                }),
+                positions(&vec![true; width]),
+            )
+        }
     }
 }
 
@@ -760,6 +776,11 @@ fn map_inputs(
         LogicalPlan::SequenceScan(s) => LogicalPlan::SequenceScan(SequenceScan {
             input: Box::new(recurse(*s.input)),
             ..s
+        }),
+        LogicalPlan::Graph(g) => LogicalPlan::Graph(Graph {
+            edges: Box::new(recurse(*g.edges)),
+            nodes: g.nodes.map(|n| Box::new(recurse(*n))),
+            ..g
         }),
         leaf => leaf,
     };

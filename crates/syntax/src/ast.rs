@@ -332,6 +332,87 @@ pub enum OperatorKind {
     },
     /// ES|QL `FROM … METADATA _index, _id`
     Metadata(Vec<Ident>),
+    /// `make-graph Src --> Dst [with Nodes on Key | with_node_id=Name]`
+    MakeGraph(MakeGraph),
+    /// `graph-match [cycles=…] patterns [where P] [project …]`
+    GraphMatch(GraphMatch),
+    /// `graph-shortest-paths [output=…] patterns [where P] [project …]`
+    GraphShortestPaths(GraphMatch),
+    /// `graph-to-table nodes|edges [as X] [with_…=Name], …`
+    GraphToTable(Vec<GraphTable>),
+    /// `graph-mark-components [kind=weak|strong] [with_component_id=Name]`
+    GraphMarkComponents(Vec<(Ident, Ident)>),
+}
+
+/// `make-graph Src --> Dst …`: the operator's input is the edges table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeGraph {
+    pub source: Ident,
+    pub target: Ident,
+    /// `--` (undirected) rather than `-->`.
+    pub undirected: bool,
+    /// `with Nodes on Key, …`
+    pub nodes: Vec<(TabularExpr, Ident)>,
+    /// `with_node_id=Name`
+    pub params: Vec<(Ident, Ident)>,
+    /// `partitioned-by Column (operators)`
+    pub partitioned_by: Option<(Ident, Vec<Operator>)>,
+}
+
+/// The body of `graph-match` and `graph-shortest-paths`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphMatch {
+    /// `cycles=none`, `output=all`
+    pub params: Vec<(Ident, Ident)>,
+    pub patterns: Vec<GraphPattern>,
+    pub predicate: Option<Expr>,
+    pub project: Vec<NamedExpr>,
+}
+
+/// `(a)-[e]->(b)<-[f*1..3]-(c)`: a first node, then (edge, node) steps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphPattern {
+    pub first: GraphNode,
+    pub steps: Vec<(GraphEdge, GraphNode)>,
+    pub span: Span,
+}
+
+/// `(a)` or `()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphNode {
+    pub name: Option<Ident>,
+    pub span: Span,
+}
+
+/// Which way an edge of a pattern points, read left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeDirection {
+    /// `-[e]->`
+    Right,
+    /// `<-[e]-`
+    Left,
+    /// `-[e]-`: either way.
+    Any,
+}
+
+/// `-[e]->`, `<-[e*1..3]-`, `--`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphEdge {
+    pub name: Option<Ident>,
+    pub direction: EdgeDirection,
+    /// `*min..max` (`*n` is `n..n`); `None` is one edge.
+    pub length: Option<(u64, u64)>,
+    pub span: Span,
+}
+
+/// `nodes [as N] [with_node_id=Id]` / `edges [as E] [with_source_id=S] …`
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphTable {
+    /// `true` for `edges`.
+    pub edges: bool,
+    pub alias: Option<Ident>,
+    pub params: Vec<(Ident, Ident)>,
+    pub span: Span,
 }
 
 /// `name = expr`, or a bare `expr` whose name the planner derives.

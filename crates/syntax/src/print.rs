@@ -572,7 +572,99 @@ fn operator(out: &mut String, op: &Operator) {
             let names: Vec<String> = fields.iter().map(|f| string(&f.name)).collect();
             let _ = write!(out, "evaluate esql_metadata({})", names.join(", "));
         }
+        OperatorKind::MakeGraph(m) => {
+            let arrow = if m.undirected { "--" } else { "-->" };
+            let _ = write!(
+                out,
+                "make-graph {} {arrow} {}",
+                ident(&m.source.name),
+                ident(&m.target.name)
+            );
+            for (i, (t, key)) in m.nodes.iter().enumerate() {
+                out.push_str(if i == 0 { " with " } else { ", " });
+                tabular_operand(out, t);
+                let _ = write!(out, " on {}", ident(&key.name));
+            }
+            graph_params(out, &m.params);
+            if let Some((column, ops)) = &m.partitioned_by {
+                let _ = write!(out, " partitioned-by {} (", ident(&column.name));
+                for (i, op) in ops.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(" | ");
+                    }
+                    operator(out, op);
+                }
+                out.push(')');
+            }
+        }
+        OperatorKind::GraphMatch(g) => graph_match(out, "graph-match", g),
+        OperatorKind::GraphShortestPaths(g) => graph_match(out, "graph-shortest-paths", g),
+        OperatorKind::GraphToTable(tables) => {
+            out.push_str("graph-to-table");
+            for (i, t) in tables.iter().enumerate() {
+                out.push_str(if i == 0 { " " } else { ", " });
+                out.push_str(if t.edges { "edges" } else { "nodes" });
+                if let Some(a) = &t.alias {
+                    let _ = write!(out, " as {}", ident(&a.name));
+                }
+                graph_params(out, &t.params);
+            }
+        }
+        OperatorKind::GraphMarkComponents(ps) => {
+            out.push_str("graph-mark-components");
+            graph_params(out, ps);
+        }
     }
+}
+
+fn graph_params(out: &mut String, ps: &[(Ident, Ident)]) {
+    for (k, v) in ps {
+        let _ = write!(out, " {}={}", k.name, ident(&v.name));
+    }
+}
+
+fn graph_match(out: &mut String, kw: &str, g: &GraphMatch) {
+    out.push_str(kw);
+    graph_params(out, &g.params);
+    for (i, p) in g.patterns.iter().enumerate() {
+        out.push_str(if i == 0 { " " } else { ", " });
+        graph_node(out, &p.first);
+        for (e, n) in &p.steps {
+            out.push_str(match e.direction {
+                EdgeDirection::Left => "<-",
+                EdgeDirection::Right | EdgeDirection::Any => "-",
+            });
+            out.push('[');
+            if let Some(name) = &e.name {
+                out.push_str(&ident(&name.name));
+            }
+            if let Some((lo, hi)) = e.length {
+                let _ = write!(out, "*{lo}..{hi}");
+            }
+            out.push(']');
+            out.push_str(match e.direction {
+                EdgeDirection::Right => "->",
+                EdgeDirection::Left | EdgeDirection::Any => "-",
+            });
+            graph_node(out, n);
+        }
+    }
+    if let Some(p) = &g.predicate {
+        out.push_str(" where ");
+        expr(out, p);
+    }
+    if !g.project.is_empty() {
+        out.push_str(" project ");
+        named_list(out, &g.project);
+    }
+}
+
+fn graph_node(out: &mut String, n: &GraphNode) {
+    out.push('(');
+    if let Some(name) = &n.name {
+        out.push_str(&ident(&name.name));
+    }
+    out.push(')');
 }
 
 /// The columns, parameters and limit of `mv-expand` and `mv-apply`.

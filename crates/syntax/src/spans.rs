@@ -296,6 +296,61 @@ fn operator(op: &mut Operator) {
                 crate::ast::PartitionBody::Source(t) => tabular(t),
             }
         }
+        OperatorKind::MakeGraph(m) => {
+            id(&mut m.source);
+            id(&mut m.target);
+            for (t, key) in &mut m.nodes {
+                tabular(t);
+                id(key);
+            }
+            idents(&mut m.params);
+            if let Some((column, ops)) = &mut m.partitioned_by {
+                id(column);
+                ops.iter_mut().for_each(operator);
+            }
+        }
+        OperatorKind::GraphMatch(g) | OperatorKind::GraphShortestPaths(g) => {
+            idents(&mut g.params);
+            for p in &mut g.patterns {
+                p.span = Span::default();
+                graph_node(&mut p.first);
+                for (e, n) in &mut p.steps {
+                    e.span = Span::default();
+                    if let Some(name) = &mut e.name {
+                        id(name);
+                    }
+                    graph_node(n);
+                }
+            }
+            if let Some(p) = &mut g.predicate {
+                expr(p);
+            }
+            g.project.iter_mut().for_each(named);
+        }
+        OperatorKind::GraphToTable(tables) => {
+            for t in tables {
+                t.span = Span::default();
+                if let Some(a) = &mut t.alias {
+                    id(a);
+                }
+                idents(&mut t.params);
+            }
+        }
+        OperatorKind::GraphMarkComponents(ps) => idents(&mut ps[..]),
+    }
+}
+
+fn idents(ps: &mut [(Ident, Ident)]) {
+    for (k, v) in ps {
+        id(k);
+        id(v);
+    }
+}
+
+fn graph_node(n: &mut GraphNode) {
+    n.span = Span::default();
+    if let Some(name) = &mut n.name {
+        id(name);
     }
 }
 

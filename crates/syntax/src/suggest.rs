@@ -45,6 +45,11 @@ pub const KQL_OPERATORS: &[&str] = &[
     "search",
     "scan",
     "partition",
+    "make-graph",
+    "graph-match",
+    "graph-shortest-paths",
+    "graph-to-table",
+    "graph-mark-components",
 ];
 
 /// ES|QL processing commands and the KQL operator that does the same job.

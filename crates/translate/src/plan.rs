@@ -196,6 +196,11 @@ impl<'a> Translator<'a> {
             LogicalPlan::Materialize(m) => self.rel(&m.input),
             // SQL has no row order without ORDER BY, and `prev`/`row_number`
             // read the order the rows arrive in.
+            LogicalPlan::Graph(_) => Err(TranslateError::unsupported(
+                "the graph operators (`make-graph`, `graph-match`, …)",
+                self.target,
+                "SQL has no graph pattern matching",
+            )),
             LogicalPlan::Window(w) => {
                 let names: Vec<&str> = w.calls.iter().map(|c| c.kind.name()).collect();
                 Err(TranslateError::unsupported(

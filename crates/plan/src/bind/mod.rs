@@ -8,6 +8,8 @@ mod esql;
 mod esql_values;
 mod expr;
 mod externaldata;
+mod graph;
+mod graph_match;
 mod invoke;
 mod ipv4_lookup;
 mod join;
@@ -279,9 +281,35 @@ impl<'a> Binder<'a> {
     }
 
     fn bind_tabular_inner(&mut self, t: &TabularExpr) -> Result<LogicalPlan> {
+        // `let G = E | make-graph …; G | graph-match …`: the graph operators
+        // continue the `let`'s pipeline.
+        if let (SourceKind::Table(names), false) = (&t.source.kind, t.operators.is_empty()) {
+            if let [name] = &names[..] {
+                if let Some(Binding::Tabular(g)) = self.lookup(&name.name) {
+                    if graph::ends_in_graph(g) {
+                        let mut operators = g.operators.clone();
+                        operators.extend(t.operators.iter().cloned());
+                        let spliced = TabularExpr {
+                            source: g.source.clone(),
+                            operators,
+                            span: t.span,
+                        };
+                        return self.bind_tabular(&spliced);
+                    }
+                }
+            }
+        }
         let mut plan = self.bind_source(&t.source)?;
-        for op in &t.operators {
-            plan = self.bind_operator(plan, op)?;
+        let mut i = 0;
+        while i < t.operators.len() {
+            if let ast::OperatorKind::MakeGraph(_) = &t.operators[i].kind {
+                let (graph, used) = self.bind_graph(plan, &t.operators[i..])?;
+                plan = graph;
+                i += used;
+            } else {
+                plan = self.bind_operator(plan, &t.operators[i])?;
+                i += 1;
+            }
         }
         Ok(plan)
     }
@@ -396,6 +424,16 @@ impl<'a> Binder<'a> {
                 let args = self.function_args(&f, &call.args, None)?;
                 self.bind_function_body(&f, &args, call.span)
             }
+            _ if call.name.name == "graph" => Err(PlanError::new(
+                "plan::not_supported",
+                call.span,
+                format!(
+                    "`{}` reads a persistent graph stored in a Kusto cluster; iishunt has no cluster",
+                    naming::source_text(self.source, call.span).unwrap_or_else(|| "graph()".into())
+                ),
+                "persistent graph",
+            )
+            .with_help("build the graph in the query instead: `Edges | make-graph Source --> Target with Nodes on Id`")),
             _ => Err(PlanError::new(
                 "plan::unknown_function",
                 call.name.span,

@@ -191,6 +191,18 @@ impl<'a> Binder<'a> {
             OperatorKind::Enrich { policy, on, with } => {
                 self.bind_enrich(plan, policy, on.as_ref(), with, span)
             }
+            OperatorKind::MakeGraph(_) => {
+                // Reached only where a pipeline cannot continue with graph
+                // operators (inside `mv-apply`'s subquery).
+                Err(super::not_supported("make-graph inside a subquery", span))
+            }
+            OperatorKind::GraphMatch(_)
+            | OperatorKind::GraphShortestPaths(_)
+            | OperatorKind::GraphToTable(_)
+            | OperatorKind::GraphMarkComponents(_) => Err(super::graph::needs_graph(
+                super::graph::reads_graph(&op.kind).unwrap_or("graph operator"),
+                span,
+            )),
         }
     }
 

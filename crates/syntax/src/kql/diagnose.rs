@@ -383,8 +383,6 @@ fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Opti
 
 /// Kusto operators that exist but iishunt doesn't run (yet).
 const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "make-graph",
-    "graph-match",
     "fork",
     "facet",
     "reduce",

@@ -10,6 +10,7 @@
 
 mod diagnose;
 mod expr;
+mod graph;
 mod literals;
 mod names;
 mod operators;

@@ -115,6 +115,11 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
         Rule::search_op => OperatorKind::Search(single_expr(op, "operators::search_op")?),
         Rule::scan_op => super::sequence::scan_op(op)?,
         Rule::partition_op => super::sequence::partition_op(op)?,
+        Rule::make_graph_op => super::graph::make_graph_op(op)?,
+        Rule::graph_match_op => super::graph::graph_match_op(op, false)?,
+        Rule::graph_shortest_paths_op => super::graph::graph_match_op(op, true)?,
+        Rule::graph_to_table_op => super::graph::graph_to_table_op(op)?,
+        Rule::graph_mark_components_op => super::graph::graph_mark_components_op(op)?,
         _ => return Err(internal("operators::tabular_operator", span)),
     };
     Ok(Operator { kind, span })
@@ -470,7 +475,7 @@ fn lookup_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
 }
 
 /// `(tabular)` or a table name on the right of a join.
-fn join_right(pair: Pair<'_, Rule>) -> Result<TabularExpr> {
+pub(super) fn join_right(pair: Pair<'_, Rule>) -> Result<TabularExpr> {
     let mut c = Cursor::new(pair, "operators::join_right");
     let p = c.next_pair()?;
     match p.as_rule() {

@@ -10,6 +10,7 @@ mod count;
 mod extreme;
 pub mod hll;
 pub mod interner;
+mod list_nulls;
 mod numeric;
 mod set;
 mod stats;
@@ -133,6 +134,10 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
             set::Output::List,
             arg_ty.unwrap_or(call.ty),
             cap(1),
+        )),
+        "make_list_with_nulls" => Box::new(list_nulls::ListWithNulls::new(
+            arg_ty.unwrap_or(call.ty),
+            set::DEFAULT_CAP,
         )),
         "__set_size" => Box::new(set::SetAcc::new(
             set::Output::Count,

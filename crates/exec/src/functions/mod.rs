@@ -32,7 +32,7 @@ mod esql_text;
 mod hash;
 pub(crate) use hash::xxh64;
 mod ip;
-pub(crate) use ip::{mask as ipv4_mask, parse_v4};
+pub(crate) use ip::{mask as ipv4_mask, parse_v4, parse_v6};
 mod math;
 mod arrays;
 mod operators;

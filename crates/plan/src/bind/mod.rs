@@ -21,6 +21,7 @@ mod parse;
 mod parse_kv;
 mod search;
 mod pivot;
+mod plugins_more;
 mod rewrite;
 mod series_columns;
 mod summarize;

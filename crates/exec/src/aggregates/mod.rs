@@ -12,6 +12,7 @@ pub mod hll;
 pub mod interner;
 mod list_nulls;
 mod numeric;
+mod schema;
 mod set;
 mod stats;
 pub mod tdigest;
@@ -135,6 +136,7 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
             arg_ty.unwrap_or(call.ty),
             cap(1),
         )),
+        "buildschema" => Box::new(schema::BuildSchema::new()),
         "make_list_with_nulls" => Box::new(list_nulls::ListWithNulls::new(
             arg_ty.unwrap_or(call.ty),
             set::DEFAULT_CAP,

@@ -18,6 +18,12 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("bin", |a, c| bin(a, c, false)),
     ("bin_at", |a, c| bin(a, c, true)),
     ("around", around),
+    ("bin_auto", |_, _| {
+        Err(crate::error::ExecError::Internal {
+            context: "bin_auto",
+            message: "the binder replaces the call by bin_at with the set options".into(),
+        })
+    }),
     ("abs", abs),
     ("round", round),
     ("ceiling", |a, c| same_num(a, c, f64::ceil)),

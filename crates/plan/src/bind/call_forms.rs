@@ -15,6 +15,9 @@ use crate::functions::lookup_scalar;
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};
 
+/// The `set` options the binder reads: `bin_auto`'s bin size and origin.
+pub(crate) const READ_SETTINGS: &[&str] = &["query_bin_auto_size", "query_bin_auto_at"];
+
 /// The functions that take a last `typeof(T)`: (name, arguments with it).
 const TYPED: &[(&str, usize)] = &[
     ("percentile_tdigest", 3),
@@ -71,6 +74,46 @@ impl<'a> Binder<'a> {
         convert_to(value, ty, self)
             .map(Some)
             .map_err(|m| PlanError::new("plan::argument_type", last.span, m, "here"))
+    }
+
+    /// `bin_auto(x)`: `bin_at(x, size, at)` with the size and origin of
+    /// `set query_bin_auto_size = …` and `set query_bin_auto_at = …` (no
+    /// origin: `bin(x, size)`); without a size, an error.
+    pub(crate) fn bind_bin_auto(&mut self, call: &ast::Call, schema: &Schema) -> Result<BoundExpr> {
+        let [arg] = call.args.as_slice() else {
+            let arity = crate::functions::Arity::exact(1);
+            return Err(arity_error("bin_auto", arity, call.args.len(), call.span));
+        };
+        let Some(size) = self.settings.get("query_bin_auto_size").cloned() else {
+            return Err(PlanError::new(
+                "plan::bin_auto",
+                call.span,
+                "`bin_auto` takes its bin size from `set query_bin_auto_size = …`, and the query sets none",
+                "no bin size",
+            )
+            .with_help("start the query with e.g. `set query_bin_auto_size=1h;`, or write bin(x, 1h)"));
+        };
+        let at = self.settings.get("query_bin_auto_at").cloned();
+        let mut args = vec![
+            self.bind_expr(arg, schema, None)?,
+            self.bind_expr(&size, schema, None)?,
+        ];
+        let name = match at {
+            Some(at) => {
+                args.push(self.bind_expr(&at, schema, None)?);
+                "bin_at"
+            }
+            None => "bin",
+        };
+        let Some(func) = lookup_scalar(name) else {
+            return Err(PlanError::new(
+                "plan::internal",
+                call.span,
+                format!("the engine has no `{name}` (this is a bug)"),
+                "here",
+            ));
+        };
+        self.finish_call(func, args, call.span)
     }
 
     /// `column_names_of(T)`: the column names of a table, a tabular `let`

@@ -487,6 +487,9 @@ impl<'a> Binder<'a> {
         if name == "column_names_of" && self.lookup(name).is_none() {
             return self.bind_column_names_of(call, schema);
         }
+        if name == "bin_auto" && self.lookup(name).is_none() {
+            return self.bind_bin_auto(call, schema);
+        }
         if name == "bag_pack_columns" && self.lookup(name).is_none() {
             return self.bind_bag_pack_columns(call, schema);
         }

@@ -38,6 +38,7 @@ impl<'a> Binder<'a> {
             "pivot" => self.bind_pivot(input, call, span),
             "schema_merge" => self.bind_schema_merge(input, call, span),
             "rows_near" => self.bind_rows_near(input, call, span),
+            "dcount_intersect" => self.bind_dcount_intersect(input, call, span),
             "rolling_percentile" => self.bind_rolling_percentile(input, call, span),
             other => Err(PlanError::new(
                 "plan::not_supported",
@@ -45,7 +46,7 @@ impl<'a> Binder<'a> {
                 format!("the `{other}` plugin is not supported"),
                 "evaluate plugins are not available in iishunt",
             )
-            .with_help("the plugins iishunt runs are ipv4_lookup, ipv6_lookup, bag_unpack, narrow, pivot, schema_merge, rows_near and rolling_percentile")),
+            .with_help("the plugins iishunt runs are ipv4_lookup, ipv6_lookup, bag_unpack, narrow, pivot, schema_merge, rows_near, rolling_percentile and dcount_intersect")),
         }
     }
 

@@ -3,7 +3,10 @@
 //! planning-time subquery, as `pivot` finds its values); `rows_near(cond,
 //! before [, after])` keeps the rows within that many rows of one where the
 //! condition holds; `rolling_percentile(value, p, index, step, window [, by…])`
-//! is the percentile of each window of `window` bins of `step`.
+//! is the percentile of each window of `window` bins of `step`;
+//! `dcount_intersect(hll1, hll2, …)` adds s0, s1, … the distinct counts of
+//! the intersections of the first 1, 2, … sketches, by inclusion–exclusion
+//! over `hll_merge` unions.
 
 use iishunt_syntax::ast::{self, BinaryOp, ExprKind};
 use iishunt_syntax::print::{expr_to_kql, ident, string};
@@ -20,6 +23,9 @@ const SCHEMA_COLUMNS: [&str; 4] = ["ColumnName", "ColumnOrdinal", "DataType", "C
 const OUT_OF_ORDER: &str = "ERROR(columns are out of order)";
 /// The most rows `rows_near` looks before or after a match.
 const MAX_NEAR: i64 = 1000;
+/// The most sketches `dcount_intersect` takes (the last column sums 2^n - 1
+/// unions; Kusto takes up to 16).
+const MAX_INTERSECT: usize = 8;
 /// The most bins a `rolling_percentile` window holds.
 const MAX_WINDOW: i64 = 10_000;
 
@@ -328,5 +334,65 @@ impl<'a> Binder<'a> {
             ident(&name)
         );
         self.bind_rewritten(input, INPUT, &text, "rolling_percentile", span)
+    }
+
+    /// `evaluate dcount_intersect(hll_1, …, hll_n)`: s(k) is |H0 ∩ … ∩ Hk|,
+    /// the sum over the non-empty subsets S of {0..k} of (-1)^(|S|+1)·|∪S|,
+    /// each union's count `dcount_hll(hll_merge(…))`.
+    pub(crate) fn bind_dcount_intersect(
+        &mut self,
+        input: LogicalPlan,
+        call: &ast::Call,
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
+        let code = "plan::dcount_intersect";
+        let usage = |at: ast::Span, m: &str| {
+            PlanError::new(code, at, m.to_string(), "here")
+                .with_help("write dcount_intersect(hll_1, hll_2 [, …]) over columns made by hll()")
+        };
+        if call.args.len() < 2 || call.args.len() > MAX_INTERSECT {
+            return Err(usage(
+                call.span,
+                &format!("dcount_intersect takes 2 to {MAX_INTERSECT} hll() columns"),
+            ));
+        }
+        let mut columns = Vec::new();
+        for a in &call.args {
+            match &a.kind {
+                ExprKind::Name(n)
+                    if input
+                        .schema()
+                        .index_of(&n.name)
+                        .is_some_and(|i| input.schema().columns[i].ty == KType::Dynamic) =>
+                {
+                    columns.push(ident(&n.name));
+                }
+                _ => {
+                    return Err(usage(
+                        a.span,
+                        "the arguments of dcount_intersect are hll() columns",
+                    ))
+                }
+            }
+        }
+        let mut items = Vec::new();
+        for k in 0..columns.len() {
+            let mut terms = Vec::new();
+            for subset in 1u32..(1 << (k + 1)) {
+                let members: Vec<&str> = (0..=k)
+                    .filter(|i| subset & (1 << i) != 0)
+                    .map(|i| columns[i].as_str())
+                    .collect();
+                let count = match members.as_slice() {
+                    [one] => format!("dcount_hll({one})"),
+                    many => format!("dcount_hll(hll_merge({}))", many.join(", ")),
+                };
+                let sign = if members.len() % 2 == 1 { "+" } else { "-" };
+                terms.push(format!("{sign} {count}"));
+            }
+            items.push(format!("s{k} = 0 {}", terms.join(" ")));
+        }
+        let text = format!("{INPUT} | extend {}", items.join(", "));
+        self.bind_rewritten(input, INPUT, &text, "dcount_intersect", span)
     }
 }

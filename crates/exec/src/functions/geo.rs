@@ -96,7 +96,7 @@ fn point_in_circle(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         .map(|i| {
             let (lon, lat, clon, clat) = (r[0].get(i)?, r[1].get(i)?, r[2].get(i)?, r[3].get(i)?);
             let radius = r[4].get(i)?;
-            if !valid(lon, lat) || !valid(clon, clat) || !(radius >= 0.0) {
+            if !valid(lon, lat) || !valid(clon, clat) || radius.is_nan() || radius < 0.0 {
                 return None;
             }
             Some(haversine(lon, lat, clon, clat) <= radius)

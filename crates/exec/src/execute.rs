@@ -739,7 +739,7 @@ fn join_key_filter(
     if !matches!(
         spec.kind,
         Inner | InnerUnique | LeftSemi | RightOuter | RightSemi
-    ) || spec.ipv4_prefix
+    ) || spec.ip_prefix.is_some()
         || !spec.null_keys_match
     {
         return Ok(None);

@@ -214,7 +214,7 @@ pub fn create_physical_plan(plan: &LogicalPlan, source: &DataSource) -> Result<P
                 null_keys_match: j.null_keys_match,
                 output: j.output.clone(),
                 first_match_only: j.first_match_only,
-                ipv4_prefix: j.ipv4_prefix,
+                ip_prefix: j.ip_prefix,
             },
             schema: j.schema.clone(),
         },

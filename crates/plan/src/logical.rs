@@ -217,10 +217,19 @@ pub struct Join {
     pub output: Vec<(JoinSide, usize)>,
     /// At most one right row per left row (ENRICH takes the first match).
     pub first_match_only: bool,
-    /// The first key pair matches an IPv4 address (left) against an address
-    /// or CIDR network (right): `evaluate ipv4_lookup`.
-    pub ipv4_prefix: bool,
+    /// The first key pair matches an address (left) against an address or
+    /// CIDR network (right): `evaluate ipv4_lookup` / `ipv6_lookup`.
+    pub ip_prefix: Option<IpFamily>,
     pub schema: Schema,
+}
+
+/// The addresses a network-matching join reads (`ipv4_lookup`, `ipv6_lookup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpFamily {
+    /// IPv4 only: other text matches nothing.
+    V4,
+    /// IPv6, IPv4 read as its IPv4-mapped address (`::ffff:1.2.3.4`).
+    V6,
 }
 
 /// One row per element of the expanded arrays (`mv-expand`, `MV_EXPAND`); the

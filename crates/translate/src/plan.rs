@@ -606,9 +606,13 @@ impl<'a> Translator<'a> {
 
     fn join(&mut self, j: &Join) -> Result<Rel> {
         let t = self.target;
-        if j.ipv4_prefix {
+        if let Some(family) = j.ip_prefix {
+            let plugin = match family {
+                iishunt_plan::logical::IpFamily::V4 => "`evaluate ipv4_lookup`",
+                iishunt_plan::logical::IpFamily::V6 => "`evaluate ipv6_lookup`",
+            };
             return Err(TranslateError::unsupported(
-                "`evaluate ipv4_lookup`",
+                plugin,
                 t,
                 "matching addresses to CIDR networks is not translated",
             ));

@@ -10,7 +10,9 @@ mod count;
 mod extreme;
 pub mod hll;
 pub mod interner;
+mod list_nulls;
 mod numeric;
+mod schema;
 mod set;
 mod stats;
 pub mod tdigest;
@@ -133,6 +135,11 @@ pub fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
             set::Output::List,
             arg_ty.unwrap_or(call.ty),
             cap(1),
+        )),
+        "buildschema" => Box::new(schema::BuildSchema::new()),
+        "make_list_with_nulls" => Box::new(list_nulls::ListWithNulls::new(
+            arg_ty.unwrap_or(call.ty),
+            set::DEFAULT_CAP,
         )),
         "__set_size" => Box::new(set::SetAcc::new(
             set::Output::Count,

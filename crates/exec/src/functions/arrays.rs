@@ -32,6 +32,8 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("unicode_codepoints_to_string", codepoints_to_string),
     ("bag_remove_keys", bag_remove_keys),
     ("bag_has_key", bag_has_key),
+    ("array_sum", array_sum),
+    ("extract_json", extract_json),
 ];
 
 /// Kusto's cap on the elements `range()` makes.
@@ -472,4 +474,96 @@ fn bag_has_key(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         })
         .collect();
     Ok(std::sync::Arc::new(arrow::array::BooleanArray::from(found)))
+}
+
+/// `array_sum(array)`: the sum of its numbers as a real; null when an element
+/// is not a number (a null element included) or the value is not an array.
+fn array_sum(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let a = json(args, ctx, 0, true)?;
+    let out: arrow::array::Float64Array = (0..ctx.rows)
+        .map(|i| {
+            let Value::Array(items) = a.get(i) else {
+                return None;
+            };
+            items.iter().try_fold(0.0, |sum, v| Some(sum + v.as_f64()?))
+        })
+        .collect();
+    Ok(std::sync::Arc::new(out))
+}
+
+/// One step of the JSONPath subset Kusto supports.
+enum Step {
+    Key(String),
+    Index(i64),
+}
+
+/// `$`, `.key`, `['key']` / `["key"]`, `[index]`; `None` for anything else.
+fn json_path(path: &str) -> Option<Vec<Step>> {
+    let mut rest = path.trim().strip_prefix('$')?;
+    let mut steps = Vec::new();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            if end == 0 {
+                return None;
+            }
+            steps.push(Step::Key(r[..end].to_string()));
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            let inside = r[..end].trim();
+            let quoted = ['\'', '"']
+                .iter()
+                .find_map(|q| inside.strip_prefix(*q)?.strip_suffix(*q));
+            steps.push(match quoted {
+                Some(key) => Step::Key(key.to_string()),
+                None => Step::Index(inside.parse().ok()?),
+            });
+            rest = &r[end + 1..];
+        } else {
+            return None;
+        }
+    }
+    Some(steps)
+}
+
+/// `extract_json(path, json)`: the element the path names, as text (a string
+/// bare, a bag or array as JSON); "" when it is missing or not JSON.
+fn extract_json(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let path = super::args::text(args, ctx, 0)?;
+    let doc = super::args::text(args, ctx, 1)?;
+    let fixed = path.scalar().map(json_path);
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let parsed;
+        let steps = match &fixed {
+            Some(s) => s.as_ref(),
+            None => {
+                parsed = json_path(path.get(i));
+                parsed.as_ref()
+            }
+        };
+        let Some(steps) = steps else { return true };
+        let Ok(root) = serde_json::from_str::<Value>(doc.get(i)) else {
+            return true;
+        };
+        let mut at = &root;
+        for step in steps {
+            let next = match (step, at) {
+                (Step::Key(k), Value::Object(m)) => m.get(k),
+                (Step::Index(n), Value::Array(a)) => {
+                    let n = if *n < 0 { a.len() as i64 + n } else { *n };
+                    usize::try_from(n).ok().and_then(|n| a.get(n))
+                }
+                _ => None,
+            };
+            let Some(next) = next else { return true };
+            at = next;
+        }
+        match at {
+            Value::String(s) => out.push_str(s),
+            Value::Null => {}
+            other => out.push_str(&other.to_string()),
+        }
+        true
+    }))
 }

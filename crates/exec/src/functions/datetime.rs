@@ -16,6 +16,8 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("ago", ago),
     ("now", now),
     ("datetime_add", datetime_add),
+    ("datetime_local_to_utc", |a, c| time_zone(a, c, true)),
+    ("datetime_utc_to_local", |a, c| time_zone(a, c, false)),
     ("datetime_diff", datetime_diff),
     ("startofday", |a, c| start_of(a, c, Unit::Day, false)),
     ("startofhour", |a, c| start_of(a, c, Unit::Hour, false)),
@@ -497,6 +499,50 @@ fn format_timespan(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
         }
         true
     }))
+}
+
+/// `datetime_local_to_utc(dt, tz)` (`to_utc`) and `datetime_utc_to_local(dt,
+/// tz)` over IANA zones (chrono-tz's copy of the tz database). A wall-clock
+/// time a daylight-saving jump skips is read with the offset after the jump
+/// (Kusto's documented result), a repeated one as standard time (the later
+/// instant, as .NET's `ConvertTimeToUtc`). Null for an unknown zone.
+fn time_zone(args: &[Datum], ctx: &KernelContext, to_utc: bool) -> Result<ArrayRef> {
+    use chrono::{Offset, TimeZone};
+    use chrono_tz::Tz;
+    let t = args::long(args, ctx, 0)?;
+    let zone = args::text(args, ctx, 1)?;
+    let fixed = zone.scalar().map(|z| z.trim().parse::<Tz>().ok());
+    let convert = |micros: i64, tz: Tz| -> Option<i64> {
+        let naive = DateTime::from_timestamp_micros(micros)?.naive_utc();
+        if !to_utc {
+            return Some(
+                tz.from_utc_datetime(&naive)
+                    .naive_local()
+                    .and_utc()
+                    .timestamp_micros(),
+            );
+        }
+        let utc = match tz.from_local_datetime(&naive) {
+            chrono::LocalResult::Single(d) => d.timestamp_micros(),
+            chrono::LocalResult::Ambiguous(a, b) => a.timestamp_micros().max(b.timestamp_micros()),
+            chrono::LocalResult::None => {
+                let later = naive.checked_add_signed(chrono::TimeDelta::days(1))?;
+                let offset = tz.offset_from_utc_datetime(&later).fix().local_minus_utc();
+                naive.and_utc().timestamp_micros() - i64::from(offset) * 1_000_000
+            }
+        };
+        Some(utc)
+    };
+    let out: TimestampMicrosecondArray = (0..ctx.rows)
+        .map(|i| {
+            let tz = match &fixed {
+                Some(z) => (*z)?,
+                None => zone.get(i).trim().parse::<Tz>().ok()?,
+            };
+            convert(t.get(i)?, tz)
+        })
+        .collect();
+    Ok(Arc::new(out))
 }
 
 #[cfg(test)]

@@ -25,6 +25,13 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("pack_array", pack_array),
     ("bag_pack", bag_pack),
     ("pack_all", pack_all),
+    ("bag_pack_columns", bag_pack),
+    ("column_names_of", |_, _| {
+        Err(crate::error::ExecError::Internal {
+            context: "column_names_of",
+            message: "the binder replaces the call by the column names".into(),
+        })
+    }),
     ("strcat_array", strcat_array),
     ("bag_keys", bag_keys),
     ("array_slice", array_slice),

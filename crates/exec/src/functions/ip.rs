@@ -173,7 +173,7 @@ fn compare(args: &[Datum], ctx: &KernelContext, is_match: bool) -> Result<ArrayR
 }
 
 /// An address as 128 bits (IPv4 as an IPv4-mapped IPv6 address) and its prefix.
-fn parse_v6(s: &str) -> Option<(u128, u32)> {
+pub(crate) fn parse_v6(s: &str) -> Option<(u128, u32)> {
     let (ip, p) = parse_ip_net(s)?;
     Some(match ip {
         IpAddr::V4(v4) => (u128::from(v4.to_ipv6_mapped()), p + 96),

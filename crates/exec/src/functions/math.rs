@@ -17,6 +17,13 @@ use crate::error::Result;
 pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("bin", |a, c| bin(a, c, false)),
     ("bin_at", |a, c| bin(a, c, true)),
+    ("around", around),
+    ("bin_auto", |_, _| {
+        Err(crate::error::ExecError::Internal {
+            context: "bin_auto",
+            message: "the binder replaces the call by bin_at with the set options".into(),
+        })
+    }),
     ("abs", abs),
     ("round", round),
     ("ceiling", |a, c| same_num(a, c, f64::ceil)),
@@ -310,6 +317,38 @@ fn min_max(args: &[Datum], ctx: &KernelContext, min: bool) -> Result<ArrayRef> {
         });
     }
     Ok(acc.unwrap_or_else(|| crate::datum::null_array(ret, ctx.rows)))
+}
+
+/// `around(value, center, delta)`: `center - delta <= value <= center + delta`;
+/// datetimes and timespans compare as microseconds, without overflow.
+fn around(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let out: BooleanArray = if args::arg_type(ctx, 0).is_numeric() {
+        let (v, c, d) = (
+            args::real(args, ctx, 0)?,
+            args::real(args, ctx, 1)?,
+            args::real(args, ctx, 2)?,
+        );
+        (0..ctx.rows)
+            .map(|i| {
+                let (v, c, d) = (v.get(i)?, c.get(i)?, d.get(i)?);
+                Some(v >= c - d && v <= c + d)
+            })
+            .collect()
+    } else {
+        let (v, c, d) = (
+            args::long(args, ctx, 0)?,
+            args::long(args, ctx, 1)?,
+            args::long(args, ctx, 2)?,
+        );
+        (0..ctx.rows)
+            .map(|i| {
+                let (v, c, d) = (v.get(i)?, c.get(i)?, d.get(i)?);
+                let (v, c, d) = (i128::from(v), i128::from(c), i128::from(d));
+                Some(v >= c - d && v <= c + d)
+            })
+            .collect()
+    };
+    Ok(Arc::new(out))
 }
 
 #[cfg(test)]

@@ -29,10 +29,11 @@ mod esql_mv;
 mod esql_ops;
 mod esql_period;
 mod esql_text;
+mod geo;
 mod hash;
 pub(crate) use hash::xxh64;
 mod ip;
-pub(crate) use ip::{mask as ipv4_mask, parse_v4};
+pub(crate) use ip::{mask as ipv4_mask, parse_v4, parse_v6};
 mod math;
 mod arrays;
 mod operators;
@@ -68,6 +69,7 @@ pub fn kernel(name: &str) -> Option<Kernel> {
                 sketch::KERNELS,
                 decompose::KERNELS,
                 ip::KERNELS,
+                geo::KERNELS,
                 esql::KERNELS,
                 esql_math::KERNELS,
                 esql_text::KERNELS,

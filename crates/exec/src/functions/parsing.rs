@@ -19,6 +19,7 @@ use crate::error::{ExecError, Result};
 
 pub(crate) const KERNELS: &[(&str, Kernel)] = &[
     ("parse_csv", parse_csv),
+    ("parse_version", parse_version),
     ("parse_urlquery", parse_urlquery),
     ("parse_command_line", parse_command_line),
     ("isascii", isascii),
@@ -679,6 +680,34 @@ fn domain_decode(s: &str) -> Option<String> {
         })
         .collect();
     Some(parts?.join("."))
+}
+
+/// `parse_version("1.2.3.4")`: one to four dot-separated parts of one to
+/// eight digits, missing parts 0, as p1·10²⁴ + p2·10¹⁶ + p3·10⁸ + p4 (a
+/// decimal, held as a real); null for other text.
+fn parse_version(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let t = args::text(args, ctx, 0)?;
+    let out: arrow::array::Float64Array = (0..ctx.rows).map(|i| version(t.get(i))).collect();
+    Ok(std::sync::Arc::new(out))
+}
+
+fn version(text: &str) -> Option<f64> {
+    let parts: Vec<&str> = text.trim().split('.').collect();
+    if parts.len() > 4 {
+        return None;
+    }
+    let mut value: u128 = 0;
+    for k in 0..4 {
+        let part = match parts.get(k) {
+            Some(p) if (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => {
+                p.parse::<u128>().ok()?
+            }
+            Some(_) => return None,
+            None => 0,
+        };
+        value = value * 100_000_000 + part;
+    }
+    Some(value as f64)
 }
 
 #[cfg(test)]

@@ -35,9 +35,9 @@ pub struct JoinSpec {
     pub null_keys_match: bool,
     pub output: Vec<(JoinSide, usize)>,
     pub first_match_only: bool,
-    /// The first key pair matches an IPv4 address against a network
-    /// (`evaluate ipv4_lookup`); the others are equalities.
-    pub ipv4_prefix: bool,
+    /// The first key pair matches an address against a network (`evaluate
+    /// ipv4_lookup` / `ipv6_lookup`); the others are equalities.
+    pub ip_prefix: Option<iishunt_plan::logical::IpFamily>,
 }
 
 /// How the right side is searched.
@@ -107,7 +107,7 @@ where
     let right_row = avg_row(&right);
     let per_pair = |b: &RecordBatch| 16 + avg_row(b) + right_row;
     // With a network key, the row-format keys are the other (equality) keys.
-    let skip = usize::from(spec.ipv4_prefix);
+    let skip = usize::from(spec.ip_prefix.is_some());
     let converter = RowConverter::new(
         spec.key_types[skip..]
             .iter()
@@ -121,9 +121,14 @@ where
         &spec.key_types[skip..],
         spec,
     )?;
-    let build = if spec.ipv4_prefix {
+    let build = if let Some(family) = spec.ip_prefix {
         let extra = (spec.right_keys.len() > 1).then_some(&right_keys);
-        Matcher::Prefix(PrefixIndex::build(&right, spec.right_keys[0], extra)?)
+        Matcher::Prefix(PrefixIndex::build(
+            &right,
+            spec.right_keys[0],
+            extra,
+            family,
+        )?)
     } else {
         Matcher::Equal(BuildSide::new(&right, &right_keys, spec))
     };
@@ -573,7 +578,7 @@ mod tests {
             null_keys_match: false,
             output: vec![(JoinSide::Left, 0), (JoinSide::Right, 1)],
             first_match_only: false,
-            ipv4_prefix: true,
+            ip_prefix: Some(iishunt_plan::logical::IpFamily::V4),
         };
         let schema = string_schema(&["ip", "tag"]);
         let dictionary: DictionaryArray<Int32Type> = addresses.iter().copied().collect();
@@ -645,7 +650,7 @@ mod tests {
             null_keys_match: true,
             output,
             first_match_only: false,
-            ipv4_prefix: false,
+            ip_prefix: None,
         }
     }
 

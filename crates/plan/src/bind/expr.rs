@@ -481,8 +481,17 @@ impl<'a> Binder<'a> {
             return self.bind_pack_all(call, schema);
         }
         // `percentile_tdigest(d, p, typeof(long))`: the value converted to that type.
-        if let Some(bound) = self.bind_typed_percentile(call, schema)? {
+        if let Some(bound) = self.bind_typed_call(call, schema)? {
             return Ok(bound);
+        }
+        if name == "column_names_of" && self.lookup(name).is_none() {
+            return self.bind_column_names_of(call, schema);
+        }
+        if name == "bin_auto" && self.lookup(name).is_none() {
+            return self.bind_bin_auto(call, schema);
+        }
+        if name == "bag_pack_columns" && self.lookup(name).is_none() {
+            return self.bind_bag_pack_columns(call, schema);
         }
         // Aggregates: only inside summarize. A name that is also a scalar
         // function (`hll_merge(h1, h2)`) is the scalar outside summarize, or
@@ -589,46 +598,6 @@ impl<'a> Binder<'a> {
             args,
             ty: KType::Dynamic,
         })
-    }
-
-    /// `percentile_tdigest(d, p, typeof(T))` is `percentile_tdigest(d, p)`
-    /// converted to T; `None` for any other call.
-    fn bind_typed_percentile(
-        &mut self,
-        call: &ast::Call,
-        schema: &Schema,
-    ) -> Result<Option<BoundExpr>> {
-        if call.name.name != "percentile_tdigest" || call.args.len() != 3 {
-            return Ok(None);
-        }
-        let ty = match &call.args[2].kind {
-            ExprKind::Call(t) if t.name.name == "typeof" && t.args.len() == 1 => {
-                match &t.args[0].kind {
-                    ExprKind::Name(n) => iishunt_syntax::ast::TypeName::parse(&n.name),
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        let Some(ty) = ty else {
-            return Err(PlanError::new(
-                "plan::argument_type",
-                call.args[2].span,
-                "the third argument of `percentile_tdigest` must be a type, such as typeof(long)",
-                "not a type",
-            ));
-        };
-        let Some(func) = lookup_scalar("percentile_tdigest") else {
-            return Ok(None);
-        };
-        let args = vec![
-            self.bind_expr(&call.args[0], schema, None)?,
-            self.bind_expr(&call.args[1], schema, None)?,
-        ];
-        let value = self.finish_call(func, args, call.span)?;
-        convert_to(value, KType::from(ty), self)
-            .map(Some)
-            .map_err(|m| PlanError::new("plan::argument_type", call.args[2].span, m, "here"))
     }
 
     fn aggregate_named(&self, name: &str) -> Option<&'static crate::functions::AggregateFunction> {

@@ -4,18 +4,24 @@
 //! address, and whose extra keys are equal: a watchlist of subnets, an asset
 //! list by site. The output is the input's columns then the lookup's, as
 //! `lookup` gives; only matching rows unless `return_unmatched` is true.
+//! `ipv6_lookup(LookupTable, SourceIPv6Key, IPv6LookupKey [,
+//! return_unmatched])` does the same for IPv6 networks (IPv4 text is its
+//! IPv4-mapped address) and, as Kusto's documented output shows, puts the
+//! lookup's columns first.
 
 use iishunt_syntax::ast::{self, ExprKind};
 
 use super::join::{column_index, common_key_type, key_type_error, lookup_columns, Keys};
 use super::Binder;
 use crate::error::{PlanError, Result};
-use crate::logical::{JoinKind, LogicalPlan};
+use crate::logical::{IpFamily, JoinKind, JoinSide, LogicalPlan};
 use crate::schema::Schema;
 use crate::types::{KType, ScalarValue};
 
-const USAGE: &str =
+const USAGE_V4: &str =
     "ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, ExtraKey, …] [, return_unmatched])";
+const USAGE_V6: &str =
+    "ipv6_lookup(LookupTable, SourceIPv6Key, IPv6LookupKey [, return_unmatched])";
 
 impl<'a> Binder<'a> {
     pub(crate) fn bind_evaluate(
@@ -25,24 +31,38 @@ impl<'a> Binder<'a> {
         span: ast::Span,
     ) -> Result<LogicalPlan> {
         match call.name.name.as_str() {
-            "ipv4_lookup" => self.bind_ipv4_lookup(input, call),
+            "ipv4_lookup" => self.bind_ip_lookup(input, call, IpFamily::V4),
+            "ipv6_lookup" => self.bind_ip_lookup(input, call, IpFamily::V6),
             "bag_unpack" => self.bind_bag_unpack(input, call, span),
             "narrow" => self.bind_narrow(input, call, span),
             "pivot" => self.bind_pivot(input, call, span),
+            "schema_merge" => self.bind_schema_merge(input, call, span),
+            "rows_near" => self.bind_rows_near(input, call, span),
+            "dcount_intersect" => self.bind_dcount_intersect(input, call, span),
+            "rolling_percentile" => self.bind_rolling_percentile(input, call, span),
             other => Err(PlanError::new(
                 "plan::not_supported",
                 span,
                 format!("the `{other}` plugin is not supported"),
                 "evaluate plugins are not available in iishunt",
             )
-            .with_help("the plugins iishunt runs are ipv4_lookup, bag_unpack, narrow and pivot")),
+            .with_help("the plugins iishunt runs are ipv4_lookup, ipv6_lookup, bag_unpack, narrow, pivot, schema_merge, rows_near, rolling_percentile and dcount_intersect")),
         }
     }
 
-    fn bind_ipv4_lookup(&mut self, left: LogicalPlan, call: &ast::Call) -> Result<LogicalPlan> {
+    fn bind_ip_lookup(
+        &mut self,
+        left: LogicalPlan,
+        call: &ast::Call,
+        family: IpFamily,
+    ) -> Result<LogicalPlan> {
+        let (plugin, code, usage_text) = match family {
+            IpFamily::V4 => ("ipv4_lookup", "plan::ipv4_lookup", USAGE_V4),
+            IpFamily::V6 => ("ipv6_lookup", "plan::ipv6_lookup", USAGE_V6),
+        };
         let usage = |at: ast::Span, message: &str| {
-            PlanError::new("plan::ipv4_lookup", at, message.to_string(), "here")
-                .with_help(format!("write {USAGE}"))
+            PlanError::new(code, at, message.replace("ipv4_lookup", plugin), "here")
+                .with_help(format!("write {usage_text}"))
         };
         let Some((table, rest)) = call.args.split_first() else {
             return Err(usage(
@@ -84,6 +104,12 @@ impl<'a> Binder<'a> {
                 "ipv4_lookup needs the address column and the network column",
             ));
         };
+        if let (IpFamily::V6, Some(first)) = (family, extra.first()) {
+            return Err(usage(
+                first.span,
+                "ipv6_lookup takes no extra keys: the address column, the network column and return_unmatched",
+            ));
+        }
         let mut keys = Keys {
             left: vec![column_index(
                 left.schema(),
@@ -111,8 +137,15 @@ impl<'a> Binder<'a> {
         }
         // The network column stays (it says which range matched); extra keys
         // appear once, from the input.
-        let (output, columns) =
+        let (mut output, mut columns) =
             lookup_columns(left.schema(), right.schema(), &keys.right[1..], false);
+        if family == IpFamily::V6 {
+            let (first, rest): (Vec<_>, Vec<_>) = output
+                .into_iter()
+                .zip(columns)
+                .partition(|((side, _), _)| *side == JoinSide::Right);
+            (output, columns) = first.into_iter().chain(rest).unzip();
+        }
         let kind = if unmatched {
             JoinKind::LeftOuter
         } else {
@@ -120,7 +153,7 @@ impl<'a> Binder<'a> {
         };
         let mut plan = self.join_node(left, right, kind, keys, output, columns);
         if let LogicalPlan::Join(j) = &mut plan {
-            j.ipv4_prefix = true;
+            j.ip_prefix = Some(family);
         }
         Ok(plan)
     }

@@ -222,7 +222,7 @@ impl<'a> Binder<'a> {
             null_keys_match: self.dialect == Dialect::Kql,
             output,
             first_match_only: false,
-            ipv4_prefix: false,
+            ip_prefix: None,
             schema: Schema::new(columns),
         })
     }

@@ -4,6 +4,7 @@
 //! expressions in `expr.rs`; `summarize` in `summarize.rs`; ES|QL's index
 //! patterns and ECS views in `esql.rs`; DISSECT, GROK and `parse` in `parse.rs`.
 
+mod call_forms;
 mod esql;
 mod esql_values;
 mod expr;
@@ -24,6 +25,7 @@ mod partition;
 mod search;
 mod sequence_scan;
 mod pivot;
+mod plugins_more;
 mod rewrite;
 mod series_columns;
 mod summarize;
@@ -93,6 +95,8 @@ pub(crate) struct Binder<'a> {
     external: Option<ExternalReader<'a>>,
     scopes: Vec<HashMap<String, Binding>>,
     notes: Vec<String>,
+    /// `set name = value` statements the binder reads (`query_bin_auto_size`, …).
+    settings: HashMap<String, ast::Expr>,
     render: Option<RenderRequest>,
     depth: usize,
     /// Set while an `extend` item binds: collects its window function calls.
@@ -150,6 +154,7 @@ pub fn bind_query_reading<'a>(
         external,
         scopes: vec![HashMap::new()],
         notes: Vec::new(),
+        settings: HashMap::new(),
         render: None,
         depth: 0,
         window: None,
@@ -158,6 +163,11 @@ pub fn bind_query_reading<'a>(
     for statement in &query.statements {
         match statement {
             Statement::Let(l) => binder.bind_let(l)?,
+            Statement::Set(s) if call_forms::READ_SETTINGS.contains(&s.name.name.as_str()) => {
+                if let Some(v) = &s.value {
+                    binder.settings.insert(s.name.name.clone(), v.clone());
+                }
+            }
             Statement::Set(s) => binder.notes.push(format!(
                 "`set {}` is accepted and has no effect here",
                 s.name

@@ -63,6 +63,16 @@ fn dynamic(_: &[KType]) -> Result<KType, String> {
     Ok(KType::Dynamic)
 }
 
+/// `buildschema(d)`: the argument is a dynamic value.
+fn dynamic_arg(args: &[KType]) -> Result<KType, String> {
+    match args.first() {
+        Some(KType::Dynamic) | None => Ok(KType::Dynamic),
+        Some(t) => Err(format!(
+            "expects a dynamic value, got {t} (parse it with parse_json)"
+        )),
+    }
+}
+
 /// `hll_merge(h)`, `tdigest_merge(d)`: the argument is a sketch (dynamic).
 fn sketch(args: &[KType]) -> Result<KType, String> {
     match args.first() {
@@ -191,6 +201,12 @@ static AGGREGATES: &[AggregateFunction] = &[
     agg!("make_list_if", ["makelist_if"], Arity::range(2, 3), dynamic, "list_{}", true,
         "make_list over rows where the predicate is true.",
         "summarize make_list_if(csUriStem, scStatus == \"404\") by cIP"),
+    agg!("buildschema", [], Arity::exact(1), dynamic_arg, "schema_{}", false,
+        "The type that admits every value of the group: a scalar's type name, a bag as `{key: type}`, an array as `{\"`indexer`\": type}`, several as an array of them (`[\"long\", \"string\"]`).",
+        "summarize buildschema(parse_json(csCookie))"),
+    agg!("make_list_with_nulls", [], Arity::exact(1), dynamic, "list_{}", false,
+        "All values (with repeats) as a dynamic array, nulls kept as null, capped at 1,048,576.",
+        "summarize make_list_with_nulls(csUsername) by cIP"),
     agg!("make_bag", ["make_dictionary"], Arity::range(1, 2), dynamic, "bag_{}", false,
         "One property bag of every key of the group's bags (the first value met where rows share a key), capped like make_set.",
         "summarize make_bag(bag_pack(csUriStem, scStatus)) by cIP"),

@@ -21,6 +21,7 @@ mod esql_mv;
 mod esql_ops;
 mod esql_period;
 mod esql_text;
+mod geo;
 mod ip;
 mod math;
 mod operators;
@@ -91,6 +92,7 @@ pub fn scalar_families() -> &'static [ScalarFamily] {
         series::FAMILY,
         sketch::FAMILY,
         ip::FAMILY,
+        geo::FAMILY,
         esql::FAMILY,
         esql_math::FAMILY,
         esql_text::FAMILY,

@@ -28,6 +28,8 @@ sig!(make_datetime_rt, "make_datetime", [Int, Int, Int, Int, Int, Num] => DateTi
 sig!(to_unix_rt, "this function", [Date] => Real);
 sig!(make_timespan_rt, "make_timespan", [Num, Num, Num, Num] => TimeSpan);
 
+sig!(tz_rt, "this function", [Date, Text] => DateTime);
+
 fn startofhour_rt(a: &[KType]) -> Result<KType, String> {
     check("startofhour", a, &[P::Date, P::Int], None)?;
     Ok(KType::DateTime)
@@ -190,4 +192,6 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         "`make_datetime(year, month, day[, hour, minute, second])`; null for an invalid date.",
         "make_datetime(2026, 3, 8)",
     ),
+    f("datetime_local_to_utc", &[], Arity::exact(2), tz_rt, "`datetime_local_to_utc(local, timezone)`: the UTC time of a wall-clock time in an IANA time zone (`Europe/Paris`, `US/Pacific`); a time skipped by a daylight-saving jump is read with the offset after it, a repeated one as standard time. Null for an unknown zone.", "datetime_local_to_utc(datetime(2026-03-08 09:00), \"America/New_York\")"),
+    f("datetime_utc_to_local", &[], Arity::exact(2), tz_rt, "`datetime_utc_to_local(utc, timezone)`: the wall-clock time in an IANA time zone of a UTC time. Null for an unknown zone.", "datetime_utc_to_local(TimeGenerated, \"Europe/Berlin\")"),
 ];

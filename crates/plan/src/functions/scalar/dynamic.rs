@@ -61,6 +61,19 @@ sig!(shift_rt, "this function", [Dyn, Num, Any] => Dynamic);
 sig!(remove_keys_rt, "bag_remove_keys", [Dyn, Dyn] => Dynamic);
 sig!(has_key_rt, "bag_has_key", [Dyn, Text] => Bool);
 
+sig!(array_sum_rt, "array_sum", [Dyn] => Real);
+sig!(extract_json_rt, "extract_json", [Text, Text] => String);
+
+/// The binder passes (name, value, …) pairs: see `bind_bag_pack_columns`.
+fn bag_pack_columns_rt(_: &[KType]) -> Result<KType, String> {
+    Ok(KType::Dynamic)
+}
+
+/// Never reached with values: the binder replaces the call by the names.
+fn column_names_of_rt(_: &[KType]) -> Result<KType, String> {
+    Err("column_names_of takes a table, not a value".into())
+}
+
 fn bag_pack_rt(a: &[KType]) -> Result<KType, String> {
     if a.len() % 2 != 0 {
         return Err("bag_pack takes pairs of key and value".into());
@@ -146,4 +159,15 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("set_intersect", &[], Arity::at_least(1), dyn_var_rt, "The distinct values found in every array.", "set_intersect(set_a, set_b)"),
     f("set_difference", &[], Arity::at_least(1), dyn_var_rt, "The distinct values of the first array found in none of the others.", "set_difference(set_a, set_b)"),
     f("dynamic_to_json", &[], Arity::exact(1), to_json_rt, "The JSON text of a value, property-bag keys sorted.", "dynamic_to_json(parse_url(csReferer))"),
+    f("array_sum", &[], Arity::exact(1), array_sum_rt, "The sum of the numbers of an array, as a real; null when an element is not a number or the value is not an array.", "array_sum(dynamic([1, 2, 3]))"),
+    f("bag_pack_columns", &[], Arity::at_least(1), bag_pack_columns_rt, "A property bag of the named columns, each column's name its key.", "bag_pack_columns(cIP, csUriStem)"),
+    f("column_names_of", &[], Arity::exact(1), column_names_of_rt, "The column names of a table, a tabular `let` or a tabular function's result, as an array of strings (known when the query is bound).", "column_names_of(IisLogs)"),
+    f(
+        "extract_json",
+        &["extractjson"],
+        Arity::exact(2),
+        extract_json_rt,
+        "`extract_json(path, json[, typeof(T)])`: the element a JSONPath (`$`, `.key`, `['key']`, `[index]`) names in JSON text, as a string (a bag or array as its JSON); the empty string when it is missing or the text is not JSON. With `typeof(T)`, converted to T (null when that fails).",
+        "extract_json(\"$.user.name\", csCookie, typeof(string))",
+    ),
 ];

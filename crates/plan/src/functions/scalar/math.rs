@@ -110,6 +110,32 @@ fn min_max_rt(a: &[KType]) -> Result<KType, String> {
     }
 }
 
+/// Never reached with values: the binder makes `bin_at` of the `set` options.
+fn bin_auto_rt(_: &[KType]) -> Result<KType, String> {
+    Err("bin_auto is bound with the query's set options".into())
+}
+
+/// `around(value, center, delta)`: numbers, or datetimes or timespans with a
+/// timespan delta.
+fn around_rt(a: &[KType]) -> Result<KType, String> {
+    let [v, c, d] = a else {
+        return Err("around takes a value, a center and a delta".into());
+    };
+    let fits = match v {
+        KType::DateTime => *c == KType::DateTime && *d == KType::TimeSpan,
+        KType::TimeSpan => *c == KType::TimeSpan && *d == KType::TimeSpan,
+        t if t.is_numeric() => c.is_numeric() && d.is_numeric(),
+        _ => false,
+    };
+    if fits {
+        Ok(KType::Bool)
+    } else {
+        Err(format!(
+            "around expects numbers, or a datetime or timespan with a timespan delta, got {v}, {c}, {d}"
+        ))
+    }
+}
+
 const fn f(
     name: &'static str,
     aliases: &'static [&'static str],
@@ -224,4 +250,6 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         "The largest argument, ignoring nulls.",
         "max_of(TimeTaken, 0)",
     ),
+    f("around", &[], Arity::exact(3), around_rt, "`around(value, center, delta)`: whether the value is within delta of the center, bounds included; numbers, or datetimes or timespans with a timespan delta.", "around(TimeTaken, 1000, 50)"),
+    f("bin_auto", &[], Arity::exact(1), bin_auto_rt, "`bin_auto(x)`: `bin_at(x, size, at)` with the size of `set query_bin_auto_size=…` and the origin of `set query_bin_auto_at=…` (no origin: `bin(x, size)`), statements before the query.", "bin_auto(TimeGenerated)"),
 ];

@@ -23,6 +23,8 @@ sig!(format_bytes_rt, "format_bytes", [Num, Int, Text, Int] => String);
 sig!(to_text_rt, "this function", [Text] => String);
 sig!(to_guid_rt, "base64_decode_toguid", [Text] => Guid);
 
+sig!(version_rt, "parse_version", [Text] => Decimal);
+
 pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("parse_csv", Arity::exact(1), to_dyn_rt, "The fields of the first CSV record as an array of strings: commas separate, double quotes enclose commas and line breaks, `\"\"` inside quotes is a quote, a line break ends the record.", "parse_csv(\"a,\\\"b,c\\\",d\")"),
     f("parse_urlquery", Arity::exact(1), to_dyn_rt, "The parameters of a URL query (anything up to a `?` skipped) as `{\"Query Parameters\": {key: value}}`, percent-decoded, `+` a space.", "parse_urlquery(csUriQuery)[\"Query Parameters\"].id"),
@@ -43,4 +45,5 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("punycode_to_string", Arity::exact(1), to_text_rt, "One punycode label (without `xn--`) decoded; null when it is not valid punycode.", "punycode_to_string(\"acadmie-hva\")"),
     f("punycode_domain_from_string", Arity::exact(1), to_text_rt, "A host name with its `xn--` labels decoded (labels split at `.`, `。`, `｡`, `．`); null when one is not valid punycode.", "punycode_domain_from_string(csHost)"),
     f("punycode_domain_to_string", Arity::exact(1), to_text_rt, "A host name with each non-ASCII label as `xn--` and its punycode.", "punycode_domain_to_string(\"bücher.example\")"),
+    f("parse_version", Arity::exact(1), version_rt, "A version of one to four dot-separated parts of up to eight digits each as a decimal that compares as versions do (missing parts are 0): `1.2.3.4` is 1,000,000,020,000,000,300,000,004. Null for other text. iishunt's decimal is a real (about 16 significant digits), so versions that differ only in their last parts can compare equal: `10.0.1` and `10.0.2` do, `10.1` and `10.2` never.", "parse_version(\"10.0.17763.1\")"),
 ];

@@ -138,7 +138,7 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
         &[],
         Arity::exact(3),
         extract_ret,
-        "`extract(regex, group, text)`: the capture group (0 = the whole match) of the first match, or the empty string. Kusto's fourth `typeof(T)` argument is not supported yet: convert the result instead (`tolong(extract(…))`).",
+        "`extract(regex, group, text)`: the capture group (0 = the whole match) of the first match, or the empty string. `extract(regex, group, text, typeof(T))` converts it to T (null when there is no match or the conversion fails).",
         "extract(@\"user=([^&]+)\", 1, csUriQuery)",
     ),
     f(

@@ -252,7 +252,8 @@ pub(crate) fn is_serialized(plan: &LogicalPlan) -> bool {
         | LogicalPlan::Aggregate(_)
         | LogicalPlan::Union(_)
         | LogicalPlan::Join(_)
-        | LogicalPlan::MakeSeries(_) => false,
+        | LogicalPlan::MakeSeries(_)
+        | LogicalPlan::Graph(_) => false,
     }
 }
 

@@ -121,15 +121,24 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                 None
             } else {
                 let budget = GroupBudget::new(ctx.one_pass_groups);
-                match aggregate_within(input, keys, aggregates, None, Some(&budget), source, ctx) {
-                    Ok(table) => Some(table),
+                let finish = |t: GroupTable| t.finish_where(schema, having, ctx);
+                match aggregate_finished(
+                    input,
+                    keys,
+                    aggregates,
+                    Some(&budget),
+                    source,
+                    ctx,
+                    finish,
+                ) {
+                    Ok(rows) => Some(rows),
                     Err(ExecError::GroupBudget) => None,
                     Err(e) => return Err(e),
                 }
             };
             let finish = |t: GroupTable| t.finish_where(schema, having, ctx);
             let rows = match one_pass {
-                Some(table) => vec![finish(table)?],
+                Some(rows) => rows,
                 None => two_pass(input, keys, aggregates, &pass1, source, ctx, finish)?,
             };
             held(ctx, "summarize", rows)
@@ -406,17 +415,15 @@ fn two_pass(
     let components = scan_components(input, keys, source);
     let groups = match &components {
         Some(components) => {
-            let tables = per_component(
-                input,
-                keys,
-                &pass1.calls,
-                None,
-                components,
-                true,
-                source,
-                ctx,
-                |t| table_with_keys_only(t, pass1, ctx),
-            )?;
+            let parts = Components {
+                units: components,
+                semi: None,
+                budget: None,
+                reserve: true,
+            };
+            let tables = per_component(input, keys, &pass1.calls, &parts, source, ctx, |t| {
+                table_with_keys_only(t, pass1, ctx)
+            })?;
             match merge_in_order(tables, ctx)? {
                 Some(total) => total,
                 None => GroupTable::new(keys, &[])?,
@@ -454,17 +461,15 @@ fn two_pass(
         first_only: false,
     });
     match components {
-        Some(components) => per_component(
-            input,
-            keys,
-            aggregates,
-            Some(&semi),
-            &components,
-            false,
-            source,
-            ctx,
-            finish,
-        ),
+        Some(components) => {
+            let parts = Components {
+                units: &components,
+                semi: Some(&semi),
+                budget: None,
+                reserve: false,
+            };
+            per_component(input, keys, aggregates, &parts, source, ctx, finish)
+        }
         None => Ok(vec![finish(aggregate(
             input,
             keys,
@@ -484,26 +489,25 @@ fn aggregate_finished(
     input: &Pipeline,
     keys: &[BoundExpr],
     calls: &[AggregateCall],
-    semi: Option<&Arc<SemiJoin>>,
+    budget: Option<&GroupBudget>,
     source: &DataSource,
     ctx: &ExecContext,
     finish: impl Fn(GroupTable) -> Result<RecordBatch> + Sync,
 ) -> Result<Vec<RecordBatch>> {
     match scan_components(input, keys, source).filter(|c| balanced(input, c, source)) {
-        Some(components) => per_component(
-            input,
-            keys,
-            calls,
-            semi,
-            &components,
-            false,
-            source,
-            ctx,
-            finish,
-        ),
-        None => Ok(vec![finish(aggregate(
-            input, keys, calls, semi, source, ctx,
-        )?)?]),
+        Some(components) => {
+            let parts = Components {
+                units: &components,
+                semi: None,
+                budget,
+                reserve: false,
+            };
+            per_component(input, keys, calls, &parts, source, ctx, finish)
+        }
+        None => {
+            let table = aggregate_within(input, keys, calls, None, budget, source, ctx)?;
+            Ok(vec![finish(table)?])
+        }
     }
 }
 
@@ -528,18 +532,26 @@ fn balanced(input: &Pipeline, components: &[Vec<usize>], source: &DataSource) ->
     largest * 2 <= total
 }
 
+/// The key-disjoint components of a scan, and how to aggregate them.
+struct Components<'a> {
+    /// Each component's partition indexes.
+    units: &'a [Vec<usize>],
+    /// Only the rows of these groups (pass 2 of a two-pass aggregate).
+    semi: Option<&'a Arc<SemiJoin>>,
+    /// A cap on the groups all components create (one-pass attempt).
+    budget: Option<&'a GroupBudget>,
+    /// Size each table for its rows up front (pass 1's counts, where groups
+    /// come close to rows).
+    reserve: bool,
+}
+
 /// Each key-disjoint component of the scan (in parallel) folded into a
-/// table of its own, then `finish`ed; results in component order. `reserve`
-/// sizes each table for its rows up front (pass 1's counts, where groups
-/// come close to rows).
-#[allow(clippy::too_many_arguments)]
+/// table of its own, then `finish`ed; results in component order.
 fn per_component<T: Send>(
     input: &Pipeline,
     keys: &[BoundExpr],
     calls: &[AggregateCall],
-    semi: Option<&Arc<SemiJoin>>,
-    components: &[Vec<usize>],
-    reserve: bool,
+    parts: &Components,
     source: &DataSource,
     ctx: &ExecContext,
     finish: impl Fn(GroupTable) -> Result<T> + Sync,
@@ -547,15 +559,17 @@ fn per_component<T: Send>(
     let PipelineSource::Scan { partitions, .. } = &input.source else {
         return Err(ExecError::internal("per_component", "not a scan"));
     };
+    let semi = parts.semi;
     let wanted = |u: usize| {
         semi.and_then(|s| s.units.as_ref())
             .is_none_or(|mask| mask.get(u).copied().unwrap_or(true))
     };
-    components
+    parts
+        .units
         .par_iter()
         .map(|units| {
             let mut table = GroupTable::new(keys, calls)?;
-            if reserve {
+            if parts.reserve {
                 table.reserve(
                     units
                         .iter()
@@ -566,8 +580,12 @@ fn per_component<T: Send>(
             let mut high = HighWater::default();
             for &u in units.iter().filter(|&&u| wanted(u)) {
                 for b in unit_batches(input, &Unit::Partition(partitions[u]), source, ctx, semi)? {
+                    let before = table.num_groups();
                     table.update(&b, keys, calls, ctx)?;
                     high.reach(ctx, "summarize", table.memory_bytes())?;
+                    if let Some(budget) = parts.budget {
+                        budget.spend(table.num_groups() - before)?;
+                    }
                 }
             }
             finish(table)

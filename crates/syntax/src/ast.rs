@@ -232,6 +232,28 @@ pub enum SourceKind {
     Union(Union),
     /// `search [in (T1, T2)] predicate` as a source.
     Search { tables: Vec<Ident>, predicate: Expr },
+    /// `find [withsource=C] [in (T1, …)] where predicate [project …]`.
+    Find(Find),
+}
+
+/// `find`: the rows of several tables where a predicate holds, in one shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Find {
+    /// The column naming each row's table (`source_` when not given).
+    pub withsource: Option<Ident>,
+    /// The legs of `in (…)`; empty for every log table.
+    pub tables: Vec<TabularExpr>,
+    pub predicate: Expr,
+    /// `None` for `project-smart` (also when no projection is written).
+    pub project: Option<FindProject>,
+}
+
+/// `project a, b:long, pack_all()` after `find`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindProject {
+    pub columns: Vec<(Ident, Option<TypeName>)>,
+    /// `pack_all()`: the columns not listed, as a bag in `pack_`.
+    pub pack_all: bool,
 }
 
 /// ES|QL `FROM … METADATA _index, _id` fields are kept on the table source's

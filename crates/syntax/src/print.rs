@@ -225,6 +225,45 @@ fn source(out: &mut String, s: &Source) {
             }
             expr(out, predicate);
         }
+        SourceKind::Find(f) => find(out, f),
+    }
+}
+
+/// `find withsource=C in (T1, (T2 | …)) where P project a, b:long, pack_all()`
+fn find(out: &mut String, f: &crate::ast::Find) {
+    out.push_str("find ");
+    if let Some(c) = &f.withsource {
+        let _ = write!(out, "withsource={} ", ident(&c.name));
+    }
+    if !f.tables.is_empty() {
+        out.push_str("in (");
+        for (i, t) in f.tables.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            tabular_operand(out, t);
+        }
+        out.push_str(") ");
+    }
+    out.push_str("where ");
+    expr(out, &f.predicate);
+    match &f.project {
+        None => out.push_str(" project-smart"),
+        Some(p) => {
+            out.push_str(" project ");
+            let mut items: Vec<String> = p
+                .columns
+                .iter()
+                .map(|(n, t)| match t {
+                    Some(t) => format!("{}:{}", ident(&n.name), t.as_str()),
+                    None => ident(&n.name),
+                })
+                .collect();
+            if p.pack_all {
+                items.push("pack_all()".to_string());
+            }
+            out.push_str(&items.join(", "));
+        }
     }
 }
 

@@ -101,6 +101,16 @@ fn tabular(t: &mut TabularExpr) {
             tables.iter_mut().for_each(id);
             expr(predicate);
         }
+        SourceKind::Find(f) => {
+            if let Some(c) = &mut f.withsource {
+                id(c);
+            }
+            f.tables.iter_mut().for_each(tabular);
+            expr(&mut f.predicate);
+            if let Some(p) = &mut f.project {
+                p.columns.iter_mut().for_each(|(n, _)| id(n));
+            }
+        }
     }
     t.operators.iter_mut().for_each(operator);
 }

@@ -622,7 +622,7 @@ impl<'a> Binder<'a> {
         lookup_scalar(name)
     }
 
-    fn unknown_function(&self, name: &str, span: ast::Span) -> PlanError {
+    pub(super) fn unknown_function(&self, name: &str, span: ast::Span) -> PlanError {
         let mut err = PlanError::new(
             "plan::unknown_function",
             span,

@@ -9,6 +9,7 @@ mod esql;
 mod esql_values;
 mod expr;
 mod externaldata;
+mod find;
 mod graph;
 mod graph_match;
 mod invoke;
@@ -372,6 +373,7 @@ impl<'a> Binder<'a> {
             SourceKind::Search { tables, predicate } => {
                 self.bind_search_source(tables, predicate, source.span)
             }
+            SourceKind::Find(f) => self.bind_find(f, source.span),
         }
     }
 

@@ -79,11 +79,40 @@ impl<'a> Binder<'a> {
     }
 }
 
-/// Replaces each bare string term with "some string column has it".
-fn terms_to_predicates(e: &ast::Expr, columns: &[String]) -> ast::Expr {
+/// Whether `e` has a term (a bare string, or `* has "x"`) that looks in
+/// every column.
+pub(super) fn names_a_term(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Literal(Literal::String(_)) => true,
+        ExprKind::Binary {
+            op: BinaryOp::Str(_),
+            left,
+            ..
+        } if matches!(left.kind, ExprKind::Star) => true,
+        ExprKind::Binary {
+            op: BinaryOp::And | BinaryOp::Or,
+            left,
+            right,
+        } => names_a_term(left) || names_a_term(right),
+        ExprKind::Unary {
+            op: ast::UnaryOp::Not,
+            expr,
+        } => names_a_term(expr),
+        _ => false,
+    }
+}
+
+/// Replaces each bare string term with "some string column has it", and
+/// `* op "x"` with "some string column `op` it".
+pub(super) fn terms_to_predicates(e: &ast::Expr, columns: &[String]) -> ast::Expr {
     let rebuilt = |kind| ast::Expr::new(kind, e.span);
     match &e.kind {
         ExprKind::Literal(Literal::String(term)) => term_predicate(term, columns, e.span),
+        ExprKind::Binary {
+            op: op @ BinaryOp::Str(_),
+            left,
+            right,
+        } if matches!(left.kind, ExprKind::Star) => any_column(*op, right, columns, e.span),
         ExprKind::Binary {
             op: op @ (BinaryOp::And | BinaryOp::Or),
             left,
@@ -119,6 +148,13 @@ fn term_predicate(term: &str, columns: &[String], span: Span) -> ast::Expr {
         negated: false,
         case_sensitive: false,
     });
+    let text = ast::Expr::new(ExprKind::Literal(Literal::String(text.to_string())), span);
+    any_column(op, &text, columns, span)
+}
+
+/// `c1 op value or c2 op value or …` (`and` for a negated `op`; false when
+/// there is no string column).
+fn any_column(op: BinaryOp, value: &ast::Expr, columns: &[String], span: Span) -> ast::Expr {
     let test = |column: &String| {
         ast::Expr::new(
             ExprKind::Binary {
@@ -127,10 +163,7 @@ fn term_predicate(term: &str, columns: &[String], span: Span) -> ast::Expr {
                     ExprKind::Name(ast::Ident::new(column.clone(), span)),
                     span,
                 )),
-                right: Box::new(ast::Expr::new(
-                    ExprKind::Literal(Literal::String(text.to_string())),
-                    span,
-                )),
+                right: Box::new(value.clone()),
             },
             span,
         )
@@ -139,10 +172,15 @@ fn term_predicate(term: &str, columns: &[String], span: Span) -> ast::Expr {
     let Some(first) = tests.next() else {
         return ast::Expr::new(ExprKind::Literal(Literal::Bool(false)), span);
     };
+    // `* !has "x"`: no column has it.
+    let join = match op {
+        BinaryOp::Str(StrOp { negated: true, .. }) => BinaryOp::And,
+        _ => BinaryOp::Or,
+    };
     tests.fold(first, |acc, t| {
         ast::Expr::new(
             ExprKind::Binary {
-                op: BinaryOp::Or,
+                op: join,
                 left: Box::new(acc),
                 right: Box::new(t),
             },

@@ -72,7 +72,7 @@ impl<'a> Binder<'a> {
     }
 
     /// One leg, or the several a wildcard matches, each with its name.
-    fn bind_leg(
+    pub(super) fn bind_leg(
         &mut self,
         t: &ast::TabularExpr,
         arg: String,

@@ -357,7 +357,7 @@ fn open_paren_before(text: &str, pos: usize) -> bool {
 
 /// Kusto statements and keywords iishunt knows but doesn't support.
 fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Option<SyntaxError> {
-    const STATEMENTS: &[&str] = &["find", "declare", "alias", "restrict", "pattern"];
+    const STATEMENTS: &[&str] = &["declare", "alias", "restrict", "pattern"];
     let before = text.get(..pos).unwrap_or("");
     let starts_statement = |at: usize| {
         let head = text.get(..at).unwrap_or("").trim_end();
@@ -389,7 +389,6 @@ const UNSUPPORTED_OPERATORS: &[&str] = &[
     "consume",
     "sample-distinct",
     "project-smart",
-    "find",
 ];
 
 /// After `|`: not an operator. Suggest the closest one, or the KQL spelling of
@@ -398,6 +397,8 @@ fn bad_operator(text: &str, found: &str, span: Span, word: &str) -> SyntaxError 
     let before = text.get(..span.start).unwrap_or("");
     let help = if word.is_empty() {
         Some("every `|` needs an operator after it; remove the trailing `|` or add one".to_string())
+    } else if word == "find" {
+        Some("`find` starts a query (`find in (W3CIISLog) where ...`); after `|` use `where` or `search`".to_string())
     } else if UNSUPPORTED_OPERATORS.contains(&word) {
         Some(format!(
             "`{word}` is a Kusto operator that iishunt does not support yet"

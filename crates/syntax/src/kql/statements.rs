@@ -9,11 +9,11 @@ use pest::iterators::Pair;
 use super::expr::{call, expr, named_expr_list};
 use super::literals::string_lit;
 use super::names::{name, table_name, type_name};
-use super::operators::{tabular_operator, union_body};
+use super::operators::{table_only, tabular_operator, union_body};
 use super::{internal, span_of, Cursor, Result, Rule};
 use crate::ast::{
-    Dialect, Expr, ExprKind, FunctionDef, LetStatement, LetValue, Literal, Param, ParamType, Query,
-    SetStatement, Source, SourceKind, Statement, TabularExpr,
+    Dialect, Expr, ExprKind, Find, FindProject, FunctionDef, LetStatement, LetValue, Literal, Param,
+    ParamType, Query, SetStatement, Source, SourceKind, Statement, TabularExpr,
 };
 use crate::error::SyntaxError;
 
@@ -222,6 +222,7 @@ fn source(pair: Pair<'_, Rule>) -> Result<Source> {
             SourceKind::Union(union_body(c.expect(Rule::union_body)?)?)
         }
         Rule::search_source => search_source(pair)?,
+        Rule::find_source => find_source(pair)?,
         _ => return Err(internal("statements::source", span)),
     };
     Ok(Source { kind, span })
@@ -295,6 +296,66 @@ fn externaldata_source(pair: Pair<'_, Rule>) -> Result<SourceKind> {
         paths,
         properties,
     })
+}
+
+/// `find [withsource=C] [in (…) where | where] predicate [project …]`.
+fn find_source(pair: Pair<'_, Rule>) -> Result<SourceKind> {
+    let mut find = Find {
+        withsource: None,
+        tables: Vec::new(),
+        predicate: Expr::new(
+            ExprKind::Literal(Literal::Bool(true)),
+            span_of(&pair),
+        ),
+        project: None,
+    };
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::kw_find | Rule::kw_where => {}
+            Rule::find_withsource => {
+                let mut c = Cursor::new(p, "statements::find_withsource");
+                c.expect(Rule::kw_withsource)?;
+                find.withsource = Some(name(c.expect(Rule::name)?)?);
+            }
+            Rule::find_in => {
+                for t in p.into_inner() {
+                    match t.as_rule() {
+                        Rule::kw_in => {}
+                        Rule::table_name => find.tables.push(table_only(table_name(t)?)),
+                        Rule::nested_source => {
+                            let mut c = Cursor::new(t, "statements::find_in");
+                            find.tables.push(tabular_expr(c.expect(Rule::tabular_expr)?)?);
+                        }
+                        _ => return Err(internal("statements::find_in", span_of(&t))),
+                    }
+                }
+            }
+            Rule::expr => find.predicate = expr(p)?,
+            Rule::find_project => {
+                let mut columns = Vec::new();
+                let mut pack_all = false;
+                let mut smart = false;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::kw_project => {}
+                        Rule::kw_project_smart => smart = true,
+                        Rule::find_pack_all => pack_all = true,
+                        Rule::column_decl => {
+                            let (n, t) = column_decl(c)?;
+                            columns.push((n, Some(t)));
+                        }
+                        Rule::name => columns.push((name(c)?, None)),
+                        _ => return Err(internal("statements::find_project", span_of(&c))),
+                    }
+                }
+                if !smart {
+                    find.project = Some(FindProject { columns, pack_all });
+                }
+            }
+            _ => return Err(internal("statements::find_source", span_of(&p))),
+        }
+    }
+    Ok(SourceKind::Find(find))
 }
 
 /// `search [in (T1, T2)] predicate`.

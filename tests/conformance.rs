@@ -75,14 +75,18 @@ fn parse_cases(file: &Path, text: &str) -> Vec<Case> {
     cases
 }
 
-/// RFC 4180 CSV (quotes doubled inside quoted cells).
+/// RFC 4180 CSV (quotes doubled inside quoted cells). A last line of `""`
+/// is a row with one empty cell: how a case writes the docs' one-row table of
+/// a null.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut cell = String::new();
     let mut quoted = false;
+    let mut in_row = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        in_row = c != '\n' || quoted;
         match (quoted, c) {
             (true, '"') if chars.peek() == Some(&'"') => {
                 cell.push('"');
@@ -100,7 +104,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             (false, c) => cell.push(c),
         }
     }
-    if !cell.is_empty() || !row.is_empty() {
+    if in_row {
         row.push(cell);
         rows.push(row);
     }
@@ -422,4 +426,4 @@ fn kusto_documented_examples() {
 
 /// The counts `docs/kql.md` reports.
 const EXPECTED_TOTAL: usize = 740;
-const EXPECTED_PASSING: usize = 456;
+const EXPECTED_PASSING: usize = 468;

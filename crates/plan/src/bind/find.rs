@@ -44,7 +44,11 @@ impl<'a> Binder<'a> {
             legs
         } else {
             legs.into_iter()
-                .filter(|(_, plan)| named.iter().any(|c| plan.schema().index_of(&c.name).is_some()))
+                .filter(|(_, plan)| {
+                    named
+                        .iter()
+                        .any(|c| plan.schema().index_of(&c.name).is_some())
+                })
                 .collect()
         };
         if legs.is_empty() {
@@ -138,7 +142,9 @@ fn names_in(e: &ast::Expr, out: &mut Vec<String>) {
             names_in(expr, out);
             list.iter().for_each(|x| names_in(x, out));
         }
-        ExprKind::Between { expr, low, high, .. } => {
+        ExprKind::Between {
+            expr, low, high, ..
+        } => {
             names_in(expr, out);
             names_in(low, out);
             names_in(high, out);

@@ -40,13 +40,15 @@ impl<'a> Binder<'a> {
             "rows_near" => self.bind_rows_near(input, call, span),
             "dcount_intersect" => self.bind_dcount_intersect(input, call, span),
             "rolling_percentile" => self.bind_rolling_percentile(input, call, span),
+            "sliding_window_counts" => self.bind_sliding_window_counts(input, call, span),
+            "activity_counts_metrics" => self.bind_activity_counts_metrics(input, call, span),
             other => Err(PlanError::new(
                 "plan::not_supported",
                 span,
                 format!("the `{other}` plugin is not supported"),
                 "evaluate plugins are not available in iishunt",
             )
-            .with_help("the plugins iishunt runs are ipv4_lookup, ipv6_lookup, bag_unpack, narrow, pivot, schema_merge, rows_near, rolling_percentile and dcount_intersect")),
+            .with_help("the plugins iishunt runs are ipv4_lookup, ipv6_lookup, bag_unpack, narrow, pivot, schema_merge, rows_near, rolling_percentile, dcount_intersect, sliding_window_counts and activity_counts_metrics")),
         }
     }
 
@@ -83,6 +85,17 @@ impl<'a> Binder<'a> {
         let mut unmatched = false;
         if let Some((last, init)) = rest.split_last() {
             if !matches!(last.kind, ExprKind::Name(_)) {
+                // `return_unmatched = true` arrives as `return_unmatched == true`.
+                let last = match &last.kind {
+                    ExprKind::Binary {
+                        op: ast::BinaryOp::Eq,
+                        left,
+                        right,
+                    } if matches!(&left.kind, ExprKind::Name(n) if n.name == "return_unmatched") => {
+                        right
+                    }
+                    _ => last,
+                };
                 let value = self.bind_expr(last, &Schema::default(), None)?;
                 match self.try_fold(&value) {
                     Some(ScalarValue::Bool(b)) => unmatched = b,

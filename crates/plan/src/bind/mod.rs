@@ -4,6 +4,7 @@
 //! expressions in `expr.rs`; `summarize` in `summarize.rs`; ES|QL's index
 //! patterns and ECS views in `esql.rs`; DISSECT, GROK and `parse` in `parse.rs`.
 
+mod activity_plugins;
 mod call_forms;
 mod esql;
 mod esql_values;

@@ -40,7 +40,7 @@ struct Merged {
 
 impl<'a> Binder<'a> {
     /// A constant argument, folded; `what` names it in the error.
-    fn constant_arg(
+    pub(super) fn constant_arg(
         &mut self,
         e: &ast::Expr,
         code: &'static str,

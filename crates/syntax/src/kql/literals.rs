@@ -383,6 +383,13 @@ fn timespan_text(text: &str, span: Span) -> Result<i64> {
     Ok(if neg { -micros } else { micros })
 }
 
+/// `2017 - 08 - 01` (as some of Kusto's examples write a date, spaced like a
+/// subtraction) as `2017-08-01`; `None` when there is no such spacing.
+fn spaced_date(text: &str) -> Option<String> {
+    let joined: Vec<&str> = text.split(" - ").collect();
+    (joined.len() > 1).then(|| joined.join("-"))
+}
+
 /// `datetime(2026-03-08)`, `datetime(2026-03-08 16:05:12.5)`, `datetime(null)`.
 fn datetime_lit(pair: Pair<'_, Rule>) -> Result<Literal> {
     let (text, span) = raw_arg(pair, "literals::datetime_lit")?;
@@ -395,6 +402,7 @@ fn datetime_lit(pair: Pair<'_, Rule>) -> Result<Literal> {
         .find_map(|q| text.strip_prefix(*q).and_then(|t| t.strip_suffix(*q)))
         .unwrap_or(text);
     datetime_text(unquoted)
+        .or_else(|| datetime_text(&spaced_date(unquoted)?))
         .map(Literal::DateTime)
         .ok_or_else(|| SyntaxError {
             code: "kql::bad_datetime",

@@ -12,8 +12,8 @@ use super::names::{name, table_name, type_name};
 use super::operators::{table_only, tabular_operator, union_body};
 use super::{internal, span_of, Cursor, Result, Rule};
 use crate::ast::{
-    Dialect, Expr, ExprKind, Find, FindProject, FunctionDef, LetStatement, LetValue, Literal, Param,
-    ParamType, Query, SetStatement, Source, SourceKind, Statement, TabularExpr,
+    Dialect, Expr, ExprKind, Find, FindProject, FunctionDef, LetStatement, LetValue, Literal,
+    Param, ParamType, Query, SetStatement, Source, SourceKind, Statement, TabularExpr,
 };
 use crate::error::SyntaxError;
 
@@ -303,10 +303,7 @@ fn find_source(pair: Pair<'_, Rule>) -> Result<SourceKind> {
     let mut find = Find {
         withsource: None,
         tables: Vec::new(),
-        predicate: Expr::new(
-            ExprKind::Literal(Literal::Bool(true)),
-            span_of(&pair),
-        ),
+        predicate: Expr::new(ExprKind::Literal(Literal::Bool(true)), span_of(&pair)),
         project: None,
     };
     for p in pair.into_inner() {
@@ -324,7 +321,8 @@ fn find_source(pair: Pair<'_, Rule>) -> Result<SourceKind> {
                         Rule::table_name => find.tables.push(table_only(table_name(t)?)),
                         Rule::nested_source => {
                             let mut c = Cursor::new(t, "statements::find_in");
-                            find.tables.push(tabular_expr(c.expect(Rule::tabular_expr)?)?);
+                            find.tables
+                                .push(tabular_expr(c.expect(Rule::tabular_expr)?)?);
                         }
                         _ => return Err(internal("statements::find_in", span_of(&t))),
                     }

@@ -18,6 +18,9 @@
 //! plan::unknown_column at 1:20: unknown column `csUriStemm` (help: did you mean `csUriStem`?)
 //! ```
 //!
+//! A query with several result tables (a batch, `fork`, `facet`) expects
+//! each under a `== name` line, in order.
+//!
 //! `IISHUNT_BLESS=1 cargo test --test tests golden` rewrites the expected
 //! blocks from the actual output: review every change by hand before committing.
 
@@ -102,14 +105,18 @@ fn render_case(engine: &Engine, case: &Case, one_pass_groups: Option<usize>) -> 
     match engine.query(&case.query, &options) {
         Ok(result) => {
             let mut out = Vec::new();
-            write_csv(
-                &result,
-                CsvOptions {
-                    neutralise_formulas: false,
-                },
-                &mut out,
-            )
-            .expect("writing CSV to memory");
+            let csv = CsvOptions {
+                neutralise_formulas: false,
+            };
+            // Several result tables (a batch, fork, facet): each under a
+            // `== name` line, in order.
+            for table in result.earlier.iter().chain([&result]) {
+                if !result.earlier.is_empty() {
+                    let name = table.name.as_deref().unwrap_or("(unnamed)");
+                    out.extend_from_slice(format!("== {name}\n").as_bytes());
+                }
+                write_csv(table, csv, &mut out).expect("writing CSV to memory");
+            }
             let text = String::from_utf8_lossy(&out)
                 .replace("\r\n", "\n")
                 .trim_end()

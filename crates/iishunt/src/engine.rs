@@ -83,6 +83,11 @@ pub struct QueryResult {
     pub elapsed: Duration,
     /// Notes for the user (ignored hints, implicit ES|QL limit, …).
     pub notes: Vec<String>,
+    /// The table's name when the query gives one (`as`, `fork`, `facet`).
+    pub name: Option<String>,
+    /// The result tables before this one, in order, when the query makes
+    /// several (a batch of statements, `fork`, `facet`); each has its name.
+    pub earlier: Vec<QueryResult>,
 }
 
 impl QueryResult {
@@ -247,36 +252,36 @@ impl Engine {
         })
     }
 
-    /// Runs one query text (several statements: the last tabular one is the result).
+    /// Runs one query text. Several tabular statements (a batch), `fork` and
+    /// `facet` make several result tables: the last is the result, the others
+    /// are in [`QueryResult::earlier`].
     pub fn query(&self, text: &str, options: &QueryOptions) -> Result<QueryResult, Error> {
         let started = Instant::now();
         let prepared = self.prepare(text, options)?;
-        // A bug in an operator must not take down a REPL session or the
-        // other hunts of a `run`: a panic becomes this query's error.
-        let batches = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            iishunt_exec::execute(&prepared.physical, &self.source, &prepared.ctx)
-        }))
-        .map_err(|payload| {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".to_string());
-            iishunt_exec::error::ExecError::internal("execute", message)
-        })??;
         let mut notes = prepared.bound.notes;
+        let mut earlier = Vec::with_capacity(prepared.earlier.len());
+        for (name, physical, columns) in &prepared.earlier {
+            let batches = self.execute_caught(physical, &prepared.ctx)?;
+            let batches = match options.max_rows {
+                Some(cap) => cap_rows(batches, cap, &mut notes),
+                None => batches,
+            };
+            earlier.push(QueryResult {
+                columns: columns.clone(),
+                batches,
+                render: None,
+                elapsed: started.elapsed(),
+                notes: Vec::new(),
+                name: Some(name.clone()),
+                earlier: Vec::new(),
+            });
+        }
+        let batches = self.execute_caught(&prepared.physical, &prepared.ctx)?;
         let batches = match options.max_rows {
             Some(cap) => cap_rows(batches, cap, &mut notes),
             None => batches,
         };
-        let columns = prepared
-            .bound
-            .plan
-            .schema()
-            .columns
-            .iter()
-            .map(|c| (c.name.clone(), c.ty))
-            .collect();
+        let columns = columns_of_plan(&prepared.bound.plan);
         let render = prepared.bound.render.map(|r| RenderSpec {
             chart: r.chart,
             properties: r.properties,
@@ -287,7 +292,31 @@ impl Engine {
             render,
             elapsed: started.elapsed(),
             notes,
+            name: prepared.bound.name,
+            earlier,
         })
+    }
+
+    /// Runs a physical plan. A bug in an operator must not take down a REPL
+    /// session or the other hunts of a `run`: a panic becomes this query's
+    /// error.
+    fn execute_caught(
+        &self,
+        physical: &iishunt_exec::PhysicalPlan,
+        ctx: &ExecContext,
+    ) -> Result<Vec<RecordBatch>, Error> {
+        let batches = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            iishunt_exec::execute(physical, &self.source, ctx)
+        }))
+        .map_err(|payload| {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            iishunt_exec::error::ExecError::internal("execute", message)
+        })??;
+        Ok(batches)
     }
 
     /// The logical and physical plans, the columns read, filters pushed down and
@@ -350,6 +379,12 @@ impl Engine {
             Some(&external),
         )?;
         let unoptimized = bound.plan.clone();
+        let mut earlier = Vec::with_capacity(bound.earlier.len());
+        for table in &bound.earlier {
+            let plan = optimize(table.plan.clone());
+            let physical = iishunt_exec::create_physical_plan(&plan, &self.source)?;
+            earlier.push((table.name.clone(), physical, columns_of_plan(&plan)));
+        }
         let bound = BoundQuery {
             plan: optimize(bound.plan),
             ..bound
@@ -359,6 +394,7 @@ impl Engine {
             bound,
             unoptimized,
             physical,
+            earlier,
             ctx,
         })
     }
@@ -473,7 +509,18 @@ struct Prepared {
     bound: BoundQuery,
     unoptimized: iishunt_plan::logical::LogicalPlan,
     physical: iishunt_exec::PhysicalPlan,
+    /// The result tables before the last: name, plan, columns.
+    earlier: Vec<(String, iishunt_exec::PhysicalPlan, Vec<(String, KType)>)>,
     ctx: ExecContext,
+}
+
+/// A plan's output columns as a result lists them.
+fn columns_of_plan(plan: &iishunt_plan::logical::LogicalPlan) -> Vec<(String, KType)> {
+    plan.schema()
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.ty))
+        .collect()
 }
 
 /// The values of a subquery's first column (`x in (T)`), at most 1,000,000.

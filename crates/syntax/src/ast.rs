@@ -335,6 +335,15 @@ pub enum OperatorKind {
     Scan(Scan),
     /// `partition by Col (operators)` / `partition by Col { T | … }`
     Partition(Partition),
+    /// `fork [name=](operators) …`: each leg's operators over the input, each
+    /// its own result table; ends the query.
+    Fork(Vec<ForkLeg>),
+    /// `facet by c1, c2 [with (operators)]`: the `with` table, then one table
+    /// of value counts per column; ends the query.
+    Facet {
+        columns: Vec<Ident>,
+        with: Option<Vec<Operator>>,
+    },
     /// ES|QL `DISSECT field "pattern" [APPEND_SEPARATOR = "x"]`
     Dissect {
         input: Expr,
@@ -626,6 +635,13 @@ pub struct ScanStep {
     pub condition: Expr,
     pub assignments: Vec<(Ident, Expr)>,
     pub span: Span,
+}
+
+/// One leg of `fork`: its result name (`name=` before it) and operators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForkLeg {
+    pub name: Option<Ident>,
+    pub operators: Vec<Operator>,
 }
 
 /// `partition [hints] by Col (operators)` or `… by Col { T | … }`.

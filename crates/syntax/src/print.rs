@@ -267,6 +267,18 @@ fn find(out: &mut String, f: &crate::ast::Find) {
     }
 }
 
+/// `(op | op …)`
+fn operator_list(out: &mut String, ops: &[crate::ast::Operator]) {
+    out.push('(');
+    for (i, op) in ops.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" | ");
+        }
+        operator(out, op);
+    }
+    out.push(')');
+}
+
 fn union(out: &mut String, u: &Union) {
     out.push_str("union ");
     params(out, &u.params);
@@ -551,21 +563,30 @@ fn operator(out: &mut String, op: &Operator) {
             expr(out, e);
         }
         OperatorKind::Scan(s) => scan(out, s),
+        OperatorKind::Fork(legs) => {
+            out.push_str("fork");
+            for leg in legs {
+                out.push(' ');
+                if let Some(n) = &leg.name {
+                    let _ = write!(out, "{} = ", ident(&n.name));
+                }
+                operator_list(out, &leg.operators);
+            }
+        }
+        OperatorKind::Facet { columns, with } => {
+            let names: Vec<String> = columns.iter().map(|c| ident(&c.name)).collect();
+            let _ = write!(out, "facet by {}", names.join(", "));
+            if let Some(ops) = with {
+                out.push_str(" with ");
+                operator_list(out, ops);
+            }
+        }
         OperatorKind::Partition(p) => {
             out.push_str("partition ");
             params(out, &p.hints);
             let _ = write!(out, "by {} ", ident(&p.by.name));
             match &p.body {
-                crate::ast::PartitionBody::Operators(ops) => {
-                    out.push('(');
-                    for (i, op) in ops.iter().enumerate() {
-                        if i > 0 {
-                            out.push_str(" | ");
-                        }
-                        operator(out, op);
-                    }
-                    out.push(')');
-                }
+                crate::ast::PartitionBody::Operators(ops) => operator_list(out, ops),
                 crate::ast::PartitionBody::Source(t) => {
                     out.push_str("{ ");
                     tabular(out, t);

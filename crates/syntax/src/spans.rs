@@ -298,6 +298,20 @@ fn operator(op: &mut Operator) {
                 }
             }
         }
+        OperatorKind::Fork(legs) => {
+            for leg in legs {
+                if let Some(n) = &mut leg.name {
+                    id(n);
+                }
+                leg.operators.iter_mut().for_each(operator);
+            }
+        }
+        OperatorKind::Facet { columns, with } => {
+            columns.iter_mut().for_each(id);
+            if let Some(ops) = with {
+                ops.iter_mut().for_each(operator);
+            }
+        }
         OperatorKind::Partition(p) => {
             params(&mut p.hints);
             id(&mut p.by);

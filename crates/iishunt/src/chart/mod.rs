@@ -193,6 +193,8 @@ mod tests {
             render: None,
             elapsed: Duration::ZERO,
             notes: Vec::new(),
+            name: None,
+            earlier: Vec::new(),
         }
     }
 
@@ -278,6 +280,8 @@ mod tests {
             render: None,
             elapsed: Duration::ZERO,
             notes: Vec::new(),
+            name: None,
+            earlier: Vec::new(),
         }
     }
 

@@ -84,6 +84,8 @@ pub enum RenderError {
     Parquet(#[from] ::parquet::errors::ParquetError),
     #[error("rendering the chart: {0}")]
     Chart(String),
+    #[error("the query makes {0} result tables and Parquet holds one: write them as json, ndjson or csv, or make one query per table")]
+    SeveralTables(usize),
 }
 
 /// Everything the writers may need besides the result.
@@ -99,7 +101,68 @@ pub struct RenderOptions {
 /// Writes `result` in `format`. Parquet is built in memory first (the
 /// writer needs a `Send` sink); use [`parquet::write_parquet`] to stream a
 /// large result straight into a file.
+///
+/// A query with several result tables (see [`QueryResult::earlier`]) writes
+/// them in order: as tables under their names, CSV tables apart by a blank
+/// line, JSON as `{"tables": [{"name": …, "rows": […]}, …]}`, NDJSON rows with
+/// a leading `"$table"` field. Parquet holds one table and refuses.
 pub fn write<W: Write>(
+    result: &QueryResult,
+    format: Format,
+    options: &RenderOptions,
+    mut out: W,
+) -> Result<(), RenderError> {
+    if result.earlier.is_empty() {
+        return write_one(result, format, options, &mut out);
+    }
+    let tables: Vec<&QueryResult> = result.earlier.iter().chain([result]).collect();
+    let name = |i: usize, t: &QueryResult| {
+        t.name.clone().unwrap_or_else(|| format!("table_{}", i + 1))
+    };
+    match format {
+        Format::Table | Format::Csv => {
+            for (i, t) in tables.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                if format == Format::Table {
+                    let rows = t.row_count();
+                    let plural = if rows == 1 { "" } else { "s" };
+                    writeln!(out, "{} ({rows} row{plural})", name(i, t))?;
+                }
+                write_one(t, format, options, &mut out)?;
+            }
+        }
+        Format::Json => {
+            out.write_all(b"{\"tables\":[")?;
+            for (i, t) in tables.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(b"{\"name\":")?;
+                serde_json::to_writer(&mut out, &name(i, t)).map_err(std::io::Error::from)?;
+                out.write_all(b",\"rows\":")?;
+                json::write_json(t, None, &mut out)?;
+                out.write_all(b"}")?;
+            }
+            out.write_all(b"]}\n")?;
+        }
+        Format::Ndjson => {
+            for (i, t) in tables.iter().enumerate() {
+                let mut extra = vec![("$table", serde_json::Value::String(name(i, t)))];
+                if let Some(h) = options.hunt.as_ref().and_then(|m| m.get("name")) {
+                    extra.push(("hunt", h.clone()));
+                }
+                ndjson::write_rows(t, &extra, &mut out)?;
+            }
+        }
+        Format::Parquet => return Err(RenderError::SeveralTables(tables.len())),
+    }
+    Ok(())
+}
+
+/// Writes one result table in `format`.
+fn write_one<W: Write>(
     result: &QueryResult,
     format: Format,
     options: &RenderOptions,
@@ -190,6 +253,8 @@ pub(crate) mod tests {
             render: None,
             elapsed: Duration::from_millis(12),
             notes: Vec::new(),
+            name: None,
+            earlier: Vec::new(),
         }
     }
 
@@ -197,5 +262,40 @@ pub(crate) mod tests {
     fn formats_parse_by_name() {
         assert_eq!("CSV".parse::<super::Format>(), Ok(super::Format::Csv));
         assert!("xml".parse::<super::Format>().is_err());
+    }
+
+    /// Two tables (`fork`): JSON lists both by name, NDJSON tags each row,
+    /// Parquet refuses rather than drop a table.
+    #[test]
+    fn several_tables_keep_every_table() {
+        let mut first = sample();
+        first.name = Some("Scanner".to_string());
+        let mut result = sample();
+        result.name = Some("Busy".to_string());
+        result.earlier = vec![first];
+        let options = super::RenderOptions::default();
+
+        let mut json = Vec::new();
+        super::write(&result, super::Format::Json, &options, &mut json).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        let tables = value["tables"].as_array().unwrap();
+        assert_eq!(tables.len(), 2);
+        assert_eq!(tables[0]["name"], "Scanner");
+        assert_eq!(tables[1]["name"], "Busy");
+        assert_eq!(tables[1]["rows"].as_array().unwrap().len(), 3);
+
+        let mut ndjson = Vec::new();
+        super::write(&result, super::Format::Ndjson, &options, &mut ndjson).unwrap();
+        let lines: Vec<serde_json::Value> = String::from_utf8(ndjson)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 6);
+        assert_eq!(lines[0]["$table"], "Scanner");
+        assert_eq!(lines[5]["$table"], "Busy");
+
+        let err = super::write(&result, super::Format::Parquet, &options, Vec::new());
+        assert!(matches!(err, Err(super::RenderError::SeveralTables(2))));
     }
 }

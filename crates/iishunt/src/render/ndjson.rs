@@ -14,14 +14,23 @@ pub fn write_ndjson(
     hunt: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let names: Vec<&str> = result.columns.iter().map(|(n, _)| n.as_str()).collect();
     let extra: Vec<(&str, serde_json::Value)> = hunt
         .map(|h| vec![("hunt", serde_json::Value::String(h.to_string()))])
         .unwrap_or_default();
+    write_rows(result, &extra, out)
+}
+
+/// Writes the rows, one object per line, each starting with `extra`.
+pub fn write_rows(
+    result: &QueryResult,
+    extra: &[(&str, serde_json::Value)],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let names: Vec<&str> = result.columns.iter().map(|(n, _)| n.as_str()).collect();
     for batch in &result.batches {
         let cols = cell::columns(batch, &result.columns);
         for row in 0..batch.num_rows() {
-            json::write_row(out, &names, &cols, row, &extra)?;
+            json::write_row(out, &names, &cols, row, extra)?;
             out.write_all(b"\n")?;
         }
     }

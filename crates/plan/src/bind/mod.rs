@@ -28,6 +28,7 @@ mod search;
 mod sequence_scan;
 mod pivot;
 mod plugins_more;
+mod results;
 mod rewrite;
 mod series_columns;
 mod summarize;
@@ -73,9 +74,22 @@ pub struct RenderRequest {
 #[derive(Debug, Clone)]
 pub struct BoundQuery {
     pub plan: LogicalPlan,
+    /// The result's name, when the query gives one (`as`, a `fork` leg's
+    /// `name=`, a `facet` column).
+    pub name: Option<String>,
+    /// The result tables before this one, in order: a batch's earlier
+    /// tabular statements, `fork`'s other legs, `facet`'s other tables.
+    pub earlier: Vec<NamedPlan>,
     pub render: Option<RenderRequest>,
     /// Notes for the user: ignored hints, the implicit ES|QL limit, …
     pub notes: Vec<String>,
+}
+
+/// One result table of a query that makes several.
+#[derive(Debug, Clone)]
+pub struct NamedPlan {
+    pub name: String,
+    pub plan: LogicalPlan,
 }
 
 /// What a `let` name stands for.
@@ -101,6 +115,10 @@ pub(crate) struct Binder<'a> {
     settings: HashMap<String, ast::Expr>,
     render: Option<RenderRequest>,
     depth: usize,
+    /// Result tables `fork` and `facet` made besides the statement's last.
+    extra_results: Vec<NamedPlan>,
+    /// The statement's result name (`as`, or `fork` / `facet`).
+    result_name: Option<String>,
     /// Set while an `extend` item binds: collects its window function calls.
     window: Option<window::WindowCollector>,
     /// The query text, when known: ES|QL names an unnamed column by the
@@ -159,9 +177,12 @@ pub fn bind_query_reading<'a>(
         settings: HashMap::new(),
         render: None,
         depth: 0,
+        extra_results: Vec::new(),
+        result_name: None,
         window: None,
     };
-    let mut result = None;
+    let mut result: Option<(Option<String>, LogicalPlan)> = None;
+    let mut earlier = Vec::new();
     for statement in &query.statements {
         match statement {
             Statement::Let(l) => binder.bind_let(l)?,
@@ -176,11 +197,19 @@ pub fn bind_query_reading<'a>(
             )),
             Statement::Tabular(t) => {
                 binder.render = None;
-                result = Some(binder.bind_tabular(t)?);
+                binder.result_name = None;
+                let plan = binder.bind_tabular(t)?;
+                // A batch: each tabular statement is a result table.
+                if let Some((name, plan)) = result.take() {
+                    let name = name.unwrap_or_else(|| format!("table_{}", earlier.len() + 1));
+                    earlier.push(NamedPlan { name, plan });
+                }
+                earlier.append(&mut binder.extra_results);
+                result = Some((binder.result_name.take(), plan));
             }
         }
     }
-    let Some(mut plan) = result else {
+    let Some((name, mut plan)) = result else {
         return Err(PlanError::new(
             "plan::no_result",
             query.span,
@@ -200,6 +229,8 @@ pub fn bind_query_reading<'a>(
     }
     Ok(BoundQuery {
         plan,
+        name,
+        earlier,
         render: binder.render,
         notes: binder.notes,
     })
@@ -318,6 +349,9 @@ impl<'a> Binder<'a> {
                 let (graph, used) = self.bind_graph(plan, &t.operators[i..])?;
                 plan = graph;
                 i += used;
+            } else if results::makes_results(&t.operators[i]) {
+                plan = self.bind_results(plan, &t.operators[i], i + 1 == t.operators.len())?;
+                i += 1;
             } else {
                 plan = self.bind_operator(plan, &t.operators[i])?;
                 i += 1;

@@ -90,11 +90,15 @@ impl<'a> Binder<'a> {
                 }))
             }
             OperatorKind::As(name) => {
-                self.notes.push(format!(
-                    "`as {}` names the result; iishunt keeps only the last result",
-                    name.name
-                ));
+                // Names the statement's result table (`iishunt query` prints
+                // it above the table); deeper down it names nothing.
+                if self.depth == 1 {
+                    self.result_name = Some(name.name.clone());
+                }
                 Ok(plan)
+            }
+            OperatorKind::Fork(_) | OperatorKind::Facet { .. } => {
+                Err(super::results::not_last(op))
             }
             OperatorKind::Render(r) => {
                 let mut properties: Vec<(String, String)> = Vec::new();
@@ -462,7 +466,7 @@ impl<'a> Binder<'a> {
         }
     }
 
-    fn unknown_column_error(&self, schema: &Schema, ident: &ast::Ident) -> PlanError {
+    pub(super) fn unknown_column_error(&self, schema: &Schema, ident: &ast::Ident) -> PlanError {
         let mut err = PlanError::new(
             "plan::unknown_column",
             ident.span,

@@ -374,17 +374,15 @@ fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Opti
         message: format!("the `{kw}` statement is not supported by iishunt"),
         span,
         label: "not supported".to_string(),
-        help: Some(
-            "start from a table (`W3CIISLog | ...`); use `search` or `union` to look across tables"
-                .to_string(),
-        ),
+        help: Some(match kw {
+            "declare" => "`declare query_parameters(...)` takes values from a client; write each one as a `let` instead (`let ip = \"198.51.100.77\";`)".to_string(),
+            _ => "start from a table (`W3CIISLog | ...`); use `search`, `find` or `union` to look across tables".to_string(),
+        }),
     })
 }
 
 /// Kusto operators that exist but iishunt doesn't run (yet).
 const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "fork",
-    "facet",
     "reduce",
     "consume",
     "sample-distinct",

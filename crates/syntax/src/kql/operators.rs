@@ -115,6 +115,8 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
         Rule::search_op => OperatorKind::Search(single_expr(op, "operators::search_op")?),
         Rule::scan_op => super::sequence::scan_op(op)?,
         Rule::partition_op => super::sequence::partition_op(op)?,
+        Rule::fork_op => super::sequence::fork_op(op)?,
+        Rule::facet_op => super::sequence::facet_op(op)?,
         Rule::make_graph_op => super::graph::make_graph_op(op)?,
         Rule::graph_match_op => super::graph::graph_match_op(op, false)?,
         Rule::graph_shortest_paths_op => super::graph::graph_match_op(op, true)?,

@@ -1,5 +1,5 @@
-//! `scan` and `partition`: the operators that run other expressions over
-//! ordered rows or per key value. Called by `operators::tabular_operator`.
+//! `scan`, `partition`, `fork` and `facet`: the operators that run other
+//! expressions over ordered rows, per key value or per result table. Called by `operators::tabular_operator`.
 
 use pest::iterators::Pair;
 
@@ -8,7 +8,10 @@ use super::names::{name, type_name};
 use super::operators::{op_param, tabular_operator};
 use super::statements::tabular_expr;
 use super::{internal, span_of, Cursor, Result, Rule};
-use crate::ast::{OperatorKind, Partition, PartitionBody, Scan, ScanColumn, ScanOutput, ScanStep};
+use crate::ast::{
+    ForkLeg, Operator, OperatorKind, Partition, PartitionBody, Scan, ScanColumn, ScanOutput,
+    ScanStep,
+};
 
 /// `scan [with_match_id=Id] [declare (…)] with (step …; …)`.
 pub(super) fn scan_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
@@ -116,4 +119,53 @@ pub(super) fn partition_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
         (Some(by), Some(body)) => Ok(OperatorKind::Partition(Partition { hints, by, body })),
         _ => Err(internal("sequence::partition_op", span)),
     }
+}
+
+/// `( op | op … )`.
+fn operator_list(pair: Pair<'_, Rule>) -> Result<Vec<Operator>> {
+    pair.into_inner()
+        .filter(|op| op.as_rule() == Rule::tabular_operator)
+        .map(tabular_operator)
+        .collect()
+}
+
+/// `fork [name=](operators) …`.
+pub(super) fn fork_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
+    let mut legs = Vec::new();
+    for p in Cursor::new(pair, "sequence::fork_op") {
+        match p.as_rule() {
+            Rule::kw_fork => {}
+            Rule::fork_leg => {
+                let mut leg = ForkLeg {
+                    name: None,
+                    operators: Vec::new(),
+                };
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::name => leg.name = Some(name(q)?),
+                        Rule::operator_list => leg.operators = operator_list(q)?,
+                        _ => return Err(internal("sequence::fork_leg", span_of(&q))),
+                    }
+                }
+                legs.push(leg);
+            }
+            _ => return Err(internal("sequence::fork_op", span_of(&p))),
+        }
+    }
+    Ok(OperatorKind::Fork(legs))
+}
+
+/// `facet by c1, c2 [with (operators)]`.
+pub(super) fn facet_op(pair: Pair<'_, Rule>) -> Result<OperatorKind> {
+    let mut columns = Vec::new();
+    let mut with = None;
+    for p in Cursor::new(pair, "sequence::facet_op") {
+        match p.as_rule() {
+            Rule::kw_facet | Rule::kw_by | Rule::kw_with => {}
+            Rule::name => columns.push(name(p)?),
+            Rule::operator_list => with = Some(operator_list(p)?),
+            _ => return Err(internal("sequence::facet_op", span_of(&p))),
+        }
+    }
+    Ok(OperatorKind::Facet { columns, with })
 }

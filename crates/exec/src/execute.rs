@@ -190,15 +190,7 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             let mut out = Vec::new();
             for (input, mapping) in inputs.iter().zip(mappings) {
                 for b in run(input, source, ctx)? {
-                    let columns: Vec<ArrayRef> = mapping
-                        .iter()
-                        .zip(&schema.columns)
-                        .map(|(m, c)| match m {
-                            Some(i) => b.column(*i).clone(),
-                            None => new_null_array(&c.ty.arrow_type(), b.num_rows()),
-                        })
-                        .collect();
-                    out.push(batch_with_schema(schema, columns, b.num_rows())?);
+                    out.push(union_batch(&b, mapping, schema)?);
                 }
             }
             Ok(out)
@@ -856,15 +848,37 @@ fn run_limit(
 enum Unit<'a> {
     Partition(crate::source::Partition),
     Batch(&'a RecordBatch),
+    /// A unit of a streamed `union`'s leg (by index).
+    Leg(usize, Box<Unit<'a>>),
 }
 
-fn units<'a>(p: &'a Pipeline, child_rows: &'a [RecordBatch]) -> Vec<Unit<'a>> {
-    match &p.source {
-        PipelineSource::Scan { partitions, .. } => {
+/// The rows a pipeline reads from child plans, computed before its units:
+/// one list for a `Child` source, one per leg for a `Union`.
+enum ChildRows {
+    Batches(Vec<RecordBatch>),
+    Legs(Vec<ChildRows>),
+}
+
+fn units<'a>(p: &'a Pipeline, child_rows: &'a ChildRows) -> Vec<Unit<'a>> {
+    match (&p.source, child_rows) {
+        (PipelineSource::Scan { partitions, .. }, _) => {
             partitions.iter().map(|x| Unit::Partition(*x)).collect()
         }
-        PipelineSource::Values(b) => vec![Unit::Batch(b)],
-        PipelineSource::Child(_) => child_rows.iter().map(Unit::Batch).collect(),
+        (PipelineSource::Values(b), _) => vec![Unit::Batch(b)],
+        (PipelineSource::Child(_), ChildRows::Batches(rows)) => {
+            rows.iter().map(Unit::Batch).collect()
+        }
+        (PipelineSource::Union { legs, .. }, ChildRows::Legs(rows)) => legs
+            .iter()
+            .zip(rows)
+            .enumerate()
+            .flat_map(|(i, (leg, rows))| {
+                units(&leg.pipeline, rows)
+                    .into_iter()
+                    .map(move |u| Unit::Leg(i, Box::new(u)))
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -889,6 +903,21 @@ fn unit_batches(
         ) => {
             let predicate = row_predicate(schema, filter.as_ref(), semi, ctx);
             source.read(table, *part, schema, predicate.as_ref())?
+        }
+        (Unit::Leg(i, inner), PipelineSource::Union { legs, schema }) => {
+            let leg = &legs[*i];
+            let mut mapped = Vec::new();
+            for b in unit_batches(&leg.pipeline, inner, source, ctx, None)? {
+                let b = union_batch(&b, &leg.mapping, schema)?;
+                mapped.push(match semi {
+                    Some(semi) if b.num_rows() > 0 => {
+                        let mask = semi.mask(&b, &semi.keys, ctx, &Default::default())?;
+                        arrow::compute::filter_record_batch(&b, &mask)?
+                    }
+                    _ => b,
+                });
+            }
+            mapped
         }
         (Unit::Batch(b), _) => {
             let b = (*b).clone();
@@ -992,11 +1021,30 @@ fn scatter_mask(outer: &BooleanArray, inner: &BooleanArray) -> BooleanArray {
         .collect()
 }
 
-fn child_rows(p: &Pipeline, source: &DataSource, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-    match &p.source {
-        PipelineSource::Child(c) => run(c, source, ctx),
-        _ => Ok(Vec::new()),
-    }
+fn child_rows(p: &Pipeline, source: &DataSource, ctx: &ExecContext) -> Result<ChildRows> {
+    Ok(match &p.source {
+        PipelineSource::Child(c) => ChildRows::Batches(run(c, source, ctx)?),
+        PipelineSource::Union { legs, .. } => ChildRows::Legs(
+            legs.iter()
+                .map(|l| child_rows(&l.pipeline, source, ctx))
+                .collect::<Result<_>>()?,
+        ),
+        _ => ChildRows::Batches(Vec::new()),
+    })
+}
+
+/// A leg's batch with the union's columns: its own where `mapping` names
+/// one, nulls elsewhere.
+fn union_batch(b: &RecordBatch, mapping: &[Option<usize>], schema: &Schema) -> Result<RecordBatch> {
+    let columns: Vec<ArrayRef> = mapping
+        .iter()
+        .zip(&schema.columns)
+        .map(|(m, c)| match m {
+            Some(i) => b.column(*i).clone(),
+            None => new_null_array(&c.ty.arrow_type(), b.num_rows()),
+        })
+        .collect();
+    batch_with_schema(schema, columns, b.num_rows())
 }
 
 /// Contiguous chunks of units: a few per thread, for balance.

@@ -114,6 +114,20 @@ pub enum PipelineSource {
     },
     Values(RecordBatch),
     Child(Box<PhysicalPlan>),
+    /// `union`'s legs, read unit by unit like one table: each leg's units,
+    /// its rows mapped to the union's columns (`schema`), so nothing is held
+    /// whole between the legs and what reads them.
+    Union {
+        legs: Vec<UnionLeg>,
+        schema: Schema,
+    },
+}
+
+/// One leg of a streamed `union`.
+pub struct UnionLeg {
+    pub pipeline: Pipeline,
+    /// For each union column, the leg's column (`None`: null).
+    pub mapping: Vec<Option<usize>>,
 }
 
 pub enum Stage {
@@ -145,10 +159,13 @@ impl PhysicalPlan {
 impl PhysicalPlan {
     /// The plans this one reads from: its inputs, and a pipeline's child.
     pub fn children(&self) -> Vec<&PhysicalPlan> {
-        fn of(p: &Pipeline) -> Option<&PhysicalPlan> {
+        fn of(p: &Pipeline) -> Vec<&PhysicalPlan> {
             match &p.source {
-                PipelineSource::Child(c) => Some(c.as_ref()),
-                PipelineSource::Scan { .. } | PipelineSource::Values(_) => None,
+                PipelineSource::Child(c) => vec![c.as_ref()],
+                PipelineSource::Union { legs, .. } => {
+                    legs.iter().flat_map(|l| of(&l.pipeline)).collect()
+                }
+                PipelineSource::Scan { .. } | PipelineSource::Values(_) => Vec::new(),
             }
         }
         match self {
@@ -160,7 +177,7 @@ impl PhysicalPlan {
             | PhysicalPlan::MvExpand { input: p, .. }
             | PhysicalPlan::Window { input: p, .. }
             | PhysicalPlan::SequenceScan { input: p, .. }
-            | PhysicalPlan::MakeSeries { input: p, .. } => of(p).into_iter().collect(),
+            | PhysicalPlan::MakeSeries { input: p, .. } => of(p),
             PhysicalPlan::Union { inputs, .. } => inputs.iter().collect(),
             PhysicalPlan::HashJoin { left, right, .. } => vec![left, right],
             PhysicalPlan::Materialize { input, .. } => vec![input],
@@ -310,6 +327,24 @@ fn pipeline(plan: &LogicalPlan, source: &DataSource) -> Result<Pipeline> {
             p.stages.push(Stage::Filter(f.predicate.clone()));
             p
         }
+        LogicalPlan::Union(u) => Pipeline {
+            source: PipelineSource::Union {
+                legs: u
+                    .inputs
+                    .iter()
+                    .zip(&u.mappings)
+                    .map(|(leg, mapping)| {
+                        Ok(UnionLeg {
+                            pipeline: pipeline(leg, source)?,
+                            mapping: mapping.clone(),
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+                schema: u.schema.clone(),
+            },
+            stages: Vec::new(),
+            schema: u.schema.clone(),
+        },
         LogicalPlan::Project(pr) => {
             let mut p = pipeline(&pr.input, source)?;
             p.stages.push(Stage::Project {
@@ -554,5 +589,11 @@ fn write_pipeline(p: &Pipeline, depth: usize, out: &mut String) {
             let _ = writeln!(out, "{pad}Values: {} rows", b.num_rows());
         }
         PipelineSource::Child(c) => write_plan(c, depth, out),
+        PipelineSource::Union { legs, .. } => {
+            let _ = writeln!(out, "{pad}Union: {} inputs (streamed)", legs.len());
+            for leg in legs {
+                write_pipeline(&leg.pipeline, depth + 1, out);
+            }
+        }
     }
 }

@@ -509,10 +509,13 @@ struct Prepared {
     bound: BoundQuery,
     unoptimized: iishunt_plan::logical::LogicalPlan,
     physical: iishunt_exec::PhysicalPlan,
-    /// The result tables before the last: name, plan, columns.
-    earlier: Vec<(String, iishunt_exec::PhysicalPlan, Vec<(String, KType)>)>,
+    /// The result tables before the last.
+    earlier: Vec<PreparedTable>,
     ctx: ExecContext,
 }
+
+/// One of several result tables, ready to run: its name, plan and columns.
+type PreparedTable = (String, iishunt_exec::PhysicalPlan, Vec<(String, KType)>);
 
 /// A plan's output columns as a result lists them.
 fn columns_of_plan(plan: &iishunt_plan::logical::LogicalPlan) -> Vec<(String, KType)> {

@@ -58,6 +58,13 @@ pub trait Accumulator: Send + Sync {
         )?)
     }
 
+    /// For a `make_set`: how many values each group's set holds — what
+    /// `array_length()` of [`Self::finish`] gives — without printing the
+    /// sets, so a `having` on set sizes reads a number (`None`: not a set).
+    fn set_sizes(&mut self, _num_groups: usize) -> Option<ArrayRef> {
+        None
+    }
+
     /// Bytes this accumulator holds (for `--memory-limit`); cheap to ask
     /// after every batch.
     fn memory_bytes(&self) -> usize;

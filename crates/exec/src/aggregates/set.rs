@@ -316,6 +316,18 @@ impl Accumulator for SetAcc {
         Ok(Arc::new(b.finish()))
     }
 
+    fn set_sizes(&mut self, num_groups: usize) -> Option<ArrayRef> {
+        // A dynamic argument's arrays are flattened into the set: sizes are
+        // still the set's, but keep to the printed form there.
+        if self.output != Output::Set || self.coder.ty() == KType::Dynamic {
+            return None;
+        }
+        grow(&mut self.len, num_groups, 0);
+        Some(Arc::new(Int64Array::from_iter_values(
+            self.len[..num_groups].iter().map(|&l| i64::from(l)),
+        )))
+    }
+
     fn memory_bytes(&self) -> usize {
         use super::vec_bytes;
         // A `rest` entry: its key, vector header and hash-map slot; each value

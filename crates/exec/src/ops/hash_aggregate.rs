@@ -404,6 +404,17 @@ impl GroupTable {
                 .into_iter()
                 .map(Some)
                 .collect();
+        // A set the condition reads only as `array_length(set)` is read as
+        // its size: printing 150,000 sets to count them is the slow part.
+        let mut sized = crate::ops::having::length_only(having, nkeys, accumulators.len());
+        let mut sizes: Vec<Option<ArrayRef>> = vec![None; accumulators.len()];
+        for (a, acc) in accumulators.iter_mut().enumerate() {
+            if sized[a] {
+                sizes[a] = acc.as_mut().and_then(|acc| acc.set_sizes(n));
+                sized[a] = sizes[a].is_some();
+            }
+        }
+        let having = crate::ops::having::with_set_sizes(having, nkeys, &sized);
         let mut take_accumulator = |a: usize| {
             accumulators
                 .get_mut(a)
@@ -412,15 +423,24 @@ impl GroupTable {
         };
         // The columns `having` reads, for every group.
         let mut probe = Vec::with_capacity(schema.len());
+        let mut probe_columns = schema.columns.clone();
         for (i, column) in schema.columns.iter().enumerate() {
             probe.push(match (needed[i], i.checked_sub(nkeys)) {
                 (false, _) => arrow::array::new_null_array(&column.ty.arrow_type(), n),
                 (true, None) => self.key_column(i),
+                (true, Some(a)) if sized[a] => {
+                    probe_columns[i].ty = iishunt_plan::types::KType::Long;
+                    match sizes[a].take() {
+                        Some(sizes) => sizes,
+                        None => return Err(ExecError::internal("finish_where", "no set sizes")),
+                    }
+                }
                 (true, Some(a)) => take_accumulator(a)?.finish(n)?,
             });
         }
-        let probe_batch = crate::ops::batch_with_schema(schema, probe.clone(), n)?;
-        let keep = evaluate_predicate(having, &plain_batch(&probe_batch)?, ctx)?;
+        let probe_schema = Schema::new(probe_columns);
+        let probe_batch = crate::ops::batch_with_schema(&probe_schema, probe.clone(), n)?;
+        let keep = evaluate_predicate(&having, &plain_batch(&probe_batch)?, ctx)?;
         let kept: Vec<u32> = (0..n as u32)
             .filter(|&g| keep.is_valid(g as usize) && keep.value(g as usize))
             .collect();
@@ -428,7 +448,9 @@ impl GroupTable {
         // Every column, for the groups kept.
         let mut columns = Vec::with_capacity(schema.len());
         for (i, all) in probe.into_iter().enumerate() {
-            columns.push(match (needed[i], i.checked_sub(nkeys)) {
+            let agg = i.checked_sub(nkeys);
+            columns.push(match (needed[i], agg) {
+                (true, Some(a)) if sized[a] => take_accumulator(a)?.finish_groups(n, &kept)?,
                 (true, _) => arrow::compute::take(&all, &indices, None)?,
                 (false, None) => self.key_column_of(i, kept.iter().map(|&g| g as usize)),
                 (false, Some(a)) => take_accumulator(a)?.finish_groups(n, &kept)?,

@@ -131,3 +131,22 @@ fn rewrite(e: &BoundExpr, nkeys: usize, new_index: &[Option<(usize, bool)>]) -> 
         other => other.clone(),
     }
 }
+
+/// Per aggregate (of `naggs`): whether `having` reads it only as
+/// `array_length(…)`, so a set's size will do (the accumulator says whether
+/// it is a set: [`crate::aggregates::Accumulator::set_sizes`]).
+pub fn length_only(having: &BoundExpr, nkeys: usize, naggs: usize) -> Vec<bool> {
+    let mut used = vec![false; naggs];
+    let mut used_bare = vec![false; naggs];
+    scan_uses(having, nkeys, &mut used, &mut used_bare, false);
+    (0..naggs).map(|i| used[i] && !used_bare[i]).collect()
+}
+
+/// `having` with `array_length(set)` read as the set's size, a long in the
+/// set's own column, for each aggregate `sized` marks.
+pub fn with_set_sizes(having: &BoundExpr, nkeys: usize, sized: &[bool]) -> BoundExpr {
+    let new_index: Vec<Option<(usize, bool)>> = (0..sized.len())
+        .map(|i| sized[i].then_some((nkeys + i, true)))
+        .collect();
+    rewrite(having, nkeys, &new_index)
+}

@@ -116,9 +116,8 @@ pub fn write<W: Write>(
         return write_one(result, format, options, &mut out);
     }
     let tables: Vec<&QueryResult> = result.earlier.iter().chain([result]).collect();
-    let name = |i: usize, t: &QueryResult| {
-        t.name.clone().unwrap_or_else(|| format!("table_{}", i + 1))
-    };
+    let name =
+        |i: usize, t: &QueryResult| t.name.clone().unwrap_or_else(|| format!("table_{}", i + 1));
     match format {
         Format::Table | Format::Csv => {
             for (i, t) in tables.iter().enumerate() {

@@ -97,9 +97,7 @@ impl<'a> Binder<'a> {
                 }
                 Ok(plan)
             }
-            OperatorKind::Fork(_) | OperatorKind::Facet { .. } => {
-                Err(super::results::not_last(op))
-            }
+            OperatorKind::Fork(_) | OperatorKind::Facet { .. } => Err(super::results::not_last(op)),
             OperatorKind::Render(r) => {
                 let mut properties: Vec<(String, String)> = Vec::new();
                 for (k, v) in &r.properties {

@@ -382,12 +382,7 @@ fn unsupported_statement(text: &str, pos: usize, span: Span, word: &str) -> Opti
 }
 
 /// Kusto operators that exist but iishunt doesn't run (yet).
-const UNSUPPORTED_OPERATORS: &[&str] = &[
-    "reduce",
-    "consume",
-    "sample-distinct",
-    "project-smart",
-];
+const UNSUPPORTED_OPERATORS: &[&str] = &["reduce", "consume", "sample-distinct", "project-smart"];
 
 /// After `|`: not an operator. Suggest the closest one, or the KQL spelling of
 /// an ES|QL command.

@@ -1047,15 +1047,50 @@ fn union_batch(b: &RecordBatch, mapping: &[Option<usize>], schema: &Schema) -> R
     batch_with_schema(schema, columns, b.num_rows())
 }
 
-/// Contiguous chunks of units: a few per thread, for balance.
-fn chunk_ranges(units: usize) -> Vec<std::ops::Range<usize>> {
-    let threads = rayon::current_num_threads().max(1);
-    let chunks = units.min(threads * 2).max(1);
-    let size = units.div_ceil(chunks).max(1);
-    (0..units)
-        .step_by(size)
-        .map(|s| s..(s + size).min(units))
-        .collect()
+/// Contiguous chunks of units, a few per thread, of about the same number
+/// of rows each (`rows[i]`: unit i's): the 28 small files of HttpErrorLog
+/// after W3CIISLog's 56 row groups in a `union` must not make a chunk of
+/// their own while one thread does three big ones.
+fn chunk_ranges(rows: &[usize], threads: usize) -> Vec<std::ops::Range<usize>> {
+    let units = rows.len();
+    let chunks = units.min(threads.max(1) * 2).max(1);
+    let total: usize = rows.iter().sum();
+    if total == 0 {
+        let size = units.div_ceil(chunks).max(1);
+        return (0..units)
+            .step_by(size)
+            .map(|s| s..(s + size).min(units))
+            .collect();
+    }
+    let mut ranges = Vec::with_capacity(chunks);
+    let (mut start, mut acc) = (0, 0usize);
+    for (i, &r) in rows.iter().enumerate() {
+        acc += r;
+        // Close chunk k once the rows so far reach k/chunks of the total.
+        let k = ranges.len() + 1;
+        if k < chunks && acc * chunks >= total * k {
+            ranges.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < units {
+        ranges.push(start..units);
+    }
+    ranges
+}
+
+/// Rows a unit holds (row-group statistics, or the batch's), to balance chunks.
+fn unit_rows(p: &Pipeline, unit: &Unit, source: &DataSource) -> usize {
+    match (unit, &p.source) {
+        (Unit::Partition(part), PipelineSource::Scan { table, .. }) => {
+            source.partition_rows(table, *part)
+        }
+        (Unit::Batch(b), _) => b.num_rows(),
+        (Unit::Leg(i, inner), PipelineSource::Union { legs, .. }) => legs
+            .get(*i)
+            .map_or(0, |leg| unit_rows(&leg.pipeline, inner, source)),
+        _ => 0,
+    }
 }
 
 fn run_pipeline<T: Send>(
@@ -1097,7 +1132,8 @@ fn run_pipeline_with<T: Send>(
             });
         }
     }
-    chunk_ranges(units.len())
+    let rows: Vec<usize> = units.iter().map(|u| unit_rows(p, u, source)).collect();
+    chunk_ranges(&rows, rayon::current_num_threads())
         .into_par_iter()
         .map(|range| {
             let mut state = init()?;
@@ -1142,4 +1178,29 @@ fn run_units(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunk_ranges;
+
+    /// A union of 56 row groups of 1,000 rows and 28 files of 10 rows, on two
+    /// threads: four chunks of 13,280 to 15,000 rows, the small files riding
+    /// in the last one, not a chunk of their own beside three full ones.
+    #[test]
+    fn chunks_hold_about_the_same_rows() {
+        let mut rows = vec![1_000; 56];
+        rows.extend(vec![10; 28]);
+        let ranges = chunk_ranges(&rows, 2);
+        assert_eq!(ranges, vec![0..15, 15..29, 29..43, 43..84]);
+        // Every unit once, in order.
+        let flat: Vec<usize> = ranges.into_iter().flatten().collect();
+        assert_eq!(flat, (0..84).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn rowless_units_split_evenly() {
+        assert_eq!(chunk_ranges(&[0; 5], 1), vec![0..3, 3..5]);
+        assert_eq!(chunk_ranges(&[], 2), Vec::<std::ops::Range<usize>>::new());
+    }
 }

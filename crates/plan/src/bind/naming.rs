@@ -28,29 +28,144 @@ pub(crate) fn first_name(e: &ast::Expr) -> Option<String> {
     }
 }
 
-/// The name of a bare `by` key or projected expression: a column keeps its
-/// name; `bin(x, …)`-like calls take their column's name; anything else is
-/// `Column1`, `Column2`, … as in Kusto.
+/// The name of a bare `by` key or projected expression, as Kusto gives it
+/// (Kusto.Language's `GetExpressionResultName`): a column keeps its name, a
+/// bag member `d.key` or `d["key"]` is `d_key`, a call is named as its
+/// function says (see [`call_name`]), and anything else — `x * 2`,
+/// `strcat(a, b)`, `tolower(x)` — is `Column1`, `Column2`, …
 pub(crate) fn derived_name(e: &ast::Expr, taken: &[Column], counter: &mut usize) -> String {
+    result_name(e).unwrap_or_else(|| next_column(taken, counter))
+}
+
+/// Kusto's inferred name of an expression, if it has one.
+fn result_name(e: &ast::Expr) -> Option<String> {
     match &e.kind {
-        ExprKind::Name(i) => i.name.clone(),
-        // Kusto names these sketch readers `<function>_<column>` (`dcount_hll_merged`).
-        ExprKind::Call(c)
-            if matches!(
-                c.name.name.as_str(),
-                "dcount_hll" | "percentile_tdigest" | "percentiles_array_tdigest"
-            ) =>
-        {
-            match first_name(e) {
-                Some(n) => format!("{}_{n}", c.name.name),
-                None => next_column(taken, counter),
-            }
+        ExprKind::Name(i) => Some(i.name.clone()),
+        ExprKind::Member { expr, name } => Some(match result_name(expr) {
+            Some(left) => format!("{left}_{}", name.name),
+            None => name.name.clone(),
+        }),
+        ExprKind::Index { expr, index } => {
+            let right = match &index.kind {
+                ExprKind::Literal(ast::Literal::String(s)) => s.clone(),
+                ExprKind::Literal(ast::Literal::Long(v)) => v.to_string(),
+                ExprKind::Literal(ast::Literal::Int(v)) => v.to_string(),
+                _ => String::new(),
+            };
+            Some(match result_name(expr) {
+                Some(left) => format!("{left}_{right}"),
+                None => right,
+            })
         }
-        ExprKind::Call(_) => match first_name(e) {
-            Some(n) => n,
-            None => next_column(taken, counter),
-        },
-        _ => next_column(taken, counter),
+        ExprKind::Call(c) => call_name(c),
+        _ => None,
+    }
+}
+
+/// How a function names its column, from the `ResultNameKind` each function
+/// has in Kusto.Language's Functions.cs (a fact table, not a guess): most
+/// functions give no name; these keep their first argument's, or add to it.
+fn call_name(c: &ast::Call) -> Option<String> {
+    const FIRST_ARGUMENT: &[&str] = &[
+        "split",
+        "tostring",
+        "tohex",
+        "todynamic",
+        "toobject",
+        "tolong",
+        "toint",
+        "toreal",
+        "todouble",
+        "todatetime",
+        "totimespan",
+        "totime",
+        "tobool",
+        "toboolean",
+        "todecimal",
+        "toguid",
+        "parse_csv",
+        "parsejson",
+        "parse_json",
+        "parse_xml",
+        "format_datetime",
+        "format_timespan",
+        "startofday",
+        "bin",
+        "floor",
+        "bin_at",
+        "bin_auto",
+        "binary_and",
+        "binary_or",
+        "binary_xor",
+        "binary_not",
+        "binary_shift_right",
+        "binary_shift_left",
+        "bitset_count_ones",
+        "series_fir",
+        "series_outliers",
+        "series_iir",
+        "series_fill_backward",
+        "series_fill_forward",
+        "series_fill_const",
+        "series_fill_linear",
+        "round",
+        "ceiling",
+        "pow",
+        "sqrt",
+        "log",
+        "log2",
+        "log10",
+        "exp",
+        "exp2",
+        "exp10",
+        "cos",
+        "sin",
+        "tan",
+        "acos",
+        "asin",
+        "atan",
+        "atan2",
+        "abs",
+        "rand",
+        "gamma",
+        "loggamma",
+        "erf",
+        "erfc",
+        "format_bytes",
+    ];
+    const ONLY_ARGUMENT: &[&str] = &["make_datetime", "make_timespan"];
+    const NAME_AND_FIRST: &[&str] = &["strlen", "string_size", "percentile_tdigest", "dcount_hll"];
+    const PREFIX_AND_FIRST: &[(&str, &str)] = &[
+        ("gettype", "type"),
+        ("treepath", "tree"),
+        ("repeat", "repeat"),
+        ("percentiles_array_tdigest", "percentile_tdigest"),
+    ];
+    const PREFIX_ONLY: &[(&str, &str)] = &[
+        ("tdigest_merge", "tdigests_merge_result"),
+        ("merge_tdigest", "tdigests_merge_result"),
+        ("hll_merge", "hll_merged_result"),
+    ];
+    let name = c.name.name.as_str();
+    let first = || c.args.first().and_then(result_name);
+    let prefixed = |prefix: &str| format!("{prefix}_{}", first().unwrap_or_default());
+    if FIRST_ARGUMENT.contains(&name) {
+        first()
+    } else if ONLY_ARGUMENT.contains(&name) {
+        (c.args.len() == 1).then(first).flatten()
+    } else if NAME_AND_FIRST.contains(&name) {
+        Some(prefixed(name))
+    } else if let Some((_, p)) = PREFIX_AND_FIRST.iter().find(|(f, _)| *f == name) {
+        Some(prefixed(p))
+    } else if let Some((_, p)) = PREFIX_ONLY.iter().find(|(f, _)| *f == name) {
+        Some(p.to_string())
+    } else if matches!(name, "column_ifexists" | "columnifexists") {
+        match c.args.first().map(|a| &a.kind) {
+            Some(ExprKind::Literal(ast::Literal::String(s))) => Some(s.clone()),
+            _ => None,
+        }
+    } else {
+        None
     }
 }
 

@@ -45,6 +45,8 @@ pub const KQL_OPERATORS: &[&str] = &[
     "search",
     "scan",
     "partition",
+    "fork",
+    "facet",
     "make-graph",
     "graph-match",
     "graph-shortest-paths",

@@ -23,6 +23,8 @@ pub const KQL_OPERATORS: &[&str] = &[
     "count",
     "distinct",
     "extend",
+    "facet",
+    "fork",
     "getschema",
     "join",
     "limit",
@@ -247,7 +249,7 @@ fn candidates_for(before: &str, start: usize, dialect: Dialect, vocab: &Vocabula
         // The start of a query: a table (KQL), or a source command (ES|QL).
         (Dialect::Kql, None, true) => {
             let mut t: Vec<String> = vocab.tables.iter().map(|(t, _)| t.clone()).collect();
-            t.extend(owned(&["let", "print", "union", "search"]));
+            t.extend(owned(&["let", "print", "union", "search", "find"]));
             t
         }
         (Dialect::Esql, None, true) => owned(&["FROM", "ROW", "SHOW"]),

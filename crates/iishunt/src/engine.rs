@@ -324,6 +324,20 @@ impl Engine {
     pub fn explain(&self, text: &str, options: &QueryOptions) -> Result<String, Error> {
         let prepared = self.prepare(text, options)?;
         let mut out = String::new();
+        // A query with several result tables: theirs first, then the last's.
+        for (name, physical, _) in &prepared.earlier {
+            out.push_str(&format!("Physical plan of result table `{name}`:\n"));
+            out.push_str(&indent(&iishunt_exec::display_physical(physical)));
+            out.push('\n');
+        }
+        if let Some(name) = prepared
+            .bound
+            .name
+            .as_ref()
+            .filter(|_| !prepared.earlier.is_empty())
+        {
+            out.push_str(&format!("Last result table: `{name}`\n"));
+        }
         out.push_str("Logical plan (as bound):\n");
         out.push_str(&indent(&prepared.unoptimized.display_tree()));
         out.push_str("\nLogical plan (optimized):\n");

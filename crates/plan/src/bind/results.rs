@@ -7,16 +7,18 @@
 //!   `with`), then per column a table of its values and how many rows have
 //!   each (`count_c1`), most frequent first, named after the column.
 //!
-//! `T` is computed once (`materialize`) and read by every table. The last
-//! table is the statement's result; the others go before it (see
-//! [`super::BoundQuery::earlier`]).
+//! Each table is its own plan over `T`, so the optimizer prunes columns and
+//! pushes filters per table (materialising `T` for all of them would hold
+//! every column of every row); `let T = materialize(…)` shares an expensive
+//! `T`. The last table is the statement's result; the others go before it
+//! (see [`super::BoundQuery::earlier`]).
 
 use iishunt_syntax::ast::{self, OperatorKind};
 use iishunt_syntax::print::ident;
 
 use super::{Binder, NamedPlan};
 use crate::error::{PlanError, Result};
-use crate::logical::{LogicalPlan, Materialize};
+use crate::logical::LogicalPlan;
 
 const INPUT: &str = "__facet_input";
 
@@ -54,12 +56,6 @@ impl<'a> Binder<'a> {
         if !last || self.depth != 1 {
             return Err(not_last(op));
         }
-        let input = match input {
-            LogicalPlan::Materialize(_) => input,
-            other => LogicalPlan::Materialize(Materialize {
-                input: Box::new(other),
-            }),
-        };
         let mut tables: Vec<NamedPlan> = Vec::new();
         match &op.kind {
             OperatorKind::Fork(legs) => {

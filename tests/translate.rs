@@ -142,6 +142,11 @@ fn what_cannot_be_translated_is_named() {
         ),
 
         (
+            "W3CIISLog | count; W3CIISLog | facet by scStatus",
+            Target::Spark,
+            "this query makes 2 result tables (a batch of statements, `fork` or `facet`) and translate writes one SQL query",
+        ),
+        (
             "W3CIISLog | extend s = tostring(TimeGenerated)",
             Target::DuckDb,
             "the function `tostring` cannot be translated to DuckDB SQL: datetime values are printed differently by each engine",

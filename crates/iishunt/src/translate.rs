@@ -78,6 +78,20 @@ impl Engine {
             Ok(vec![placeholder])
         };
         let bound = bind_query_with(&query, &self.catalog, &fold, Some(&subquery))?;
+        if !bound.earlier.is_empty() {
+            return Err(Error::Plan(
+                iishunt_plan::PlanError::new(
+                    "plan::several_results",
+                    query.span,
+                    format!(
+                        "this query makes {} result tables (a batch of statements, `fork` or `facet`) and translate writes one SQL query",
+                        bound.earlier.len() + 1
+                    ),
+                    "several result tables",
+                )
+                .with_help("translate each table as its own query"),
+            ));
+        }
         let plan = optimize(bound.plan);
         let subqueries = recorded.into_inner();
         iishunt_translate::translate_with_subqueries(&plan, target, &dataset, now, &subqueries)

@@ -40,6 +40,7 @@ pub(crate) const KERNELS: &[(&str, Kernel)] = &[
         decompress(a, c, Codec::Gzip)
     }),
     ("base64_decode_toarray", base64_decode_toarray),
+    ("base64_encode_fromarray", base64_encode_fromarray),
     ("base64_decode_toguid", |a, c| {
         text_map(a, c, |s| {
             let b = base64::engine::general_purpose::STANDARD
@@ -398,6 +399,28 @@ fn base64_decode_toarray(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef
             Err(_) => false,
         },
     ))
+}
+
+/// `base64_encode_fromarray(bytes)`: an array of numbers 0–255 as base64;
+/// null when the value is not such an array.
+fn base64_encode_fromarray(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
+    let bytes = json(args, ctx, 0, true)?;
+    Ok(strings(ctx.rows, 0, |i, out| {
+        let Value::Array(items) = bytes.get(i) else {
+            return false;
+        };
+        let decoded: Option<Vec<u8>> = items
+            .iter()
+            .map(|v| v.as_u64().and_then(|b| u8::try_from(b).ok()))
+            .collect();
+        match decoded {
+            Some(b) => {
+                out.push_str(&base64::engine::general_purpose::STANDARD.encode(b));
+                true
+            }
+            None => false,
+        }
+    }))
 }
 
 const BYTE_UNITS: [&str; 7] = ["Bytes", "KB", "MB", "GB", "TB", "PB", "EB"];

@@ -22,6 +22,7 @@ sig!(toguid_rt, "toguid", [Text] => Guid);
 sig!(format_bytes_rt, "format_bytes", [Num, Int, Text, Int] => String);
 sig!(to_text_rt, "this function", [Text] => String);
 sig!(to_guid_rt, "base64_decode_toguid", [Text] => Guid);
+sig!(from_array_rt, "base64_encode_fromarray", [Dyn] => String);
 
 sig!(version_rt, "parse_version", [Text] => Decimal);
 
@@ -39,6 +40,7 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("gzip_compress_to_base64_string", Arity::exact(1), to_text_rt, "The UTF-8 text compressed with gzip, in base64.", "gzip_compress_to_base64_string(csUriQuery)"),
     f("gzip_decompress_from_base64_string", Arity::exact(1), to_text_rt, "Base64 gzip data decompressed to text; the empty string when it is not valid base64, gzip or UTF-8.", "gzip_decompress_from_base64_string(payload)"),
     f("base64_decode_toarray", Arity::exact(1), to_dyn_rt, "The bytes base64 text decodes to, as an array of numbers; null when it is not base64.", "base64_decode_toarray(\"S3VzdG8=\")"),
+    f("base64_encode_fromarray", Arity::exact(1), from_array_rt, "An array of byte values (0–255) as base64; null when the value is not such an array.", "base64_encode_fromarray(base64_decode_toarray(\"S3VzdG8=\"))"),
     f("base64_decode_toguid", Arity::exact(1), to_guid_rt, "The GUID whose 16 bytes (in .NET's order: the first three groups little-endian) base64 text decodes to; null otherwise.", "base64_decode_toguid(\"JpbpECu8dUy7Pv5gbeJXAA==\")"),
     f("base64_encode_fromguid", Arity::exact(1), to_text_rt, "A GUID's 16 bytes (in .NET's order) as base64; null when the value is not a GUID.", "base64_encode_fromguid(toguid(\"ae3133f2-6e22-49ae-b06a-16e6a9b212eb\"))"),
     f("punycode_from_string", Arity::exact(1), to_text_rt, "One label in punycode (RFC 3492), without `xn--`.", "punycode_from_string(\"académie\")"),

@@ -259,13 +259,16 @@ impl Engine {
         let started = Instant::now();
         let prepared = self.prepare(text, options)?;
         let mut notes = prepared.bound.notes;
+        let run = |physical, notes: &mut Vec<String>| -> Result<Vec<RecordBatch>, Error> {
+            let batches = self.execute_caught(physical, &prepared.ctx)?;
+            Ok(match options.max_rows {
+                Some(cap) => cap_rows(batches, cap, notes),
+                None => batches,
+            })
+        };
         let mut earlier = Vec::with_capacity(prepared.earlier.len());
         for (name, physical, columns) in &prepared.earlier {
-            let batches = self.execute_caught(physical, &prepared.ctx)?;
-            let batches = match options.max_rows {
-                Some(cap) => cap_rows(batches, cap, &mut notes),
-                None => batches,
-            };
+            let batches = run(physical, &mut notes)?;
             earlier.push(QueryResult {
                 columns: columns.clone(),
                 batches,
@@ -276,11 +279,7 @@ impl Engine {
                 earlier: Vec::new(),
             });
         }
-        let batches = self.execute_caught(&prepared.physical, &prepared.ctx)?;
-        let batches = match options.max_rows {
-            Some(cap) => cap_rows(batches, cap, &mut notes),
-            None => batches,
-        };
+        let batches = run(&prepared.physical, &mut notes)?;
         let columns = columns_of_plan(&prepared.bound.plan);
         let render = prepared.bound.render.map(|r| RenderSpec {
             chart: r.chart,

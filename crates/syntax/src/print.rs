@@ -237,12 +237,7 @@ fn find(out: &mut String, f: &crate::ast::Find) {
     }
     if !f.tables.is_empty() {
         out.push_str("in (");
-        for (i, t) in f.tables.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            tabular_operand(out, t);
-        }
+        tabular_operands(out, &f.tables);
         out.push_str(") ");
     }
     out.push_str("where ");
@@ -282,7 +277,12 @@ fn operator_list(out: &mut String, ops: &[crate::ast::Operator]) {
 fn union(out: &mut String, u: &Union) {
     out.push_str("union ");
     params(out, &u.params);
-    for (i, t) in u.tables.iter().enumerate() {
+    tabular_operands(out, &u.tables);
+}
+
+/// `T1, (T2 | …), …` — the legs of `union` and `find in (…)`.
+fn tabular_operands(out: &mut String, tables: &[TabularExpr]) {
+    for (i, t) in tables.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }

@@ -406,14 +406,16 @@ impl GroupTable {
                 .collect();
         // A set the condition reads only as `array_length(set)` is read as
         // its size: printing 150,000 sets to count them is the slow part.
-        let mut sized = crate::ops::having::length_only(having, nkeys, accumulators.len());
-        let mut sizes: Vec<Option<ArrayRef>> = vec![None; accumulators.len()];
-        for (a, acc) in accumulators.iter_mut().enumerate() {
-            if sized[a] {
-                sizes[a] = acc.as_mut().and_then(|acc| acc.set_sizes(n));
-                sized[a] = sizes[a].is_some();
-            }
-        }
+        let length_only = crate::ops::having::length_only(having, nkeys, accumulators.len());
+        let mut sizes: Vec<Option<ArrayRef>> = accumulators
+            .iter_mut()
+            .zip(length_only)
+            .map(|(acc, only)| match (acc, only) {
+                (Some(acc), true) => acc.set_sizes(n),
+                _ => None,
+            })
+            .collect();
+        let sized: Vec<bool> = sizes.iter().map(Option::is_some).collect();
         let having = crate::ops::having::with_set_sizes(having, nkeys, &sized);
         let mut take_accumulator = |a: usize| {
             accumulators

@@ -222,11 +222,7 @@ fn smart_shape(
             .iter()
             .filter(|c| !columns.iter().any(|k| k.name == c.name))
             .collect();
-        exprs.push(pack(&schema, &rest, binder)?);
-        columns.push(Column {
-            name: PACK_COLUMN.to_string(),
-            ty: KType::Dynamic,
-        });
+        push_pack(&mut exprs, &mut columns, &schema, &rest, binder)?;
         out.push((name, project(plan, exprs, columns)));
     }
     Ok(out)
@@ -300,11 +296,7 @@ fn listed_shape(
                 .iter()
                 .filter(|c| !p.columns.iter().any(|(n, _)| n.name == c.name))
                 .collect();
-            exprs.push(pack(&schema, &rest, binder)?);
-            columns.push(Column {
-                name: PACK_COLUMN.to_string(),
-                ty: KType::Dynamic,
-            });
+            push_pack(&mut exprs, &mut columns, &schema, &rest, binder)?;
         }
         out.push((name, project(plan, exprs, columns)));
     }
@@ -317,6 +309,22 @@ fn column(index: usize, name: &str, ty: KType) -> BoundExpr {
         name: name.to_string(),
         ty,
     }
+}
+
+/// Adds the `pack_` column: a bag of `rest` (by name in `schema`).
+fn push_pack(
+    exprs: &mut Vec<BoundExpr>,
+    columns: &mut Vec<Column>,
+    schema: &Schema,
+    rest: &[&Column],
+    binder: &mut Binder,
+) -> Result<()> {
+    exprs.push(pack(schema, rest, binder)?);
+    columns.push(Column {
+        name: PACK_COLUMN.to_string(),
+        ty: KType::Dynamic,
+    });
+    Ok(())
 }
 
 /// `pack_` for one row: a bag of `columns` (by name in `schema`) without the

@@ -191,11 +191,23 @@ impl ValueCoder {
                 ValueCoder::Strings {
                     interner: theirs, ..
                 },
-            ) => match theirs.get(code as u32) {
-                Some(s) => interner.intern(s) as u64,
-                None => code,
-            },
+            ) => interner
+                .intern_from(theirs, code as u32)
+                .map_or(code, u64::from),
             _ => code,
+        }
+    }
+
+    /// Room for `other`'s values before they are translated in.
+    pub fn reserve_for(&mut self, other: &ValueCoder) {
+        if let (
+            ValueCoder::Strings { interner, .. },
+            ValueCoder::Strings {
+                interner: theirs, ..
+            },
+        ) = (self, other)
+        {
+            interner.reserve_for(theirs);
         }
     }
 

@@ -98,6 +98,33 @@ impl Interner {
         id
     }
 
+    /// The id here of `other`'s string `id` (added when new), reusing the
+    /// hash `other` kept: every interner hashes with the same seeds.
+    pub fn intern_from(&mut self, other: &Interner, id: u32) -> Option<u32> {
+        let s = other.get(id)?;
+        let hash = other.hashes[id as usize];
+        if let Some(&mine) = self.table.find(hash, |&mine| self.value(mine) == s) {
+            return Some(mine);
+        }
+        let mine = self.ends.len() as u32;
+        self.bytes.push_str(s);
+        self.ends.push(self.bytes.len());
+        self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.table
+            .insert_unique(hash, mine, |&other| hashes[other as usize]);
+        Some(mine)
+    }
+
+    /// Room for all of `other`'s strings, so merging it in never regrows.
+    pub fn reserve_for(&mut self, other: &Interner) {
+        self.bytes.reserve(other.bytes.len());
+        self.ends.reserve(other.len());
+        self.hashes.reserve(other.len());
+        let hashes = &self.hashes;
+        self.table.reserve(other.len(), |&id| hashes[id as usize]);
+    }
+
     /// The id of `s` if it was seen, without adding it.
     pub fn lookup(&self, s: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(s);

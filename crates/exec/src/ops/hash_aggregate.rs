@@ -341,7 +341,27 @@ impl GroupTable {
     pub fn merge(&mut self, other: GroupTable) -> Result<()> {
         let width = self.width;
         self.reserve(other.num_groups);
+        for (mine, theirs) in self.coders.iter_mut().zip(&other.coders) {
+            mine.reserve_for(theirs);
+        }
         let mut mapping = Vec::with_capacity(other.num_groups);
+        if width == 2 {
+            // One key: found through `direct` as `update` does, no hashing.
+            let dense = matches!(self.coders[0], ValueCoder::Strings { .. });
+            for g in 0..other.num_groups {
+                let (code, null) = (other.arena[g * 2], other.arena[g * 2 + 1] != 0);
+                mapping.push(if null {
+                    self.group_of(&[0, 1])
+                } else {
+                    let code = self.coders[0].translate(&other.coders[0], code);
+                    match dense || code < SMALL_CODES {
+                        true => self.group_of_direct(code),
+                        false => self.group_of(&[code, 0]),
+                    }
+                });
+            }
+            return self.merge_accumulators(other, &mapping);
+        }
         let mut key = vec![0u64; width];
         for g in 0..other.num_groups {
             let theirs = &other.arena[g * width..(g + 1) * width];
@@ -356,8 +376,13 @@ impl GroupTable {
             key[width - 1] = null_flags;
             mapping.push(self.group_of(&key));
         }
+        self.merge_accumulators(other, &mapping)
+    }
+
+    /// Folds `other`'s aggregate states in, its group `g` into `mapping[g]`.
+    fn merge_accumulators(&mut self, other: GroupTable, mapping: &[u32]) -> Result<()> {
         for (mine, theirs) in self.accumulators.iter_mut().zip(other.accumulators) {
-            mine.merge(theirs, &mapping, self.num_groups)?;
+            mine.merge(theirs, mapping, self.num_groups)?;
         }
         Ok(())
     }
@@ -686,5 +711,207 @@ impl GroupTable {
                     .copied()
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{DictionaryArray, Int32Array, Int64Array};
+    use arrow::util::display::array_value_to_string;
+    use iishunt_plan::functions::aggregate::lookup_aggregate;
+    use iishunt_plan::schema::Column;
+    use iishunt_plan::types::KType;
+
+    use super::*;
+
+    /// A small deterministic generator (no dependency for a test's noise).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, below: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % below
+        }
+    }
+
+    fn count() -> AggregateCall {
+        AggregateCall {
+            func: lookup_aggregate("count").expect("count is registered"),
+            args: vec![],
+            filter: None,
+            ty: KType::Long,
+        }
+    }
+
+    fn column(index: usize, ty: KType) -> BoundExpr {
+        BoundExpr::Column {
+            index,
+            name: format!("k{index}"),
+            ty,
+        }
+    }
+
+    /// `(key cells, count)` per group, in output order, from a finished table.
+    fn rows(table: GroupTable, keys: &[BoundExpr]) -> Vec<(Vec<String>, i64)> {
+        let mut columns: Vec<Column> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| Column {
+                name: format!("k{i}"),
+                ty: k.ty(),
+            })
+            .collect();
+        columns.push(Column {
+            name: "n".into(),
+            ty: KType::Long,
+        });
+        let batch = plain_batch(&table.finish(&Schema::new(columns)).expect("finish"))
+            .expect("plain batch");
+        let n = batch.num_columns() - 1;
+        let counts = batch
+            .column(n)
+            .as_primitive::<arrow::datatypes::Int64Type>();
+        (0..batch.num_rows())
+            .map(|r| {
+                let cells = (0..n)
+                    .map(|c| match batch.column(c).is_null(r) {
+                        true => "<null>".to_string(),
+                        false => array_value_to_string(batch.column(c), r).expect("cell"),
+                    })
+                    .collect();
+                (cells, counts.value(r))
+            })
+            .collect()
+    }
+
+    /// The groups worked out without the engine: first appearance, counts.
+    fn expected(batches: &[RecordBatch], nkeys: usize) -> Vec<(Vec<String>, i64)> {
+        let mut out: Vec<(Vec<String>, i64)> = Vec::new();
+        let mut at = std::collections::HashMap::new();
+        for b in batches {
+            let b = plain_batch(b).expect("plain batch");
+            for r in 0..b.num_rows() {
+                let cells: Vec<String> = (0..nkeys)
+                    .map(|c| match b.column(c).is_null(r) {
+                        true => "<null>".to_string(),
+                        false => array_value_to_string(b.column(c), r).expect("cell"),
+                    })
+                    .collect();
+                let i = *at.entry(cells.clone()).or_insert_with(|| {
+                    out.push((cells, 0));
+                    out.len() - 1
+                });
+                out[i].1 += 1;
+            }
+        }
+        out
+    }
+
+    /// Four chunk tables merged as `merge_in_order` does, ((0+1)+(2+3)),
+    /// give the groups a single pass over all rows gives.
+    fn check_merge(batches: Vec<RecordBatch>, keys: &[BoundExpr]) {
+        let ctx = ExecContext::default();
+        let calls = [count()];
+        let mut tables: Vec<GroupTable> = batches
+            .chunks(batches.len().div_ceil(4))
+            .map(|chunk| {
+                let mut t = GroupTable::new(keys, &calls).expect("table");
+                for b in chunk {
+                    t.update(b, keys, &calls, &ctx).expect("update");
+                }
+                t
+            })
+            .collect();
+        assert_eq!(tables.len(), 4);
+        let (t3, t2) = (tables.pop().unwrap(), tables.pop().unwrap());
+        let (t1, mut t0) = (tables.pop().unwrap(), tables.pop().unwrap());
+        let mut right = t2;
+        right.merge(t3).expect("merge");
+        t0.merge(t1).expect("merge");
+        t0.merge(right).expect("merge");
+        let want = expected(&batches, keys.len());
+        assert!(want.len() > 100, "the rows make many groups");
+        assert_eq!(rows(t0, keys), want);
+    }
+
+    fn batch(columns: Vec<ArrayRef>) -> RecordBatch {
+        RecordBatch::try_from_iter(
+            columns
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (format!("k{i}"), c)),
+        )
+        .expect("batch")
+    }
+
+    fn strings(rng: &mut Lcg, rows: usize, distinct: u64) -> StringArray {
+        (0..rows)
+            .map(|_| match rng.next(distinct + 1) {
+                0 => None,
+                v => Some(format!("10.0.{}.{}", v / 256, v % 256)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merged_string_groups_keep_first_appearance_and_counts() {
+        let mut rng = Lcg(1);
+        let batches = (0..8)
+            .map(|_| batch(vec![Arc::new(strings(&mut rng, 500, 700))]))
+            .collect();
+        check_merge(batches, &[column(0, KType::String)]);
+    }
+
+    #[test]
+    fn merged_dictionary_groups_keep_first_appearance_and_counts() {
+        let mut rng = Lcg(2);
+        let batches = (0..8)
+            .map(|_| {
+                let values: StringArray = (0..300).map(|v| Some(format!("ip{v}"))).collect();
+                let keys: Int32Array = (0..400).map(|_| rng.next(300) as i32).collect();
+                let dict = DictionaryArray::<Int32Type>::try_new(keys, Arc::new(values))
+                    .expect("dictionary");
+                batch(vec![Arc::new(dict)])
+            })
+            .collect();
+        check_merge(batches, &[column(0, KType::String)]);
+    }
+
+    #[test]
+    fn merged_number_groups_small_and_large_keep_first_appearance() {
+        let mut rng = Lcg(3);
+        let batches = (0..8)
+            .map(|_| {
+                let values: Int64Array = (0..500)
+                    .map(|_| match rng.next(10) {
+                        0 => None,
+                        1..=4 => Some(rng.next(400) as i64),
+                        5..=7 => Some((1 << 40) + rng.next(300) as i64),
+                        _ => Some(-(rng.next(200) as i64)),
+                    })
+                    .collect();
+                batch(vec![Arc::new(values)])
+            })
+            .collect();
+        check_merge(batches, &[column(0, KType::Long)]);
+    }
+
+    #[test]
+    fn merged_two_key_groups_keep_first_appearance() {
+        let mut rng = Lcg(4);
+        let batches = (0..8)
+            .map(|_| {
+                let ports: Int64Array = (0..500)
+                    .map(|_| (rng.next(8) != 0).then(|| rng.next(5) as i64))
+                    .collect();
+                batch(vec![Arc::new(strings(&mut rng, 500, 60)), Arc::new(ports)])
+            })
+            .collect();
+        check_merge(batches, &[column(0, KType::String), column(1, KType::Long)]);
     }
 }

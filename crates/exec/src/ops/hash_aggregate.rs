@@ -287,6 +287,49 @@ impl GroupTable {
         }
     }
 
+    /// Whether a single key's non-null code lives in `direct`: every string
+    /// id (ids are dense), other codes when small.
+    #[inline]
+    fn in_direct(&self, code: u64) -> bool {
+        code < SMALL_CODES || matches!(self.coders[0], ValueCoder::Strings { .. })
+    }
+
+    /// The group of a single key's code, created when new. Every one-key
+    /// group is made here, so `direct` holds each group whose code belongs
+    /// there and a lookup that misses it needs no hashing.
+    #[inline]
+    fn group_of_single(&mut self, code: u64, null: bool) -> u32 {
+        match (null, self.in_direct(code)) {
+            (true, _) => self.group_of(&[0, 1]),
+            (false, true) => self.group_of_direct(code),
+            (false, false) => self.group_of(&[code, 0]),
+        }
+    }
+
+    /// The group of a single key's code, if there is one (never adds).
+    #[inline]
+    fn find_single(&self, code: u64, null: bool) -> Option<u32> {
+        match (null, self.in_direct(code)) {
+            (true, _) => self.find(&[0, 1]),
+            (false, true) => self
+                .direct
+                .get(code as usize)
+                .copied()
+                .filter(|&g| g != UNSEEN),
+            (false, false) => self.find(&[code, 0]),
+        }
+    }
+
+    /// The group of a key row, if there is one (never adds).
+    fn find(&self, key: &[u64]) -> Option<u32> {
+        let (arena, width) = (&self.arena, self.width);
+        self.table
+            .find(hash_key(key), |&g| {
+                same_key(&arena[g as usize * width..(g as usize + 1) * width], key)
+            })
+            .copied()
+    }
+
     /// One non-string key: small non-negative values (sizes, ports, counts,
     /// `bin(x, 1)` of them) find their group in a plain vector without
     /// hashing; other values (datetimes, negatives, doubles) hash.
@@ -304,11 +347,7 @@ impl GroupTable {
         self.coders[0].encode(&array, &mut codes, &mut nulls)?;
         self.group_ids.clear();
         for (&code, &null) in codes.iter().zip(&nulls) {
-            let g = match (null, code < SMALL_CODES) {
-                (true, _) => self.group_of(&[0, 1]),
-                (false, true) => self.group_of_direct(code),
-                (false, false) => self.group_of(&[code, 0]),
-            };
+            let g = self.group_of_single(code, null);
             self.group_ids.push(g);
         }
         (self.codes, self.nulls) = (codes, nulls);
@@ -347,18 +386,13 @@ impl GroupTable {
         let mut mapping = Vec::with_capacity(other.num_groups);
         if width == 2 {
             // One key: found through `direct` as `update` does, no hashing.
-            let dense = matches!(self.coders[0], ValueCoder::Strings { .. });
             for g in 0..other.num_groups {
                 let (code, null) = (other.arena[g * 2], other.arena[g * 2 + 1] != 0);
-                mapping.push(if null {
-                    self.group_of(&[0, 1])
-                } else {
-                    let code = self.coders[0].translate(&other.coders[0], code);
-                    match dense || code < SMALL_CODES {
-                        true => self.group_of_direct(code),
-                        false => self.group_of(&[code, 0]),
-                    }
-                });
+                let code = match null {
+                    true => 0,
+                    false => self.coders[0].translate(&other.coders[0], code),
+                };
+                mapping.push(self.group_of_single(code, null));
             }
             return self.merge_accumulators(other, &mapping);
         }
@@ -562,7 +596,11 @@ impl GroupTable {
         };
         for g in 0..self.num_groups {
             if keep.is_valid(g) && keep.value(g) {
-                kept.group_of(&self.arena[g * width..(g + 1) * width]);
+                let key = &self.arena[g * width..(g + 1) * width];
+                match width {
+                    2 => kept.group_of_single(key[0], key[1] != 0),
+                    _ => kept.group_of(key),
+                };
             }
         }
         kept
@@ -593,43 +631,24 @@ impl GroupTable {
             .collect())
     }
 
-    /// Is this key row one of the groups?
-    fn is_group(&self, key: &[u64]) -> bool {
-        let (arena, width) = (&self.arena, self.width);
-        self.table
-            .find(hash_key(key), |&g| {
-                same_key(&arena[g as usize * width..(g as usize + 1) * width], key)
-            })
-            .is_some()
-    }
-
-    /// `probe` of one non-string key: each small value a batch uses is
-    /// looked up once (`join … on csUserAgent_size` probes 5M rows with a
-    /// few hundred distinct sizes), other values one by one.
+    /// `probe` of one non-string key: small values (`join … on
+    /// csUserAgent_size` probes 5M rows) are one index into `direct`, other
+    /// values one hash lookup each.
     fn probe_bits(
         &self,
         key: &BoundExpr,
         batch: &RecordBatch,
         ctx: &ExecContext,
     ) -> Result<BooleanArray> {
-        const UNKNOWN: u8 = 2;
         let array = evaluate(key, batch, ctx)?;
         let rows = array.len();
         let (mut codes, mut nulls, mut unseen) = (Vec::new(), Vec::new(), vec![false; rows]);
         self.coders[0].encode_lookup(&array, &mut codes, &mut nulls, &mut unseen)?;
-        let null_member = self.is_group(&[0, 1]);
-        let mut small = vec![UNKNOWN; SMALL_CODES as usize];
+        let null_member = self.find(&[0, 1]).is_some();
         let bits: Vec<bool> = (0..rows)
-            .map(|r| match (nulls[r], codes[r] < SMALL_CODES) {
-                (true, _) => null_member,
-                (false, true) => {
-                    let slot = &mut small[codes[r] as usize];
-                    if *slot == UNKNOWN {
-                        *slot = self.is_group(&[codes[r], 0]) as u8;
-                    }
-                    *slot == 1
-                }
-                (false, false) => self.is_group(&[codes[r], 0]),
+            .map(|r| match nulls[r] {
+                true => null_member,
+                false => self.find_single(codes[r], false).is_some(),
             })
             .collect();
         Ok(BooleanArray::from(bits))
@@ -645,8 +664,7 @@ impl GroupTable {
         values: &StringArray,
     ) -> BooleanArray {
         const UNKNOWN: u8 = 2;
-        let is_group = |key: &[u64]| self.is_group(key);
-        let null_member = is_group(&[0, 1]);
+        let null_member = self.find(&[0, 1]).is_some();
         let mut member = vec![UNKNOWN; values.len()];
         let mut of_value = |k: usize| -> bool {
             match member.get(k).copied() {
@@ -655,7 +673,7 @@ impl GroupTable {
                         true => null_member,
                         false => interner
                             .lookup(values.value(k))
-                            .is_some_and(|id| is_group(&[id as u64, 0])),
+                            .is_some_and(|id| self.find_single(id as u64, false).is_some()),
                     };
                     member[k] = yes as u8;
                     yes
@@ -697,18 +715,11 @@ impl GroupTable {
                 }
             }
         }
-        let arena = &self.arena;
         Ok((0..rows)
-            .map(|r| {
-                if unseen[r] {
-                    return None;
-                }
-                let key = &row_keys[r * width..(r + 1) * width];
-                self.table
-                    .find(hash_key(key), |&g| {
-                        same_key(&arena[g as usize * width..(g as usize + 1) * width], key)
-                    })
-                    .copied()
+            .map(|r| match (unseen[r], width) {
+                (true, _) => None,
+                (false, 2) => self.find_single(row_keys[r * 2], row_keys[r * 2 + 1] != 0),
+                (false, _) => self.find(&row_keys[r * width..(r + 1) * width]),
             })
             .collect())
     }
@@ -913,5 +924,68 @@ mod tests {
             })
             .collect();
         check_merge(batches, &[column(0, KType::String), column(1, KType::Long)]);
+    }
+
+    /// `probe`, `probe_groups` and a `retain_keys` table answer membership
+    /// as a set of the keys seen (worked out apart) does.
+    #[test]
+    fn probes_find_exactly_the_groups() {
+        let ctx = ExecContext::default();
+        let keys = [column(0, KType::Long)];
+        let seen: Int64Array = vec![Some(3), Some(70_000), None, Some(-5), Some(3), Some(12)]
+            .into_iter()
+            .collect();
+        let mut table = GroupTable::new(&keys, &[]).expect("table");
+        table
+            .update(&batch(vec![Arc::new(seen)]), &keys, &[], &ctx)
+            .expect("update");
+        let probe: Int64Array = vec![
+            Some(3),
+            Some(4),
+            None,
+            Some(70_000),
+            Some(70_001),
+            Some(-5),
+            Some(12),
+        ]
+        .into_iter()
+        .collect();
+        let probe = batch(vec![Arc::new(probe)]);
+        let members = table.probe(&probe, &keys, &ctx).expect("probe");
+        let want = [true, false, true, true, false, true, true];
+        assert_eq!(members.iter().map(|b| b.unwrap()).collect::<Vec<_>>(), want);
+        let groups = table
+            .probe_groups(&probe, &keys, &ctx)
+            .expect("probe groups");
+        assert_eq!(
+            groups,
+            [Some(0), None, Some(2), Some(1), None, Some(3), Some(4)]
+        );
+        // Keep 70000 and null only: the others are no longer members.
+        let kept = table
+            .into_keys()
+            .retain_keys(&BooleanArray::from(vec![false, true, true, false, false]));
+        let members = kept.probe(&probe, &keys, &ctx).expect("probe");
+        let want = [false, false, true, true, false, false, false];
+        assert_eq!(members.iter().map(|b| b.unwrap()).collect::<Vec<_>>(), want);
+
+        let keys = [column(0, KType::String)];
+        let seen: StringArray = vec![Some("a"), Some("b"), None, Some("a")]
+            .into_iter()
+            .collect();
+        let mut table = GroupTable::new(&keys, &[]).expect("table");
+        table
+            .update(&batch(vec![Arc::new(seen)]), &keys, &[], &ctx)
+            .expect("update");
+        let kept = table
+            .into_keys()
+            .retain_keys(&BooleanArray::from(vec![false, true, false]));
+        let probe: StringArray = vec![Some("a"), Some("b"), None, Some("c")]
+            .into_iter()
+            .collect();
+        let groups = kept
+            .probe_groups(&batch(vec![Arc::new(probe)]), &keys, &ctx)
+            .expect("probe groups");
+        assert_eq!(groups, [None, Some(0), None, None]);
     }
 }

@@ -103,6 +103,15 @@ pub enum LetValue {
     Function(FunctionDef),
 }
 
+/// One entry of a plugin's declared output schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutputColumn {
+    /// `*`: every input column the schema does not name.
+    Star,
+    /// `Name:string`: the plugin's column, converted to the type (null when absent).
+    Column(Ident, TypeName),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionDef {
     pub params: Vec<Param>,
@@ -328,7 +337,8 @@ pub enum OperatorKind {
     /// `invoke f(args)`
     Invoke(Call),
     /// `evaluate plugin(args)`
-    Evaluate(Call),
+    /// `evaluate plugin(…) [: (*, c:type, …)]`.
+    Evaluate(Call, Option<Vec<OutputColumn>>),
     /// `search predicate` after a pipe.
     Search(Expr),
     /// `scan … with (step …; …)`: a state machine over the ordered rows.

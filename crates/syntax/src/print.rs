@@ -554,9 +554,24 @@ fn operator(out: &mut String, op: &Operator) {
             out.push_str("invoke ");
             call(out, c);
         }
-        OperatorKind::Evaluate(c) => {
+        OperatorKind::Evaluate(c, schema) => {
             out.push_str("evaluate ");
             call(out, c);
+            if let Some(columns) = schema {
+                out.push_str(" : (");
+                for (i, column) in columns.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    match column {
+                        OutputColumn::Star => out.push('*'),
+                        OutputColumn::Column(n, t) => {
+                            let _ = write!(out, "{}:{}", ident(&n.name), t.as_str());
+                        }
+                    }
+                }
+                out.push(')');
+            }
         }
         OperatorKind::Search(e) => {
             out.push_str("search ");

@@ -189,6 +189,8 @@ pub fn kql(rule: Rule) -> &'static str {
         Rule::has_any_word => "`has_any`",
         Rule::index_op => "`[index]`",
         Rule::member_op => "`.name`",
+        Rule::output_schema => "an output schema `: (*, name:type, …)`",
+        Rule::output_column => "`*` or a column `name:type`",
         Rule::expr_list => "a list of values",
         Rule::primary => "a value, a column or a function call",
         Rule::paren_expr => "a parenthesized expression",

@@ -264,7 +264,15 @@ fn operator(op: &mut Operator) {
             params(&mut r.properties);
         }
         OperatorKind::As(n) => id(n),
-        OperatorKind::Invoke(c) | OperatorKind::Evaluate(c) => call(c),
+        OperatorKind::Invoke(c) => call(c),
+        OperatorKind::Evaluate(c, schema) => {
+            call(c);
+            for column in schema.iter_mut().flatten() {
+                if let OutputColumn::Column(n, _) = column {
+                    id(n);
+                }
+            }
+        }
         OperatorKind::Dissect { input, .. } | OperatorKind::Grok { input, .. } => expr(input),
         OperatorKind::Enrich { policy, on, with } => {
             id(policy);

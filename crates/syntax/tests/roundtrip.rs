@@ -542,11 +542,14 @@ fn operator() -> impl Strategy<Value = Operator> {
                         | "hassuffix"
                         | "materialize"
                 ))
-            .prop_map(|(n, args)| OperatorKind::Evaluate(Call {
-                name: Ident::new(n, sp()),
-                args,
-                span: sp()
-            })),
+            .prop_map(|(n, args)| OperatorKind::Evaluate(
+                Call {
+                    name: Ident::new(n, sp()),
+                    args,
+                    span: sp()
+                },
+                None
+            )),
     ];
     kind.prop_map(|kind| Operator { kind, span: sp() })
 }

@@ -262,7 +262,7 @@ pub(crate) fn parse_datetime(s: &str) -> Option<i64> {
             return Some(dt.and_utc().timestamp_micros());
         }
     }
-    for f in ["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d"] {
+    for f in ["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%m-%d-%Y", "%Y%m%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(bare, f) {
             return d
                 .and_hms_opt(0, 0, 0)

@@ -9,7 +9,12 @@
 //! - `activity_counts_metrics(Id, Time, Start, End, Window [, dims…])`: for
 //!   each window from Start to End (inclusive), the rows (`count`), the distinct Ids
 //!   (`dcount`), those not seen in an earlier window (`new_dcount`) and the
-//!   distinct Ids so far (`aggregated_dcount`).
+//!   distinct Ids so far (`aggregated_dcount`);
+//! - `active_users_count(Id, Time, Start, End, Lookback, Period, ActivePeriods,
+//!   Bin [, dims…])`: for each bin, the distinct Ids that, at some appearance
+//!   in it, had been seen in at least ActivePeriods distinct periods of the
+//!   Lookback window ending there (the window's start excluded) — "clients
+//!   seen on three of the last eight days", counted per week.
 //!
 //! Bins and windows start at Start (`bin_at`); a bin without rows has no row.
 
@@ -148,6 +153,82 @@ __rows
             end = a.end,
         );
         self.bind_rewritten(input, INPUT, &text, "activity_counts_metrics", span)
+    }
+
+    /// `evaluate active_users_count(Id, Time, Start, End, Lookback, Period,
+    /// ActivePeriods, Bin [, dims…])`. Each distinct (Id, period) counts
+    /// towards the periods within Lookback after it; an appearance is active
+    /// when its own period gathers ActivePeriods of them.
+    pub(crate) fn bind_active_users_count(
+        &mut self,
+        input: LogicalPlan,
+        call: &ast::Call,
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
+        let code = "plan::active_users_count";
+        let usage = "active_users_count(IdColumn, TimelineColumn, Start, End, LookbackWindow, Period, ActivePeriodsCount, Bin [, dim1, …])";
+        let [id, time, start, end, lookback, period, active, bin, dims @ ..] = call.args.as_slice()
+        else {
+            return Err(usage_error(
+                code,
+                call.span,
+                "active_users_count needs eight arguments",
+                usage,
+            ));
+        };
+        let a = activity_args(&input, [id, time, start, end], dims, code, usage)?;
+        let lookback_us = self.timespan_arg(lookback, code, "the lookback window")?;
+        let period_us = self.timespan_arg(period, code, "the period")?;
+        self.timespan_arg(bin, code, "the bin")?;
+        let active = match self.constant_arg(active, code, "the active periods count")? {
+            ScalarValue::Long(n) if n > 0 => n,
+            ScalarValue::Int(n) if n > 0 => i64::from(n),
+            _ => {
+                return Err(usage_error(
+                    code,
+                    active.span,
+                    "the active periods count must be a positive whole number",
+                    usage,
+                ))
+            }
+        };
+        // The periods one appearance counts towards: its own and those after
+        // it that are less than Lookback later.
+        let reach = (lookback_us + period_us - 1) / period_us;
+        if reach > MAX_LOOKBACK_BINS {
+            return Err(usage_error(
+                code,
+                lookback.span,
+                &format!("the lookback window spans more than {MAX_LOOKBACK_BINS} periods"),
+                usage,
+            ));
+        }
+        let (period, bin) = (expr_to_kql(period), expr_to_kql(bin));
+        let (t, id) = (ident(&a.time), ident(&a.id));
+        let by = by_list(&a.dims);
+        let sort: String = a
+            .dims
+            .iter()
+            .map(|d| format!("{} asc, ", ident(d)))
+            .collect();
+        let dims_out: String = a.dims.iter().map(|d| format!("{}, ", ident(d))).collect();
+        let text = format!(
+            "{INPUT}
+| where {t} <= {end}
+| summarize by {id}, __q = bin_at({t}, {period}, {start}){by}
+| mv-expand __k = range(0, {last}) to typeof(long)
+| extend __p = __q + __k * ({period})
+| where __p >= {start} and __p <= {end}
+| summarize __n = count(), __own = countif(__k == 0) by {id}, __p{by}
+| where __own > 0 and __n >= {active}
+| summarize dcount = dcount({id}) by __bin = bin_at(__p, {bin}, {start}){by}
+| sort by {sort}__bin asc
+| project {t} = __bin, {dims_out}dcount",
+            start = a.start,
+            end = a.end,
+            last = reach - 1,
+        );
+        self.bind_rewritten(input, INPUT, &text, "active_users_count", span)
     }
 
     /// A positive timespan constant, in microseconds.

@@ -534,7 +534,15 @@ impl<'a> Binder<'a> {
             };
             let scope = self.function_scope(&f, &args, call.span)?;
             self.scopes.push(scope);
-            let r = self.bind_expr(result, schema, None);
+            // The body's own `let`s, then its value, in the call's scope.
+            let r = f
+                .body
+                .iter()
+                .try_for_each(|s| match s {
+                    ast::Statement::Let(l) => self.bind_let(l),
+                    _ => Ok(()),
+                })
+                .and_then(|()| self.bind_expr(result, schema, None));
             self.scopes.pop();
             return r;
         }

@@ -303,7 +303,7 @@ fn listed_shape(
     Ok(out)
 }
 
-fn column(index: usize, name: &str, ty: KType) -> BoundExpr {
+pub(super) fn column(index: usize, name: &str, ty: KType) -> BoundExpr {
     BoundExpr::Column {
         index,
         name: name.to_string(),

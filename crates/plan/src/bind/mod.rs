@@ -26,6 +26,7 @@ mod parse_kv;
 mod partition;
 mod search;
 mod sequence_scan;
+mod output_schema;
 mod pivot;
 mod plugins_more;
 mod results;

@@ -180,7 +180,14 @@ impl<'a> Binder<'a> {
             OperatorKind::Sample(count) => self.bind_sample(plan, count, span),
             OperatorKind::TopNested(levels) => self.bind_top_nested(plan, levels, span),
             OperatorKind::Invoke(call) => self.bind_invoke(plan, call, span),
-            OperatorKind::Evaluate(c) => self.bind_evaluate(plan, c, span),
+            OperatorKind::Evaluate(c, schema) => {
+                let input = plan.schema().clone();
+                let out = self.bind_evaluate(plan, c, span)?;
+                match schema {
+                    Some(columns) => self.shape_plugin_output(out, &input, columns, span),
+                    None => Ok(out),
+                }
+            }
             OperatorKind::Search(predicate) => self.bind_search_op(plan, predicate),
             OperatorKind::Scan(s) => self.bind_scan(plan, s, span),
             OperatorKind::Partition(p) => self.bind_partition(plan, p, span),

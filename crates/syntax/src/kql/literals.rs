@@ -403,6 +403,7 @@ fn datetime_lit(pair: Pair<'_, Rule>) -> Result<Literal> {
         .unwrap_or(text);
     datetime_text(unquoted)
         .or_else(|| datetime_text(&spaced_date(unquoted)?))
+        .or_else(|| datetime_parts(unquoted))
         .map(Literal::DateTime)
         .ok_or_else(|| SyntaxError {
             code: "kql::bad_datetime",
@@ -414,6 +415,26 @@ fn datetime_lit(pair: Pair<'_, Rule>) -> Result<Literal> {
                     .to_string(),
             ),
         })
+}
+
+/// `datetime(2025, 6, 14)`, `datetime(2025, 6, 14, 8, 30, 0)`: year, month,
+/// day and optionally hour, minute, second, as Kusto's examples also write it.
+fn datetime_parts(text: &str) -> Option<i64> {
+    let parts: Vec<u32> = text
+        .split(',')
+        .map(|p| p.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    let (date, time) = match parts[..] {
+        [y, m, d] => ((y, m, d), (0, 0, 0)),
+        [y, m, d, h, mi, s] => ((y, m, d), (h, mi, s)),
+        _ => return None,
+    };
+    let day = NaiveDate::from_ymd_opt(i32::try_from(date.0).ok()?, date.1, date.2)?;
+    Some(
+        day.and_hms_opt(time.0, time.1, time.2)?
+            .and_utc()
+            .timestamp_micros(),
+    )
 }
 
 /// Microseconds since the epoch (UTC) for the datetime forms Kusto accepts.
@@ -438,7 +459,7 @@ pub(super) fn datetime_text(text: &str) -> Option<i64> {
             return Some(dt.and_utc().timestamp_micros());
         }
     }
-    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%Y%m%d"] {
+    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%m-%d-%Y", "%Y%m%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(naive, fmt) {
             return Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_micros());
         }
@@ -502,6 +523,11 @@ fn dyn_value(pair: Pair<'_, Rule>) -> Result<serde_json::Value> {
         }
         Rule::bool_lit => Value::Bool(pair.as_str().eq_ignore_ascii_case("true")),
         Rule::null_lit => Value::Null,
+        Rule::dynamic_lit => {
+            let mut c = Cursor::new(pair, "literals::dyn_value");
+            c.expect(Rule::kw_dynamic)?;
+            dyn_value(c.next_pair()?)?
+        }
         _ => return Err(internal("literals::dyn_value", span)),
     })
 }

@@ -13,8 +13,9 @@ use super::statements::tabular_expr;
 use super::{internal, span_of, Cursor, Result, Rule};
 use crate::ast::{
     Expr, ExprKind, Ident, Join, JoinCondition, JoinKind, Lookup, MakeSeries, MvApply, MvExpand,
-    NamedExpr, NullsOrder, Operator, OperatorKind, Parse, ParseKind, ParseKv, ParsePart, Rename,
-    Render, SortKey, SortOrder, Source, SourceKind, Summarize, TabularExpr, TopNestedLevel, Union,
+    NamedExpr, NullsOrder, Operator, OperatorKind, OutputColumn, Parse, ParseKind, ParseKv,
+    ParsePart, Rename, Render, SortKey, SortOrder, Source, SourceKind, Summarize, TabularExpr,
+    TopNestedLevel, Union,
 };
 use crate::error::SyntaxError;
 use crate::suggest;
@@ -110,7 +111,20 @@ pub(super) fn tabular_operator(pair: Pair<'_, Rule>) -> Result<Operator> {
         Rule::evaluate_op => {
             let mut c = Cursor::new(op, "operators::evaluate_op");
             c.expect(Rule::kw_evaluate)?;
-            OperatorKind::Evaluate(evaluate_call(c.expect(Rule::evaluate_call)?)?)
+            let call = evaluate_call(c.expect(Rule::evaluate_call)?)?;
+            let schema = c
+                .take_rule(Rule::output_schema)
+                .map(|s| {
+                    s.into_inner()
+                        .map(|p| match p.as_rule() {
+                            Rule::star => Ok(OutputColumn::Star),
+                            _ => super::statements::column_decl(p)
+                                .map(|(n, t)| OutputColumn::Column(n, t)),
+                        })
+                        .collect::<Result<Vec<_>>>()
+                })
+                .transpose()?;
+            OperatorKind::Evaluate(call, schema)
         }
         Rule::search_op => OperatorKind::Search(single_expr(op, "operators::search_op")?),
         Rule::scan_op => super::sequence::scan_op(op)?,

@@ -145,7 +145,9 @@ fn param(pair: Pair<'_, Rule>) -> Result<Param> {
 }
 
 /// `a:string` in declarations.
-fn column_decl(pair: Pair<'_, Rule>) -> Result<(crate::ast::Ident, crate::ast::TypeName)> {
+pub(super) fn column_decl(
+    pair: Pair<'_, Rule>,
+) -> Result<(crate::ast::Ident, crate::ast::TypeName)> {
     let mut c = Cursor::new(pair, "statements::column_decl");
     let n = name(c.expect(Rule::name)?)?;
     let t = type_name(c.expect(Rule::type_name)?)?;

@@ -232,7 +232,12 @@ __rows
     }
 
     /// A positive timespan constant, in microseconds.
-    fn timespan_arg(&mut self, e: &ast::Expr, code: &'static str, what: &str) -> Result<i64> {
+    pub(super) fn timespan_arg(
+        &mut self,
+        e: &ast::Expr,
+        code: &'static str,
+        what: &str,
+    ) -> Result<i64> {
         match self.constant_arg(e, code, what)? {
             ScalarValue::TimeSpan(us) if us > 0 => Ok(us),
             _ => Err(PlanError::new(

@@ -43,13 +43,14 @@ impl<'a> Binder<'a> {
             "sliding_window_counts" => self.bind_sliding_window_counts(input, call, span),
             "activity_counts_metrics" => self.bind_activity_counts_metrics(input, call, span),
             "active_users_count" => self.bind_active_users_count(input, call, span),
+            "sequence_detect" => self.bind_sequence_detect(input, call, span),
             other => Err(PlanError::new(
                 "plan::not_supported",
                 span,
                 format!("the `{other}` plugin is not supported"),
                 "evaluate plugins are not available in iishunt",
             )
-            .with_help("the plugins iishunt runs are ipv4_lookup, ipv6_lookup, bag_unpack, narrow, pivot, schema_merge, rows_near, rolling_percentile, dcount_intersect, sliding_window_counts, activity_counts_metrics and active_users_count")),
+            .with_help("the plugins iishunt runs are ipv4_lookup, ipv6_lookup, bag_unpack, narrow, pivot, schema_merge, rows_near, rolling_percentile, dcount_intersect, sliding_window_counts, activity_counts_metrics, active_users_count and sequence_detect")),
         }
     }
 

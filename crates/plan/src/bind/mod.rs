@@ -25,6 +25,7 @@ mod parse;
 mod parse_kv;
 mod partition;
 mod search;
+mod sequence_detect;
 mod sequence_scan;
 mod output_schema;
 mod pivot;

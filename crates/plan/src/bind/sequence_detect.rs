@@ -1,0 +1,165 @@
+//! `evaluate sequence_detect(Time, MaxStepWindow, MaxSpan, Step1, Step2, …
+//! [, Dim, …])`: every chain of rows, one per step in step order, with the
+//! same dims, each at or after the one before (a later row when the times
+//! tie) and at most MaxStepWindow after it, the last at most MaxSpan after the
+//! first — "a 404 sweep, then a 200 on a web shell, from one client within
+//! ten minutes". A step is a predicate, named (`probe=(scStatus == 404)`) or
+//! not (`Expr1`, …). Output: the dims, `<step>_<Time>` per step, `Duration`
+//! (last minus first); sorted by the dims, then the step times.
+//!
+//! Written in other operators (rewrite.rs): each step's rows, joined on the
+//! dims step after step, filtered by the windows.
+
+use iishunt_syntax::ast::{self, BinaryOp, ExprKind};
+use iishunt_syntax::print::{expr_to_kql, ident};
+
+use super::Binder;
+use crate::error::{PlanError, Result};
+use crate::logical::LogicalPlan;
+
+const INPUT: &str = "__sequence_input";
+const USAGE: &str = "sequence_detect(TimelineColumn, MaxSequenceStepWindow, MaxSequenceSpan, Expr1, Expr2, … [, Dim1, …])";
+/// The most steps a sequence may have (each is one more join).
+const MAX_STEPS: usize = 8;
+
+impl Binder<'_> {
+    pub(crate) fn bind_sequence_detect(
+        &mut self,
+        input: LogicalPlan,
+        call: &ast::Call,
+        span: ast::Span,
+    ) -> Result<LogicalPlan> {
+        let code = "plan::sequence_detect";
+        let error = |at: ast::Span, message: &str| {
+            PlanError::new(code, at, message.to_string(), "here")
+                .with_help(format!("write {USAGE}"))
+        };
+        let [time, step_window, span_window, rest @ ..] = call.args.as_slice() else {
+            return Err(error(
+                call.span,
+                "sequence_detect needs a time column, two windows and two steps",
+            ));
+        };
+        let schema = input.schema().clone();
+        let is_column = |e: &ast::Expr| matches!(&e.kind, ExprKind::Name(n) if schema.index_of(&n.name).is_some());
+        let time = match &time.kind {
+            ExprKind::Name(n) if schema.index_of(&n.name).is_some() => n.name.clone(),
+            _ => {
+                return Err(error(
+                    time.span,
+                    "the timeline column must be a column of the input",
+                ))
+            }
+        };
+        self.timespan_arg(step_window, code, "the step window")?;
+        self.timespan_arg(span_window, code, "the sequence span")?;
+        // Steps come first, then the dims: plain column names.
+        let first_dim = rest.iter().position(is_column).unwrap_or(rest.len());
+        let (steps, dims) = rest.split_at(first_dim);
+        if let Some(d) = dims.iter().find(|d| !is_column(d)) {
+            return Err(error(
+                d.span,
+                "after the dims, no more steps: list the steps first",
+            ));
+        }
+        if !(2..=MAX_STEPS).contains(&steps.len()) {
+            return Err(error(
+                call.span,
+                &format!("a sequence has 2 to {MAX_STEPS} steps, got {}", steps.len()),
+            ));
+        }
+        let steps: Vec<(String, String)> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match &s.kind {
+                // `name=(predicate)`: the parser keeps a named argument as `name == …`;
+                // a name that is no column is the step's name.
+                ExprKind::Binary {
+                    op: BinaryOp::Eq,
+                    left,
+                    right,
+                } if matches!(&left.kind, ExprKind::Name(n) if schema.index_of(&n.name).is_none()) => {
+                    let ExprKind::Name(n) = &left.kind else {
+                        unreachable!("matched as a name")
+                    };
+                    (n.name.clone(), expr_to_kql(right))
+                }
+                _ => (format!("Expr{}", i + 1), expr_to_kql(s)),
+            })
+            .collect();
+        let dims: Vec<String> = dims
+            .iter()
+            .filter_map(|d| match &d.kind {
+                ExprKind::Name(n) => Some(ident(&n.name)),
+                _ => None,
+            })
+            .collect();
+        let text = rewrite(
+            &ident(&time),
+            &time,
+            &expr_to_kql(step_window),
+            &expr_to_kql(span_window),
+            &steps,
+            &dims,
+        );
+        self.bind_rewritten(input, INPUT, &text, "sequence_detect", span)
+    }
+}
+
+/// The KQL that finds the sequences.
+fn rewrite(
+    t: &str,
+    time_name: &str,
+    step: &str,
+    span: &str,
+    steps: &[(String, String)],
+    dims: &[String],
+) -> String {
+    // Without dims every row is one group: join on a constant.
+    let keys: Vec<String> = match dims.is_empty() {
+        true => vec!["__k".to_string()],
+        false => dims.to_vec(),
+    };
+    let keep = |i: usize| -> String {
+        let mut cols: Vec<String> = dims.to_vec();
+        if dims.is_empty() {
+            cols.push("__k = 1".to_string());
+        }
+        cols.push(format!("__t{i} = {t}"));
+        cols.push(format!("__r{i} = __r"));
+        cols.join(", ")
+    };
+    let mut text =
+        format!("let __rows = {INPUT} | where isnotnull({t}) | serialize __r = row_number();\n");
+    for (i, (_, predicate)) in steps.iter().enumerate() {
+        let i = i + 1;
+        text.push_str(&format!(
+            "let __s{i} = __rows | where ({predicate}) | project {};\n",
+            keep(i)
+        ));
+    }
+    text.push_str("__s1");
+    let on = keys.join(", ");
+    for i in 2..=steps.len() {
+        let p = i - 1;
+        text.push_str(&format!(
+            "\n| join kind=inner __s{i} on {on}\
+             \n| where __t{i} - __t{p} <= {step} and (__t{i} > __t{p} or (__t{i} == __t{p} and __r{i} > __r{p})) and __t{i} - __t1 <= {span}"
+        ));
+    }
+    let n = steps.len();
+    let mut out: Vec<String> = dims.to_vec();
+    let mut order: Vec<String> = dims.iter().map(|d| format!("{d} asc")).collect();
+    for (i, (name, _)) in steps.iter().enumerate() {
+        let column = ident(&format!("{name}_{time_name}"));
+        out.push(format!("{column} = __t{}", i + 1));
+        order.push(format!("{column} asc"));
+    }
+    out.push(format!("Duration = __t{n} - __t1"));
+    text.push_str(&format!(
+        "\n| project {}\n| sort by {}",
+        out.join(", "),
+        order.join(", ")
+    ));
+    text
+}

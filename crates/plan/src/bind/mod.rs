@@ -442,6 +442,19 @@ impl<'a> Binder<'a> {
         if let Some(table) = self.catalog.table(&name.name) {
             return Ok(scan_all(&table.name, &table.schema));
         }
+        // `find` / `search` alone parse as a table name: they need a predicate.
+        if ["find", "search"].contains(&name.name.as_str()) {
+            return Err(PlanError::new(
+                "plan::missing_predicate",
+                name.span,
+                format!("`{}` needs a predicate to look for", name.name),
+                "nothing to look for",
+            )
+            .with_help(match name.name.as_str() {
+                "find" => "e.g. `find where cIP == \"198.51.100.77\"` or `find \"wp-login\"`",
+                _ => "e.g. `search cIP == \"198.51.100.77\"` or `search \"wp-login\"`",
+            }));
+        }
         let mut candidates: Vec<String> = self.catalog.table_names().map(str::to_string).collect();
         candidates.extend(self.let_names());
         let mut err = PlanError::new(

@@ -82,6 +82,16 @@ impl<'a> Binder<'a> {
                         .map(|n| n.name.clone())
                         .or_else(|| self.result_name.take())
                         .unwrap_or_else(|| format!("fork_{}", k + 1));
+                    if tables.iter().any(|t| t.name == name) {
+                        let at = leg.name.as_ref().map_or(op.span, |n| n.span);
+                        return Err(PlanError::new(
+                            "plan::fork",
+                            at,
+                            format!("two `fork` legs are named `{name}`"),
+                            "named again here",
+                        )
+                        .with_help("each leg's table needs its own name: `fork a=(…) b=(…)`"));
+                    }
                     tables.push(NamedPlan { name, plan });
                 }
             }

@@ -388,7 +388,11 @@ const UNSUPPORTED_OPERATORS: &[&str] = &["reduce", "consume", "sample-distinct",
 /// an ES|QL command.
 fn bad_operator(text: &str, found: &str, span: Span, word: &str) -> SyntaxError {
     let before = text.get(..span.start).unwrap_or("");
-    let help = if word.is_empty() {
+    // Inside `fork (…)` or `facet … with (…)` a leg's first operator has no `|`.
+    let in_leg = before.trim_end().ends_with('(');
+    let help = if in_leg {
+        Some("a `fork` leg or a `facet … with` holds operators: `fork (where scStatus == \"404\" | count) (take 5)`".to_string())
+    } else if word.is_empty() {
         Some("every `|` needs an operator after it; remove the trailing `|` or add one".to_string())
     } else if word == "find" {
         Some("`find` starts a query (`find in (W3CIISLog) where ...`); after `|` use `where` or `search`".to_string())
@@ -419,7 +423,8 @@ fn bad_operator(text: &str, found: &str, span: Span, word: &str) -> SyntaxError 
     SyntaxError {
         code: "kql::expected_operator",
         message: format!(
-            "expected a tabular operator after `|`, such as where, extend, summarize, project, found {found}"
+            "expected a tabular operator {}, such as where, extend, summarize, project, found {found}",
+            if in_leg { "in the parentheses" } else { "after `|`" }
         ),
         span,
         label: "not a tabular operator".to_string(),

@@ -56,7 +56,7 @@ const MAX_RING: i64 = 142;
 const MAX_CHILD_LEVELS: u8 = 5;
 
 /// A valid (lon, lat): finite, in [-180, 180] × [-90, 90].
-fn valid(lon: f64, lat: f64) -> bool {
+pub(super) fn valid(lon: f64, lat: f64) -> bool {
     (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)
 }
 
@@ -67,7 +67,7 @@ fn haversine(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
     2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
 }
 
-fn point((lon, lat): (f64, f64)) -> Value {
+pub(super) fn point((lon, lat): (f64, f64)) -> Value {
     json!({"type": "Point", "coordinates": [lon, lat]})
 }
 
@@ -106,7 +106,7 @@ fn point_in_circle(args: &[Datum], ctx: &KernelContext) -> Result<ArrayRef> {
 }
 
 /// A cell token argument mapped to JSON (null where `f` gives none).
-fn cell_json(
+pub(super) fn cell_json(
     args: &[Datum],
     ctx: &KernelContext,
     f: impl Fn(&str) -> Option<Value>,
@@ -123,7 +123,11 @@ fn cell_json(
 
 /// The optional integer argument `i` (`default` when absent); `None` when
 /// given but null.
-fn optional_long(args: &[Datum], ctx: &KernelContext, i: usize) -> Result<Option<args::Long>> {
+pub(super) fn optional_long(
+    args: &[Datum],
+    ctx: &KernelContext,
+    i: usize,
+) -> Result<Option<args::Long>> {
     if args.len() > i {
         Ok(Some(args::long(args, ctx, i)?))
     } else {

@@ -30,6 +30,7 @@ mod esql_ops;
 mod esql_period;
 mod esql_text;
 mod geo;
+mod geo_s2;
 mod hash;
 pub(crate) use hash::xxh64;
 mod ip;
@@ -70,6 +71,7 @@ pub fn kernel(name: &str) -> Option<Kernel> {
                 decompose::KERNELS,
                 ip::KERNELS,
                 geo::KERNELS,
+                geo_s2::KERNELS,
                 esql::KERNELS,
                 esql_math::KERNELS,
                 esql_text::KERNELS,

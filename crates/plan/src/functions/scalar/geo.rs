@@ -1,5 +1,5 @@
 //! Geospatial functions on longitude/latitude points (WGS-84 degrees): the
-//! spherical distance, circles, geohash cells and H3 cells. Points, polygons
+//! spherical distance, circles, geohash, S2 and H3 cells. Points, polygons
 //! and cell lists are GeoJSON `dynamic` values, as Kusto returns them.
 
 use super::sig::sig;
@@ -10,7 +10,7 @@ use crate::types::KType;
 
 pub(super) const FAMILY: ScalarFamily = ScalarFamily {
     title: "Geospatial",
-    intro: "Longitude first, then latitude, in degrees (longitude in [-180, 180], latitude in [-90, 90]): a coordinate outside that range gives null (the empty string for a cell token). Distances are meters on a sphere of radius 6,371,010 m, as Kusto's. Geohash and H3 cells are tokens (strings); points and polygons are GeoJSON.",
+    intro: "Longitude first, then latitude, in degrees (longitude in [-180, 180], latitude in [-90, 90]): a coordinate outside that range gives null (the empty string for a cell token). Distances are meters on a sphere of radius 6,371,010 m, as Kusto's. Geohash, S2 and H3 cells are tokens (strings); points and polygons are GeoJSON.",
     functions: FUNCTIONS,
 };
 
@@ -36,5 +36,9 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[
     f("geo_h3cell_children", Arity::range(1, 2), cell_int_to_dyn_rt, "`geo_h3cell_children(cell[, resolution])`: the cells at that resolution (default: one finer) within the cell, at most five levels finer; null otherwise or for an invalid token.", "geo_h3cell_children(\"862a1072fffffff\")"),
     f("geo_h3cell_neighbors", Arity::exact(1), cell_to_dyn_rt, "The H3 cells around a cell (six, five for a pentagon), in H3's ring order; null for an invalid token.", "geo_h3cell_neighbors(\"862a1072fffffff\")"),
     f("geo_h3cell_level", Arity::exact(1), cell_level_rt, "The resolution (0 to 15) of an H3 cell token; null for an invalid token.", "geo_h3cell_level(\"862a1072fffffff\")"),
+    f("geo_point_to_s2cell", Arity::range(2, 3), point_to_cell_rt, "`geo_point_to_s2cell(lon, lat[, level])`: the S2 cell token holding the point, level 0 to 30 (default 11, cells of about 5 km); the empty string for an invalid coordinate or level.", "geo_point_to_s2cell(lon, lat, 8)"),
+    f("geo_s2cell_to_central_point", Arity::exact(1), cell_to_dyn_rt, "The center of an S2 cell as a GeoJSON point; null for an invalid token.", "geo_s2cell_to_central_point(\"89c259\")"),
+    f("geo_s2cell_to_polygon", Arity::exact(1), cell_to_dyn_rt, "An S2 cell's four corners as a GeoJSON polygon (counter-clockwise, closed); null for an invalid token.", "geo_s2cell_to_polygon(\"89c259\")"),
+    f("geo_s2cell_neighbors", Arity::exact(1), cell_to_dyn_rt, "The eight S2 cells around a cell, of its level, in S2's order (Kusto lists the same eight in another order); null for an invalid token.", "geo_s2cell_neighbors(\"89c259\")"),
     f("geo_h3cell_rings", Arity::exact(2), cell_int_to_dyn_rt, "`geo_h3cell_rings(cell, distance)`: an array of rings, the i-th the cells i steps from the cell (the 0th the cell itself), distance 0 to 142; null otherwise or for an invalid token.", "geo_h3cell_rings(\"861f8894fffffff\", 2)"),
 ];

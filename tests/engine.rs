@@ -125,7 +125,7 @@ fn results_do_not_depend_on_the_thread_count() {
                 data.display()
             );
             let two_pass = QueryOptions {
-                one_pass_groups: Some(0),
+                one_pass_bytes: Some(0),
                 ..options()
             };
             assert_eq!(

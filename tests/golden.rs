@@ -93,13 +93,13 @@ fn parse_cases(text: &str) -> Vec<Case> {
     cases
 }
 
-fn render_case(engine: &Engine, case: &Case, one_pass_groups: Option<usize>) -> String {
+fn render_case(engine: &Engine, case: &Case, one_pass_bytes: Option<usize>) -> String {
     let now = chrono::DateTime::parse_from_rfc3339(NOW)
         .map(|d| d.timestamp_micros())
         .unwrap_or(0);
     let options = QueryOptions {
         now: NowSetting::Fixed(now),
-        one_pass_groups,
+        one_pass_bytes,
         ..Default::default()
     };
     match engine.query(&case.query, &options) {

@@ -117,10 +117,10 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
             };
             // One pass while the groups stay few (a filtered input); two passes
             // for a whole-table summarize or once the groups outgrow the budget.
-            let one_pass = if whole_table(input, source) || ctx.one_pass_groups == 0 {
+            let one_pass = if whole_table(input, source) || ctx.one_pass_bytes == 0 {
                 None
             } else {
-                let budget = GroupBudget::new(ctx.one_pass_groups);
+                let budget = GroupBudget::new(ctx.one_pass_bytes);
                 let finish = |t: GroupTable| t.finish_where(schema, having, ctx);
                 match aggregate_finished(
                     input,
@@ -172,7 +172,7 @@ fn run(plan: &PhysicalPlan, source: &DataSource, ctx: &ExecContext) -> Result<Ve
                         keep(rows)?;
                     }
                     let bytes = rows.iter().map(|r| r.get_array_memory_size()).sum();
-                    high.reach(ctx, "top", bytes)
+                    high.reach(ctx, "top", bytes).map(|_| ())
                 },
             )?;
             let all: Vec<RecordBatch> = chunks.into_iter().flat_map(|(rows, _)| rows).collect();
@@ -339,34 +339,44 @@ fn held(
 struct HighWater(usize);
 
 impl HighWater {
-    fn reach(&mut self, ctx: &ExecContext, operator: &'static str, bytes: usize) -> Result<()> {
+    /// Counts `bytes` if they pass the mark; returns by how much they did.
+    fn reach(&mut self, ctx: &ExecContext, operator: &'static str, bytes: usize) -> Result<usize> {
         if bytes > self.0 {
-            ctx.reserve(operator, bytes - self.0)?;
+            let grown = bytes - self.0;
+            ctx.reserve(operator, grown)?;
             self.0 = bytes;
+            Ok(grown)
         } else {
             ctx.check(operator)?;
+            Ok(0)
         }
-        Ok(())
     }
 }
 
 /// Rows above which a summarize over a whole table goes straight to two passes.
 const WHOLE_TABLE_ROWS: usize = 1_000_000;
 
-/// A shared cap on the groups all chunks of an aggregate create.
+/// A shared cap on the bytes of group state all chunks of a one-pass
+/// aggregate build.
 struct GroupBudget {
     left: std::sync::atomic::AtomicIsize,
 }
 
 impl GroupBudget {
-    fn new(groups: usize) -> Self {
+    fn new(bytes: usize) -> Self {
         GroupBudget {
-            left: std::sync::atomic::AtomicIsize::new(groups as isize),
+            left: std::sync::atomic::AtomicIsize::new(isize::try_from(bytes).unwrap_or(isize::MAX)),
         }
     }
 
-    fn spend(&self, groups: usize) -> Result<()> {
-        if self.left.fetch_sub(groups as isize, Ordering::Relaxed) - (groups as isize) < 0 {
+    fn spend(&self, bytes: usize) -> Result<()> {
+        let bytes = isize::try_from(bytes).unwrap_or(isize::MAX);
+        if self
+            .left
+            .fetch_sub(bytes, Ordering::Relaxed)
+            .saturating_sub(bytes)
+            < 0
+        {
             return Err(ExecError::GroupBudget);
         }
         Ok(())
@@ -572,11 +582,10 @@ fn per_component<T: Send>(
             let mut high = HighWater::default();
             for &u in units.iter().filter(|&&u| wanted(u)) {
                 for b in unit_batches(input, &Unit::Partition(partitions[u]), source, ctx, semi)? {
-                    let before = table.num_groups();
                     table.update(&b, keys, calls, ctx)?;
-                    high.reach(ctx, "summarize", table.memory_bytes())?;
+                    let grown = high.reach(ctx, "summarize", table.memory_bytes())?;
                     if let Some(budget) = parts.budget {
-                        budget.spend(table.num_groups() - before)?;
+                        budget.spend(grown)?;
                     }
                 }
             }
@@ -597,7 +606,7 @@ fn aggregate(
     aggregate_within(input, keys, calls, semi, None, source, ctx)
 }
 
-/// `aggregate`, failing with `GroupBudget` once the groups exceed `budget`.
+/// `aggregate`, failing with `GroupBudget` once the tables' bytes exceed `budget`.
 fn aggregate_within(
     input: &Pipeline,
     keys: &[BoundExpr],
@@ -614,11 +623,10 @@ fn aggregate_within(
         semi,
         || Ok((GroupTable::new(keys, calls)?, HighWater::default())),
         |(t, high): &mut (GroupTable, HighWater), b| {
-            let before = t.num_groups();
             t.update(&b, keys, calls, ctx)?;
-            high.reach(ctx, "summarize", t.memory_bytes())?;
+            let grown = high.reach(ctx, "summarize", t.memory_bytes())?;
             match budget {
-                Some(budget) => budget.spend(t.num_groups() - before),
+                Some(budget) => budget.spend(grown),
                 None => Ok(()),
             }
         },

@@ -391,7 +391,7 @@ fn write_plan(plan: &PhysicalPlan, depth: usize, out: &mut String) {
                 match crate::ops::having::plan_two_pass(keys, aggregates, h, schema) {
                     Some(p) => {
                         let _ = writeln!(out, "{pad}HavingFilter: {h}");
-                        let _ = writeln!(out, "{pad}  TwoPassAggregate (for a whole-table scan, or once one pass passes 250,000 groups): pass 1 finds the groups where {} with [{}]; pass 2 computes every aggregate for their rows only", p.having, p.calls.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", "));
+                        let _ = writeln!(out, "{pad}  TwoPassAggregate (for a whole-table scan, or once one pass's groups hold 512 MiB): pass 1 finds the groups where {} with [{}]; pass 2 computes every aggregate for their rows only", p.having, p.calls.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", "));
                     }
                     None => {
                         let _ = writeln!(out, "{pad}HavingFilter: {h}");

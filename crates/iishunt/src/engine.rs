@@ -38,9 +38,10 @@ pub struct QueryOptions {
     pub now: NowSetting,
     /// Set to true from another thread (Ctrl-C) to cancel the running query.
     pub cancel: Option<Arc<AtomicBool>>,
-    /// Tuning and test hook: groups a `summarize … | where` may make in one
-    /// pass before switching to two passes (`Some(0)` always uses two).
-    pub one_pass_groups: Option<usize>,
+    /// Tuning and test hook: bytes of group state a `summarize … | where`
+    /// may build in one pass before switching to two passes (`Some(0)`
+    /// always uses two).
+    pub one_pass_bytes: Option<usize>,
     /// `--memory-limit`: bytes the growing operators (summarize, sort, join,
     /// collected rows, …) may hold; going over is an error naming the operator.
     pub memory_limit: Option<usize>,
@@ -367,8 +368,8 @@ impl Engine {
             ctx = ctx.with_timeout(timeout);
         }
         ctx.cancel = options.cancel.clone();
-        if let Some(n) = options.one_pass_groups {
-            ctx.one_pass_groups = n;
+        if let Some(n) = options.one_pass_bytes {
+            ctx.one_pass_bytes = n;
         }
         let fold_ctx = ctx.clone();
         let fold = move |e: &iishunt_plan::expr::BoundExpr| {

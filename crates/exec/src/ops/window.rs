@@ -290,7 +290,7 @@ mod tests {
 
     fn ctx() -> ExecContext {
         ExecContext {
-            one_pass_groups: 1,
+            one_pass_bytes: 1,
             ..ExecContext::default()
         }
     }

@@ -85,6 +85,18 @@ impl Interner {
 
     pub fn intern(&mut self, s: &str) -> u32 {
         let hash = self.hasher.hash_one(s);
+        self.intern_hashed(s, hash)
+    }
+
+    /// The id here of `other`'s string `id` (added when new), reusing the
+    /// hash `other` kept: every interner hashes with the same seeds.
+    pub fn intern_from(&mut self, other: &Interner, id: u32) -> Option<u32> {
+        let s = other.get(id)?;
+        Some(self.intern_hashed(s, other.hashes[id as usize]))
+    }
+
+    /// The id of `s`, whose hash is `hash`, added when new.
+    fn intern_hashed(&mut self, s: &str, hash: u64) -> u32 {
         if let Some(&id) = self.table.find(hash, |&id| self.value(id) == s) {
             return id;
         }
@@ -96,24 +108,6 @@ impl Interner {
         self.table
             .insert_unique(hash, id, |&other| hashes[other as usize]);
         id
-    }
-
-    /// The id here of `other`'s string `id` (added when new), reusing the
-    /// hash `other` kept: every interner hashes with the same seeds.
-    pub fn intern_from(&mut self, other: &Interner, id: u32) -> Option<u32> {
-        let s = other.get(id)?;
-        let hash = other.hashes[id as usize];
-        if let Some(&mine) = self.table.find(hash, |&mine| self.value(mine) == s) {
-            return Some(mine);
-        }
-        let mine = self.ends.len() as u32;
-        self.bytes.push_str(s);
-        self.ends.push(self.bytes.len());
-        self.hashes.push(hash);
-        let hashes = &self.hashes;
-        self.table
-            .insert_unique(hash, mine, |&other| hashes[other as usize]);
-        Some(mine)
     }
 
     /// Room for all of `other`'s strings, so merging it in never regrows.

@@ -61,23 +61,11 @@ impl<'a> Binder<'a> {
         let lookback_us = self.timespan_arg(lookback, code, "the lookback window")?;
         let bin_us = self.timespan_arg(bin, code, "the bin")?;
         // The window of a bin is that bin and the ones before it, Lookback in all.
-        let bins = (lookback_us + bin_us - 1) / bin_us;
-        if bins > MAX_LOOKBACK_BINS {
-            return Err(usage_error(
-                code,
-                lookback.span,
-                &format!("the lookback window spans more than {MAX_LOOKBACK_BINS} bins"),
-                usage,
-            ));
-        }
+        let bins = steps_in(lookback_us, bin_us, "bins", lookback, code, usage)?;
         let bin = expr_to_kql(bin);
         let (t, id) = (ident(&a.time), ident(&a.id));
         let by = by_list(&a.dims);
-        let sort: String = a
-            .dims
-            .iter()
-            .map(|d| format!("{} asc, ", ident(d)))
-            .collect();
+        let sort = a.sort_prefix();
         let text = format!(
             "{INPUT}
 | extend __bin = bin_at({t}, {bin}, {start})
@@ -117,11 +105,7 @@ impl<'a> Binder<'a> {
         let (t, id) = (ident(&a.time), ident(&a.id));
         let by = by_list(&a.dims);
         let on: String = a.dims.iter().map(|d| format!(", {}", ident(d))).collect();
-        let sort: String = a
-            .dims
-            .iter()
-            .map(|d| format!("{} asc, ", ident(d)))
-            .collect();
+        let sort = a.sort_prefix();
         // A new group of dims starts the running distinct count again.
         let restart = if a.dims.is_empty() {
             String::new()
@@ -133,7 +117,7 @@ impl<'a> Binder<'a> {
                 .collect();
             format!(", {}", changed.join(" or "))
         };
-        let dims_out: String = a.dims.iter().map(|d| format!("{}, ", ident(d))).collect();
+        let dims_out = a.dims_prefix();
         let text = format!(
             "let __rows = {INPUT}
 | where {t} >= {start}
@@ -194,24 +178,12 @@ __rows
         };
         // The periods one appearance counts towards: its own and those after
         // it that are less than Lookback later.
-        let reach = (lookback_us + period_us - 1) / period_us;
-        if reach > MAX_LOOKBACK_BINS {
-            return Err(usage_error(
-                code,
-                lookback.span,
-                &format!("the lookback window spans more than {MAX_LOOKBACK_BINS} periods"),
-                usage,
-            ));
-        }
+        let reach = steps_in(lookback_us, period_us, "periods", lookback, code, usage)?;
         let (period, bin) = (expr_to_kql(period), expr_to_kql(bin));
         let (t, id) = (ident(&a.time), ident(&a.id));
         let by = by_list(&a.dims);
-        let sort: String = a
-            .dims
-            .iter()
-            .map(|d| format!("{} asc, ", ident(d)))
-            .collect();
-        let dims_out: String = a.dims.iter().map(|d| format!("{}, ", ident(d))).collect();
+        let sort = a.sort_prefix();
+        let dims_out = a.dims_prefix();
         let text = format!(
             "{INPUT}
 | where {t} <= {end}
@@ -279,6 +251,46 @@ fn activity_args(
             .map(|d| column(d, "a dimension"))
             .collect::<Result<_>>()?,
     })
+}
+
+impl Activity {
+    /// `d1 asc, d2 asc, ` for a `sort by` that goes on with the time.
+    fn sort_prefix(&self) -> String {
+        self.dims
+            .iter()
+            .map(|d| format!("{} asc, ", ident(d)))
+            .collect()
+    }
+
+    /// `d1, d2, ` for a `project` that goes on with the counts.
+    fn dims_prefix(&self) -> String {
+        self.dims
+            .iter()
+            .map(|d| format!("{}, ", ident(d)))
+            .collect()
+    }
+}
+
+/// How many `step_us` steps the lookback window spans (rounded up), at most
+/// [`MAX_LOOKBACK_BINS`]: each is a row per input row in the rewrite.
+fn steps_in(
+    lookback_us: i64,
+    step_us: i64,
+    unit: &str,
+    lookback: &ast::Expr,
+    code: &'static str,
+    usage: &str,
+) -> Result<i64> {
+    let steps = (lookback_us + step_us - 1) / step_us;
+    if steps > MAX_LOOKBACK_BINS {
+        return Err(usage_error(
+            code,
+            lookback.span,
+            &format!("the lookback window spans more than {MAX_LOOKBACK_BINS} {unit}"),
+            usage,
+        ));
+    }
+    Ok(steps)
 }
 
 fn by_list(dims: &[String]) -> String {

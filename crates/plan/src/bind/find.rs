@@ -275,17 +275,8 @@ fn listed_shape(
         let mut exprs = Vec::new();
         let mut columns = Vec::new();
         for ((n, _), &ty) in p.columns.iter().zip(&types) {
-            let value = match own.iter().position(|c| c.name == n.name) {
-                Some(_) => {
-                    let index = schema.index_of(&n.name).unwrap_or_default();
-                    let c = column(index, &n.name, schema.columns[index].ty);
-                    super::expr::convert_to(c, ty, binder).map_err(|message| {
-                        PlanError::new("plan::find", n.span, message, "this column")
-                    })?
-                }
-                None => BoundExpr::Literal(ScalarValue::Null(ty)),
-            };
-            exprs.push(value);
+            let present = own.iter().any(|c| c.name == n.name);
+            exprs.push(typed_column(&schema, n, ty, present, "plan::find", binder)?);
             columns.push(Column {
                 name: n.name.clone(),
                 ty,
@@ -301,6 +292,26 @@ fn listed_shape(
         out.push((name, project(plan, exprs, columns)));
     }
     Ok(out)
+}
+
+/// Column `name` of `schema` converted to `ty` when `present`, else a null
+/// of `ty` (a listed column a table lacks, a bag key no row has).
+pub(super) fn typed_column(
+    schema: &Schema,
+    name: &ast::Ident,
+    ty: KType,
+    present: bool,
+    code: &'static str,
+    binder: &mut Binder,
+) -> Result<BoundExpr> {
+    match schema.index_of(&name.name).filter(|_| present) {
+        Some(index) => {
+            let c = column(index, &name.name, schema.columns[index].ty);
+            super::expr::convert_to(c, ty, binder)
+                .map_err(|message| PlanError::new(code, name.span, message, "this column"))
+        }
+        None => Ok(BoundExpr::Literal(ScalarValue::Null(ty))),
+    }
 }
 
 pub(super) fn column(index: usize, name: &str, ty: KType) -> BoundExpr {

@@ -7,13 +7,12 @@
 
 use iishunt_syntax::ast::{OutputColumn, Span};
 
-use super::find::column;
+use super::find::{column, typed_column};
 use super::Binder;
 use crate::error::{PlanError, Result};
-use crate::expr::BoundExpr;
 use crate::logical::{LogicalPlan, Project};
 use crate::schema::{Column, Schema};
-use crate::types::{KType, ScalarValue};
+use crate::types::KType;
 
 impl Binder<'_> {
     /// `out` (the plugin's plan over an input of schema `input`) shaped to `declared`.
@@ -60,21 +59,15 @@ impl Binder<'_> {
                             "again here",
                         ));
                     }
-                    let value = match produced.index_of(&n.name) {
-                        Some(index) => {
-                            let c = column(index, &n.name, produced.columns[index].ty);
-                            super::expr::convert_to(c, ty, self).map_err(|message| {
-                                PlanError::new(
-                                    "plan::argument_type",
-                                    n.span,
-                                    message,
-                                    "this column",
-                                )
-                            })?
-                        }
-                        None => BoundExpr::Literal(ScalarValue::Null(ty)),
-                    };
-                    exprs.push(value);
+                    let present = produced.index_of(&n.name).is_some();
+                    exprs.push(typed_column(
+                        &produced,
+                        n,
+                        ty,
+                        present,
+                        "plan::argument_type",
+                        self,
+                    )?);
                     columns.push(Column {
                         name: n.name.clone(),
                         ty,

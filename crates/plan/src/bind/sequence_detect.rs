@@ -19,6 +19,7 @@ use iishunt_syntax::print::{expr_to_kql, ident};
 use super::Binder;
 use crate::error::{PlanError, Result};
 use crate::logical::LogicalPlan;
+use crate::schema::Schema;
 
 const INPUT: &str = "__sequence_input";
 const USAGE: &str = "sequence_detect(TimelineColumn, MaxSequenceStepWindow, MaxSequenceSpan, Expr1, Expr2, … [, Dim1, …])";
@@ -74,20 +75,9 @@ impl Binder<'_> {
         let steps: Vec<(String, String)> = steps
             .iter()
             .enumerate()
-            .map(|(i, s)| match &s.kind {
-                // `name=(predicate)`: the parser keeps a named argument as `name == …`;
-                // a name that is no column is the step's name.
-                ExprKind::Binary {
-                    op: BinaryOp::Eq,
-                    left,
-                    right,
-                } if matches!(&left.kind, ExprKind::Name(n) if schema.index_of(&n.name).is_none()) => {
-                    let ExprKind::Name(n) = &left.kind else {
-                        unreachable!("matched as a name")
-                    };
-                    (n.name.clone(), expr_to_kql(right))
-                }
-                _ => (format!("Expr{}", i + 1), expr_to_kql(s)),
+            .map(|(i, s)| match named_step(s, &schema) {
+                Some((name, predicate)) => (name.to_string(), expr_to_kql(predicate)),
+                None => (format!("Expr{}", i + 1), expr_to_kql(s)),
             })
             .collect();
         let dims: Vec<String> = dims
@@ -106,6 +96,23 @@ impl Binder<'_> {
             &dims,
         );
         self.bind_rewritten(input, INPUT, &text, "sequence_detect", span)
+    }
+}
+
+/// `name=(predicate)`: the parser keeps a named argument as `name == …`; a
+/// name that is no column of the input is the step's name.
+fn named_step<'e>(step: &'e ast::Expr, schema: &Schema) -> Option<(&'e str, &'e ast::Expr)> {
+    let ExprKind::Binary {
+        op: BinaryOp::Eq,
+        left,
+        right,
+    } = &step.kind
+    else {
+        return None;
+    };
+    match &left.kind {
+        ExprKind::Name(n) if schema.index_of(&n.name).is_none() => Some((&n.name, right)),
+        _ => None,
     }
 }
 
